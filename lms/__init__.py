@@ -1,0 +1,37 @@
+"""The lms application: create_app wires settings, extensions, blueprints, commands, errors."""
+
+from pathlib import Path
+
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from . import cli, web
+from .config import PROJECT_ROOT, load_settings
+from .extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config=None):
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(load_settings(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def main():
+    """The `lms` console script: Flask's command group bound to this app."""
+    FlaskGroup(create_app=create_app)(prog_name="lms")

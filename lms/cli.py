@@ -1,0 +1,113 @@
+"""The `lms` command group: course checking and publishing, the demo set-up."""
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from .content.loader import load_courses
+from .content.model import ContentError
+from .services import accounts
+from .services.publishing import sync_courses
+
+courses_cli = AppGroup("courses", help="Check and publish the course files.")
+
+DEMO_ACCOUNTS = (
+    ("trainee@demo.example", "Dana Trainee", ["trainee"], "demo-trainee-pass"),
+    ("supervisor@demo.example", "Sam Supervisor", ["supervisor"], "demo-supervisor-pass"),
+    ("staff@demo.example", "Pat Staff", ["staff"], "demo-staff-pass"),
+    ("admin@demo.example", "Alex Admin", ["admin"], "demo-admin-pass"),
+)
+
+
+def _folder(path):
+    """The folder to read, and how to show it in messages (relative to here when inside it)."""
+    folder = Path(path or current_app.config["LMS_COURSES_DIR"])
+    shown = os.path.relpath(folder.resolve())
+    return folder, (str(folder) if shown.startswith("..") else shown)
+
+
+def _summary(problems):
+    errors = sum(not p.warning for p in problems)
+    warnings = len(problems) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+@courses_cli.command("check")
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+def check_command(path):
+    """Read the course files and print every problem; the database is not touched."""
+    folder, shown = _folder(path)
+    result = load_courses(folder, shown)
+    for problem in result.problems:
+        click.echo(str(problem))
+    modules = sum(len(c.modules) for c in result.courses)
+    if result.problems:
+        click.echo(f"{_summary(result.problems)} in {shown}", err=True)
+        raise SystemExit(1)
+    click.echo(f"{shown}: {len(result.courses)} courses, {modules} modules, no problems", err=True)
+
+
+@courses_cli.command("sync")
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+def sync_command(path):
+    """Publish the course files into the database: everything, or nothing if there is an error."""
+    folder, shown = _folder(path)
+    try:
+        report = sync_courses(folder, shown)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem))
+        click.echo(f"{_summary(error.problems)}: nothing was published", err=True)
+        raise SystemExit(1) from None
+    for problem in report.warnings:
+        click.echo(str(problem))
+    for line in _report_lines(report):
+        click.echo(line)
+
+
+def _report_lines(report):
+    if not report.changed:
+        yield "Everything is up to date: nothing changed."
+        return
+    labels = (
+        ("courses added", report.courses_added),
+        ("courses updated", report.courses_updated),
+        ("courses retired", report.courses_retired),
+        ("new module versions", report.versions_added),
+        ("modules retired", report.modules_retired),
+    )
+    for label, items in labels:
+        if items:
+            yield f"{label} ({len(items)}): {', '.join(items)}"
+    yield f"modules unchanged: {report.modules_unchanged}"
+
+
+@click.command("demo")
+def demo_command():
+    """Create the database, publish the bundled courses and make one demo account per role."""
+    if current_app.config["LMS_ENV"] == "production":
+        click.echo("lms demo refuses to run when LMS_ENV=production: it creates known passwords.")
+        raise SystemExit(1)
+    upgrade()
+    folder, shown = _folder(None)
+    try:
+        report = sync_courses(folder, shown)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem))
+        raise SystemExit(1) from None
+    for line in _report_lines(report):
+        click.echo(line)
+    click.echo("\nDemo accounts (sign in with the email and password):")
+    for email, name, roles, password in DEMO_ACCOUNTS:
+        accounts.ensure_user(email, name, roles, password)
+        click.echo(f"  {roles[0]:<11} {email:<26} {password}")
+
+
+def init_app(app):
+    app.cli.add_command(courses_cli)
+    app.cli.add_command(demo_command)

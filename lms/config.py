@@ -1,0 +1,69 @@
+"""Settings, read once from the environment (every variable starts with LMS_)."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_COURSES = PROJECT_ROOT / "courses"
+
+DEFAULT_CRISIS_RESOURCES = (
+    "If you or someone you support may be in danger right now, call your local emergency number."
+)
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which variable to set."""
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def load_settings(instance_path):
+    """Return Flask settings built from LMS_* environment variables."""
+    env = _env("LMS_ENV", "development")
+    if env not in ("development", "production", "testing"):
+        raise ConfigError(
+            f"LMS_ENV is {env!r}: set it to 'development', 'production' or 'testing'."
+        )
+    database_url = _env("LMS_DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "lms.db")
+    crisis = _env("LMS_CRISIS_RESOURCES", DEFAULT_CRISIS_RESOURCES)
+    return {
+        "LMS_ENV": env,
+        "SECRET_KEY": _secret_key(env, instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "LMS_COURSES_DIR": _env("LMS_COURSES_DIR", str(BUNDLED_COURSES)),
+        "LMS_SITE_NAME": _env("LMS_SITE_NAME", "Peer Support Training"),
+        "LMS_CRISIS_RESOURCES": [line.strip() for line in crisis.split("|") if line.strip()],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "TESTING": env == "testing",
+    }
+
+
+def _secret_key(env, instance_path):
+    key = _env("LMS_SECRET_KEY")
+    if key:
+        return key
+    if env == "production":
+        raise ConfigError(
+            "LMS_SECRET_KEY is not set. In production (LMS_ENV=production) set it to a long "
+            'random string, for example the output of: python3 -c "import secrets; '
+            'print(secrets.token_hex(32))"'
+        )
+    # Outside production, keep one random key in the instance folder so that sign-ins
+    # survive a restart without anyone having to configure anything.
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    return key

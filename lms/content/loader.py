@@ -1,0 +1,309 @@
+"""A course folder on disk -> Course values, and every problem found, located by file and line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from . import frontmatter, links
+from .frontmatter import Field
+from .model import DOMAINS, Course, LoadResult, MediaFile, Module, Problem
+from .quiz import parse_quiz, split_lesson
+from .render import RENDER_VERSION
+
+MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+IGNORED_FILES = {"course.md", "readme.md"}
+DEFAULT_PASS_MARK = 80
+
+COURSE_SCHEMA = {
+    "title": Field("text", required=True),
+    "summary": Field("text", required=True),
+    "pass_mark": Field("int", minimum=1, maximum=100),
+    "certificate": Field(
+        "mapping",
+        required=True,
+        children={
+            "title": Field("text", required=True),
+            "valid_for_months": Field("int", required=True, minimum=1, maximum=120),
+        },
+    ),
+}
+MODULE_SCHEMA = {
+    "title": Field("text", required=True),
+    "minutes": Field("int", required=True, minimum=1, maximum=240),
+    "objectives": Field("list", required=True),
+    "domain": Field("choice", required=True, choices=DOMAINS),
+    "pass_mark": Field("int", minimum=1, maximum=100),
+    "max_attempts": Field("int", minimum=1),
+    "retry_after_minutes": Field("int", minimum=0),
+}
+
+
+def load_courses(root, shown=None):
+    """Read a courses folder (or a single course folder) without touching any database."""
+    root = Path(root)
+    shown = shown if shown is not None else str(root)
+    result = LoadResult()
+    if not root.is_dir():
+        result.problems.append(Problem(shown, None, "there is no folder here: check the path"))
+        return result
+    if (root / "course.md").is_file():
+        folders = [(root, shown)]
+    else:
+        folders = [
+            (path, f"{shown}/{path.name}")
+            for path in sorted(root.iterdir())
+            if path.is_dir() and not path.name.startswith((".", "_"))
+        ]
+        if not folders:
+            result.problems.append(
+                Problem(
+                    shown, None, "no course folders here: a course is a folder with a course.md"
+                )
+            )
+    for folder, folder_shown in folders:
+        course = _CourseReader(folder, folder_shown, result.problems).read()
+        if course is not None:
+            result.courses.append(course)
+    return result
+
+
+class _CourseReader:
+    def __init__(self, folder, shown, problems):
+        self.folder = folder
+        self.shown = shown
+        self.problems = problems
+        self.failed = False
+
+    def error(self, path, line, message):
+        self.failed = True
+        self.problems.append(Problem(path, line, message))
+
+    def warn(self, path, line, message):
+        self.problems.append(Problem(path, line, message, warning=True))
+
+    def read(self):
+        slug = self.folder.name
+        if not SLUG.match(slug):
+            self.error(
+                self.shown, None,
+                f"course folder name '{slug}' is not a slug: use lowercase letters, digits "
+                "and hyphens, for example 'peer-support-foundations'",
+            )  # fmt: skip
+        self.media = self._media()
+        self.module_files = self._module_files()
+        settings, overview, overview_media = self._course_file()
+        pass_mark = (settings or {}).get("pass_mark") or DEFAULT_PASS_MARK
+        modules = []
+        for number, module_slug, path in self.module_files:
+            module = self._module(number, module_slug, path, pass_mark)
+            if module is not None:
+                modules.append(module)
+        if self.failed:
+            return None
+        certificate = settings["certificate"]
+        course_hash = _digest(
+            {
+                "settings": {k: v for k, v in settings.items() if k != "certificate"},
+                "certificate": certificate,
+                "overview": overview,
+                "media": {name: self.media[name].sha256 for name in overview_media},
+                "modules": [[m.number, m.slug, m.content_hash] for m in modules],
+            }
+        )
+        return Course(
+            slug=slug,
+            path=self.folder,
+            title=settings["title"],
+            summary=settings["summary"],
+            pass_mark=pass_mark,
+            certificate_title=certificate["title"],
+            certificate_valid_for_months=certificate["valid_for_months"],
+            overview=overview,
+            modules=tuple(modules),
+            media=tuple(self.media.values()),
+            content_hash=course_hash,
+        )
+
+    def _media(self):
+        media_dir = self.folder / "media"
+        found = {}
+        if media_dir.is_dir():
+            for path in sorted(media_dir.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    name = path.relative_to(self.folder).as_posix()
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                    found[name] = MediaFile(name=name, path=path, sha256=digest)
+        return found
+
+    def _module_files(self):
+        files = []
+        numbers, slugs = {}, {}
+        for path in sorted(self.folder.glob("*.md")):
+            if path.name.lower() in IGNORED_FILES:
+                continue
+            shown = f"{self.shown}/{path.name}"
+            match = MODULE_FILE.match(path.name)
+            if not match:
+                self.error(
+                    shown, None,
+                    "a module file is named NN-slug.md: a number, a hyphen, then lowercase "
+                    "words joined by hyphens (for example 03-boundaries.md)",
+                )  # fmt: skip
+                continue
+            number, slug = int(match.group(1)), match.group(2)
+            if number in numbers:
+                self.error(shown, None, f"module number {number} is also used by {numbers[number]}")
+            elif slug in slugs:
+                self.error(shown, None, f"module slug '{slug}' is also used by {slugs[slug]}")
+            else:
+                files.append((number, slug, path))
+            numbers.setdefault(number, path.name)
+            slugs.setdefault(slug, path.name)
+        if not files and not self.failed:
+            self.error(
+                self.shown, None,
+                "this course has no modules: add files named like 01-introduction.md",
+            )  # fmt: skip
+        return files
+
+    def _course_file(self):
+        path = self.folder / "course.md"
+        shown = f"{self.shown}/course.md"
+        if not path.is_file():
+            self.error(shown, None, "missing: every course folder needs a course.md")
+            return None, "", []
+        text = self._read(path, shown)
+        if text is None:
+            return None, "", []
+        fm = self._front_matter(text, shown, COURSE_SCHEMA)
+        if fm is None:
+            return None, "", []
+        settings, body, body_line = fm
+        used_media = self._check_links(body.split("\n"), body_line, shown)
+        return settings, body.strip(), used_media
+
+    def _module(self, number, slug, path, course_pass_mark):
+        shown = f"{self.shown}/{path.name}"
+        text = self._read(path, shown)
+        if text is None:
+            return None
+        fm = self._front_matter(text, shown, MODULE_SCHEMA)
+        if fm is None:
+            return None
+        settings, body, body_line = fm
+        lesson_lines, quiz_index = split_lesson(body)
+        if quiz_index is None:
+            last_line = body_line + body.count("\n")
+            self.error(
+                shown, last_line, "this module has no quiz: add a '## Quiz' section at the end"
+            )
+            questions = []
+        else:
+            quiz_lines = body.split("\n")[quiz_index + 1 :]
+            questions, quiz_problems = parse_quiz(quiz_lines, body_line + quiz_index + 1)
+            for line, message, is_warning in quiz_problems:
+                (self.warn if is_warning else self.error)(shown, line, message)
+            if not questions and not any(not w for _, _, w in quiz_problems):
+                self.error(
+                    shown, body_line + quiz_index,
+                    "the quiz has no questions: add '### ' question headings under '## Quiz'",
+                )  # fmt: skip
+        used_media = self._check_links(body.split("\n"), body_line, shown)
+        if self.failed:
+            return None
+        lesson = "\n".join(lesson_lines).strip()
+        values = {
+            "title": settings["title"],
+            "minutes": settings["minutes"],
+            "domain": settings["domain"],
+            "objectives": settings["objectives"],
+            "pass_mark": settings.get("pass_mark") or course_pass_mark,
+            "max_attempts": settings.get("max_attempts"),
+            "retry_after_minutes": settings.get("retry_after_minutes"),
+        }
+        content_hash = _digest(
+            {
+                **values,
+                "lesson": lesson,
+                "questions": [
+                    [q.stem, q.scenario, q.explanation, [[c.text, c.correct] for c in q.choices]]
+                    for q in questions
+                ],
+                "media": {name: self.media[name].sha256 for name in used_media},
+            }
+        )
+        return Module(
+            slug=slug,
+            number=number,
+            file_name=path.name,
+            lesson=lesson,
+            questions=tuple(questions),
+            media=tuple(used_media),
+            content_hash=content_hash,
+            **values,
+        )
+
+    def _read(self, path, shown):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            self.error(
+                shown, line,
+                f"this file is not UTF-8 (byte 0x{data[error.start]:02x}): save it as UTF-8",
+            )  # fmt: skip
+            return None
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def _front_matter(self, text, shown, schema):
+        fm = frontmatter.split(text)
+        for line, message in fm.problems:
+            self.error(shown, line, message)
+        if fm.values is None:
+            return None
+        settings, problems = frontmatter.validate(fm.values, schema, 1)
+        for line, message in problems:
+            self.error(shown, line, message)
+        return settings, fm.body, fm.body_line
+
+    def _check_links(self, lines, first_line, shown):
+        """Report links and raw HTML that will not work; return the media names used."""
+        module_names = {path.name for _, _, path in self.module_files} | {"course.md"}
+        used = []
+        for kind, line, payload in links.scan(lines, first_line):
+            if kind == "html":
+                for message in links.html_warnings(payload):
+                    self.warn(shown, line, message)
+                continue
+            target = payload
+            if not links.url_allowed(target):
+                self.warn(shown, line, f"{kind} '{target}' will be removed when published")
+                continue
+            if links.is_external(target):
+                continue
+            path, _ = links.local_path(target)
+            if path.startswith("..") or path.startswith("/"):
+                self.error(shown, line, f"{kind} '{target}' leaves the course folder")
+            elif path in self.media:
+                if path not in used:
+                    used.append(path)
+            elif kind == "link" and path in module_names:
+                pass
+            elif (self.folder / path).exists():
+                self.error(
+                    shown, line,
+                    f"{kind} '{target}': only module files and files in media/ can be linked",
+                )  # fmt: skip
+            else:
+                self.error(shown, line, f"{kind} '{target}' points to a file that is not there")
+        return used
+
+
+def _digest(value):
+    payload = json.dumps({"render": RENDER_VERSION, **value}, sort_keys=True, default=list)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

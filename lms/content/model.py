@@ -1,0 +1,107 @@
+"""What a course folder means, once read: frozen values with no knowledge of the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DOMAINS = ("advocacy", "mentoring-education", "recovery-wellness", "ethical-responsibility")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a course file, located by path and line (None: the whole file)."""
+
+    path: str
+    line: int | None
+    message: str
+    warning: bool = False
+
+    def __str__(self):
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+class ContentError(Exception):
+    """Raised when course files cannot be published; carries every problem found."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str  # Markdown, inline
+    correct: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Question:
+    stem: str  # Markdown, inline
+    scenario: str  # Markdown, may be empty
+    choices: tuple[Choice, ...]
+    explanation: str  # Markdown, may be empty
+    line: int
+
+    @property
+    def kind(self):
+        """'single' for one correct choice, 'multiple' for select-all-that-apply."""
+        return "multiple" if sum(c.correct for c in self.choices) > 1 else "single"
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    name: str  # path relative to the course folder, e.g. "media/circle.png"
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    number: int
+    file_name: str
+    title: str
+    minutes: int
+    domain: str
+    objectives: tuple[str, ...]
+    pass_mark: int  # effective: the module's own or the course's
+    max_attempts: int | None
+    retry_after_minutes: int | None
+    lesson: str  # Markdown before '## Quiz'
+    questions: tuple[Question, ...]
+    media: tuple[str, ...] = ()  # names of the media files the module shows
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Course:
+    slug: str
+    path: Path
+    title: str
+    summary: str
+    pass_mark: int
+    certificate_title: str
+    certificate_valid_for_months: int
+    overview: str  # Markdown
+    modules: tuple[Module, ...]
+    media: tuple[MediaFile, ...] = ()
+    content_hash: str = ""
+
+
+@dataclass
+class LoadResult:
+    """Courses that were read cleanly enough to publish, and every problem met on the way."""
+
+    courses: list[Course] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.warning]

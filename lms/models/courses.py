@@ -1,0 +1,120 @@
+"""Published courses: modules, their content versions, quiz questions and media.
+
+A module's content lives in ModuleVersion rows that never change once written; a module points at
+its current version by number. Records elsewhere point at the version they were made against.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Course(db.Model):
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    overview_html: Mapped[str] = mapped_column(Text)
+    pass_mark: Mapped[int]
+    certificate_title: Mapped[str] = mapped_column(String(200))
+    certificate_valid_for_months: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    modules: Mapped[list["Module"]] = relationship(
+        back_populates="course", order_by="Module.position"
+    )
+
+
+class Module(db.Model):
+    __tablename__ = "module"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    current_version_number: Mapped[int]
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+
+
+class ModuleVersion(db.Model):
+    __tablename__ = "module_version"
+    __table_args__ = (
+        UniqueConstraint("module_id", "number"),
+        UniqueConstraint("module_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"))
+    number: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int]
+    domain: Mapped[str] = mapped_column(String(40))
+    objectives: Mapped[list] = mapped_column(JSON)
+    pass_mark: Mapped[int]
+    max_attempts: Mapped[int | None]
+    retry_after_minutes: Mapped[int | None]
+    lesson_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    module: Mapped[Module] = relationship()
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="module_version", order_by="Question.position"
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("module_version_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_version_id: Mapped[int] = mapped_column(ForeignKey("module_version.id"))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))  # "single" or "multiple"
+    stem_html: Mapped[str] = mapped_column(Text)
+    scenario_html: Mapped[str] = mapped_column(Text)
+    explanation_html: Mapped[str] = mapped_column(Text)
+
+    module_version: Mapped[ModuleVersion] = relationship(back_populates="questions")
+    choices: Mapped[list["Choice"]] = relationship(
+        back_populates="question", order_by="Choice.position"
+    )
+
+
+class Choice(db.Model):
+    __tablename__ = "choice"
+    __table_args__ = (UniqueConstraint("question_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
+    position: Mapped[int]
+    text_html: Mapped[str] = mapped_column(Text)
+    is_correct: Mapped[bool]
+
+    question: Mapped[Question] = relationship(back_populates="choices")
+
+
+class MediaFile(db.Model):
+    """An image published with a course, stored by the hash of its bytes and never changed."""
+
+    __tablename__ = "media_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

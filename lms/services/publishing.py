@@ -1,0 +1,216 @@
+"""Publishing course files into the database: one transaction, all or nothing.
+
+Module content is versioned by its hash: unchanged content writes nothing, changed content adds a
+ModuleVersion (old ones stay, so records pointing at them keep their meaning), a module gone from
+disk is retired, never deleted.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ..content import links
+from ..content.loader import load_courses
+from ..content.model import ContentError
+from ..content.render import render_block, render_inline
+from ..extensions import db
+from ..models import Choice, Course, MediaFile, Module, ModuleVersion, Question
+from ..models.types import utcnow
+
+# Links inside published HTML are relative, so the app works under any URL prefix. They assume the
+# course page is served at /courses/<course>/ and a module page at /courses/<course>/<module>.
+MEDIA_LINK = "../../media/{sha256}/{name}"
+
+
+@dataclass
+class SyncReport:
+    courses_added: list = field(default_factory=list)
+    courses_updated: list = field(default_factory=list)
+    courses_retired: list = field(default_factory=list)
+    versions_added: list = field(default_factory=list)  # "course/module vN"
+    modules_retired: list = field(default_factory=list)
+    modules_unchanged: int = 0
+    warnings: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(
+            self.courses_added
+            or self.courses_updated
+            or self.courses_retired
+            or self.versions_added
+            or self.modules_retired
+        )
+
+
+def sync_courses(root, shown=None):
+    """Publish the courses folder at `root` (or one course folder). Raises ContentError on errors.
+
+    A single course folder publishes that course only; a courses folder also retires the courses
+    that are no longer in it.
+    """
+    result = load_courses(root, shown)
+    if result.errors:
+        raise ContentError(result.problems)
+    report = SyncReport(warnings=result.warnings)
+    retire_missing = not (Path(root) / "course.md").is_file()
+    try:
+        now = utcnow()
+        for course in result.courses:
+            _publish_course(course, now, report)
+        if retire_missing:
+            on_disk = {course.slug for course in result.courses}
+            for course in db.session.scalars(select(Course).where(Course.retired_at.is_(None))):
+                if course.slug not in on_disk:
+                    course.retired_at = now
+                    report.courses_retired.append(course.slug)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _publish_course(source, now, report):
+    course = db.session.scalar(select(Course).where(Course.slug == source.slug))
+    media_names = {m.name: m for m in source.media}
+    resolve = _resolver(source, media_names)
+    changed = course is None or course.content_hash != source.content_hash
+    if course is None:
+        course = Course(slug=source.slug, version=1, published_at=now)
+        db.session.add(course)
+        report.courses_added.append(source.slug)
+    elif changed:
+        course.version += 1
+        report.courses_updated.append(source.slug)
+    elif course.retired_at is not None:
+        report.courses_updated.append(source.slug)
+    course.retired_at = None
+    if changed:
+        course.title = source.title
+        course.summary = source.summary
+        course.overview_html = render_block(source.overview, resolve)
+        course.pass_mark = source.pass_mark
+        course.certificate_title = source.certificate_title
+        course.certificate_valid_for_months = source.certificate_valid_for_months
+        course.content_hash = source.content_hash
+        course.updated_at = now
+    _store_media(source.media)
+    db.session.flush()
+
+    existing = {
+        m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))
+    }
+    known_versions = {
+        (module_id, content_hash): number
+        for module_id, content_hash, number in db.session.execute(
+            select(ModuleVersion.module_id, ModuleVersion.content_hash, ModuleVersion.number)
+            .join(Module)
+            .where(Module.course_id == course.id)
+        )
+    }
+    latest = dict(
+        db.session.execute(
+            select(ModuleVersion.module_id, func.max(ModuleVersion.number))
+            .join(Module)
+            .where(Module.course_id == course.id)
+            .group_by(ModuleVersion.module_id)
+        ).all()
+    )
+    for position, source_module in enumerate(source.modules, start=1):
+        module = existing.pop(source_module.slug, None)
+        if module is None:
+            module = Module(course_id=course.id, slug=source_module.slug, position=position,
+                            current_version_number=0)  # fmt: skip
+            db.session.add(module)
+            db.session.flush()
+        module.position = position
+        module.retired_at = None
+        number = known_versions.get((module.id, source_module.content_hash))
+        if number is None:
+            number = latest.get(module.id, 0) + 1
+            _add_version(module, number, source_module, resolve)
+            report.versions_added.append(f"{source.slug}/{source_module.slug} v{number}")
+        elif number == module.current_version_number:
+            report.modules_unchanged += 1
+        module.current_version_number = number
+    for module in existing.values():
+        if module.retired_at is None:
+            module.retired_at = now
+            report.modules_retired.append(f"{source.slug}/{module.slug}")
+
+
+def _add_version(module, number, source, resolve):
+    version = ModuleVersion(
+        module_id=module.id,
+        number=number,
+        content_hash=source.content_hash,
+        title=source.title,
+        minutes=source.minutes,
+        domain=source.domain,
+        objectives=list(source.objectives),
+        pass_mark=source.pass_mark,
+        max_attempts=source.max_attempts,
+        retry_after_minutes=source.retry_after_minutes,
+        lesson_html=render_block(source.lesson, resolve),
+    )
+    for q_position, source_question in enumerate(source.questions, start=1):
+        question = Question(
+            position=q_position,
+            kind=source_question.kind,
+            stem_html=render_inline(source_question.stem, resolve),
+            scenario_html=render_block(source_question.scenario, resolve),
+            explanation_html=render_block(source_question.explanation, resolve),
+        )
+        question.choices = [
+            Choice(
+                position=c_position, text_html=render_inline(c.text, resolve), is_correct=c.correct
+            )  # fmt: skip
+            for c_position, c in enumerate(source_question.choices, start=1)
+        ]
+        version.questions.append(question)
+    db.session.add(version)
+
+
+def _store_media(media):
+    if not media:
+        return
+    wanted = {m.sha256: m for m in media}
+    stored = set(db.session.scalars(select(MediaFile.sha256).where(MediaFile.sha256.in_(wanted))))
+    for sha256, item in wanted.items():
+        if sha256 not in stored:
+            content_type = mimetypes.guess_type(item.name)[0] or "application/octet-stream"
+            db.session.add(
+                MediaFile(
+                    sha256=sha256,
+                    file_name=posixpath.basename(item.name),
+                    content_type=content_type,
+                    data=item.path.read_bytes(),
+                )  # fmt: skip
+            )
+
+
+def _resolver(source, media_names):
+    """Turn an author's relative link into the published page's relative URL."""
+    module_slugs = {m.file_name: m.slug for m in source.modules}
+
+    def resolve(target):
+        if links.is_external(target) or not links.url_allowed(target):
+            return None
+        path, fragment = links.local_path(target)
+        suffix = f"#{fragment}" if fragment else ""
+        if path == "course.md":
+            return "./" + suffix
+        if path in module_slugs:
+            return module_slugs[path] + suffix
+        if path in media_names:
+            item = media_names[path]
+            return MEDIA_LINK.format(sha256=item.sha256, name=posixpath.basename(path))
+        return None
+
+    return resolve

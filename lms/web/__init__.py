@@ -1,0 +1,16 @@
+"""The web layer: thin blueprints by audience. Views parse input, call a service, render."""
+
+from . import errors, learn, system
+
+
+def init_app(app):
+    app.register_blueprint(learn.bp)
+    app.register_blueprint(system.bp)
+    errors.init_app(app)
+
+    @app.context_processor
+    def site_settings():
+        return {
+            "site_name": app.config["LMS_SITE_NAME"],
+            "crisis_resources": app.config["LMS_CRISIS_RESOURCES"],
+        }
