@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from .content.loader import load_courses
@@ -87,6 +87,7 @@ def _report_lines(report):
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Create the database, publish the bundled courses and make one demo account per role."""
     if current_app.config["LMS_ENV"] == "production":

@@ -29,6 +29,16 @@ def ensure_user(email, name, roles, password):
         db.session.add(user)
     user.name = name
     user.password_hash = generate_password_hash(password)
-    user.roles = [UserRole(role=role) for role in roles]
+    wanted = set(roles)
+    user.roles = [r for r in user.roles if r.role in wanted]
+    user.roles.extend(UserRole(role=role) for role in sorted(wanted - user.role_names))
     db.session.commit()
     return user
+
+
+def user_by_id(user_id):
+    """The account with this id, or None (a session may name an account that is gone)."""
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None

@@ -1,9 +1,12 @@
 """The web layer: thin blueprints by audience. Views parse input, call a service, render."""
 
+from ..extensions import login_manager
+from ..services import accounts
 from . import errors, learn, system
 
 
 def init_app(app):
+    login_manager.user_loader(accounts.user_by_id)
     app.register_blueprint(learn.bp)
     app.register_blueprint(system.bp)
     errors.init_app(app)

@@ -1,0 +1,88 @@
+"""Shared fixtures: an app on a real database (SQLite by default, PostgreSQL when
+LMS_TEST_DATABASE_URL names one), its test client with CSRF left on, and the CLI runner."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
+
+from lms import create_app
+from lms.extensions import db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BUNDLED_COURSES = Path(__file__).parent.parent / "courses"
+SHARED_TESTDATA = Path(__file__).parent.parent.parent / "shared" / "testdata"
+
+
+def _database_url(tmp_path):
+    url = os.environ.get("LMS_TEST_DATABASE_URL")
+    return url or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def _drop_everything(url):
+    """Leave a shared test database empty, including Alembic's version table."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        if make_url(url).get_backend_name() == "postgresql":
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        else:
+            for table in inspect(connection).get_table_names():
+                connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{table}"')
+    engine.dispose()
+
+
+@pytest.fixture
+def courses_dir(tmp_path):
+    """A writable copy of the valid fixture courses."""
+    target = tmp_path / "courses"
+    shutil.copytree(FIXTURES / "courses", target)
+    return target
+
+
+@pytest.fixture
+def app(tmp_path, courses_dir):
+    url = _database_url(tmp_path)
+    _drop_everything(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret",
+            "LMS_COURSES_DIR": str(courses_dir),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    _drop_everything(url)
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(html):
+    """The CSRF token from a page's form, as a browser would send it back."""
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)

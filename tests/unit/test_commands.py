@@ -1,0 +1,124 @@
+"""The `lms` commands: sync, demo, and the migrations behind them."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import func, inspect, select
+
+from lms import create_app
+from lms.extensions import db
+from lms.models import Course, User
+from tests.conftest import _database_url, _drop_everything
+
+
+@pytest.fixture
+def empty_app(tmp_path, courses_dir):
+    """An app whose database has no tables at all, as on a first start."""
+    url = _database_url(tmp_path)
+    _drop_everything(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "t",
+            "LMS_COURSES_DIR": str(courses_dir),
+        }  # fmt: skip
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    _drop_everything(url)
+
+
+def test_migrations_build_exactly_the_schema_the_models_describe(empty_app):
+    with empty_app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            names = set(inspect(connection).get_table_names())
+
+    assert differences == []
+    assert {"course", "module", "module_version", "question", "choice", "user_account"} <= names
+
+
+def test_demo_creates_the_database_courses_and_one_account_per_role(empty_app):
+    result = empty_app.test_cli_runner().invoke(args=["demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "courses added (1): sample-course" in result.output
+    for line in ["trainee@demo.example", "supervisor@demo.example", "staff@demo.example",
+                 "admin@demo.example", "demo-trainee-pass"]:  # fmt: skip
+        assert line in result.output
+    with empty_app.app_context():
+        users = db.session.scalars(select(User).order_by(User.id)).all()
+        assert [sorted(u.role_names) for u in users] == [
+            ["trainee"],
+            ["supervisor"],
+            ["staff"],
+            ["admin"],
+        ]
+        assert db.session.scalar(select(func.count()).select_from(Course)) == 1
+
+
+def test_demo_can_run_twice(empty_app):
+    runner = empty_app.test_cli_runner()
+    runner.invoke(args=["demo"])
+
+    result = runner.invoke(args=["demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "Everything is up to date" in result.output
+
+
+def test_demo_refuses_to_run_in_production(empty_app):
+    empty_app.config["LMS_ENV"] = "production"
+
+    result = empty_app.test_cli_runner().invoke(args=["demo"])
+
+    assert result.exit_code == 1
+    assert "refuses to run when LMS_ENV=production" in result.output
+    with empty_app.app_context():
+        assert "user_account" not in inspect(db.engine).get_table_names()
+
+
+def test_sync_command_publishes_and_reports(runner, courses_dir):
+    result = runner.invoke(args=["courses", "sync", str(courses_dir)])
+
+    assert result.exit_code == 0, result.output
+    assert "courses added (1): sample-course" in result.output
+    assert "new module versions (2)" in result.output
+    again = runner.invoke(args=["courses", "sync"])  # the configured folder is the same one
+    assert again.output == "Everything is up to date: nothing changed.\n"
+
+
+def test_sync_command_with_errors_prints_them_and_publishes_nothing(runner, app, courses_dir):
+    module = courses_dir / "sample-course" / "02-listening.md"
+    module.write_text(module.read_text().replace("minutes: 20", "minutes: twenty"))
+
+    result = runner.invoke(args=["courses", "sync", str(courses_dir)])
+
+    assert result.exit_code == 1
+    assert (
+        f"{courses_dir}/sample-course/02-listening.md:3: 'minutes' must be a whole number "
+        "from 1 to 240, not 'twenty'"
+    ) in result.output
+    assert "1 error, 0 warnings: nothing was published" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+
+
+def test_sync_command_prints_warnings_and_still_publishes(runner, app, courses_dir):
+    module = courses_dir / "sample-course" / "02-listening.md"
+    module.write_text(module.read_text().replace("core skill.", "core skill. <iframe></iframe>"))
+
+    result = runner.invoke(args=["courses", "sync", str(courses_dir)])
+
+    assert result.exit_code == 0
+    assert (
+        f"{courses_dir}/sample-course/02-listening.md:12: warning: raw HTML <iframe> will be "
+        "removed when published: write Markdown instead"
+    ) in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Course)) == 1

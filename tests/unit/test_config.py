@@ -1,0 +1,71 @@
+"""Settings from LMS_* environment variables."""
+
+from pathlib import Path
+
+import pytest
+
+from lms import create_app
+from lms.config import BUNDLED_COURSES, ConfigError
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ["LMS_ENV", "LMS_SECRET_KEY", "LMS_DATABASE_URL", "LMS_COURSES_DIR",
+                 "LMS_SITE_NAME", "LMS_CRISIS_RESOURCES"]:  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_production_without_a_secret_key_refuses_to_start(clean_env):
+    clean_env.setenv("LMS_ENV", "production")
+
+    with pytest.raises(ConfigError, match="LMS_SECRET_KEY is not set.*LMS_ENV=production"):
+        create_app()
+
+
+def test_production_with_a_secret_key_starts_with_secure_cookies(clean_env, tmp_path):
+    clean_env.setenv("LMS_ENV", "production")
+    clean_env.setenv("LMS_SECRET_KEY", "k" * 64)
+    clean_env.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+
+    app = create_app()
+
+    assert app.config["SECRET_KEY"] == "k" * 64
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_an_unknown_environment_name_is_an_error(clean_env):
+    clean_env.setenv("LMS_ENV", "prod")
+
+    with pytest.raises(ConfigError, match="LMS_ENV is 'prod'"):
+        create_app()
+
+
+def test_defaults_use_sqlite_in_the_instance_folder_and_the_bundled_courses(clean_env):
+    app = create_app()
+
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + str(
+        Path(app.instance_path) / "lms.db"
+    )
+    assert app.config["LMS_COURSES_DIR"] == str(BUNDLED_COURSES)
+    assert app.config["LMS_ENV"] == "development"
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    # Outside production a key is made once and kept, so sign-ins survive a restart.
+    assert create_app().config["SECRET_KEY"] == app.config["SECRET_KEY"]
+
+
+def test_settings_are_read_from_the_environment(clean_env, tmp_path):
+    clean_env.setenv("LMS_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    clean_env.setenv("LMS_COURSES_DIR", str(tmp_path))
+    clean_env.setenv("LMS_SITE_NAME", "Hope Academy")
+    clean_env.setenv("LMS_CRISIS_RESOURCES", "Call the on-call worker | Text the team")
+    clean_env.setenv("LMS_SECRET_KEY", "s")
+
+    config = create_app().config
+
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+    assert config["LMS_COURSES_DIR"] == str(tmp_path)
+    assert config["LMS_SITE_NAME"] == "Hope Academy"
+    assert config["LMS_CRISIS_RESOURCES"] == ["Call the on-call worker", "Text the team"]
