@@ -10,7 +10,10 @@ from .render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_ATTRIBUTES, URL_SCHEME
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
-_INLINE_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|[^)\s]+)")
+# A destination may hold balanced parentheses: [x](javascript:alert(1)) targets
+# 'javascript:alert(1)', not 'javascript:alert(1'.
+_INLINE_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|(?:[^()\s]|\((?:[^()\s])*\))+)")
+_ANGLE_DESTINATION = re.compile(r"\]\(\s*<[^>]*>")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)/?>")
 _ATTRIBUTE = re.compile(r"([^\s=/>\"']+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
@@ -34,7 +37,7 @@ def scan(lines, first_line):
         reference = _REFERENCE.match(text)
         if reference:
             yield "link", number, reference.group(1).strip("<>")
-        for match in _TAG.finditer(text):
+        for match in _TAG.finditer(_ANGLE_DESTINATION.sub("](", text)):
             yield "html", number, match
 
 
@@ -55,6 +58,13 @@ def html_warnings(match):
             messages.append(f"attribute '{name}' on <{tag}> will be removed when published")
         elif name in URL_ATTRIBUTES and not url_allowed(value):
             messages.append(f"link '{value}' on <{tag}> will be removed when published")
+        elif name in URL_ATTRIBUTES and value and not is_external(value):
+            # Only Markdown links are turned into links to published modules and media.
+            markdown = "![text](...)" if tag == "img" else "[text](...)"
+            messages.append(
+                f"{name} '{value}' on <{tag}> will not work when published: "
+                f"link course files in Markdown, {markdown}"
+            )
     return messages
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import frontmatter, links
 from .frontmatter import Field
 from .model import DOMAINS, Course, LoadResult, MediaFile, Module, Problem
-from .quiz import parse_quiz, split_lesson
+from .quiz import find_quiz_heading_typo, parse_quiz, split_lesson
 from .render import RENDER_VERSION
 
 MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -50,7 +50,7 @@ def load_courses(root, shown=None):
     if not root.is_dir():
         result.problems.append(Problem(shown, None, "there is no folder here: check the path"))
         return result
-    if (root / "course.md").is_file():
+    if _is_course_folder(root):
         folders = [(root, shown)]
     else:
         folders = [
@@ -65,10 +65,27 @@ def load_courses(root, shown=None):
                 )
             )
     for folder, folder_shown in folders:
+        start = len(result.problems)
         course = _CourseReader(folder, folder_shown, result.problems).read()
         if course is not None:
             result.courses.append(course)
+        result.problems[start:] = _in_file_order(result.problems[start:])
     return result
+
+
+def _is_course_folder(path):
+    """A course folder has a course.md; one that lost it still has module files."""
+    return (path / "course.md").is_file() or any(
+        MODULE_FILE.match(child.name) for child in path.glob("*.md")
+    )
+
+
+def _in_file_order(problems):
+    """Problems grouped by file (in the order the files were read), then by line."""
+    order = {}
+    for problem in problems:
+        order.setdefault(problem.path, len(order))
+    return sorted(problems, key=lambda p: (order[p.path], p.line or 0))
 
 
 class _CourseReader:
@@ -142,8 +159,9 @@ class _CourseReader:
     def _module_files(self):
         files = []
         numbers, slugs = {}, {}
+        self.module_names = {"course.md"}  # what a link may point at, duplicates included
         for path in sorted(self.folder.glob("*.md")):
-            if path.name.lower() in IGNORED_FILES:
+            if path.name.lower() in IGNORED_FILES or path.name.startswith("."):
                 continue
             shown = f"{self.shown}/{path.name}"
             match = MODULE_FILE.match(path.name)
@@ -155,6 +173,7 @@ class _CourseReader:
                 )  # fmt: skip
                 continue
             number, slug = int(match.group(1)), match.group(2)
+            self.module_names.add(path.name)
             if number in numbers:
                 self.error(shown, None, f"module number {number} is also used by {numbers[number]}")
             elif slug in slugs:
@@ -197,10 +216,18 @@ class _CourseReader:
         settings, body, body_line = fm
         lesson_lines, quiz_index = split_lesson(body)
         if quiz_index is None:
-            last_line = body_line + body.count("\n")
-            self.error(
-                shown, last_line, "this module has no quiz: add a '## Quiz' section at the end"
-            )
+            typo = find_quiz_heading_typo(lesson_lines)
+            if typo is not None:
+                written = lesson_lines[typo].strip()
+                self.error(
+                    shown, body_line + typo,
+                    f"the quiz heading must be '## Quiz' (two #), not '{written}'",
+                )  # fmt: skip
+            else:
+                self.error(
+                    shown, _last_line(lesson_lines, body_line),
+                    "this module has no quiz: add a '## Quiz' section at the end",
+                )  # fmt: skip
             questions = []
         else:
             quiz_lines = body.split("\n")[quiz_index + 1 :]
@@ -273,7 +300,7 @@ class _CourseReader:
 
     def _check_links(self, lines, first_line, shown):
         """Report links and raw HTML that will not work; return the media names used."""
-        module_names = {path.name for _, _, path in self.module_files} | {"course.md"}
+        module_names = self.module_names
         used = []
         for kind, line, payload in links.scan(lines, first_line):
             if kind == "html":
@@ -302,6 +329,14 @@ class _CourseReader:
             else:
                 self.error(shown, line, f"{kind} '{target}' points to a file that is not there")
         return used
+
+
+def _last_line(lines, first_line):
+    """The file line of the last line with text (the closing '---' when there is none)."""
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            return first_line + index
+    return first_line - 1
 
 
 def _digest(value):

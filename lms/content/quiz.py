@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from .model import Choice, Question
 
 QUIZ_HEADING = re.compile(r"^ {0,3}##\s+Quiz\s*#*\s*$", re.IGNORECASE)
-_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_QUIZ_TYPO = re.compile(r"^ {0,3}#{1,6}[ \t]*Quiz(?:[ \t]+#+)?[ \t]*$", re.IGNORECASE)
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _TASK = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s+(.*)$")
 _EMPTY_TASK = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s*$")
 _BULLET = re.compile(r"^ {0,3}[-*+]\s+")
+_ORDERED_TASK = re.compile(r"^ {0,3}\d{1,9}[.)]\s+\[[ xX]\]")
 _QUOTE = re.compile(r"^ {0,3}>\s?(.*)$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
@@ -28,6 +30,17 @@ def split_lesson(body):
     return lines, None
 
 
+def find_quiz_heading_typo(lines):
+    """The index of a 'Quiz' heading at the wrong level ('# Quiz', '### Quiz'), or None."""
+    in_fence = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and _QUIZ_TYPO.match(line):
+            return index
+    return None
+
+
 @dataclass
 class _Draft:
     stem: str
@@ -36,6 +49,8 @@ class _Draft:
     choices: list = field(default_factory=list)  # [text lines, correct, line]
     explanation: list = field(default_factory=list)
     state: str = "scenario"  # scenario -> choices -> explanation -> done
+    early_explanation: bool = False  # a '> ' before the choices, already reported
+    bullet_choices: bool = False  # choices written as a plain list, already reported
 
 
 def parse_quiz(lines, first_line):
@@ -43,48 +58,14 @@ def parse_quiz(lines, first_line):
 
     Returns (questions, [(line, message, is_warning)]).
     """
-    problems = []
-    drafts = []
-    draft = None
-    in_fence = False
+    parser = _Parser()
     for offset, raw in enumerate(lines):
-        number = first_line + offset
-        line = raw.rstrip()
-        if draft is not None and draft.state == "scenario" and _FENCE.match(line):
-            in_fence = not in_fence
-            draft.scenario.append(raw)
-            continue
-        if in_fence:
-            draft.scenario.append(raw)
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            if len(heading.group(1)) == 3:
-                draft = _Draft(heading.group(2).strip(), number)
-                drafts.append(draft)
-                continue
-            if len(heading.group(1)) <= 2:
-                problems.append(
-                    (number, f"the quiz must be the module's last section: move "
-                     f"'{line.strip()}' and what follows it above '## Quiz'", False)
-                )  # fmt: skip
-            else:
-                problems.append(
-                    (number, "only '### ' headings belong in the quiz, one for each question",
-                     False)
-                )  # fmt: skip
-            continue
-        if draft is None:
-            if line.strip():
-                problems.append(
-                    (number, "the quiz must start with a question heading ('### ...'): "
-                     "move this text above '## Quiz'", False)
-                )  # fmt: skip
-            continue
-        _add_line(draft, raw, line, number, problems)
+        if not parser.feed(raw, first_line + offset):
+            break
+    problems = parser.problems
     questions = []
     stems = {}
-    for draft in drafts:
+    for draft in parser.drafts:
         question = _finish(draft, problems)
         if question is None:
             continue
@@ -99,53 +80,133 @@ def parse_quiz(lines, first_line):
     return questions, problems
 
 
-def _add_line(draft, raw, line, number, problems):
-    task = _TASK.match(line)
-    quote = _QUOTE.match(line)
-    if task or _EMPTY_TASK.match(line):
-        if draft.state == "explanation":
-            problems.append(
-                (number, f"question '{draft.stem}': the choices must come before the "
-                 "'> ' explanation", False)
-            )  # fmt: skip
-            return
-        text = task.group(2).strip() if task else ""
-        correct = (task or _EMPTY_TASK.match(line)).group(1) in "xX"
-        draft.choices.append([[text], correct, number])
-        draft.state = "choices"
-    elif quote:
-        if draft.state == "scenario":
-            problems.append(
-                (number, f"question '{draft.stem}': the '> ' explanation must come after "
-                 "its choices", False)
-            )  # fmt: skip
-            return
-        draft.explanation.append(quote.group(1))
-        draft.state = "explanation"
-    elif not line.strip():
-        if draft.state == "scenario":
-            draft.scenario.append("")
+class _Parser:
+    """Reads the quiz line by line. A misplaced block of lines is reported once, at its first."""
+
+    def __init__(self):
+        self.problems = []
+        self.drafts = []
+        self.draft = None
+        self.in_fence = False
+        self.quiet = False  # the current block of lines was already reported
+
+    def error(self, number, message):
+        self.problems.append((number, message, False))
+
+    def stray(self, number, message):
+        if not self.quiet:
+            self.error(number, message)
+        self.quiet = True
+
+    def feed(self, raw, number):
+        """Take one line; False when the quiz has ended (a '## ' heading after it)."""
+        line = raw.rstrip()
+        draft = self.draft
+        fence = _FENCE.match(line)
+        if self.in_fence or fence:
+            if fence:
+                self.in_fence = not self.in_fence
+            if draft is not None and draft.state == "scenario":
+                draft.scenario.append(raw)
+            elif fence and self.in_fence:
+                self.stray(number, _stray_message(draft))
+            return True
+        heading = _HEADING.match(line)
+        if heading:
+            level = len(heading.group(1))
+            if level == 3:
+                self.draft = _Draft((heading.group(2) or "").strip(), number)
+                self.drafts.append(self.draft)
+                self.quiet = False
+            elif level <= 2:
+                self.error(
+                    number, f"the quiz must be the module's last section: move "
+                    f"'{line.strip()}' and what follows it above '## Quiz'",
+                )  # fmt: skip
+                return False
+            else:
+                self.error(number, "only '### ' headings belong in the quiz, one for each question")
+            return True
+        if not line.strip():
+            self.quiet = False
+            if draft is not None:
+                _blank(draft)
+        elif draft is None:
+            self.stray(number, _stray_message(None))
+        else:
+            self._add_line(draft, raw, line, number)
+        return True
+
+    def _add_line(self, draft, raw, line, number):
+        task = _TASK.match(line) or _EMPTY_TASK.match(line)
+        quote = _QUOTE.match(line)
+        if task:
+            text = task.group(2).strip() if task.re is _TASK else ""
+            draft.choices.append([[text], task.group(1) in "xX", number])
+            if draft.state in ("explanation", "done"):
+                self.stray(
+                    number, f"question '{draft.stem}': the choices must come before the "
+                    "'> ' explanation",
+                )  # fmt: skip
+            else:
+                self.quiet = False
+            draft.state = "choices"
+        elif quote:
+            if draft.state == "scenario":
+                if not draft.early_explanation:
+                    self.error(
+                        number, f"question '{draft.stem}': the '> ' explanation must come "
+                        "after its choices",
+                    )  # fmt: skip
+                draft.early_explanation = True
+                return
+            if draft.state == "done":
+                draft.explanation.append("")  # a second blockquote: a new paragraph
+            draft.explanation.append(quote.group(1))
+            draft.state = "explanation"
+            self.quiet = False
+        elif draft.state == "scenario":
+            if _BULLET.match(line) or _ORDERED_TASK.match(line):
+                self.stray(
+                    number, f"question '{draft.stem}': write choices as a task list, "
+                    "'- [x] a correct choice' or '- [ ] a wrong one'",
+                )  # fmt: skip
+                draft.bullet_choices = True
+                draft.state = "choices"  # what follows is read as if the choices were right
+            else:
+                draft.scenario.append(raw)
+        elif draft.state == "choices" and raw.startswith("  ") and draft.choices:
+            draft.choices[-1][0].append(raw.strip())
         elif draft.state == "explanation":
-            draft.state = "done"
-        elif draft.state == "choices" and draft.choices:
-            draft.choices[-1][0].append("")
-    elif draft.state == "scenario":
-        if _BULLET.match(line):
-            problems.append(
-                (number, f"question '{draft.stem}': write choices as a task list, "
-                 "'- [x] a correct choice' or '- [ ] a wrong one'", False)
-            )  # fmt: skip
-            return
-        draft.scenario.append(raw)
-    elif draft.state == "choices" and raw.startswith("  "):
-        draft.choices[-1][0].append(raw.strip())
+            draft.explanation.append(line.strip())  # a lazy continuation line of the blockquote
+        else:
+            self.stray(number, _stray_message(draft))
+
+
+def _blank(draft):
+    if draft.state == "scenario":
+        draft.scenario.append("")
     elif draft.state == "explanation":
-        draft.explanation.append(line.strip())  # a lazy continuation line of the blockquote
-    else:
-        problems.append(
-            (number, f"question '{draft.stem}': text after the choices must be a '> ' "
-             "explanation (or indent it by two spaces to continue the choice above)", False)
-        )  # fmt: skip
+        draft.state = "done"
+    elif draft.state == "choices" and draft.choices:
+        draft.choices[-1][0].append("")
+
+
+def _stray_message(draft):
+    if draft is None:
+        return (
+            "the quiz must start with a question heading ('### ...'): "
+            "move this text above '## Quiz'"
+        )
+    if draft.state == "choices":
+        return (
+            f"question '{draft.stem}': text after the choices must be a '> ' explanation "
+            "(or indent it by two spaces to continue the choice above)"
+        )
+    return (
+        f"question '{draft.stem}': text after the explanation must be part of it: "
+        "start the line with '> '"
+    )
 
 
 def _finish(draft, problems):
@@ -154,6 +215,8 @@ def _finish(draft, problems):
         problems.append((draft.line, "a question heading has no text: write the question", False))
         return None
     if not draft.choices:
+        if draft.bullet_choices:
+            return None  # already reported: 'write choices as a task list'
         problems.append(
             (draft.line, f"question '{stem}' has no choices: add a task list "
              "('- [x] right', '- [ ] wrong')", False)
@@ -180,7 +243,7 @@ def _finish(draft, problems):
         problems.append(
             (draft.line, f"question '{stem}' has no correct choice: mark one with '- [x]'", False)
         )
-    if not draft.explanation:
+    if not draft.explanation and not draft.early_explanation:
         problems.append(
             (draft.line, f"question '{stem}' has no explanation: add a '> ' blockquote "
              "after its choices", True)
