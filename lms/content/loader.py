@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -17,11 +18,14 @@ MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IGNORED_FILES = {"course.md", "readme.md"}
 DEFAULT_PASS_MARK = 80
+# When a trainee sees the explanations: after every attempt, or only once they have passed.
+REVIEW_MODES = ("always", "after_pass")
 
 COURSE_SCHEMA = {
     "title": Field("text", required=True),
     "summary": Field("text", required=True),
     "pass_mark": Field("int", minimum=1, maximum=100),
+    "review": Field("choice", choices=REVIEW_MODES),
     "certificate": Field(
         "mapping",
         required=True,
@@ -39,6 +43,8 @@ MODULE_SCHEMA = {
     "pass_mark": Field("int", minimum=1, maximum=100),
     "max_attempts": Field("int", minimum=1),
     "retry_after_minutes": Field("int", minimum=0),
+    "review": Field("choice", choices=REVIEW_MODES),
+    "requires": Field("list"),
 }
 
 
@@ -114,11 +120,14 @@ class _CourseReader:
         self.module_files = self._module_files()
         settings, overview, overview_media = self._course_file()
         pass_mark = (settings or {}).get("pass_mark") or DEFAULT_PASS_MARK
+        review = (settings or {}).get("review") or "always"
+        self.requires_lines = {}
         modules = []
         for number, module_slug, path in self.module_files:
-            module = self._module(number, module_slug, path, pass_mark)
+            module = self._module(number, module_slug, path, pass_mark, review)
             if module is not None:
                 modules.append(module)
+        self._check_requirement_cycles(modules)
         if self.failed:
             return None
         certificate = settings["certificate"]
@@ -201,11 +210,11 @@ class _CourseReader:
         fm = self._front_matter(text, shown, COURSE_SCHEMA)
         if fm is None:
             return None, "", []
-        settings, body, body_line = fm
+        settings, body, body_line, _ = fm
         used_media = self._check_links(body.split("\n"), body_line, shown)
         return settings, body.strip(), used_media
 
-    def _module(self, number, slug, path, course_pass_mark):
+    def _module(self, number, slug, path, course_pass_mark, course_review):
         shown = f"{self.shown}/{path.name}"
         text = self._read(path, shown)
         if text is None:
@@ -213,7 +222,8 @@ class _CourseReader:
         fm = self._front_matter(text, shown, MODULE_SCHEMA)
         if fm is None:
             return None
-        settings, body, body_line = fm
+        settings, body, body_line, key_lines = fm
+        requires = self._requires(settings.get("requires", ()), slug, shown, key_lines)
         lesson_lines, quiz_index = split_lesson(body)
         if quiz_index is None:
             typo = find_quiz_heading_typo(lesson_lines)
@@ -251,6 +261,8 @@ class _CourseReader:
             "pass_mark": settings.get("pass_mark") or course_pass_mark,
             "max_attempts": settings.get("max_attempts"),
             "retry_after_minutes": settings.get("retry_after_minutes"),
+            "review": settings.get("review") or course_review,
+            "requires": requires,
         }
         content_hash = _digest(
             {
@@ -296,7 +308,42 @@ class _CourseReader:
         settings, problems = frontmatter.validate(fm.values, schema, 1)
         for line, message in problems:
             self.error(shown, line, message)
-        return settings, fm.body, fm.body_line
+        key_lines = {key: located.line for key, located in fm.values.items()}
+        return settings, fm.body, fm.body_line, key_lines
+
+    def _requires(self, requires, slug, shown, key_lines):
+        """Check a module's `requires:` list against the course's module slugs."""
+        known = [module_slug for _, module_slug, _ in self.module_files]
+        line = key_lines.get("requires")
+        for wanted in requires:
+            if wanted == slug:
+                self.error(shown, line, f"a module cannot require itself ('{wanted}')")
+            elif wanted not in known:
+                hint = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                self.error(
+                    shown, line,
+                    f"requires '{wanted}', but this course has no module with that slug"
+                    f"{suggestion}: use the file name without its number and '.md'",
+                )  # fmt: skip
+        if requires:
+            self.requires_lines[slug] = (shown, line)
+        return tuple(dict.fromkeys(requires))
+
+    def _check_requirement_cycles(self, modules):
+        graph = {m.slug: m.requires for m in modules}
+        reported = set()
+        for start in graph:
+            cycle = _find_cycle(graph, start)
+            if cycle and frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                shown, line = self.requires_lines[cycle[0]]
+                self.error(
+                    shown, line,
+                    "modules require each other in a circle (" + " -> ".join([*cycle, cycle[0]])
+                    + "), so none of them could ever be opened: remove one 'requires'",
+                )  # fmt: skip
+
 
     def _check_links(self, lines, first_line, shown):
         """Report links and raw HTML that will not work; return the media names used."""
@@ -337,6 +384,19 @@ def _last_line(lines, first_line):
         if lines[index].strip():
             return first_line + index
     return first_line - 1
+
+
+def _find_cycle(graph, start):
+    """The slugs of a requirement cycle through `start`, or None."""
+    stack = [(start, [start])]
+    while stack:
+        slug, trail = stack.pop()
+        for wanted in graph.get(slug, ()):
+            if wanted == start:
+                return trail
+            if wanted not in trail:
+                stack.append((wanted, [*trail, wanted]))
+    return None
 
 
 def _digest(value):

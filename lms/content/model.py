@@ -74,6 +74,8 @@ class Module:
     questions: tuple[Question, ...]
     media: tuple[str, ...] = ()  # names of the media files the module shows
     content_hash: str = ""
+    review: str = "always"  # or "after_pass": explanations only once the quiz is passed
+    requires: tuple[str, ...] = ()  # slugs of modules to pass before this one opens
 
 
 @dataclass(frozen=True)

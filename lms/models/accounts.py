@@ -40,3 +40,15 @@ class UserRole(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
     user: Mapped[User] = relationship(back_populates="roles")
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted per email address typed, whether or not an account has it, so that
+    slowing down and locking never reveal which addresses exist."""
+
+    __tablename__ = "sign_in_throttle"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -67,6 +67,8 @@ class ModuleVersion(db.Model):
     pass_mark: Mapped[int]
     max_attempts: Mapped[int | None]
     retry_after_minutes: Mapped[int | None]
+    review: Mapped[str] = mapped_column(String(20), default="always")  # or "after_pass"
+    requires: Mapped[list] = mapped_column(JSON, default=list)  # module slugs to pass first
     lesson_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

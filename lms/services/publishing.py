@@ -157,6 +157,8 @@ def _add_version(module, number, source, resolve):
         pass_mark=source.pass_mark,
         max_attempts=source.max_attempts,
         retry_after_minutes=source.retry_after_minutes,
+        review=source.review,
+        requires=list(source.requires),
         lesson_html=render_block(source.lesson, resolve),
     )
     for q_position, source_question in enumerate(source.questions, start=1):

@@ -122,3 +122,36 @@ def test_sync_command_prints_warnings_and_still_publishes(runner, app, courses_d
     ) in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Course)) == 1
+
+
+def test_upgrading_a_database_with_data_keeps_and_backfills_it(empty_app):
+    from sqlalchemy import text
+
+    with empty_app.app_context():
+        upgrade(revision="0001")
+        statements = [
+            "INSERT INTO course (id, slug, title, summary, overview_html, pass_mark,"
+            " certificate_title, certificate_valid_for_months, content_hash, version,"
+            " published_at, updated_at) VALUES (1, 'c', 'C', 's', '', 80, 'T', 12, 'h', 1,"
+            " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            "INSERT INTO module (id, course_id, slug, position, current_version_number)"
+            " VALUES (7, 1, 'm', 1, 1)",
+            "INSERT INTO module_version (id, module_id, number, content_hash, title, minutes,"
+            " domain, objectives, pass_mark, lesson_html, created_at) VALUES (3, 7, 1, 'h',"
+            " 'M', 10, 'advocacy', '[]', 80, '', '2026-01-01 00:00:00')",
+            "INSERT INTO user_account (id, email, name, password_hash, created_at)"
+            " VALUES (1, 'a@example.org', 'A', 'x', '2026-01-01 00:00:00')",
+            "INSERT INTO quiz_attempt (id, user_id, module_version_id, started_at)"
+            " VALUES (1, 1, 3, '2026-01-01 00:00:00')",
+        ]
+        for statement in statements:
+            db.session.execute(text(statement))
+        db.session.commit()
+
+        upgrade()
+
+        assert db.session.execute(text("SELECT module_id FROM quiz_attempt")).scalar() == 7
+        review, requires = db.session.execute(
+            text("SELECT review, requires FROM module_version")
+        ).one()
+        assert review == "always" and requires in ("[]", [])

@@ -119,7 +119,13 @@ def test_changed_module_gets_a_new_version_and_old_records_keep_the_old_one(app_
     user = User(email="t@example.org", name="T", password_hash="x")
     db.session.add(user)
     db.session.flush()
-    attempt = QuizAttempt(user_id=user.id, module_version_id=old_id, score=100, passed=True)
+    attempt = QuizAttempt(
+        user_id=user.id,
+        module_id=old_version.module_id,
+        module_version_id=old_id,
+        score=100,
+        passed=True,
+    )
     db.session.add(attempt)
     db.session.commit()
 
