@@ -6,7 +6,14 @@ import posixpath
 import re
 from urllib.parse import unquote
 
-from .render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_ATTRIBUTES, URL_SCHEMES, url_scheme
+from .render import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    GENERIC_ATTRIBUTES,
+    URL_ATTRIBUTES,
+    URL_SCHEMES,
+    url_scheme,
+)
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
@@ -50,7 +57,7 @@ def html_warnings(match):
         extra = " with its content" if tag in _CONTENT_STRIPPED else ""
         return [f"raw HTML <{tag}> will be removed{extra} when published: write Markdown instead"]
     messages = []
-    allowed = ALLOWED_ATTRIBUTES.get(tag, set())
+    allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | GENERIC_ATTRIBUTES
     for attribute in _ATTRIBUTE.finditer(attributes or ""):
         name = attribute.group(1).lower()
         value = (attribute.group(2) or "").strip("\"'")
