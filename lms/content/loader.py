@@ -344,7 +344,6 @@ class _CourseReader:
                     + "), so none of them could ever be opened: remove one 'requires'",
                 )  # fmt: skip
 
-
     def _check_links(self, lines, first_line, shown):
         """Report links and raw HTML that will not work; return the media names used."""
         module_names = self.module_names
