@@ -1,4 +1,4 @@
-"""The `lms` command group: course checking and publishing, the demo set-up."""
+"""The `lms` command group: course checking and publishing, the demo set-up, accounts."""
 
 import os
 from pathlib import Path
@@ -10,10 +10,12 @@ from flask_migrate import upgrade
 
 from .content.loader import load_courses
 from .content.model import ContentError
+from .models import ROLES
 from .services import accounts
 from .services.publishing import sync_courses
 
 courses_cli = AppGroup("courses", help="Check and publish the course files.")
+users_cli = AppGroup("users", help="Create accounts and password-reset links.")
 
 DEMO_ACCOUNTS = (
     ("trainee@demo.example", "Dana Trainee", ["trainee"], "demo-trainee-pass"),
@@ -109,6 +111,51 @@ def demo_command():
         click.echo(f"  {roles[0]:<11} {email:<26} {password}")
 
 
+@users_cli.command("create")
+@click.option("--email", required=True, help="The email address they will sign in with.")
+@click.option("--name", required=True, help="Their name, as shown on certificates.")
+@click.option(
+    "--role", "roles", required=True, multiple=True,
+    help=f"One of {', '.join(ROLES)}; repeat for several.",
+)  # fmt: skip
+@click.option("--password", help="Their password; leave it out to have one made and printed.")
+def create_user_command(email, name, roles, password):
+    """Create an account."""
+    try:
+        user, generated = accounts.create_account(email, name, list(roles), password)
+    except accounts.AccountError as error:
+        for field, message in error.problems.items():
+            click.echo(f"Error: {field + ': ' if field else ''}{message}", err=True)
+        raise SystemExit(1) from None
+    roles_shown = ", ".join(sorted(user.role_names))
+    click.echo(f"Created the account of {user.name} <{user.email}> ({roles_shown}).")
+    if generated:
+        click.echo(f"Password (shown only now, hand it over privately): {generated}")
+
+
+@users_cli.command("reset-link")
+@click.argument("email")
+def reset_link_command(email):
+    """Print a link that lets the account with EMAIL choose a new password (one hour, once)."""
+    try:
+        user, token = accounts.reset_token_for_email(email, current_app.config["SECRET_KEY"])
+    except accounts.NoSuchAccount:
+        message = f"Error: no account uses {email}. Check the spelling, or use lms users create."
+        click.echo(message, err=True)
+        raise SystemExit(1) from None
+    path = current_app.url_map.bind("localhost").build("auth.reset_password", {"token": token})
+    base = current_app.config["LMS_BASE_URL"]
+    click.echo(f"Reset link for {user.name} <{user.email}>; it works for one hour, once:", err=True)
+    if not base:
+        click.echo(
+            "LMS_BASE_URL is not set, so this is the path only: put the site's address "
+            "(for example https://training.example.org) in front of it.",
+            err=True,
+        )
+    click.echo(base + path)
+
+
 def init_app(app):
     app.cli.add_command(courses_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -37,7 +37,13 @@ def load_settings(instance_path):
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "LMS_COURSES_DIR": _env("LMS_COURSES_DIR", str(BUNDLED_COURSES)),
         "LMS_SITE_NAME": _env("LMS_SITE_NAME", "Peer Support Training"),
+        # Where the app is reached from outside, for links in emails, PDFs and QR codes;
+        # empty means "the address the current request came in on".
+        "LMS_BASE_URL": _env("LMS_BASE_URL", "").rstrip("/"),
         "LMS_CRISIS_RESOURCES": [line.strip() for line in crisis.split("|") if line.strip()],
+        "LMS_OPEN_REGISTRATION": _env("LMS_OPEN_REGISTRATION", "1").strip().lower()
+        not in ("0", "false", "no", "off"),
+        **_smtp_settings(_env("LMS_BASE_URL", "")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
@@ -45,6 +51,40 @@ def load_settings(instance_path):
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
         "TESTING": env == "testing",
+    }
+
+
+def _smtp_settings(base_url):
+    """Outgoing email (password-reset links); with no LMS_SMTP_HOST, no email is sent."""
+    host = _env("LMS_SMTP_HOST", "")
+    security = _env("LMS_SMTP_SECURITY", "starttls").lower()
+    if security not in ("starttls", "ssl", "none"):
+        raise ConfigError(
+            f"LMS_SMTP_SECURITY is {security!r}: set it to 'starttls', 'ssl' or 'none'."
+        )
+    port = _env("LMS_SMTP_PORT", "587")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"LMS_SMTP_PORT is {port!r}: set it to a port number such as 587.")
+    sender = _env("LMS_SMTP_FROM", "")
+    if host and not sender:
+        raise ConfigError(
+            "LMS_SMTP_HOST is set but LMS_SMTP_FROM is not: set it to the address emails come "
+            "from, for example training@example.org."
+        )
+    if host and not base_url:
+        # Links in emails must not be built from the Host header of whoever asked for them.
+        raise ConfigError(
+            "LMS_SMTP_HOST is set but LMS_BASE_URL is not: set it to the address people use to "
+            "reach this site, for example https://training.example.org, so that links in emails "
+            "lead here."
+        )
+    return {
+        "LMS_SMTP_HOST": host,
+        "LMS_SMTP_PORT": int(port),
+        "LMS_SMTP_USERNAME": _env("LMS_SMTP_USERNAME", ""),
+        "LMS_SMTP_PASSWORD": _env("LMS_SMTP_PASSWORD", ""),
+        "LMS_SMTP_FROM": sender,
+        "LMS_SMTP_SECURITY": security,
     }
 
 

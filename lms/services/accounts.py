@@ -1,20 +1,180 @@
-"""Accounts and roles."""
+"""Accounts and roles: creating them, passwords, signing in (with its throttle) and reset links.
+
+Sign-in never reveals whether an email has an account: failures are counted per email typed, and
+an unknown email costs the same password-hash check as a known one.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from werkzeug.security import generate_password_hash
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+from functools import cache
+from importlib import resources
+
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import ROLES, User, UserRole
+from ..models import ROLES, SignInThrottle, User, UserRole
+from ..models.types import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1000  # long enough for any passphrase; bounds the hashing work per request
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 200
+
+WAIT_AFTER_FAILURES = 5  # from this many failures on, each try waits WAIT after the last one
+WAIT = timedelta(seconds=30)
+LOCK_AFTER_FAILURES = 10
+LOCK = timedelta(minutes=15)
+
+RESET_SALT = "password-reset"
+RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+# Letters and digits that cannot be mistaken for each other when read aloud or copied by hand.
+GENERATED_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+MISMATCH = "That email and password do not match. Check them and try again."
+WAIT_MESSAGE = "Too many tries. Wait 30 seconds, then try again."
+LOCK_MESSAGE = (
+    "Sign-in for this email is paused for 15 minutes after too many tries. "
+    "Try again after {time} UTC, or reset your password."
+)
 
 
 class AccountError(ValueError):
-    """A request about an account that cannot be carried out; the message says why."""
+    """A request about an account that cannot be carried out.
+
+    `problems` maps a form field name (None: the request as a whole) to a message for a person.
+    """
+
+    def __init__(self, problems):
+        if isinstance(problems, str):
+            problems = {None: problems}
+        self.problems = dict(problems)
+        super().__init__(" ".join(self.problems.values()))
+
+
+class SignInRefused(AccountError):
+    """Wrong email or password, or too many tries: the message is the same whether or not the
+    email has an account."""
+
+
+class ResetLinkInvalid(AccountError):
+    """A password-reset link that was already used, has expired, or was never made here."""
+
+
+class NoSuchAccount(LookupError):
+    """No account uses that email (only said to staff, never on a public page)."""
 
 
 def normalise_email(email):
     return email.strip().lower()
+
+
+@cache
+def common_passwords():
+    text = resources.files("lms").joinpath("data/common_passwords.txt").read_text("utf-8")
+    lines = (line.strip().lower() for line in text.splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def password_problem(password, email=""):
+    """Why this password cannot be used, as a message for a person; None if it is fine."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return (
+            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters. "
+            "A short sentence you will remember works well."
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Choose a password of at most {MAX_PASSWORD_LENGTH} characters."
+    if password.lower() in common_passwords():
+        return (
+            "That password is one of the most common ones, so it is easy to guess. "
+            "Choose a different one: a short sentence you will remember works well."
+        )
+    if email and password.strip().lower() == normalise_email(email):
+        return "Your password cannot be your email address. Choose something different."
+    return None
+
+
+def _details_problems(email, name, password):
+    problems = {}
+    email = normalise_email(email)
+    if not email:
+        problems["email"] = "Enter your email address."
+    elif len(email) > MAX_EMAIL_LENGTH or not EMAIL_PATTERN.match(email):
+        problems["email"] = "Enter an email address in the form name@example.org."
+    if not name.strip():
+        problems["name"] = "Enter your name, as you would like it shown on your certificate."
+    elif len(name.strip()) > MAX_NAME_LENGTH:
+        problems["name"] = f"Shorten your name to {MAX_NAME_LENGTH} characters or fewer."
+    problem = password_problem(password, email)
+    if problem:
+        problems["password"] = problem
+    return problems
+
+
+def generate_password():
+    """A random password to hand over once: three groups of four, about 59 bits."""
+    groups = ("".join(secrets.choice(GENERATED_ALPHABET) for _ in range(4)) for _ in range(3))
+    return "-".join(groups)
+
+
+def grantable_roles(granter):
+    """The roles this person may give a new account: only an admin may make another admin."""
+    if granter is None or granter.has_role("admin"):
+        return ROLES
+    return tuple(role for role in ROLES if role != "admin")
+
+
+def create_account(email, name, roles, password=None, granted_by=None):
+    """Create an account; with no password, make one. Returns (user, generated password or None).
+
+    `granted_by` is the staff member creating it (None: the command line, which may give any
+    role). Commits.
+    """
+    generated = None
+    if not password:
+        generated = password = generate_password()
+    return _new_account(email, name, roles, password, granted_by), generated
+
+
+def register(email, name, password):
+    """Sign-up: a trainee account with the password they chose. Commits."""
+    return _new_account(email, name, ["trainee"], password, None)
+
+
+def _new_account(email, name, roles, password, granted_by):
+    email, name, password = email or "", name or "", password or ""  # a field left out of a form
+    problems = _details_problems(email, name, password)
+    roles = list(dict.fromkeys(roles))
+    unknown = [r for r in roles if r not in ROLES]
+    if not roles:
+        problems["roles"] = "Choose at least one role."
+    elif unknown:
+        problems["roles"] = f"There is no role {unknown[0]!r}: use one of {', '.join(ROLES)}."
+    elif set(roles) - set(grantable_roles(granted_by)):
+        problems["roles"] = "Only an admin can give the admin role. Choose another role."
+    if problems:
+        raise AccountError(problems)
+    email = normalise_email(email)
+    user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password))
+    user.roles = [UserRole(role=role) for role in roles]
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError(
+            {"email": "An account already uses this email. Sign in, or reset its password."}
+        ) from None
+    return user
 
 
 def ensure_user(email, name, roles, password):
@@ -42,3 +202,194 @@ def user_by_id(user_id):
         return db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
+
+
+def user_by_email(email):
+    """The account with this email; NoSuchAccount if there is none."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NoSuchAccount(email)
+    return user
+
+
+@cache
+def _dummy_hash():
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _lock_message(until):
+    # Round up to the minute, so that trying again at the time shown always works.
+    shown = until.replace(second=0, microsecond=0)
+    if shown < until:
+        shown += timedelta(minutes=1)
+    return LOCK_MESSAGE.format(time=shown.strftime("%H:%M"))
+
+
+def authenticate(email, password, now=None):
+    """The account for this email and password; SignInRefused if not, or while slowed or paused.
+
+    Commits the failure count (or clears it on success).
+    """
+    now = now or utcnow()
+    key = normalise_email(email or "")[:MAX_EMAIL_LENGTH]
+    password = password or ""
+    throttle = db.session.get(SignInThrottle, key, populate_existing=True)
+    if throttle is not None and throttle.locked_until is not None:
+        if now < throttle.locked_until:
+            raise SignInRefused(_lock_message(throttle.locked_until))
+        # The pause is over: a fresh start.
+        throttle.failures, throttle.last_failure_at, throttle.locked_until = 0, None, None
+        db.session.commit()
+    if (
+        throttle is not None
+        and throttle.failures >= WAIT_AFTER_FAILURES
+        and throttle.last_failure_at is not None
+        and now < throttle.last_failure_at + WAIT
+    ):
+        raise SignInRefused(WAIT_MESSAGE)
+
+    user = db.session.scalar(select(User).where(User.email == key))
+    if user is None:
+        check_password_hash(_dummy_hash(), password)  # the same work, so timing tells nothing
+    elif check_password_hash(user.password_hash, password):
+        if throttle is not None:
+            db.session.execute(delete(SignInThrottle).where(SignInThrottle.email == key))
+            db.session.commit()
+        return user
+
+    failures = _record_failure(key, now)
+    if failures >= LOCK_AFTER_FAILURES:
+        raise SignInRefused(_lock_message(now + LOCK))
+    if failures >= WAIT_AFTER_FAILURES:
+        raise SignInRefused(WAIT_MESSAGE)
+    raise SignInRefused(MISMATCH)
+
+
+def _record_failure(key, now):
+    """Count one failure for this email, atomically (two requests at once both count)."""
+    for _ in range(3):
+        failures = db.session.execute(
+            update(SignInThrottle)
+            .where(SignInThrottle.email == key)
+            .values(failures=SignInThrottle.failures + 1, last_failure_at=now)
+            .returning(SignInThrottle.failures),
+            execution_options={"synchronize_session": False},
+        ).scalar()
+        if failures is None:
+            row = {"email": key, "failures": 1, "last_failure_at": now}
+            try:
+                db.session.execute(insert(SignInThrottle).values(**row))
+                db.session.commit()
+            except IntegrityError:  # another request made the row first: count on it
+                db.session.rollback()
+                continue
+            return 1
+        if failures >= LOCK_AFTER_FAILURES:
+            db.session.execute(
+                update(SignInThrottle)
+                .where(SignInThrottle.email == key)
+                .values(locked_until=now + LOCK),
+                execution_options={"synchronize_session": False},
+            )
+        db.session.commit()
+        return failures
+    raise RuntimeError("could not record a failed sign-in")  # pragma: no cover
+
+
+def _clear_throttle(email):
+    db.session.execute(
+        delete(SignInThrottle).where(SignInThrottle.email == normalise_email(email)),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def change_password(user, current_password, new_password):
+    """Change a signed-in person's password after checking the current one. Commits."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise AccountError(
+            {
+                "current_password": "That is not your current password. Type it again, or sign "
+                "out and use “Forgot your password?” to choose a new one."
+            }
+        )
+    problem = password_problem(new_password or "", user.email)
+    if problem:
+        raise AccountError({"new_password": problem})
+    user.password_hash = generate_password_hash(new_password)
+    db.session.commit()
+
+
+def _fingerprint(user):
+    # Changes whenever the password does, so a link stops working once it has been used.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def _serializer(secret_key, now=None):
+    if now is None:
+        return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+
+    class SignedAt(TimestampSigner):
+        def get_timestamp(self):
+            return int(now.timestamp())
+
+    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT, signer=SignedAt)
+
+
+def make_reset_token(user, secret_key, now=None):
+    """A signed token for a password-reset link: single-use, good for RESET_MAX_AGE seconds."""
+    return _serializer(secret_key, now).dumps({"user": user.id, "password": _fingerprint(user)})
+
+
+def reset_token_for_email(email, secret_key, granted_by=None):
+    """The account with this email and a reset token for it; NoSuchAccount if there is none.
+
+    With `granted_by` (staff handing a link over), only an admin may get one for an admin.
+    """
+    user = user_by_email(email)
+    if granted_by is not None and user.has_role("admin") and not granted_by.has_role("admin"):
+        raise AccountError(
+            {"email": "Only an admin can make a reset link for an admin account. Ask an admin."}
+        )
+    return user, make_reset_token(user, secret_key)
+
+
+def user_from_reset_token(token, secret_key, max_age=RESET_MAX_AGE, now=None, lock=False):
+    """The account a reset token names; ResetLinkInvalid if used, expired or not ours.
+
+    `lock` holds the account's row until the commit, so two uses at once cannot both pass.
+    """
+    used = "This link has already been used, or it is not complete. Ask for a new link."
+    try:
+        payload, signed_at = _serializer(secret_key).loads(token, return_timestamp=True)
+        user_id, fingerprint = int(payload["user"]), str(payload["password"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise ResetLinkInvalid(used) from None
+    if ((now or utcnow()) - signed_at).total_seconds() > max_age:
+        raise ResetLinkInvalid(
+            "This link has expired: links to choose a new password work for one hour. "
+            "Ask for a new link."
+        )
+    query = select(User).where(User.id == user_id).execution_options(populate_existing=True)
+    user = db.session.scalar(query.with_for_update() if lock else query)
+    if user is None or not secrets.compare_digest(_fingerprint(user), fingerprint):
+        raise ResetLinkInvalid(used)
+    return user
+
+
+def reset_password(token, new_password, secret_key, max_age=RESET_MAX_AGE, now=None):
+    """Set a new password through a reset link; the link then stops working. Commits.
+
+    Also clears the sign-in throttle for the account's email: the person has proved who they are.
+    """
+    try:
+        user = user_from_reset_token(token, secret_key, max_age, now, lock=True)
+        problem = password_problem(new_password or "", user.email)
+        if problem:
+            raise AccountError({"password": problem})
+        user.password_hash = generate_password_hash(new_password)
+        _clear_throttle(user.email)
+        db.session.commit()
+    except AccountError:
+        db.session.rollback()
+        raise
+    return user

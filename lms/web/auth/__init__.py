@@ -1,0 +1,6 @@
+"""Accounts on the web: sign-up, sign-in and out, passwords, and the staff tools for accounts."""
+
+from . import staff  # noqa: F401  (registers the staff routes on bp)
+from .views import bp
+
+__all__ = ["bp"]

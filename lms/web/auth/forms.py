@@ -1,0 +1,78 @@
+"""The account forms. They only parse: the rules (and their messages) live in services.accounts."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
+
+PASSWORD_HINT = "At least 10 characters. A short sentence you will remember works well."
+
+
+class SignUpForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        description="As you would like it shown on your certificate.",
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField("Email address", render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        "Choose a password", description=PASSWORD_HINT, render_kw={"autocomplete": "new-password"}
+    )
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        [InputRequired("Enter your email address.")],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password",
+        [InputRequired("Enter your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", render_kw={"autocomplete": "current-password"}
+    )
+    new_password = PasswordField(
+        "New password", description=PASSWORD_HINT, render_kw={"autocomplete": "new-password"}
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        [InputRequired("Enter the email address you signed up with.")],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", description=PASSWORD_HINT, render_kw={"autocomplete": "new-password"}
+    )
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CreateUserForm(FlaskForm):
+    name = StringField("Name")
+    email = EmailField("Email address")
+    roles = CheckboxesField("Roles", validate_choice=False)
+    password = PasswordField(
+        "Password (optional)",
+        description="Leave it empty to have one made for you: it is shown once, on the next page.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ResetLinkForm(FlaskForm):
+    email = EmailField(
+        "Their email address", [InputRequired("Enter the email address of the account.")]
+    )

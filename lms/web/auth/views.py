@@ -1,0 +1,179 @@
+"""Sign-up, sign-in, sign-out, changing a password and resetting a forgotten one."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from ...services import accounts, mail
+from ..access import public, signed_in
+from .forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+
+bp = Blueprint("auth", __name__)
+
+# Where a person lands after signing in when no (safe) `next` page was asked for.
+AFTER_SIGN_IN = "learn.dashboard"
+
+
+@bp.app_context_processor
+def account_settings():
+    return {"open_registration": current_app.config["LMS_OPEN_REGISTRATION"]}
+
+
+def safe_next(target):
+    """`target` if it is a path on this site, else None: never send a person to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def external_url(endpoint, **values):
+    """A full link to a page here, for an email or to hand to someone."""
+    base = current_app.config["LMS_BASE_URL"]
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def show_problems(form, error):
+    """Put a service's messages next to the fields they concern (the rest at the top)."""
+    for field, message in error.problems.items():
+        if field and field in form:
+            form[field].errors.append(message)
+        else:
+            form.form_errors.append(message)
+
+
+def private(response):
+    """Pages holding a secret (a reset link, a password): not cached, and no Referer leaks it."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _sign_in_as(user):
+    session.clear()  # a new session on sign-in: nothing set before it (fixation) survives
+    login_user(user, remember=False)
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@public
+def sign_up():
+    if not current_app.config["LMS_OPEN_REGISTRATION"]:
+        return render_template("auth/sign_up_closed.html"), 403 if request.method == "POST" else 200
+    next_path = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for(AFTER_SIGN_IN))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.email.data, form.name.data, form.password.data)
+        except accounts.AccountError as error:
+            show_problems(form, error)
+        else:
+            _sign_in_as(user)
+            flash(f"Welcome, {user.name}. Your account is ready.")
+            return redirect(next_path or url_for(AFTER_SIGN_IN))
+    return render_template("auth/sign_up.html", form=form, next=next_path)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():
+    next_path = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for(AFTER_SIGN_IN))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.SignInRefused as error:
+            form.form_errors.extend(error.problems.values())
+        else:
+            _sign_in_as(user)
+            return redirect(next_path or url_for(AFTER_SIGN_IN))
+    return render_template("auth/sign_in.html", form=form, next=next_path)
+
+
+@bp.post("/sign-out")
+@public
+def sign_out():
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("learn.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except accounts.AccountError as error:
+            show_problems(form, error)
+        else:
+            flash("Your password has been changed.")
+            return redirect(url_for(AFTER_SIGN_IN))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@public
+def forgot_password():
+    settings = current_app.config
+    if not mail.mail_configured(settings):
+        return render_template("auth/forgot_password.html", form=None)
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user, token = accounts.reset_token_for_email(form.email.data, settings["SECRET_KEY"])
+        except accounts.NoSuchAccount:
+            pass  # the same answer either way: this page never says whether an account exists
+        else:
+            # Never the request's Host header: whoever asks could make the link lead elsewhere.
+            link = settings["LMS_BASE_URL"] + url_for("auth.reset_password", token=token)
+            body = render_template("auth/reset_email.txt", user=user, link=link)
+            try:
+                mail.send_mail(settings, user.email, "Choose a new password", body)
+            except mail.MailError:
+                current_app.logger.exception("the password-reset email was not sent")
+        return render_template("auth/forgot_password_sent.html")
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    secret_key = current_app.config["SECRET_KEY"]
+    form = ResetPasswordForm()
+    try:
+        if form.validate_on_submit():
+            accounts.reset_password(token, form.password.data, secret_key)
+            flash("Your new password is set. Sign in with it now.")
+            return redirect(url_for("auth.sign_in"))
+        if request.method == "GET":
+            accounts.user_from_reset_token(token, secret_key)
+    except accounts.ResetLinkInvalid as error:
+        page = render_template("auth/reset_invalid.html", message=str(error))
+        return private(current_app.make_response((page, 400)))
+    except accounts.AccountError as error:
+        show_problems(form, error)
+    return private(
+        current_app.make_response(render_template("auth/reset_password.html", form=form))
+    )

@@ -1,0 +1,245 @@
+"""Resetting a forgotten password: by email through a real SMTP server started here, or by a link
+that staff make and hand over."""
+
+import email
+import re
+import socket
+from datetime import timedelta
+from email import policy
+from urllib.parse import urlsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from lms.models.types import utcnow
+from lms.services import accounts
+from tests.auth import PASSWORD, make_user, post_form, sign_in
+
+SENT = (
+    "If an account uses that email, we have sent it a link to choose a new password. "
+    "The link works for one hour."
+)
+USED = "This link has already been used, or it is not complete. Ask for a new link."
+EXPIRED = (
+    "This link has expired: links to choose a new password work for one hour. Ask for a new link."
+)
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def html(response):
+    return response.get_data(as_text=True)
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 Message accepted for delivery"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(app):
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(
+        LMS_SMTP_HOST="127.0.0.1",
+        LMS_SMTP_PORT=controller.port,
+        LMS_SMTP_FROM="training@example.org",
+        LMS_SMTP_SECURITY="none",
+        LMS_BASE_URL="https://training.example.org",
+    )
+    yield handler
+    controller.stop()
+
+
+def test_the_emailed_link_sets_a_new_password_once(app, client, inbox):
+    make_user(app)
+
+    response = post_form(client, "/forgot-password", {"email": " Dana@Example.org"})
+
+    assert SENT in html(response)
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["dana@example.org"]
+    assert message["Subject"] == "Choose a new password"
+    assert message["From"] == "training@example.org"
+    body = message.get_content()
+    assert "Hello Dana Trainee," in body and "works for one hour, and only once" in body
+    link = re.search(r"^(https://training\.example\.org/reset-password/\S+)\s*$", body, re.M)[1]
+    path = urlsplit(link).path
+
+    form = client.get(path)
+    assert form.status_code == 200 and "<h1>Choose a new password</h1>" in html(form)
+    assert form.headers["Cache-Control"] == "no-store"
+    assert form.headers["Referrer-Policy"] == "no-referrer"
+    saved = post_form(client, path, {"password": NEW_PASSWORD})
+    assert saved.status_code == 302 and saved.headers["Location"] == "/sign-in"
+    assert "Your new password is set. Sign in with it now." in html(client.get("/sign-in"))
+
+    assert "do not match" in html(sign_in(client, password=PASSWORD))
+    assert sign_in(client, password=NEW_PASSWORD).status_code == 302
+
+    again = app.test_client()
+    used = again.get(path)
+    assert used.status_code == 400
+    assert "<h1>This link no longer works</h1>" in html(used) and USED in html(used)
+    assert 'href="/forgot-password">Ask for a new link<' in html(used)
+    reuse = post_form(again, path, {"password": "yet another passphrase"}, page="/sign-in")
+    assert reuse.status_code == 400 and USED in html(reuse)
+
+
+def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, client, inbox):
+    make_user(app)
+
+    known = html(post_form(client, "/forgot-password", {"email": "dana@example.org"}))
+    unknown = html(post_form(client, "/forgot-password", {"email": "nobody@example.org"}))
+
+    assert SENT in unknown
+    assert re.sub(r'value="[^"]+"', "", known) == re.sub(r'value="[^"]+"', "", unknown)
+    assert [recipients for recipients, _ in inbox.messages] == [["dana@example.org"]]
+
+
+def test_the_email_link_ignores_the_host_the_request_names(app, client, inbox):
+    make_user(app)
+    evil = "http://evil.example"
+    form = html(client.get("/forgot-password", base_url=evil))
+    token = re.search(r'name="csrf_token" [^>]*value="([^"]+)"', form)[1]
+
+    response = client.post(
+        "/forgot-password", base_url=evil, data={"csrf_token": token, "email": "dana@example.org"}
+    )
+
+    assert SENT in html(response)
+    body = inbox.messages[0][1].get_content()
+    assert "https://training.example.org/reset-password/" in body and "evil" not in body
+
+
+def test_without_a_base_url_no_email_is_sent(app, client, inbox):
+    make_user(app)
+    app.config["LMS_BASE_URL"] = ""
+
+    page = html(client.get("/forgot-password"))
+
+    assert "ask your program staff for a reset link" in page and 'name="email"' not in page
+    assert inbox.messages == []
+
+
+def test_when_the_mail_server_is_down_the_answer_is_the_same(app, client, inbox):
+    make_user(app)
+    app.config["LMS_SMTP_PORT"] = free_port()  # nothing listens there
+
+    response = post_form(client, "/forgot-password", {"email": "dana@example.org"})
+
+    assert response.status_code == 200 and SENT in html(response)
+
+
+def test_without_email_set_up_the_page_says_to_ask_staff(client):
+    page = html(client.get("/forgot-password"))
+
+    assert "This site does not send email, so ask your program staff for a reset link." in page
+    assert 'name="email"' not in page
+
+
+def test_an_expired_link_says_so(app, client):
+    make_user(app)
+    with app.app_context():
+        user = accounts.user_by_email("dana@example.org")
+        token = accounts.make_reset_token(
+            user, app.config["SECRET_KEY"], now=utcnow() - timedelta(hours=1, minutes=1)
+        )
+
+    response = client.get(f"/reset-password/{token}")
+
+    assert response.status_code == 400 and EXPIRED in html(response)
+    assert 'href="/forgot-password"' in html(response)
+
+
+def test_a_weak_new_password_is_refused_beside_the_field(app, client):
+    make_user(app)
+    with app.app_context():
+        user = accounts.user_by_email("dana@example.org")
+        token = accounts.make_reset_token(user, app.config["SECRET_KEY"])
+
+    page = html(post_form(client, f"/reset-password/{token}", {"password": "short"}))
+
+    assert 'id="password-error"><strong>Error:</strong> Choose a password of at least 10' in page
+    assert client.get(f"/reset-password/{token}").status_code == 200  # the link still works
+
+
+# --- staff: reset links -----------------------------------------------------------------------
+
+
+def test_staff_make_a_reset_link_that_works(app, client):
+    make_user(app)
+    make_user(app, email="pat@example.org", name="Pat Staff", roles=("staff",))
+    sign_in(client, "pat@example.org")
+
+    response = post_form(client, "/staff/reset-link", {"email": "DANA@example.org"})
+
+    page = html(response)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Reset link for Dana Trainee" in page
+    path = re.search(
+        r'<code class="secret">http://localhost(/reset-password/[^<]+)</code>', page
+    ).group(1)
+    trainee = app.test_client()
+    assert post_form(trainee, path, {"password": NEW_PASSWORD}).status_code == 302
+    assert sign_in(trainee, password=NEW_PASSWORD).status_code == 302
+
+
+def test_staff_are_told_when_no_account_uses_an_email(app, client):
+    make_user(app, email="pat@example.org", roles=("staff",))
+    sign_in(client, "pat@example.org")
+
+    page = html(post_form(client, "/staff/reset-link", {"email": "nobody@example.org"}))
+
+    assert (
+        'id="email-error"><strong>Error:</strong> No account uses that email. Check the spelling, '
+        "or create an account for them." in page
+    )
+
+
+def test_staff_cannot_make_a_link_for_an_admin_but_an_admin_can(app, client):
+    make_user(app, email="pat@example.org", roles=("staff",))
+    make_user(app, email="alex@example.org", name="Alex Admin", roles=("admin",))
+    make_user(app, email="kim@example.org", name="Kim Admin", roles=("admin",))
+    sign_in(client, "pat@example.org")
+
+    page = html(post_form(client, "/staff/reset-link", {"email": "alex@example.org"}))
+
+    assert "Only an admin can make a reset link for an admin account. Ask an admin." in page
+    assert "/reset-password/" not in page
+    admin = app.test_client()
+    sign_in(admin, "kim@example.org")
+    assert "Reset link for Alex Admin" in html(
+        post_form(admin, "/staff/reset-link", {"email": "alex@example.org"})
+    )
+
+
+def test_trainees_cannot_use_the_staff_pages(app, client):
+    make_user(app)
+    sign_in(client)
+
+    assert client.get("/staff/reset-link").status_code == 403
+    assert client.get("/staff/users/new").status_code == 403
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html(client.get("/"))).group(1)
+    posted = client.post("/staff/reset-link", data={"csrf_token": token, "email": "x@y.org"})
+    assert posted.status_code == 403
+
+
+def test_staff_pages_send_signed_out_visitors_to_sign_in(client):
+    response = client.get("/staff/reset-link")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in?next=/staff/reset-link"
