@@ -1,0 +1,177 @@
+"""A certificate as a printable PDF: A4 landscape, real text in a bundled Unicode font (so any
+name prints, and the page can be searched and read aloud), and a QR code that opens the
+certificate's verification page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import qrcode
+from fpdf import FPDF
+from qrcode.image.pil import PilImage
+
+from ..config import PROJECT_ROOT
+
+FONTS = PROJECT_ROOT / "static" / "fonts"
+FONT = "DejaVu"
+
+PAGE_W, PAGE_H = 297, 210  # A4 landscape, mm
+TEXT_W = 225  # the width centred lines may take
+TOP, TOP_SPACE, GAPS = 22, 110, 25  # where the top half starts, its room, its total spacing
+INK = (29, 35, 48)
+MUTED = (77, 85, 102)
+ACCENT = (31, 95, 139)
+GOLD = (176, 141, 62)
+
+
+@dataclass(frozen=True)
+class CertificateSheet:
+    """Everything printed on the page, already worded (dates as "21 November 2026")."""
+
+    site_name: str
+    title: str
+    holder: str
+    course_title: str
+    course_version: int
+    issued_on: str
+    expires_on: str
+    code: str
+    verify_url: str
+
+
+def certificate_pdf(sheet):
+    """The certificate as PDF bytes."""
+    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.set_title(f"{sheet.title}: {sheet.holder}")
+    pdf.set_author(sheet.site_name)
+    pdf.set_subject(f"Certificate {sheet.code}")
+    pdf.set_creator(sheet.site_name)
+    pdf.set_lang("en")
+    pdf.add_page()
+
+    _frame(pdf)
+    # The top half flows down the page, so that a long title or name can take a second line;
+    # when everything is short, the spaces between lines grow to fill the page evenly.
+    natural = _top_half(pdf, sheet, spacing=1, draw=False) - TOP
+    spacing = min(1.8, max(1, 1 + (TOP_SPACE - natural) / GAPS))
+    y = _top_half(pdf, sheet, spacing, draw=True)
+
+    top = min(max(140, y + 8), 148)
+    _facts(pdf, 30, top + 4, [("Issued on", sheet.issued_on), ("Expires on", sheet.expires_on)])
+    _facts(pdf, 105, top + 4, [("Certificate code", sheet.code)], width=120)
+    _label(pdf, 105, top + 23, "Check this certificate at", width=120)
+    pdf.set_xy(105, top + 29)
+    pdf.set_font(FONT, "", 10)
+    pdf.set_text_color(*ACCENT)
+    pdf.multi_cell(120, 5, sheet.verify_url, align="L", link=sheet.verify_url, wrapmode="CHAR")
+    _qr(pdf, sheet.verify_url, x=PAGE_W - 30 - 38, y=top, size=38)
+    return bytes(pdf.output())
+
+
+def _top_half(pdf, sheet, spacing, draw):
+    """Lay out (or, with draw=False, only measure) the top half; returns the y below it."""
+
+    def line(y, gap, text, fit, bold=False, colour=INK):
+        return _centred(pdf, y + gap * spacing, text, fit, bold, colour, draw)
+
+    y = line(TOP, 0, sheet.site_name, Fit(12, floor=8), colour=MUTED)
+    y = line(y, 3, "Certificate", Fit(38), bold=True, colour=ACCENT)
+    y = line(y, 3, sheet.title, Fit(20, wrap_below=17, floor=11), bold=True)
+    if draw:
+        _ornament(pdf, y + 5 * spacing)
+    y = line(y, 9, "awarded to", Fit(12), colour=MUTED)
+    y = line(y, 2, sheet.holder, Fit(32, wrap_below=22, floor=14), bold=True)
+    if draw:
+        pdf.set_draw_color(*GOLD)
+        pdf.set_line_width(0.4)
+        pdf.line(PAGE_W / 2 - 80, y + 2, PAGE_W / 2 + 80, y + 2)
+    y = line(y, 6, "for completing the course", Fit(12), colour=MUTED)
+    course = f"{sheet.course_title}, version {sheet.course_version}"
+    return line(y, 2, course, Fit(15, wrap_below=12, floor=9))
+
+
+def _frame(pdf):
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(1.6)
+    pdf.rect(10, 10, PAGE_W - 20, PAGE_H - 20)
+    pdf.set_draw_color(*GOLD)
+    pdf.set_line_width(0.35)
+    pdf.rect(14, 14, PAGE_W - 28, PAGE_H - 28)
+    pdf.set_fill_color(*GOLD)
+    for x, y in ((14, 14), (PAGE_W - 14, 14), (14, PAGE_H - 14), (PAGE_W - 14, PAGE_H - 14)):
+        _diamond(pdf, x, y, 2.2)
+
+
+def _diamond(pdf, x, y, r):
+    pdf.polygon([(x, y - r), (x + r, y), (x, y + r), (x - r, y)], style="F")
+
+
+def _ornament(pdf, y):
+    pdf.set_draw_color(*GOLD)
+    pdf.set_line_width(0.35)
+    middle = PAGE_W / 2
+    pdf.line(middle - 30, y, middle - 4, y)
+    pdf.line(middle + 4, y, middle + 30, y)
+    pdf.set_fill_color(*GOLD)
+    _diamond(pdf, middle, y, 1.6)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a centred line may shrink: from `size` down to `floor` points, taking two lines once
+    it is below `wrap_below` points."""
+
+    size: int
+    wrap_below: int = 0
+    floor: int = 0
+
+
+def _centred(pdf, y, text, fit, bold=False, colour=INK, draw=True):
+    """Text centred at `y`, as large as fits; returns the y just below it."""
+    style = "B" if bold else ""
+    size = fit.size
+    while True:
+        pdf.set_font(FONT, style, size)
+        lines = pdf.multi_cell(TEXT_W, size * 0.42, text, dry_run=True, output="LINES")
+        if len(lines) <= (2 if size < fit.wrap_below else 1) or size <= fit.floor:
+            break
+        size -= 1
+    if not draw:
+        return y + len(lines) * size * 0.42
+    pdf.set_text_color(*colour)
+    pdf.set_xy((PAGE_W - TEXT_W) / 2, y)
+    pdf.multi_cell(TEXT_W, size * 0.42, text, align="C")
+    return pdf.get_y()
+
+
+def _label(pdf, x, y, text, width=70):
+    pdf.set_xy(x, y)
+    pdf.set_font(FONT, "", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(width, 5, text)
+
+
+def _facts(pdf, x, y, facts, width=70):
+    for label, value in facts:
+        _label(pdf, x, y, label, width)
+        pdf.set_xy(x, y + 6)
+        pdf.set_font(FONT, "B", 13)
+        pdf.set_text_color(*INK)
+        pdf.cell(width, 6, value)
+        y += 19
+
+
+def _qr(pdf, url, x, y, size):
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=0)
+    qr.add_data(url)
+    qr.make(fit=True)
+    image = qr.make_image(image_factory=PilImage).get_image().convert("L")
+    pdf.image(image, x=x, y=y, w=size, h=size, alt_text=f"QR code that opens {url}")
+    pdf.set_xy(x - 6, y + size + 2)
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(size + 12, 4, "Scan to check it", align="C")

@@ -1,0 +1,117 @@
+"""Public verification of a certificate by its code: a form, a page and JSON.
+
+These pages say only who holds the certificate, what it is, its dates and whether it is valid,
+and ask search engines not to index them.
+"""
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+from ..services import certification
+from .access import public
+
+bp = Blueprint("verify", __name__)
+
+NOT_FOUND = "No certificate has this code."
+MISTYPED = (
+    "This code looks mistyped: one of its characters is probably wrong or missing. "
+    "Check it against the certificate and try again."
+)
+
+
+class VerifyForm(FlaskForm):
+    """Sent by GET, so that a result has an address; it changes nothing, so needs no token."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(
+        "Certificate code",
+        [
+            DataRequired(
+                "Enter the code printed on the certificate, for example PSF-7K3Q-9XWM-4RT2."
+            )
+        ],
+        filters=[lambda value: value.strip() if value else value],
+        description="You will find it on the certificate, for example PSF-7K3Q-9XWM-4RT2. "
+        "Capitals, spaces and dashes do not matter.",
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+def verification_url(code):
+    """The address that verifies this code, as printed on certificates and in QR codes."""
+    base = current_app.config["LMS_BASE_URL"]
+    if base:
+        return f"{base}/verify/{code}"
+    return url_for("verify.certificate", code=code, _external=True)
+
+
+@bp.after_request
+def keep_out_of_search_engines(response):
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    # The status can change (a revocation), so nobody should be shown a stored copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/verify")
+@public
+def form():
+    form = VerifyForm(request.args)
+    if "code" in request.args and form.validate():
+        code = certification.normalise_code(form.code.data)
+        if code:
+            return redirect(url_for(".certificate", code=code))
+        form.code.errors.append(
+            "That code has no letters or digits. Type the code printed on the certificate."
+        )
+    return render_template("verify/form.html", form=form)
+
+
+def _canonical(code, endpoint):
+    """A redirect to the code as we print it, when it was typed another way."""
+    canonical = certification.normalise_code(code)
+    if canonical and canonical != code:
+        return redirect(url_for(endpoint, code=canonical))
+    return None
+
+
+@bp.get("/verify/<code>")
+@public
+def certificate(code):
+    moved = _canonical(code, ".certificate")
+    if moved:
+        return moved
+    try:
+        result = certification.verify(code)
+    except certification.NotFound as error:
+        mistyped = isinstance(error, certification.MistypedCode)
+        form = VerifyForm(data={"code": code})
+        page = render_template("verify/not_found.html", code=code, mistyped=mistyped, form=form)
+        return page, 404
+    return render_template("verify/certificate.html", result=result)
+
+
+@bp.get("/verify/<code>.json")
+@public
+def certificate_json(code):
+    moved = _canonical(code, ".certificate_json")
+    if moved:
+        return moved
+    try:
+        result = certification.verify(code)
+    except certification.MistypedCode:
+        return {"error": MISTYPED}, 404
+    except certification.NotFound:
+        return {"error": NOT_FOUND}, 404
+    return {
+        "code": result.code,
+        "holder": result.holder,
+        "title": result.title,
+        "issued_on": result.issued_on.isoformat(),
+        "expires_on": result.expires_on.isoformat(),
+        "status": result.status,
+    }
