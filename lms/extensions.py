@@ -15,7 +15,11 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# A session lives for one request, so objects need not be reloaded after each commit.
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=NAMING_CONVENTION),
+    session_options={"expire_on_commit": False},
+)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

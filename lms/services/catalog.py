@@ -16,23 +16,27 @@ class NotFound(LookupError):
 
 @dataclass(frozen=True)
 class ModuleSummary:
+    id: int
     slug: str
     position: int
     title: str
     minutes: int
     domain: str
+    requires: tuple = ()
 
 
 def _current_modules(course_ids):
     rows = db.session.execute(
         select(
             Module.course_id,
+            Module.id,
             Module.slug,
             Module.position,
             ModuleVersion.title,
             ModuleVersion.minutes,
             ModuleVersion.domain,
-        )  # fmt: skip
+            ModuleVersion.requires,
+        )
         .join(
             ModuleVersion,
             and_(
@@ -45,7 +49,8 @@ def _current_modules(course_ids):
     )
     modules = {course_id: [] for course_id in course_ids}
     for course_id, *fields in rows:
-        modules[course_id].append(ModuleSummary(*fields))
+        *head, requires = fields
+        modules[course_id].append(ModuleSummary(*head, tuple(requires or ())))
     return modules
 
 

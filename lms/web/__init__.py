@@ -2,13 +2,17 @@
 
 from ..extensions import login_manager
 from ..services import accounts
-from . import errors, learn, system
+from . import auth, certificates, errors, filters, learn, system, verify
 
 
 def init_app(app):
     login_manager.user_loader(accounts.user_by_id)
+    app.register_blueprint(auth.bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(system.bp)
+    app.register_blueprint(verify.bp)
+    app.register_blueprint(certificates.bp)
+    filters.init_app(app)
     errors.init_app(app)
 
     @app.context_processor

@@ -1,0 +1,82 @@
+"""The course catalogue, the trainee's dashboard and the module pages."""
+
+from flask import abort, render_template, send_file
+from flask_login import current_user
+
+from ...services import catalog, certification, learning, media
+from ..access import public, signed_in
+from .blueprint import bp
+
+
+@bp.get("/")
+@public
+def home():
+    return render_template("learn/home.html", courses=catalog.published_courses())
+
+
+@bp.get("/dashboard")
+@signed_in
+def dashboard():
+    return render_template(
+        "learn/dashboard.html",
+        progress=learning.dashboard(current_user.id),
+        certificates=certification.certificates_for_user(current_user.id),
+    )
+
+
+@bp.get("/courses/<course_slug>/")
+@public
+def course(course_slug):
+    try:
+        course, modules = catalog.course_by_slug(course_slug)
+    except catalog.NotFound:
+        abort(404)
+    progress = None
+    if current_user.is_authenticated:
+        progress = learning.course_progress(current_user.id, course, modules)
+    return render_template("learn/course.html", course=course, modules=modules, progress=progress)
+
+
+@bp.get("/courses/<course_slug>/<module_slug>")
+@signed_in
+def module(course_slug, module_slug):
+    try:
+        course, version, progress = learning.open_module(current_user.id, course_slug, module_slug)
+    except catalog.NotFound:
+        abort(404)
+    except learning.ModuleLocked as locked:
+        course, modules = catalog.course_by_slug(course_slug)
+        current = next(m for m in modules if m.slug == module_slug)
+        return render_template(
+            "learn/locked.html", course=course, module=current, missing=locked.missing
+        )
+    statuses = progress.modules
+    index = next(i for i, s in enumerate(statuses) if s.module.id == version.module_id)
+    return render_template(
+        "learn/module.html",
+        course=course,
+        version=version,
+        progress=progress,
+        status=statuses[index],
+        position=index + 1,
+        previous=statuses[index - 1].module if index > 0 else None,
+        next=statuses[index + 1].module if index + 1 < len(statuses) else None,
+    )
+
+
+@bp.get("/media/<sha256>/<name>")
+@public
+def media_file(sha256, name):
+    try:
+        item = media.by_hash(sha256)
+    except media.NotFound:
+        abort(404)
+    response = send_file(
+        media.as_stream(item),
+        mimetype=item.content_type,
+        download_name=item.file_name,
+        max_age=31536000,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
