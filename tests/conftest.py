@@ -15,7 +15,11 @@ from lms.extensions import db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BUNDLED_COURSES = Path(__file__).parent.parent / "courses"
-SHARED_TESTDATA = Path(__file__).parent.parent.parent / "shared" / "testdata"
+# The public payload sets live beside the repository clone, in ../shared/testdata.
+SHARED_TESTDATA = Path(
+    os.environ.get("LMS_SHARED_TESTDATA")
+    or Path(__file__).parent.parent.parent / "shared" / "testdata"
+)
 
 
 def _database_url(tmp_path):
