@@ -10,7 +10,7 @@ import yaml
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # "text", "int", "list", "choice", "mapping"
+    kind: str  # "text", "int", "bool", "list", "choice", "mapping"
     required: bool = False
     minimum: int | None = None
     maximum: int | None = None
@@ -217,6 +217,10 @@ def _check(name, located, spec):
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
             allowed = ", ".join(spec.choices)
             return None, f"'{name}' must be one of {allowed}, not {_describe(value)}{suggestion}"
+        return value, None
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            return None, f"'{name}' must be true or false, not {_describe(value)}"
         return value, None
     if spec.kind == "mapping":
         if not isinstance(value, dict):

@@ -16,7 +16,9 @@ from .render import RENDER_VERSION
 
 MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-IGNORED_FILES = {"course.md", "readme.md"}
+# A course's code of ethics, which trainees sign when certificate: requires: code_of_ethics is set.
+ETHICS_FILE = "code-of-ethics.md"
+IGNORED_FILES = {"course.md", "readme.md", ETHICS_FILE}
 DEFAULT_PASS_MARK = 80
 # When a trainee sees the explanations: after every attempt, or only once they have passed.
 REVIEW_MODES = ("always", "after_pass")
@@ -32,6 +34,13 @@ COURSE_SCHEMA = {
         children={
             "title": Field("text", required=True),
             "valid_for_months": Field("int", required=True, minimum=1, maximum=120),
+            "requires": Field(
+                "mapping",
+                children={
+                    "code_of_ethics": Field("bool"),
+                    "supervised_hours": Field("int", minimum=1, maximum=2000),
+                },
+            ),
         },
     ),
 }
@@ -118,6 +127,7 @@ class _CourseReader:
             )  # fmt: skip
         self.media = self._media()
         self.module_files = self._module_files()
+        self.ethics = None
         settings, overview, overview_media = self._course_file()
         pass_mark = (settings or {}).get("pass_mark") or DEFAULT_PASS_MARK
         review = (settings or {}).get("review") or "always"
@@ -136,6 +146,7 @@ class _CourseReader:
                 "settings": {k: v for k, v in settings.items() if k != "certificate"},
                 "certificate": certificate,
                 "overview": overview,
+                "ethics": self.ethics,
                 "media": {name: self.media[name].sha256 for name in overview_media},
                 "modules": [[m.number, m.slug, m.content_hash] for m in modules],
             }
@@ -149,6 +160,8 @@ class _CourseReader:
             certificate_title=certificate["title"],
             certificate_valid_for_months=certificate["valid_for_months"],
             overview=overview,
+            ethics=self.ethics,
+            supervised_hours=(certificate.get("requires") or {}).get("supervised_hours") or 0,
             modules=tuple(modules),
             media=tuple(self.media.values()),
             content_hash=course_hash,
@@ -210,9 +223,34 @@ class _CourseReader:
         fm = self._front_matter(text, shown, COURSE_SCHEMA)
         if fm is None:
             return None, "", []
-        settings, body, body_line, _ = fm
+        settings, body, body_line, located = fm
         used_media = self._check_links(body.split("\n"), body_line, shown)
+        self.ethics = self._ethics(settings, located, shown)
         return settings, body.strip(), used_media
+
+    def _ethics(self, settings, located, shown):
+        """The code of ethics text when the certificate requires a signature, else None."""
+        requires = (settings.get("certificate") or {}).get("requires") or {}
+        if not requires.get("code_of_ethics"):
+            return None
+        path = self.folder / ETHICS_FILE
+        if not path.is_file():
+            line = located["certificate"].value["requires"].value["code_of_ethics"].line
+            self.error(
+                shown, line,
+                f"the certificate requires a signed code of ethics, but {ETHICS_FILE} is not in "
+                "this course folder: add it (plain Markdown, the text trainees sign)",
+            )  # fmt: skip
+            return None
+        ethics_shown = f"{self.shown}/{ETHICS_FILE}"
+        text = self._read(path, ethics_shown)
+        if text is None:
+            return None
+        if not text.strip():
+            self.error(ethics_shown, 1, "the code of ethics is empty: write the text trainees sign")
+            return None
+        self._check_links(text.split("\n"), 1, ethics_shown)
+        return text.strip()
 
     def _module(self, number, slug, path, course_pass_mark, course_review):
         shown = f"{self.shown}/{path.name}"
@@ -222,7 +260,8 @@ class _CourseReader:
         fm = self._front_matter(text, shown, MODULE_SCHEMA)
         if fm is None:
             return None
-        settings, body, body_line, key_lines = fm
+        settings, body, body_line, located = fm
+        key_lines = {key: value.line for key, value in located.items()}
         requires = self._requires(settings.get("requires", ()), slug, shown, key_lines)
         lesson_lines, quiz_index = split_lesson(body)
         if quiz_index is None:
@@ -308,8 +347,7 @@ class _CourseReader:
         settings, problems = frontmatter.validate(fm.values, schema, 1)
         for line, message in problems:
             self.error(shown, line, message)
-        key_lines = {key: located.line for key, located in fm.values.items()}
-        return settings, fm.body, fm.body_line, key_lines
+        return settings, fm.body, fm.body_line, fm.values
 
     def _requires(self, requires, slug, shown, key_lines):
         """Check a module's `requires:` list against the course's module slugs."""

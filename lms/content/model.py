@@ -91,6 +91,8 @@ class Course:
     modules: tuple[Module, ...]
     media: tuple[MediaFile, ...] = ()
     content_hash: str = ""
+    ethics: str | None = None  # Markdown of the code of ethics trainees sign, when required
+    supervised_hours: int = 0  # approved supervised practice hours the certificate requires
 
 
 @dataclass

@@ -1,11 +1,23 @@
 """The database tables, one module per area. Importing this package registers them all."""
 
 from .accounts import ROLES, SignInThrottle, User, UserRole
+from .audit import ACTIONS, AuditEvent
 from .certification import Certificate
+from .cohorts import Cohort, CohortCourse, Enrolment, SupervisorAssignment
 from .courses import Choice, Course, MediaFile, Module, ModuleVersion, Question
 from .learning import ModuleProgress, QuizAttempt
+from .requirements import PRACTICE_STATUSES, EthicsSignature, PracticeSession
 
 __all__ = [
+    "ACTIONS",
+    "PRACTICE_STATUSES",
+    "AuditEvent",
+    "Cohort",
+    "CohortCourse",
+    "Enrolment",
+    "EthicsSignature",
+    "PracticeSession",
+    "SupervisorAssignment",
     "ROLES",
     "Certificate",
     "ModuleProgress",

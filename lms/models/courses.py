@@ -24,6 +24,10 @@ class Course(db.Model):
     pass_mark: Mapped[int]
     certificate_title: Mapped[str] = mapped_column(String(200))
     certificate_valid_for_months: Mapped[int]
+    # Requirements beyond quizzes (certificate: requires: in course.md).
+    ethics_html: Mapped[str | None] = mapped_column(Text)
+    ethics_hash: Mapped[str | None] = mapped_column(String(64))  # the version a signature signs
+    supervised_hours: Mapped[int] = mapped_column(default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

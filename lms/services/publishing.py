@@ -7,6 +7,7 @@ disk is retired, never deleted.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import posixpath
 from dataclasses import dataclass, field
@@ -98,6 +99,11 @@ def _publish_course(source, now, report):
         course.pass_mark = source.pass_mark
         course.certificate_title = source.certificate_title
         course.certificate_valid_for_months = source.certificate_valid_for_months
+        course.ethics_html = render_block(source.ethics, resolve) if source.ethics else None
+        course.ethics_hash = (
+            hashlib.sha256(source.ethics.encode("utf-8")).hexdigest() if source.ethics else None
+        )
+        course.supervised_hours = source.supervised_hours
         course.content_hash = source.content_hash
         course.updated_at = now
     _store_media(source.media)

@@ -65,3 +65,59 @@ def test_an_unknown_review_mode_is_an_error(tmp_path):
         f"{WHERE}{SECOND}:8: 'review' must be one of always, after_pass, not "
         "'afterpass' (did you mean 'after_pass'?)"
     ]
+
+
+CERTIFICATE = "  valid_for_months: 12\n"
+
+
+def test_certificate_requirements_are_read_with_the_code_of_ethics(tmp_path):
+    course = CourseFolder(tmp_path)
+    course.replace(
+        "course.md",
+        CERTIFICATE,
+        CERTIFICATE + "  requires:\n    code_of_ethics: true\n    supervised_hours: 25\n",
+    )
+    course.write("code-of-ethics.md", "# Our code\n\nI will respect every person I support.\n")
+
+    loaded = course.load()
+
+    assert loaded.problems == []
+    (sample,) = loaded.courses
+    assert sample.ethics == "# Our code\n\nI will respect every person I support."
+    assert sample.supervised_hours == 25
+
+
+def test_requiring_a_code_of_ethics_without_the_file_is_an_error(tmp_path):
+    course = CourseFolder(tmp_path)
+    course.replace(
+        "course.md", CERTIFICATE, CERTIFICATE + "  requires:\n    code_of_ethics: true\n"
+    )
+
+    assert course.problems() == [
+        f"{WHERE}course.md:9: the certificate requires a signed code of ethics, but "
+        "code-of-ethics.md is not in this course folder: add it (plain Markdown, the text "
+        "trainees sign)"
+    ]
+
+
+def test_requirement_values_are_checked(tmp_path):
+    course = CourseFolder(tmp_path)
+    course.replace(
+        "course.md",
+        CERTIFICATE,
+        CERTIFICATE + "  requires:\n    code_of_ethics: yes please\n    supervised_hour: 5\n",
+    )
+
+    assert course.problems() == [
+        f"{WHERE}course.md:9: 'certificate.requires.code_of_ethics' must be true or false, "
+        "not 'yes please'",
+        f"{WHERE}course.md:10: unknown key 'supervised_hour' under 'certificate.requires' "
+        "(did you mean 'supervised_hours'?)",
+    ]
+
+
+def test_a_code_of_ethics_file_is_not_mistaken_for_a_module(tmp_path):
+    course = CourseFolder(tmp_path)
+    course.write("code-of-ethics.md", "Respect.\n")
+
+    assert course.problems() == []
