@@ -2,7 +2,7 @@
 
 from ..extensions import login_manager
 from ..services import accounts
-from . import auth, certificates, errors, filters, learn, system, verify
+from . import auth, certificates, errors, filters, learn, staff, supervise, system, verify
 
 
 def init_app(app):
@@ -12,6 +12,8 @@ def init_app(app):
     app.register_blueprint(system.bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(certificates.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(supervise.bp)
     filters.init_app(app)
     errors.init_app(app)
 

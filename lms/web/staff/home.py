@@ -1,0 +1,12 @@
+"""The staff tools page: where program staff and admins find everything they run."""
+
+from flask import render_template
+
+from ..access import role
+from .blueprint import bp
+
+
+@bp.get("/")
+@role("staff", "admin")
+def home():
+    return render_template("staff/home.html")
