@@ -1,0 +1,285 @@
+"""Browser tests: the real app served on loopback, driven by Debian's Chromium through Playwright,
+each page photographed and checked by axe-core.
+
+Chromium is the system one (/usr/bin/chromium, or LMS_CHROMIUM); `playwright install` is never
+used. axe-core comes from npm (tests/browser/package.json). `bash scripts/test.sh` installs both;
+when either is missing the tests fail and say how to get it, they never skip.
+"""
+
+import os
+import shutil
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from lms import create_app
+from lms.extensions import db
+from lms.services.publishing import sync_courses
+from tests.conftest import BUNDLED_COURSES, _database_url, _drop_everything
+
+HERE = Path(__file__).parent
+PROJECT_ROOT = HERE.parent.parent
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOW_TO_INSTALL = (
+    "`bash scripts/test.sh` installs both Chromium (Debian's `chromium` package) and axe-core "
+    "(`npm ci --prefix tests/browser`)."
+)
+
+VIEWPORTS = {
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+}
+
+# Every page type the tests look at, in the order a person meets them; the number starts the
+# screenshot's file name (phone-03-dashboard.png) so that a folder listing reads as the journey.
+PAGE_TYPES = (
+    "home",
+    "sign-up",
+    "dashboard",
+    "course",
+    "module",
+    "quiz",
+    "quiz-unanswered",
+    "result-failed",
+    "result-passed",
+    "result-course-complete",
+    "dashboard-certificate",
+    "certificate",
+    "verify-form",
+    "verify-result",
+    "verify-unknown",
+    "locked-module",
+    "not-found",
+    "change-password",
+    "forgot-password",
+    "sign-in",
+    "sign-up-errors",
+)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = ("serious", "critical")
+# A module of the bundled foundations course is made to require the one before it (in a copy of
+# the courses), so that the "complete this first" page can be seen.
+LOCKED_COURSE = "peer-support-foundations"
+LOCKED_MODULE = "what-peer-support-is"
+LOCKED_REQUIRES = "the-recovery-process"
+
+_screenshot_folder = pytest.StashKey[Path]()
+_axe_notes = pytest.StashKey[list]()
+
+
+# --- the app on a real server ---------------------------------------------------------------------
+
+
+def _courses_with_a_requirement(target):
+    shutil.copytree(BUNDLED_COURSES, target, ignore=shutil.ignore_patterns("README.md"))
+    module = next((target / LOCKED_COURSE).glob(f"*-{LOCKED_MODULE}.md"))
+    text = module.read_text(encoding="utf-8")
+    module.write_text(
+        text.replace("\n---\n", f"\nrequires: [{LOCKED_REQUIRES}]\n---\n", 1), encoding="utf-8"
+    )
+    return target
+
+
+@pytest.fixture(scope="package")
+def live_app(tmp_path_factory):
+    """The real app on its own database, with the bundled courses published."""
+    folder = tmp_path_factory.mktemp("browser")
+    url = _database_url(folder)
+    _drop_everything(url)
+    courses = _courses_with_a_requirement(folder / "courses")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "browser-test-secret",
+            "LMS_COURSES_DIR": str(courses),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        sync_courses(courses)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    _drop_everything(url)
+
+
+@pytest.fixture(scope="package")
+def live_server(live_app):
+    """The app served by werkzeug on a free loopback port, one thread a request."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+# --- Chromium -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: the browser tests need it. "
+            f"{HOW_TO_INSTALL} (Or: apt-get install chromium, or set LMS_CHROMIUM to its path.)",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Make browser contexts (one per person) at a viewport; all are closed after the test,
+    which then fails if any page asked another site for anything."""
+    made, elsewhere = [], []
+
+    def note_elsewhere(request):
+        if not request.url.startswith((live_server + "/", "data:", "blob:", "about:")):
+            elsewhere.append(f"{request.frame.url} asked for {request.url}")
+
+    def make(viewport_name):
+        context = browser.new_context(
+            base_url=live_server, bypass_csp=True, **VIEWPORTS[viewport_name]
+        )
+        context.set_default_timeout(15_000)
+        context.on("request", note_elsewhere)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+    assert not elsewhere, "pages loaded something from another site:\n" + "\n".join(elsewhere)
+
+
+# --- screenshots and axe --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def screenshot_folder(pytestconfig):
+    """This run's folder, test-artifacts/screenshots/<YYYYmmdd-HHMMSS>/, named at the end."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for suffix in range(1, 100):  # two runs started in the same second get a folder each
+        folder = SCREENSHOTS / (stamp if suffix == 1 else f"{stamp}-{suffix}")
+        try:
+            folder.mkdir()
+            break
+        except FileExistsError:
+            continue
+    pytestconfig.stash[_screenshot_folder] = folder
+    return folder
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE_JS.is_file():
+        pytest.fail(
+            f"axe-core is not installed ({AXE_JS.relative_to(PROJECT_ROOT)} is missing). "
+            f"Run `npm ci --prefix tests/browser`. {HOW_TO_INSTALL}",
+            pytrace=False,
+        )
+    return AXE_JS
+
+
+class PageCheck:
+    """Photographs a page and runs axe-core on it, keeping what it finds for one assertion."""
+
+    def __init__(self, folder, axe_js, viewport_name, notes):
+        self.folder = folder
+        self.axe_js = axe_js
+        self.viewport = viewport_name
+        self.failures = []
+        self.notes = notes
+
+    def __call__(self, page, page_type):
+        number = PAGE_TYPES.index(page_type) + 1
+        path = self.folder / f"{self.viewport}-{number:02d}-{page_type}.png"
+        page.screenshot(path=path, full_page=True)
+        for violation in run_axe(page, self.axe_js):
+            line = (
+                f"{self.viewport} {page_type} ({page.url}): [{violation['impact']}] "
+                f"{violation['id']}: {violation['help']} at {', '.join(violation['targets'])}"
+            )
+            if violation["impact"] in FAILING_IMPACTS:
+                self.failures.append(line)
+            else:
+                self.notes.append(line)
+
+    def assert_no_serious_violations(self):
+        assert not self.failures, "axe-core found serious or critical WCAG problems:\n" + (
+            "\n".join(self.failures)
+        )
+
+
+def run_axe(page, axe_js):
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_js))
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {
+                runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+            });
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map((node) => node.target.join(" ")),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+
+
+@pytest.fixture
+def check_page(request, screenshot_folder, axe_source):
+    """check_page(viewport_name) -> a PageCheck for this test."""
+    notes = request.config.stash.setdefault(_axe_notes, [])
+    return lambda viewport_name: PageCheck(screenshot_folder, axe_source, viewport_name, notes)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    folder = config.stash.get(_screenshot_folder, None)
+    notes = config.stash.get(_axe_notes, [])
+    if notes:
+        terminalreporter.section("axe-core: minor and moderate findings (not failures)")
+        for line in sorted(set(notes)):
+            terminalreporter.write_line(line)
+    if folder is None:
+        return
+    count = len(list(folder.glob("*.png")))
+    if count == 0:
+        folder.rmdir()  # the run stopped before the first page: nothing to look at
+        return
+    terminalreporter.section("browser screenshots")
+    terminalreporter.write_line(f"{count} screenshots of the pages, to look at: {folder}")
