@@ -1,0 +1,335 @@
+"""Supervised practice hours: the trainee logs sessions, and their current supervisor approves or
+rejects each one, once, with a comment. Only approved hours count towards a certificate; whether
+one is due is decided by certification.certificate_due, asked after every approval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import case, exists, func, select, update
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Certificate, Course, PracticeSession, User
+from ..models.types import utcnow
+from . import audit, certification, supervision
+
+ACTIVITIES = (
+    "One-to-one peer support",
+    "Group facilitation",
+    "Shadowing an experienced peer supporter",
+    "Supervision meeting",
+    "Community outreach",
+    "Other",
+)
+MIN_MINUTES, MAX_MINUTES, STEP_MINUTES = 15, 12 * 60, 15
+MAX_NOTES = 2000
+MAX_COMMENT = 2000
+OLDEST_SESSION_MONTHS = 24
+# The latest date anywhere on Earth is 14 hours ahead of UTC: a session logged "today" by someone
+# in Auckland is not in the future, whatever the server's clock says.
+_AHEAD_OF_UTC = timedelta(hours=14)
+DECISIONS = ("approve", "reject")
+
+
+class RequirementError(ValueError):
+    """A signature, session or review that cannot be recorded (here and in services.requirements).
+
+    `problems` maps a form field name (None: the request as a whole) to a message for a person.
+    """
+
+    def __init__(self, problems):
+        if isinstance(problems, str):
+            problems = {None: problems}
+        self.problems = dict(problems)
+        super().__init__(" ".join(self.problems.values()))
+
+
+class NotFound(LookupError):
+    """No such session or course, or not one this person may use."""
+
+
+def hours_text(minutes):
+    """Minutes as hours the way people write them: 90 -> "1.5", 1500 -> "25", 45 -> "0.75"."""
+    return format((Decimal(minutes) / 60).normalize(), "f")
+
+
+def hours_words(minutes):
+    """Minutes as hours with the word: 60 -> "1 hour", 90 -> "1.5 hours"."""
+    hours = hours_text(minutes)
+    return f"{hours} hour{'' if hours == '1' else 's'}"
+
+
+def _minutes(hours):
+    """Hours as typed ("1.5", "1,25", Decimal) -> whole minutes, or a message for the person."""
+    try:
+        value = Decimal(str(hours).strip().replace(",", "."))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        return None, "Enter the number of hours as a number, for example 1.5."
+    minutes = value * 60
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        return None, "Enter between 0.25 and 12 hours for one session."
+    if minutes % STEP_MINUTES:
+        return None, "Round to the nearest quarter hour, for example 1, 1.25, 1.5 or 1.75."
+    return int(minutes), None
+
+
+def _session_date(value, now):
+    """A date (or "YYYY-MM-DD" text) -> date, or a message for the person."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, date):
+        return None, "Enter the date of the session, for example 2026-11-21."
+    if value > (now + _AHEAD_OF_UTC).date():
+        return None, "The date is in the future: log a session after it has happened."
+    oldest = certification.add_months(now.date(), -OLDEST_SESSION_MONTHS)
+    if value < oldest:
+        return None, "Sessions more than 2 years old cannot be logged."
+    return value, None
+
+
+def log_session(user_id, session_date, hours, activity, notes="", now=None):
+    """Record a practice session, waiting for the supervisor's review. Commits.
+
+    Raises RequirementError naming every field with a problem (session_date, hours, activity,
+    notes).
+    """
+    now = now or utcnow()
+    problems = {}
+    if hours is None or str(hours).strip() == "":
+        problems["hours"] = "Enter the number of hours, for example 1.5."
+        minutes = None
+    else:
+        minutes, problem = _minutes(hours)
+        if problem:
+            problems["hours"] = problem
+    if session_date is None or session_date == "":
+        problems["session_date"] = "Enter the date of the session, for example 2026-11-21."
+    else:
+        session_date, problem = _session_date(session_date, now)
+        if problem:
+            problems["session_date"] = problem
+    if activity not in ACTIVITIES:
+        problems["activity"] = "Choose the kind of activity."
+    notes = (notes or "").strip()
+    if len(notes) > MAX_NOTES:
+        problems["notes"] = (
+            f"Keep the notes to {MAX_NOTES} characters or fewer (these have {len(notes)})."
+        )
+    if problems:
+        raise RequirementError(problems)
+    session = PracticeSession(
+        user_id=user_id, session_date=session_date, minutes=minutes, activity=activity,
+        notes=notes, status="pending", logged_at=now,
+    )  # fmt: skip
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def approved_minutes(user_id):
+    """Minutes of practice the trainee's supervisor has approved."""
+    return certification.approved_practice_minutes(user_id)
+
+
+def sessions_for(user_id):
+    """The trainee's sessions, newest first."""
+    return list(
+        db.session.scalars(
+            select(PracticeSession)
+            .where(PracticeSession.user_id == user_id)
+            .order_by(PracticeSession.session_date.desc(), PracticeSession.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class HoursTotals:
+    approved_minutes: int
+    pending_minutes: int
+
+
+def hours_totals(user_id):
+    """Approved and waiting minutes of the trainee's practice, in one query."""
+    approved, pending = db.session.execute(
+        select(
+            func.coalesce(
+                func.sum(case((PracticeSession.status == "approved", PracticeSession.minutes))), 0
+            ),
+            func.coalesce(
+                func.sum(case((PracticeSession.status == "pending", PracticeSession.minutes))), 0
+            ),
+        ).where(PracticeSession.user_id == user_id)
+    ).one()
+    return HoursTotals(approved, pending)
+
+
+@dataclass(frozen=True)
+class PracticeRecord:
+    """What the trainee's practice page shows."""
+
+    sessions: list  # [PracticeSession], newest first
+    totals: HoursTotals
+    supervisor: User | None  # who reviews their sessions now
+    required: list  # [(course title, hours)] of published courses asking for supervised hours
+
+
+def practice_record(user_id):
+    supervisor_id = supervision.current_supervisor_id(user_id)
+    required = db.session.execute(
+        select(Course.title, Course.supervised_hours)
+        .where(Course.retired_at.is_(None), Course.supervised_hours > 0)
+        .order_by(Course.title)
+    ).all()
+    return PracticeRecord(
+        sessions=sessions_for(user_id),
+        totals=hours_totals(user_id),
+        supervisor=db.session.get(User, supervisor_id) if supervisor_id else None,
+        required=[tuple(row) for row in required],
+    )
+
+
+def _with_trainee():
+    # The trainee's roles are not needed: skip their (selectin) query.
+    return joinedload(PracticeSession.user).lazyload(User.roles)
+
+
+def pending_for_supervisor(supervisor_id):
+    """Sessions of the supervisor's current trainees that wait for review, oldest first, each with
+    its trainee loaded: one query however many there are."""
+    return list(
+        db.session.scalars(
+            select(PracticeSession)
+            .options(_with_trainee())
+            .where(
+                PracticeSession.status == "pending",
+                PracticeSession.user_id.in_(supervision.supervised_trainee_ids(supervisor_id)),
+            )
+            .order_by(PracticeSession.session_date, PracticeSession.logged_at, PracticeSession.id)
+        )
+    )
+
+
+def pending_count_for_supervisor(supervisor_id):
+    return db.session.scalar(
+        select(func.count(PracticeSession.id)).where(
+            PracticeSession.status == "pending",
+            PracticeSession.user_id.in_(supervision.supervised_trainee_ids(supervisor_id)),
+        )
+    )
+
+
+def _reviewable_session(reviewer, session_id):
+    """The session, when `reviewer` is its trainee's current supervisor.
+
+    Another supervisor gets NotFound, as if it did not exist; staff and admins, who may see every
+    trainee, are told why they cannot review it.
+    """
+    session = db.session.scalar(
+        select(PracticeSession).options(_with_trainee()).where(PracticeSession.id == session_id)
+    )
+    if session is None:
+        raise NotFound(session_id)
+    supervisor_id = supervision.current_supervisor_id(session.user_id)
+    if supervisor_id == reviewer.id:
+        return session
+    if session.user_id == reviewer.id or not reviewer.has_role("staff", "admin"):
+        raise NotFound(session_id)
+    trainee = session.user.name
+    if supervisor_id is None:
+        raise RequirementError(
+            f"{trainee} has no supervisor yet. Assign one: only the trainee's supervisor can "
+            "review their hours."
+        )
+    supervisor = db.session.get(User, supervisor_id)
+    raise RequirementError(
+        f"Only {trainee}'s supervisor, {supervisor.name}, can review these hours. Staff and "
+        "admins cannot approve hours on a supervisor's behalf."
+    )
+
+
+def review_session(reviewer, session_id, decision, comment="", now=None):
+    """Approve or reject a session, once, as the trainee's current supervisor. Commits.
+
+    A rejection needs a comment, so that the trainee can fix it. Approving may complete a
+    certificate: it is issued in the same transaction. Returns (session, [certificates issued]).
+    """
+    now = now or utcnow()
+    session = _reviewable_session(reviewer, session_id)
+    comment = (comment or "").strip()
+    if decision not in DECISIONS:
+        raise RequirementError("Choose Approve or Not approve.")
+    if session.status != "pending":
+        raise RequirementError(_already_reviewed(session))
+    if decision == "reject" and not comment:
+        raise RequirementError({"comment": "Say why, so the trainee can fix it."})
+    if len(comment) > MAX_COMMENT:
+        raise RequirementError(
+            {"comment": f"Keep the comment to {MAX_COMMENT} characters or fewer."}
+        )
+    status = "approved" if decision == "approve" else "rejected"
+    # The WHERE clause makes the first review win when two arrive at once.
+    result = db.session.execute(
+        update(PracticeSession)
+        .where(PracticeSession.id == session.id, PracticeSession.status == "pending")
+        .values(
+            status=status,
+            reviewed_by_id=reviewer.id,
+            reviewed_at=now,
+            review_comment=comment or None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise RequirementError(_already_reviewed(db.session.get(PracticeSession, session_id)))
+    hours = hours_text(session.minutes)
+    on = session.session_date.isoformat()
+    audit.record(
+        f"hours.{status}",
+        f"{'Approved' if status == 'approved' else 'Did not approve'} "
+        f"{hours_words(session.minutes)} of practice on {on} ({session.activity})",
+        actor_id=reviewer.id,
+        subject_id=session.user_id,
+        session_id=session.id,
+        hours=hours,
+        session_date=on,
+        activity=session.activity,
+        comment=comment,
+    )
+    db.session.flush()
+    issued = []
+    if status == "approved":
+        for course_id in _courses_awaiting_hours(session.user_id):
+            certificate = certification.issue_if_due(
+                session.user_id, course_id, now=now, actor_id=reviewer.id
+            )
+            if certificate is not None:
+                issued.append(certificate)
+    db.session.commit()
+    db.session.refresh(session)
+    return session, issued
+
+
+def _courses_awaiting_hours(user_id):
+    """Published courses that ask for supervised hours and have not certified the trainee yet:
+    approved hours may complete one of them."""
+    certified = exists().where(Certificate.user_id == user_id, Certificate.course_id == Course.id)
+    return db.session.scalars(
+        select(Course.id)
+        .where(Course.retired_at.is_(None), Course.supervised_hours > 0, ~certified)
+        .order_by(Course.id)
+    ).all()
+
+
+def _already_reviewed(session):
+    outcome = "approved" if session.status == "approved" else "not approved"
+    return f"This session has already been reviewed: it was {outcome}."

@@ -1,0 +1,257 @@
+"""What a certificate asks beyond quizzes, as the trainee meets it: signing the course's code of
+ethics, and the checklist of what is met and what is still missing. Supervised practice hours live
+in services.practice (the names below are reachable from here too).
+
+Whether a certificate is due is decided in one place, certification.certificate_due; signing asks
+it straight away, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Course, EthicsSignature, User
+from ..models.types import utcnow
+from . import audit, certification
+from .practice import (
+    ACTIVITIES,
+    NotFound,
+    RequirementError,
+    approved_minutes,
+    hours_text,
+    hours_totals,
+    log_session,
+    pending_for_supervisor,
+    review_session,
+    sessions_for,
+)
+
+# The practice-hours API is reachable from here too, as issue 4 named it.
+__all__ = [
+    "ACTIVITIES",
+    "ChecklistItem",
+    "Ethics",
+    "EthicsStatus",
+    "NotFound",
+    "RequirementError",
+    "approved_minutes",
+    "checklist",
+    "checklists",
+    "current_ethics",
+    "current_signature",
+    "ethics_status",
+    "has_current_signature",
+    "has_requirements",
+    "hours_text",
+    "hours_totals",
+    "log_session",
+    "pending_for_supervisor",
+    "review_session",
+    "sessions_for",
+    "sign_ethics",
+]
+
+
+def _normalised_name(name):
+    return " ".join((name or "").split()).casefold()
+
+
+# --- the code of ethics --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ethics:
+    html: str
+    text_hash: str
+
+
+def current_ethics(course):
+    """The course's published code of ethics, or None when its certificate does not ask for one."""
+    if course.ethics_hash is None or course.ethics_html is None:
+        return None
+    return Ethics(course.ethics_html, course.ethics_hash)
+
+
+def current_signature(user_id, course):
+    """The trainee's signature of the course's current code of ethics, or None."""
+    if course.ethics_hash is None:
+        return None
+    return db.session.scalar(
+        select(EthicsSignature)
+        .where(
+            EthicsSignature.user_id == user_id,
+            EthicsSignature.course_id == course.id,
+            EthicsSignature.text_hash == course.ethics_hash,
+        )
+        .order_by(EthicsSignature.signed_at.desc(), EthicsSignature.id.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class EthicsStatus:
+    signature: EthicsSignature | None  # of the current text
+    changed: bool  # the trainee signed an earlier version, not this one
+
+
+def ethics_status(user_id, course):
+    """Has the trainee signed the course's current code of ethics, or only an earlier version?"""
+    signatures = db.session.scalars(
+        select(EthicsSignature)
+        .where(EthicsSignature.user_id == user_id, EthicsSignature.course_id == course.id)
+        .order_by(EthicsSignature.signed_at.desc(), EthicsSignature.id.desc())
+    ).all()
+    current = next((s for s in signatures if s.text_hash == course.ethics_hash), None)
+    return EthicsStatus(current, current is None and bool(signatures))
+
+
+def has_current_signature(user_id, course):
+    """True when the trainee signed the text the course publishes now (a changed code asks for a
+    new signature)."""
+    return current_signature(user_id, course) is not None
+
+
+def sign_ethics(user_id, course_id, typed_name, now=None, agreed=True):
+    """Sign the course's current code of ethics by typing one's full name (and, on the page,
+    ticking that one has read it and agrees: `agreed`). Commits.
+
+    Returns (signature, certificate or None): signing may be the last requirement met. Signing a
+    version already signed changes nothing and returns that signature.
+    """
+    course = db.session.get(Course, course_id)
+    if course is None or course.retired_at is not None or current_ethics(course) is None:
+        raise NotFound(course_id)
+    user = db.session.get(User, user_id)
+    typed = " ".join((typed_name or "").split())
+    problems = {}
+    if not agreed:
+        problems["agree"] = "Tick the box to show you have read the code and agree to follow it."
+    if not typed:
+        problems["full_name"] = "Type your full name to sign."
+    elif _normalised_name(typed) != _normalised_name(user.name):
+        problems["full_name"] = (
+            "Type your full name exactly as it appears on your account: " + user.name
+        )
+    if problems:
+        raise RequirementError(problems)
+    # Take turns per trainee (PostgreSQL), so that a double click signs once.
+    db.session.execute(
+        select(User.id).where(User.id == user_id).with_for_update(key_share=True)
+    ).first()
+    existing = current_signature(user_id, course)
+    if existing is not None:
+        db.session.commit()
+        return existing, None
+    now = now or utcnow()
+    signature = EthicsSignature(
+        user_id=user_id, course_id=course.id, text_hash=course.ethics_hash, typed_name=typed,
+        signed_at=now,
+    )  # fmt: skip
+    db.session.add(signature)
+    audit.record(
+        "ethics.signed",
+        f"Signed the code of ethics of {course.title}",
+        actor_id=user_id,
+        subject_id=user_id,
+        course=course.slug,
+        text_hash=course.ethics_hash,
+    )
+    db.session.flush()
+    certificate = certification.issue_if_due(user_id, course.id, now=now, actor_id=user_id)
+    db.session.commit()
+    return signature, certificate
+
+
+# --- the trainee's checklist ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    kind: str  # "modules", "ethics" or "hours": what the page links it to
+    what: str
+    met: bool
+    detail: str
+    on: date | None = None  # a date the detail ends with ("Signed 21 November 2026")
+
+
+def has_requirements(course):
+    """Does the course's certificate ask for more than passed quizzes?"""
+    return course.ethics_hash is not None or course.supervised_hours > 0
+
+
+def checklists(user_id, courses):
+    """{course id: [ChecklistItem]} for these courses, in at most three queries however many."""
+    courses = list(courses)
+    if not courses:
+        return {}
+    counts = certification.modules_passed(user_id, [c.id for c in courses])
+    signatures = {}
+    ethics_courses = [c for c in courses if c.ethics_hash is not None]
+    if ethics_courses:
+        rows = db.session.execute(
+            select(EthicsSignature.course_id, EthicsSignature.text_hash, EthicsSignature.signed_at)
+            .where(
+                EthicsSignature.user_id == user_id,
+                EthicsSignature.course_id.in_([c.id for c in ethics_courses]),
+            )
+            .order_by(EthicsSignature.signed_at, EthicsSignature.id)
+        )
+        for course_id, text_hash, signed_at in rows:
+            signatures.setdefault(course_id, {})[text_hash] = signed_at
+    totals = None
+    if any(c.supervised_hours for c in courses):
+        totals = hours_totals(user_id)
+    return {
+        course.id: _checklist(course, counts.get(course.id, (0, 0)), signatures, totals)
+        for course in courses
+    }
+
+
+def checklist(user_id, course):
+    """What the course's certificate needs, and what is still missing, for this trainee."""
+    return checklists(user_id, [course])[course.id]
+
+
+def _checklist(course, counts, signatures, totals):
+    passed, total = counts
+    items = [
+        ChecklistItem(
+            "modules",
+            "Pass every module quiz",
+            total > 0 and passed == total,
+            f"{passed} of {total} quizzes passed",
+        )
+    ]
+    if course.ethics_hash is not None:
+        signed = signatures.get(course.id, {})
+        if course.ethics_hash in signed:
+            item = ChecklistItem(
+                "ethics", "Sign the code of ethics", True, "Signed",
+                signed[course.ethics_hash].date(),
+            )  # fmt: skip
+        elif signed:
+            item = ChecklistItem(
+                "ethics", "Sign the code of ethics", False,
+                "The code of ethics has changed: a new version needs your signature",
+            )  # fmt: skip
+        else:
+            item = ChecklistItem("ethics", "Sign the code of ethics", False, "Not signed yet")
+        items.append(item)
+    if course.supervised_hours:
+        required = course.supervised_hours
+        detail = f"{hours_text(totals.approved_minutes)} of {required} hours approved"
+        if totals.pending_minutes:
+            detail += f" ({hours_text(totals.pending_minutes)} waiting for review)"
+        items.append(
+            ChecklistItem(
+                "hours",
+                f"{required} hours of supervised practice, approved by your supervisor",
+                totals.approved_minutes >= required * 60,
+                detail,
+            )
+        )
+    return items

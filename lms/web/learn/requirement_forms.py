@@ -1,0 +1,45 @@
+"""Forms for signing a code of ethics and logging practice. They only parse: the rules (and their
+messages) live in services.requirements and services.practice."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import DateInput
+
+from ...services.practice import ACTIVITIES, MAX_NOTES
+
+PRIVACY_REMINDER = (
+    "Never write anything that could identify a person you support: no names, initials, places "
+    "or dates of birth."
+)
+
+
+class EthicsForm(FlaskForm):
+    full_name = StringField(
+        "Type your full name to sign",
+        description="As it appears on your account.",
+        render_kw={"autocomplete": "name"},
+    )
+    agree = BooleanField("I have read this code of ethics and agree to follow it")
+
+
+class PracticeForm(FlaskForm):
+    session_date = StringField(
+        "Date of the session", description="For example 2026-11-21.", widget=DateInput()
+    )
+    hours = StringField(
+        "Hours",
+        description="In quarter hours: for example 1, 1.25, 1.5 or 1.75 (at most 12).",
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    activity = SelectField(
+        "Kind of activity",
+        choices=[SelectChoice("", "Choose one")] + [SelectChoice(name) for name in ACTIVITIES],
+        validate_choice=False,
+    )
+    notes = TextAreaField(
+        "Notes (optional)",
+        description=f"What you did and what you learned, in a few lines (up to {MAX_NOTES} "
+        "characters).",
+        render_kw={"rows": 5, "maxlength": MAX_NOTES},
+    )
