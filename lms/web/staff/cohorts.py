@@ -1,0 +1,166 @@
+"""Staff pages for cohorts: list and create them, see and change who is enrolled, and import a
+cohort from a CSV file (a preview first; the import only from a clean preview)."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ...services import catalog, cohort_import, cohorts, people
+from ..access import role
+from ..auth.views import show_problems
+from .blueprint import bp
+from .forms import ButtonForm, CohortForm, ConfirmImportForm, EnrolForm, ImportForm
+
+NO_FILE = "Choose a CSV file to upload, or paste its text."
+
+
+def _cohort_or_404(cohort_id):
+    try:
+        return cohorts.cohort_detail(cohort_id)
+    except cohorts.NoSuchCohort:
+        abort(404)
+
+
+def _supervisor_choices():
+    return [("", "No supervisor")] + [
+        (user.email, f"{user.name} ({user.email})") for user in people.supervisors()
+    ]
+
+
+@bp.route("/cohorts", methods=["GET", "POST"])
+@role("staff", "admin")
+def cohort_list():
+    form = CohortForm()
+    courses = catalog.published_courses()
+    form.course_ids.choices = [(course.id, course.title) for course, _ in courses]
+    if form.validate_on_submit():
+        try:
+            cohort = cohorts.create_cohort(
+                form.name.data, form.starts_on.data, form.ends_on.data, form.course_ids.data
+            )
+        except cohorts.CohortError as error:
+            show_problems(form, error)
+        else:
+            flash(f"Cohort “{cohort.name}” created. Enrol its trainees below.")
+            return redirect(url_for(".cohort_page", cohort_id=cohort.id))
+    page = render_template("staff/cohorts.html", form=form, cohorts=cohorts.cohorts())
+    return page, 422 if form.errors or form.form_errors else 200
+
+
+def _cohort_page(detail, enrol_form=None, status=200):
+    enrol_form = enrol_form or EnrolForm()
+    enrol_form.supervisor_email.choices = _supervisor_choices()
+    return render_template("staff/cohort.html", detail=detail, enrol_form=enrol_form), status
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@role("staff", "admin")
+def cohort_page(cohort_id):
+    return _cohort_page(_cohort_or_404(cohort_id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/enrol")
+@role("staff", "admin")
+def cohort_enrol(cohort_id):
+    detail = _cohort_or_404(cohort_id)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            user, created = cohorts.enrol(
+                detail.cohort.id,
+                form.email.data,
+                form.name.data,
+                form.supervisor_email.data or None,
+                actor_id=current_user.id,
+            )
+        except cohorts.CohortError as error:
+            show_problems(form, error)
+        else:
+            if created:
+                flash(
+                    f"{user.name} is enrolled, with a new account. They cannot sign in until "
+                    "they choose a password: make them a reset link from their page in People."
+                )
+            else:
+                flash(f"{user.name} is enrolled.")
+            return redirect(url_for(".cohort_page", cohort_id=detail.cohort.id))
+    return _cohort_page(detail, form, status=422)
+
+
+@bp.post("/cohorts/<int:cohort_id>/members/<int:user_id>/remove")
+@role("staff", "admin")
+def cohort_remove_member(cohort_id, user_id):
+    detail = _cohort_or_404(cohort_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    member = next((m for m in detail.members if m.user_id == user_id), None)
+    try:
+        cohorts.remove(detail.cohort.id, user_id)
+    except cohorts.NotAMember:
+        abort(404)
+    flash(f"{member.name} is no longer in {detail.cohort.name}. Their account and records stay.")
+    return redirect(url_for(".cohort_page", cohort_id=detail.cohort.id))
+
+
+def _import_page(detail, form, preview=None, message=None, status=200):
+    confirm = ConfirmImportForm(formdata=None, csv_text=preview.text if preview else "")
+    page = render_template(
+        "staff/cohort_import.html",
+        detail=detail,
+        form=form,
+        preview=preview,
+        confirm=confirm,
+        message=message,
+        limit=cohort_import.MAX_ROWS,
+        statuses=(cohorts.NEW, cohorts.EXISTING, cohorts.ALREADY),
+    )
+    return page, status
+
+
+@bp.route("/cohorts/<int:cohort_id>/import", methods=["GET", "POST"])
+@role("staff", "admin")
+def cohort_import_page(cohort_id):
+    detail = _cohort_or_404(cohort_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _import_page(detail, form)
+    upload = form.file.data
+    if upload and upload.filename:
+        # Read a little past the limit, so that a file too big is reported without reading it all.
+        data = upload.read(cohort_import.MAX_BYTES + 1)
+    elif form.csv_text.data and form.csv_text.data.strip():
+        data = form.csv_text.data
+    else:
+        form.file.errors.append(NO_FILE)
+        return _import_page(detail, form, status=422)
+    preview = cohort_import.preview_import(detail.cohort.id, data)
+    return _import_page(detail, form, preview)
+
+
+@bp.post("/cohorts/<int:cohort_id>/import/confirm")
+@role("staff", "admin")
+def cohort_import_confirm(cohort_id):
+    detail = _cohort_or_404(cohort_id)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        result = cohort_import.confirm_import(
+            detail.cohort.id, form.csv_text.data or "", current_user.id
+        )
+    except cohort_import.ImportRefused as error:
+        return _import_page(detail, ImportForm(formdata=None), error.preview, str(error), 422)
+    if result.enrolled == 0:
+        flash("Nothing was imported: every row is already in this cohort.")
+    else:
+        trainees = "1 trainee" if result.enrolled == 1 else f"{result.enrolled:,} trainees"
+        message = (
+            f"Imported {trainees} into {detail.cohort.name}: {result.created:,} with a new "
+            f"account, {result.existing:,} with an existing one."
+        )
+        if result.created:
+            message += (
+                " New accounts have no password yet: make each a reset link from their page in "
+                "People."
+            )
+        flash(message)
+    return redirect(url_for(".cohort_page", cohort_id=detail.cohort.id))
