@@ -1,0 +1,38 @@
+"""The supervisor's view of trainees: the roster (rows.py) and its CSV (export.py), a cohort's
+progress picture (picture.py), one trainee's record (record.py), and who may see whom (scope.py).
+
+Callers use this package's names: roster.roster(...), roster.export_csv(rows), and so on.
+"""
+
+from .export import export_csv
+from .picture import CohortPicture, CoursePicture, ModuleCounts, cohort_picture
+from .record import TraineeRecord, trainee_record
+from .rows import (
+    COLUMNS,
+    STATUSES,
+    RosterError,
+    RosterRow,
+    roster,
+    roster_rows,
+    sort_rows,
+)
+from .scope import cohort_options, visible_trainee_ids
+
+__all__ = [
+    "COLUMNS",
+    "STATUSES",
+    "CohortPicture",
+    "CoursePicture",
+    "ModuleCounts",
+    "RosterError",
+    "RosterRow",
+    "TraineeRecord",
+    "cohort_options",
+    "cohort_picture",
+    "export_csv",
+    "roster",
+    "roster_rows",
+    "sort_rows",
+    "trainee_record",
+    "visible_trainee_ids",
+]

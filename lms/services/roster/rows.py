@@ -1,0 +1,401 @@
+"""The roster: where each trainee the viewer may see stands, one row per trainee and course.
+
+Who is on it is decided in scope.py.
+
+One row per trainee and course, because status and percent complete only mean something for a
+course. A trainee's courses are those of the cohorts they are enrolled in; a trainee whose cohorts
+teach no course (or who is in none) gets the courses they have progress or a certificate in; a
+trainee with neither gets one row with no course ("Not started"). Filtered by a cohort, the roster
+lists that cohort's trainees, one row for each of that cohort's courses. The Cohorts column names
+the trainee's cohorts that teach the row's course, or all their cohorts when none does.
+
+Status, first match wins: "revoked", "expired" (the certificate), "expiring" (valid, expiring
+within 60 days), "certified", "waiting" (every current module passed and no certificate: a
+requirement beyond quizzes is missing, which the row lists in `missing`, or, when none is, the
+certificate is about to be issued), "in_progress" (a module opened, or the code of ethics signed),
+"not_started". The requirements are those of certification.REQUIREMENTS, checked in bulk.
+Percent complete is the share of the course's current (not retired) modules passed.
+
+Every figure comes from eight aggregate queries (GROUP BY trainee and course), however many
+trainees there are; sorting and the status filter happen here in Python over the computed rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
+
+from ...extensions import db
+from ...models import (
+    Certificate,
+    Cohort,
+    CohortCourse,
+    Course,
+    Enrolment,
+    EthicsSignature,
+    Module,
+    ModuleProgress,
+    PracticeSession,
+    QuizAttempt,
+    SupervisorAssignment,
+    User,
+)
+from ...models.types import utcnow
+from .. import certification, practice
+from .scope import visible_trainee_ids
+
+# In the order the roster sorts them (the precedence is decided in _status).
+STATUSES = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "waiting": "Waiting on requirements",
+    "certified": "Certified",
+    "expiring": "Expiring within 60 days",
+    "expired": "Expired",
+    "revoked": "Revoked",
+}
+_STATUS_ORDER = {status: n for n, status in enumerate(STATUSES)}
+EXPIRING_WITHIN = timedelta(days=60)
+# The roster's columns, in the order shown: status and progress first, so that they are in view
+# on a phone before the table scrolls.
+COLUMNS = {
+    "name": "Name",
+    "course": "Course",
+    "status": "Status",
+    "percent": "Percent complete",
+    "last_activity": "Last activity",
+    "quiz_scores": "Quiz scores",
+    "certificate": "Certificate",
+    "cohorts": "Cohorts",
+    "supervisor": "Supervisor",
+    "email": "Email",
+}
+
+
+class RosterError(ValueError):
+    """A sort column or status the roster does not have."""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    trainee_id: int
+    name: str
+    email: str
+    cohorts: tuple  # ((cohort id, name), ...) by name
+    supervisor: str | None
+    course_id: int | None
+    course: str | None
+    status: str  # a key of STATUSES
+    missing: tuple  # requirements beyond quizzes not yet met, as phrases
+    percent: int
+    modules_passed: int
+    modules_total: int
+    last_activity: datetime | None
+    quiz_average: int | None  # the mean of the best scores of the quizzes taken
+    quiz_attempts: int
+    certificate_code: str | None
+    certificate_expires_on: date | None
+
+    @property
+    def status_label(self):
+        return STATUSES[self.status]
+
+    @property
+    def status_text(self):
+        if self.status == "waiting" and self.missing:
+            return f"{self.status_label} ({'; '.join(self.missing)})"
+        return self.status_label
+
+    @property
+    def cohort_names(self):
+        return ", ".join(name for _, name in self.cohorts)
+
+    @property
+    def quiz_text(self):
+        if self.quiz_average is None:
+            return ""
+        attempts = "attempt" if self.quiz_attempts == 1 else "attempts"
+        return f"{self.quiz_average}% average, {self.quiz_attempts} {attempts}"
+
+    def cells(self):
+        """The row as the CSV writes it, one text per column of COLUMNS."""
+        certificate = ""
+        if self.certificate_code:
+            certificate = f"{self.certificate_code} (expires {self.certificate_expires_on})"
+        return (
+            self.name,
+            self.course or "",
+            self.status_text,
+            f"{self.percent}%",
+            self.last_activity.date().isoformat() if self.last_activity else "",
+            self.quiz_text,
+            certificate,
+            self.cohort_names,
+            self.supervisor or "",
+            self.email,
+        )
+
+
+_SORT_KEYS = {
+    "name": lambda row: row.name.casefold(),
+    "email": lambda row: row.email.casefold(),
+    "cohorts": lambda row: row.cohort_names.casefold() or None,
+    "supervisor": lambda row: row.supervisor.casefold() if row.supervisor else None,
+    "course": lambda row: row.course.casefold() if row.course else None,
+    "status": lambda row: _STATUS_ORDER[row.status],
+    "percent": lambda row: row.percent,
+    "last_activity": lambda row: row.last_activity,
+    "quiz_scores": lambda row: row.quiz_average,
+    "certificate": lambda row: row.certificate_expires_on,
+}
+
+
+# --- the roster ----------------------------------------------------------------------------------
+
+
+def roster(viewer, cohort_id=None, status=None, sort="name", descending=False, today=None):
+    """The rows the viewer may see, filtered and sorted. Raises RosterError for an unknown sort
+    column or status."""
+    if sort not in _SORT_KEYS:
+        raise RosterError(f"unknown column {sort!r}")
+    if status is not None and status not in STATUSES:
+        raise RosterError(f"unknown status {status!r}")
+    rows = roster_rows(visible_trainee_ids(viewer, cohort_id), cohort_id, today)
+    if status is not None:
+        rows = [row for row in rows if row.status == status]
+    return sort_rows(rows, sort, descending)
+
+
+def sort_rows(rows, sort="name", descending=False):
+    """Sorted by one column, then name and course; rows with nothing in that column come last
+    whichever the direction."""
+    rows = sorted(rows, key=_name_then_course)
+    key = _SORT_KEYS[sort]
+    present = [row for row in rows if key(row) is not None]
+    absent = [row for row in rows if key(row) is None]
+    return sorted(present, key=key, reverse=descending) + absent
+
+
+def _name_then_course(row):
+    return row.name.casefold(), (row.course or "").casefold(), row.trainee_id
+
+
+def roster_rows(trainee_ids, cohort_id=None, today=None):
+    """Unsorted rows for the trainees in the select `trainee_ids`, in eight queries."""
+    today = today or utcnow().date()
+    facts = _facts(trainee_ids)
+    engaged = {}  # trainee id -> ids of the courses they have progress or a certificate in
+    for trainee_id, course_id in (*facts.progress, *facts.certificates):
+        engaged.setdefault(trainee_id, set()).add(course_id)
+    rows = []
+    for trainee in facts.trainees:
+        cohorts = facts.enrolments.get(trainee[0], [])
+        if cohort_id is not None:
+            cohorts = [c for c in cohorts if c[0] == cohort_id]
+        course_ids = {c[2] for c in cohorts if c[2] is not None}
+        if not course_ids and cohort_id is None:
+            course_ids = engaged.get(trainee[0], set())
+        for course_id in sorted(course_ids, key=lambda c: facts.courses[c].title) or [None]:
+            in_cohorts = {(c[0], c[1]) for c in cohorts if c[2] == course_id}
+            in_cohorts = sorted(in_cohorts or {(c[0], c[1]) for c in cohorts}, key=_by_name)
+            rows.append(_row(trainee, tuple(in_cohorts), course_id, facts, today))
+    return rows
+
+
+def _by_name(cohort):
+    return cohort[1].casefold(), cohort[0]
+
+
+class _Course(NamedTuple):
+    title: str
+    ethics_hash: str | None
+    supervised_hours: int
+    modules: int  # current (not retired) ones
+
+
+class _Certificate(NamedTuple):
+    code: str
+    expires_on: date
+    revoked_at: datetime | None
+
+
+# Plain tuples rather than result rows: reading a tuple is several times faster, and at 20,000
+# trainees building the rows costs as much as the queries.
+@dataclass(frozen=True)
+class _Facts:
+    trainees: list  # (id, name, email, supervisor name or None)
+    enrolments: dict  # trainee id -> [(cohort id, cohort name, course id or None)]
+    courses: dict  # course id -> _Course
+    progress: dict  # (trainee id, course id) -> (modules passed, last activity, average best score)
+    attempts: dict  # (trainee id, course id) -> (submitted attempts, last submitted)
+    certificates: dict  # (trainee id, course id) -> _Certificate
+    ethics: dict  # (trainee id, course id) -> 1 when the current text is signed, 0 an older one
+    minutes: dict  # trainee id -> approved practice minutes
+
+
+def _facts(trainee_ids):
+    """Everything the rows need, by (trainee id, course id) or trainee id: one query each."""
+    supervisor = aliased(User)
+    current = and_(
+        SupervisorAssignment.trainee_id == User.id, SupervisorAssignment.ended_at.is_(None)
+    )
+    trainees = _tuples(
+        select(User.id, User.name, User.email, supervisor.name)
+        .outerjoin(SupervisorAssignment, current)
+        .outerjoin(supervisor, supervisor.id == SupervisorAssignment.supervisor_id)
+        .where(User.id.in_(trainee_ids))
+    )
+    enrolments = {}
+    for user_id, *cohort in _tuples(
+        select(Enrolment.user_id, Cohort.id, Cohort.name, CohortCourse.course_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .outerjoin(CohortCourse, CohortCourse.cohort_id == Cohort.id)
+        .where(Enrolment.user_id.in_(trainee_ids))
+    ):
+        enrolments.setdefault(user_id, []).append(tuple(cohort))
+    courses = {
+        course_id: _Course(*rest)
+        for course_id, *rest in _tuples(
+            select(
+                Course.id,
+                Course.title,
+                Course.ethics_hash,
+                Course.supervised_hours,
+                func.count(Module.id),
+            )  # fmt: skip
+            .outerjoin(Module, and_(Module.course_id == Course.id, Module.retired_at.is_(None)))
+            .group_by(Course.id, Course.title, Course.ethics_hash, Course.supervised_hours)
+        )
+    }
+    progress = _by_trainee_and_course(
+        select(
+            ModuleProgress.user_id,
+            Module.course_id,
+            func.count(ModuleProgress.passed_at),
+            func.max(ModuleProgress.last_activity_at),
+            func.avg(ModuleProgress.best_score),
+        )  # fmt: skip
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(ModuleProgress.user_id.in_(trainee_ids), Module.retired_at.is_(None))
+        .group_by(ModuleProgress.user_id, Module.course_id)
+    )
+    attempts = _by_trainee_and_course(
+        select(
+            QuizAttempt.user_id,
+            Module.course_id,
+            func.count(QuizAttempt.id),
+            func.max(QuizAttempt.submitted_at),
+        )  # fmt: skip
+        .join(Module, Module.id == QuizAttempt.module_id)
+        .where(QuizAttempt.user_id.in_(trainee_ids), QuizAttempt.submitted_at.is_not(None))
+        .group_by(QuizAttempt.user_id, Module.course_id)
+    )
+    certificates = {
+        key: _Certificate(*rest)
+        for key, rest in _by_trainee_and_course(
+            select(
+                Certificate.user_id,
+                Certificate.course_id,
+                Certificate.code,
+                Certificate.expires_on,
+                Certificate.revoked_at,
+            ).where(Certificate.user_id.in_(trainee_ids))  # fmt: skip
+        ).items()
+    }
+    signed_current = case((EthicsSignature.text_hash == Course.ethics_hash, 1), else_=0)
+    ethics = {
+        key: current
+        for key, (current,) in _by_trainee_and_course(
+            select(EthicsSignature.user_id, EthicsSignature.course_id, func.max(signed_current))
+            .join(Course, Course.id == EthicsSignature.course_id)
+            .where(EthicsSignature.user_id.in_(trainee_ids))
+            .group_by(EthicsSignature.user_id, EthicsSignature.course_id)
+        ).items()
+    }
+    minutes = dict(
+        _tuples(
+            select(PracticeSession.user_id, func.sum(PracticeSession.minutes))
+            .where(PracticeSession.user_id.in_(trainee_ids), PracticeSession.status == "approved")
+            .group_by(PracticeSession.user_id)
+        )
+    )
+    return _Facts(trainees, enrolments, courses, progress, attempts, certificates, ethics, minutes)
+
+
+def _tuples(query):
+    """The rows of a select as plain tuples, run on the session's connection (the ORM's result
+    processing adds nothing here but time)."""
+    return [tuple(row) for row in db.session.connection().execute(query)]
+
+
+def _by_trainee_and_course(query):
+    """{(trainee id, course id): the rest of the row}."""
+    return {(row[0], row[1]): row[2:] for row in _tuples(query)}
+
+
+def _row(trainee, cohorts, course_id, facts, today):
+    trainee_id, name, email, supervisor = trainee
+    key = (trainee_id, course_id)
+    course = facts.courses.get(course_id)
+    progress = facts.progress.get(key)
+    passed, last_activity, average = progress or (0, None, None)
+    attempts, last_submitted = facts.attempts.get(key, (0, None))
+    certificate, ethics = facts.certificates.get(key), facts.ethics.get(key)
+    total = course.modules if course else 0
+    moments = [moment for moment in (last_activity, last_submitted) if moment is not None]
+    status = _status(certificate, total, passed, progress or ethics is not None, today)
+    missing = _missing(course, ethics, facts.minutes.get(trainee_id, 0))
+    if status == "waiting" and not missing:
+        missing = ("certificate not issued yet",)  # every requirement met: issuing is pending
+    return RosterRow(
+        trainee_id=trainee_id,
+        name=name,
+        email=email,
+        cohorts=cohorts,
+        supervisor=supervisor,
+        course_id=course_id,
+        course=course.title if course else None,
+        status=status,
+        missing=missing,
+        percent=round(100 * passed / total) if total else 0,
+        modules_passed=passed,
+        modules_total=total,
+        last_activity=max(moments) if moments else None,
+        quiz_average=round(float(average)) if average is not None else None,
+        quiz_attempts=attempts,
+        certificate_code=certificate.code if certificate else None,
+        certificate_expires_on=certificate.expires_on if certificate else None,
+    )
+
+
+def _status(certificate, total, passed, started, today):
+    """The row's status; `started` is truthy when a module was opened or the ethics signed."""
+    if certificate is not None:
+        state = certification.certificate_status(certificate, today)
+        if state != "valid":
+            return state  # "revoked" or "expired"
+        return "expiring" if certificate.expires_on - today <= EXPIRING_WITHIN else "certified"
+    if total and passed >= total:
+        return "waiting"
+    return "in_progress" if started else "not_started"
+
+
+def _missing(course, ethics, approved_minutes):
+    """What the course's certificate asks beyond quizzes that the trainee has not done: the same
+    rules as certification.REQUIREMENTS (current_ethics_signed, supervised_hours_approved), here
+    applied to facts fetched for every trainee at once."""
+    if course is None:
+        return ()
+    missing = []
+    if course.ethics_hash and not ethics:  # ethics: None (never signed), 0 (an older text), 1
+        missing.append(
+            "code of ethics not signed" if ethics is None else "code of ethics to sign again"
+        )
+    if approved_minutes < course.supervised_hours * 60:
+        approved = practice.hours_text(approved_minutes)
+        missing.append(f"{approved} of {course.supervised_hours} supervised hours approved")
+    return tuple(missing)

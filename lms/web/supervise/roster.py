@@ -1,0 +1,73 @@
+"""The roster of trainees (and its CSV), a cohort's progress picture and a trainee's record."""
+
+from flask import Response, abort, render_template, request
+from flask_login import current_user
+
+from ...models.types import utcnow
+from ...services import roster
+from ..access import role
+from .blueprint import bp
+from .roster_forms import RosterFilterForm
+
+VIEWERS = ("supervisor", "staff", "admin")
+
+
+def _roster():
+    """(form, rows, the query's parameters) for the roster as the request asks for it."""
+    form = RosterFilterForm(request.args, roster.cohort_options(current_user))
+    form.validate()
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in roster.COLUMNS else "name"
+    descending = request.args.get("dir") == "desc"
+    filters = form.filters()
+    rows = roster.roster(current_user, sort=sort, descending=descending, **filters)
+    params = {"cohort": filters["cohort_id"], "status": filters["status"]}
+    params = {name: value for name, value in params.items() if value is not None}
+    params.update(sort=sort, dir="desc" if descending else "asc")
+    return form, rows, params
+
+
+@bp.get("/", endpoint="roster")
+@role(*VIEWERS)
+def roster_page():
+    form, rows, params = _roster()
+    return render_template(
+        "supervise/roster.html", form=form, rows=rows, params=params, columns=roster.COLUMNS,
+        staff_view=current_user.has_role("staff", "admin"),
+    )  # fmt: skip
+
+
+@bp.get("/roster.csv")
+@role(*VIEWERS)
+def roster_csv():
+    _, rows, _ = _roster()
+    # The byte order mark lets spreadsheet programs read the names' accents as UTF-8.
+    return Response(
+        "\ufeff" + roster.export_csv(rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="roster-{utcnow().date().isoformat()}.csv"'
+            )
+        },
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@role(*VIEWERS)
+def cohort(cohort_id):
+    try:
+        picture = roster.cohort_picture(current_user, cohort_id)
+    except LookupError:
+        abort(404)
+    return render_template("supervise/cohort.html", picture=picture)
+
+
+@bp.get("/trainees/<int:trainee_id>")
+@role(*VIEWERS)
+def trainee(trainee_id):
+    try:
+        record = roster.trainee_record(current_user, trainee_id)
+    except LookupError:
+        abort(404)
+    return render_template("supervise/trainee.html", record=record)
