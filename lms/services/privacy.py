@@ -1,0 +1,394 @@
+"""A person's own data: everything the app holds about them as one export, and erasing a trainee.
+
+Erasing removes the personal data and the records of their learning in one transaction. The
+account row stays (emptied) so that the audit log and issued certificates keep pointing at
+something; the certificates stay verifiable by their code, without the holder's name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from markupsafe import Markup
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import (
+    AuditEvent,
+    Certificate,
+    Course,
+    Enrolment,
+    EthicsSignature,
+    Module,
+    ModuleProgress,
+    ModuleVersion,
+    PracticeSession,
+    Question,
+    QuizAttempt,
+    SignInThrottle,
+    SupervisorAssignment,
+    User,
+)
+from ..models.types import utcnow
+from . import audit
+from .certification import certificate_status
+
+ERASED_NAME = "Erased account"
+# Accounts holding these roles run the program; they are not erased from here.
+PROTECTED_ROLES = ("staff", "admin")
+
+
+class NotFound(LookupError):
+    """No account has this id."""
+
+
+class ErasureRefused(ValueError):
+    """An erasure that cannot be carried out; the message says why, for a person."""
+
+
+def _when(value):
+    """ISO 8601 for a date or a UTC timestamp; None stays None."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _text(html):
+    return Markup(html or "").striptags()
+
+
+def _user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(str(user_id))
+    return user
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def export_for(user_id, now=None):
+    """Everything held about this person, as a JSON-serialisable dict with ISO 8601 dates."""
+    user = _user(user_id)
+    return {
+        "exported_at": _when(now or utcnow()),
+        "account": {
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "roles": sorted(user.role_names),
+            "created_at": _when(user.created_at),
+            "erased_at": _when(user.erased_at),
+        },
+        "progress": _progress(user_id),
+        "quiz_attempts": _attempts(user_id),
+        "ethics_signatures": _signatures(user_id),
+        "practice_sessions": _practice(user_id),
+        "certificates": _certificates(user_id),
+        "cohorts": _cohorts(user_id),
+        "supervisors": _supervisors(user_id),
+        "sign_in_failures": _throttle(user.email),
+        "audit_events": _audit_events(user_id),
+    }
+
+
+def _progress(user_id):
+    rows = db.session.scalars(
+        select(ModuleProgress)
+        .options(joinedload(ModuleProgress.module).joinedload(Module.course))
+        .where(ModuleProgress.user_id == user_id)
+        .order_by(ModuleProgress.started_at, ModuleProgress.id)
+    )
+    return [
+        {
+            "course": row.module.course.slug,
+            "module": row.module.slug,
+            "started_at": _when(row.started_at),
+            "read_at": _when(row.read_at),
+            "passed_at": _when(row.passed_at),
+            "best_score": row.best_score,
+            "last_activity_at": _when(row.last_activity_at),
+        }
+        for row in rows
+    ]
+
+
+def _attempts(user_id):
+    attempts = db.session.scalars(
+        select(QuizAttempt)
+        .options(
+            joinedload(QuizAttempt.module_version)
+            .joinedload(ModuleVersion.module)
+            .joinedload(Module.course),
+            joinedload(QuizAttempt.module_version)
+            .selectinload(ModuleVersion.questions)
+            .selectinload(Question.choices),
+        )
+        .where(QuizAttempt.user_id == user_id)
+        .order_by(QuizAttempt.started_at, QuizAttempt.id)
+    ).unique()
+    return [_attempt(attempt) for attempt in attempts]
+
+
+def _attempt(attempt):
+    version = attempt.module_version
+    chosen = {int(key): set(value) for key, value in (attempt.answers or {}).items()}
+    answers = [
+        {
+            "question": question.position,
+            "question_text": _text(question.stem_html),
+            "chosen": [_text(c.text_html) for c in question.choices if c.id in chosen[question.id]],
+            "correct": {c.id for c in question.choices if c.is_correct} == chosen[question.id],
+        }
+        for question in version.questions
+        if question.id in chosen
+    ]
+    return {
+        "course": version.module.course.slug,
+        "module": version.module.slug,
+        "module_version": version.number,
+        "module_title": version.title,
+        "started_at": _when(attempt.started_at),
+        "submitted_at": _when(attempt.submitted_at),
+        "score": attempt.score,
+        "passed": attempt.passed,
+        "answers": answers,
+    }
+
+
+def _signatures(user_id):
+    rows = db.session.execute(
+        select(EthicsSignature, Course.slug)
+        .join(Course, Course.id == EthicsSignature.course_id)
+        .where(EthicsSignature.user_id == user_id)
+        .order_by(EthicsSignature.signed_at, EthicsSignature.id)
+    )
+    return [
+        {
+            "course": course,
+            "typed_name": signature.typed_name,
+            "text_version": signature.text_hash,
+            "signed_at": _when(signature.signed_at),
+        }
+        for signature, course in rows
+    ]
+
+
+def _practice(user_id):
+    rows = list(
+        db.session.scalars(
+            select(PracticeSession)
+            .where(PracticeSession.user_id == user_id)
+            .order_by(PracticeSession.session_date, PracticeSession.id)
+        )
+    )
+    reviewers = _names(row.reviewed_by_id for row in rows)
+    return [
+        {
+            "date": _when(row.session_date),
+            "hours": row.minutes / 60,
+            "activity": row.activity,
+            "notes": row.notes,
+            "status": row.status,
+            "logged_at": _when(row.logged_at),
+            "reviewed_by": reviewers.get(row.reviewed_by_id),
+            "reviewed_at": _when(row.reviewed_at),
+            "review_comment": row.review_comment,
+        }
+        for row in rows
+    ]
+
+
+def _certificates(user_id, today=None):
+    rows = db.session.scalars(
+        select(Certificate)
+        .options(joinedload(Certificate.course))
+        .where(Certificate.user_id == user_id)
+        .order_by(Certificate.issued_at, Certificate.id)
+    )
+    return [
+        {
+            "code": row.code,
+            "title": row.title,
+            "course": row.course.slug,
+            "course_version": row.course_version,
+            "issued_on": _when(row.issued_on),
+            "expires_on": _when(row.expires_on),
+            "status": certificate_status(row, today),
+            "revoked_at": _when(row.revoked_at),
+            "revoked_reason": row.revoked_reason,
+        }
+        for row in rows
+    ]
+
+
+def _cohorts(user_id):
+    rows = db.session.scalars(
+        select(Enrolment)
+        .options(joinedload(Enrolment.cohort))
+        .where(Enrolment.user_id == user_id)
+        .order_by(Enrolment.enrolled_at, Enrolment.id)
+    )
+    return [
+        {
+            "cohort": row.cohort.name,
+            "starts_on": _when(row.cohort.starts_on),
+            "ends_on": _when(row.cohort.ends_on),
+            "enrolled_at": _when(row.enrolled_at),
+        }
+        for row in rows
+    ]
+
+
+def _supervisors(user_id):
+    rows = list(
+        db.session.scalars(
+            select(SupervisorAssignment)
+            .where(SupervisorAssignment.trainee_id == user_id)
+            .order_by(SupervisorAssignment.assigned_at, SupervisorAssignment.id)
+        )
+    )
+    names = _names(row.supervisor_id for row in rows)
+    return [
+        {
+            "supervisor": names.get(row.supervisor_id),
+            "assigned_at": _when(row.assigned_at),
+            "ended_at": _when(row.ended_at),
+        }
+        for row in rows
+    ]
+
+
+def _throttle(email):
+    throttle = db.session.get(SignInThrottle, email)
+    if throttle is None:
+        return None
+    return {
+        "failures": throttle.failures,
+        "last_failure_at": _when(throttle.last_failure_at),
+        "paused_until": _when(throttle.locked_until),
+    }
+
+
+def _audit_events(user_id):
+    rows = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.subject_id == user_id)
+            .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        )
+    )
+    names = _names(row.actor_id for row in rows if row.actor_id)
+    return [
+        {
+            "occurred_at": _when(row.occurred_at),
+            "action": row.action,
+            "summary": row.summary,
+            "details": row.details,
+            "by": names.get(row.actor_id) if row.actor_id else "a command-line task",
+        }
+        for row in rows
+    ]
+
+
+def _names(user_ids):
+    ids = {user_id for user_id in user_ids if user_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+# --- erasure -------------------------------------------------------------------------------------
+
+
+def account_to_erase(admin_id, user_id):
+    """The account an admin is about to erase, and why it cannot be (None when it can).
+
+    Raises NotFound when no account has this id."""
+    user = _user(user_id)
+    return user, _refusal(db.session.get(User, admin_id), user)
+
+
+def erase_trainee(admin_id, user_id, now=None):
+    """Erase a trainee's personal data, in one transaction with its audit event. Commits.
+
+    The name, email, password and roles go; so do their module progress, quiz attempts, ethics
+    signatures, practice sessions, enrolments, supervisor assignments and sign-in failures.
+    Certificates stay, so their codes still verify ("no longer available" for the holder).
+    Raises ErasureRefused (not an admin, own account, staff or admin account, already erased)
+    or NotFound.
+    """
+    now = now or utcnow()
+    try:
+        admin = db.session.get(User, admin_id)
+        user = db.session.scalar(
+            select(User)
+            .where(User.id == user_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if user is None:
+            raise NotFound(str(user_id))
+        refusal = _refusal(admin, user)
+        if refusal:
+            raise ErasureRefused(refusal)
+        removed = _remove_records(user, now)
+        user.name = ERASED_NAME
+        user.email = f"erased-{user.id}@invalid"  # unique, and not an address anyone can own
+        user.password_hash = "!erased"  # matches no password: the account cannot sign in
+        user.roles = []
+        user.erased_at = now
+        audit.record(
+            "trainee.erased",
+            f"Erased the personal data of account #{user.id}",
+            actor_id=admin.id, subject_id=user.id, removed=removed,
+        )  # fmt: skip
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return user
+
+
+def _refusal(admin, user):
+    """Why `admin` may not erase `user`, for a person; None when they may."""
+    if admin is None or not admin.has_role("admin"):
+        return "Only an admin can erase an account."
+    if user.erased_at is not None:
+        return "This account has already been erased."
+    if user.id == admin.id:
+        return "You cannot erase your own account."
+    if user.has_role(*PROTECTED_ROLES):
+        return (
+            "This account holds the staff or admin role. Only trainee accounts can be erased: "
+            "remove those roles first."
+        )
+    return None
+
+
+def _remove_records(user, now):
+    """Delete what the trainee did and where they were enrolled; returns how many of each."""
+    removed = {}
+    for name, model, column in (
+        ("module_progress", ModuleProgress, ModuleProgress.user_id),
+        ("quiz_attempts", QuizAttempt, QuizAttempt.user_id),
+        ("ethics_signatures", EthicsSignature, EthicsSignature.user_id),
+        ("practice_sessions", PracticeSession, PracticeSession.user_id),
+        ("enrolments", Enrolment, Enrolment.user_id),
+        ("supervisor_assignments", SupervisorAssignment, SupervisorAssignment.trainee_id),
+    ):
+        removed[name] = db.session.scalar(
+            select(func.count()).select_from(model).where(column == user.id)
+        )
+        db.session.execute(delete(model).where(column == user.id))
+    db.session.execute(delete(SignInThrottle).where(SignInThrottle.email == user.email))
+    # Trainees they supervised keep their own history; the assignments simply end.
+    db.session.execute(
+        update(SupervisorAssignment)
+        .where(
+            SupervisorAssignment.supervisor_id == user.id, SupervisorAssignment.ended_at.is_(None)
+        )
+        .values(ended_at=now)
+    )
+    return removed

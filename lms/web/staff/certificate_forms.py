@@ -1,0 +1,33 @@
+"""Forms for the staff certificate pages: finding a certificate, revoking and reinstating it."""
+
+from flask_wtf import FlaskForm
+from wtforms import SearchField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ...services.certification import MAX_REASON_LENGTH, REASON_MISSING, REASON_TOO_LONG
+
+
+class CertificateSearchForm(FlaskForm):
+    """Sent by GET so a search has an address; it changes nothing, so needs no token."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        "Code, name or email",
+        description="Part of a certificate code, or of the holder's name or email address.",
+        filters=[lambda value: value.strip() if value else value],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class ReasonForm(FlaskForm):
+    """The reason for revoking or reinstating: kept in the audit log, never shown publicly."""
+
+    reason = TextAreaField(
+        "Reason",
+        [DataRequired(REASON_MISSING), Length(max=MAX_REASON_LENGTH, message=REASON_TOO_LONG)],
+        description=f"Up to {MAX_REASON_LENGTH} characters. Staff see it; the public never does.",
+        filters=[lambda value: value.strip() if value else value],
+        render_kw={"rows": 4, "maxlength": MAX_REASON_LENGTH},
+    )

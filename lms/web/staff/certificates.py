@@ -1,0 +1,91 @@
+"""Staff pages for certificates: find one, see its record and history, revoke or reinstate it."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ...services import audit, certification
+from ..access import role
+from .blueprint import bp
+from .certificate_forms import CertificateSearchForm, ReasonForm
+
+STATUS_WORDS = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked"}
+
+
+def _certificate(code):
+    try:
+        return certification.certificate_by_code(code)
+    except certification.NotFound:
+        abort(404)
+
+
+def _canonical(code, endpoint):
+    canonical = certification.normalise_code(code)
+    if canonical and canonical != code:
+        return redirect(url_for(endpoint, code=canonical))
+    return None
+
+
+def _detail_page(certificate, form):
+    return render_template(
+        "staff/certificate.html",
+        certificate=certificate,
+        status=STATUS_WORDS[certification.certificate_status(certificate)],
+        history=certification.certificate_history(certificate),
+        labels=audit.ACTION_LABELS,
+        form=form,
+    )
+
+
+@bp.get("/certificates")
+@role("staff", "admin")
+def certificates():
+    form = CertificateSearchForm(request.args)
+    found = certification.find_certificates(form.q.data)
+    rows = [(c, STATUS_WORDS[certification.certificate_status(c)]) for c in found]
+    return render_template("staff/certificates.html", form=form, rows=rows)
+
+
+@bp.get("/certificates/<code>")
+@role("staff", "admin")
+def certificate_detail(code):
+    moved = _canonical(code, ".certificate_detail")
+    if moved:
+        return moved
+    return _detail_page(_certificate(code), ReasonForm())
+
+
+def _change(code, change, done):
+    certificate = _certificate(code)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            change(certificate.id, current_user.id, form.reason.data)
+        except certification.RevocationError as error:
+            if error.field:
+                form[error.field].errors.append(str(error))
+            else:
+                form.form_errors.append(str(error))
+        else:
+            flash(done.format(code=certificate.code))
+            return redirect(url_for(".certificate_detail", code=certificate.code))
+    return _detail_page(certificate, form)
+
+
+@bp.post("/certificates/<code>/revoke")
+@role("staff", "admin")
+def certificate_revoke(code):
+    return _change(
+        code,
+        certification.revoke,
+        "Certificate {code} is revoked. The public check now says it is revoked.",
+    )
+
+
+@bp.post("/certificates/<code>/reinstate")
+@role("staff", "admin")
+def certificate_reinstate(code):
+    return _change(
+        code,
+        certification.reinstate,
+        "Certificate {code} is reinstated. The public check shows its status again.",
+    )

@@ -1,0 +1,192 @@
+"""Staff certificate pages: find, read, revoke and reinstate (CSRF on, staff and admins only), and
+the public verification page and JSON that then say "revoked" without the private reason."""
+
+import pytest
+
+from tests.conftest import csrf_token, sign_in_as
+from tests.records import certificate, certify, person, publish
+
+REASON = "Found to have falsified the supervised practice log."
+HOLDER = "Ada Holder"
+
+
+@pytest.fixture
+def people(app, courses_dir):
+    with app.app_context():
+        course = publish(courses_dir)
+        holder = person("ada.private@example.org", HOLDER)
+        ids = {
+            role: person(f"{role}@example.org", f"{role.title()} Person", role).id
+            for role in ("trainee", "supervisor", "staff", "admin")
+        }
+        ids["code"] = certify(holder, course).code
+        return ids
+
+
+def html(response):
+    return response.get_data(as_text=True)
+
+
+def revoke_form(client, code, reason=REASON, action="revoke"):
+    token = csrf_token(html(client.get(f"/staff/certificates/{code}")))
+    return client.post(
+        f"/staff/certificates/{code}/{action}", data={"csrf_token": token, "reason": reason}
+    )
+
+
+def test_staff_find_certificates_with_their_status_in_words(client, people):
+    sign_in_as(client, people["staff"])
+
+    page = html(client.get("/staff/certificates"))
+    assert "<h1>Certificates</h1>" in page and people["code"] in page
+    assert HOLDER in page and "<strong>Valid</strong>" in page
+
+    page = html(client.get("/staff/certificates?q=ada.private"))
+    assert people["code"] in page and "Certificates matching “ada.private”" in page
+    page = html(client.get("/staff/certificates?q=" + people["code"][-4:]))
+    assert people["code"] in page
+    page = html(client.get("/staff/certificates?q=nobody"))
+    assert "No certificate matches “nobody”." in page
+
+
+def test_the_staff_tools_page_links_to_certificates_and_the_audit_log(client, people):
+    sign_in_as(client, people["staff"])
+
+    page = html(client.get("/staff/"))
+
+    assert 'href="/staff/certificates"' in page and 'href="/staff/audit"' in page
+
+
+def test_staff_revoke_with_a_reason_and_the_public_check_says_revoked(app, client, people):
+    code = people["code"]
+    sign_in_as(client, people["staff"])
+
+    response = revoke_form(client, code)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/staff/certificates/{code}"
+    page = html(client.get(response.headers["Location"]))
+    assert f"Certificate {code} is revoked. The public check now says it is revoked." in page
+    assert "<strong>Revoked</strong>" in page and REASON in page
+    assert "Reinstate certificate" in page
+    with app.app_context():
+        assert certificate(code).revoked_reason == REASON
+
+    public = app.test_client()
+    page = html(public.get(f"/verify/{code}"))
+    assert "<strong>Revoked</strong>" in page and HOLDER in page
+    assert REASON not in page and "falsified" not in page
+    data = public.get(f"/verify/{code}.json").get_json()
+    assert data["status"] == "revoked" and data["holder"] == HOLDER
+    assert "reason" not in data and REASON not in str(data)
+
+
+def test_admins_may_revoke_too(client, people):
+    sign_in_as(client, people["admin"])
+
+    assert revoke_form(client, people["code"]).status_code == 302
+
+
+def test_a_reason_is_required_and_shown_next_to_the_field(app, client, people):
+    sign_in_as(client, people["staff"])
+
+    response = revoke_form(client, people["code"], reason="   ")
+
+    page = html(response)
+    assert response.status_code == 200
+    assert 'id="reason-error"' in page
+    assert "Give a reason: it is kept in the audit log, never shown publicly." in page
+    with app.app_context():
+        assert certificate(people["code"]).revoked_at is None
+
+
+def test_a_reason_longer_than_1000_characters_is_refused(app, client, people):
+    sign_in_as(client, people["staff"])
+
+    page = html(revoke_form(client, people["code"], reason="x" * 1001))
+
+    assert "Shorten the reason to 1000 characters or fewer." in page
+    with app.app_context():
+        assert certificate(people["code"]).revoked_at is None
+
+
+def test_revoking_twice_says_it_is_already_revoked(client, people):
+    sign_in_as(client, people["staff"])
+    stale = csrf_token(html(client.get(f"/staff/certificates/{people['code']}")))
+    revoke_form(client, people["code"])
+
+    response = client.post(
+        f"/staff/certificates/{people['code']}/revoke",
+        data={"csrf_token": stale, "reason": "Again."},
+    )
+
+    assert "<strong>Error:</strong> This certificate is already revoked." in html(response)
+
+
+def test_staff_reinstate_and_the_history_shows_both_reasons(app, client, people):
+    code = people["code"]
+    sign_in_as(client, people["staff"])
+    revoke_form(client, code)
+
+    response = revoke_form(client, code, "Checked again: the log is genuine.", "reinstate")
+
+    page = html(client.get(response.headers["Location"]))
+    assert f"Certificate {code} is reinstated." in page
+    assert "<strong>Valid</strong>" in page and "Revoke certificate" in page
+    history = page.split('id="history-heading"')[1]
+    assert history.index("Certificate reinstated") < history.index("Certificate revoked")
+    assert history.index("Certificate revoked") < history.index("Certificate issued")
+    assert "Checked again: the log is genuine." in history and REASON in history
+    assert "by Staff Person" in history
+    with app.app_context():
+        assert certificate(code).revoked_at is None
+    assert app.test_client().get(f"/verify/{code}.json").get_json()["status"] == "valid"
+
+
+def test_a_post_without_the_csrf_token_is_refused(app, client, people):
+    sign_in_as(client, people["staff"])
+
+    response = client.post(f"/staff/certificates/{people['code']}/revoke", data={"reason": REASON})
+
+    assert response.status_code == 400
+    with app.app_context():
+        assert certificate(people["code"]).revoked_at is None
+
+
+@pytest.mark.parametrize("role", ["trainee", "supervisor"])
+def test_trainees_and_supervisors_get_403(app, client, people, role):
+    code = people["code"]
+    sign_in_as(client, people[role])
+
+    assert client.get("/staff/certificates").status_code == 403
+    assert client.get(f"/staff/certificates/{code}").status_code == 403
+    token = csrf_token(html(client.get("/account/password")))
+    for action in ("revoke", "reinstate"):
+        response = client.post(
+            f"/staff/certificates/{code}/{action}", data={"csrf_token": token, "reason": REASON}
+        )
+        assert response.status_code == 403
+    with app.app_context():
+        assert certificate(code).revoked_at is None
+
+
+def test_visitors_are_sent_to_sign_in(client, people):
+    response = client.get(f"/staff/certificates/{people['code']}")
+
+    assert response.status_code == 302 and "/sign-in?next=" in response.headers["Location"]
+
+
+def test_an_unknown_or_mistyped_code_is_404(client, people):
+    sign_in_as(client, people["staff"])
+
+    assert client.get("/staff/certificates/PSF-0000-0000-0000").status_code == 404
+    assert client.get("/staff/certificates/NONSENSE").status_code == 404
+
+
+def test_a_code_typed_another_way_redirects_to_the_printed_form(client, people):
+    sign_in_as(client, people["staff"])
+
+    response = client.get(f"/staff/certificates/{people['code'].lower()}")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/staff/certificates/{people['code']}"
