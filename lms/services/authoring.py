@@ -1,0 +1,314 @@
+"""Tools for course authors: check the course files, preview a module from the files on disk
+(never touching the database), publish them, and see how each quiz question performs.
+
+Check and preview read the files with the same loader as `lms courses check`, and preview renders
+with the same renderer and link rules as publishing, so what an author sees is what trainees get.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import func, select
+
+from ..content.loader import MODULE_FILE, SLUG, load_courses
+from ..content.render import render_block, render_inline
+from ..extensions import db
+from ..models import AuditEvent, Course, Module
+from .item_analysis import (
+    MIN_ANSWERS_TO_FLAG,
+    TOO_EASY_PERCENT,
+    TOO_HARD_PERCENT,
+    ModuleItems,
+    QuestionItems,
+    item_analysis,
+)
+from .publishing import link_resolver, sync_courses
+
+__all__ = [
+    "MIN_ANSWERS_TO_FLAG",
+    "TOO_EASY_PERCENT",
+    "TOO_HARD_PERCENT",
+    "CheckReport",
+    "CourseHasErrors",
+    "ModuleItems",
+    "ModulePreview",
+    "NotFound",
+    "QuestionItems",
+    "check",
+    "item_analysis",
+    "media_file",
+    "preview",
+    "publish",
+    "published",
+]
+
+MEDIA_FOLDER = "media"
+
+
+class NotFound(LookupError):
+    """No course or module by that name on disk (or no such media file)."""
+
+
+class CourseHasErrors(ValueError):
+    """The course's files have errors, so it cannot be shown until they are fixed."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# -- Checking ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `lms courses check` finds, the courses read cleanly, and the folders that were not."""
+
+    shown: str
+    problems: list
+    courses: list  # content.model.Course values, ready to preview
+    folders_with_errors: list  # course folder names that could not be read
+    single_course: bool  # the folder checked is one course folder, not a folder of courses
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.warning]
+
+    def problems_of(self, folder_name):
+        """The problems found in one course folder."""
+        base = self.shown if self.single_course else f"{self.shown}/{folder_name}"
+        return [p for p in self.problems if p.path == base or p.path.startswith(base + "/")]
+
+
+def check(folder, shown=None):
+    """Read the courses folder without touching the database: every problem, as the CLI prints."""
+    folder = Path(folder)
+    shown = shown if shown is not None else folder.name
+    result = load_courses(folder, shown)
+    loaded = {course.path.name for course in result.courses}
+    single = _is_course_folder(folder)
+    if single:
+        names = [folder.name]
+    elif folder.is_dir():
+        names = sorted(
+            p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+        )
+    else:
+        names = []
+    failed = [name for name in names if name not in loaded]
+    return CheckReport(shown, result.problems, result.courses, failed, single)
+
+
+def _is_course_folder(path):
+    """As the loader decides: a course.md, or module files of a course that lost its course.md."""
+    return (path / "course.md").is_file() or any(
+        MODULE_FILE.match(child.name) for child in path.glob("*.md")
+    )
+
+
+# -- Preview -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewChoice:
+    id: str
+    text_html: str
+    is_correct: bool
+
+
+@dataclass(frozen=True)
+class PreviewQuestion:
+    """Named like the published Question, so the quiz templates show either."""
+
+    id: int
+    position: int
+    kind: str
+    stem_html: str
+    scenario_html: str
+    explanation_html: str
+    choices: tuple
+
+
+@dataclass(frozen=True)
+class ModulePreview:
+    """A module as a trainee would see it, rendered from the files on disk."""
+
+    course_slug: str
+    course_title: str
+    slug: str
+    position: int
+    module_count: int
+    title: str
+    minutes: int
+    domain: str
+    objectives: tuple
+    pass_mark: int
+    max_attempts: int | None
+    lesson_html: str
+    questions: tuple
+    previous: tuple | None  # (slug, title) of the module before, if any
+    next: tuple | None
+
+
+def preview_media_link(item):
+    """Media in a preview: the staff route that serves the course's media/ folder from disk.
+
+    The preview page is /staff/courses/<course>/preview/<module>, so this is relative to it.
+    """
+    return "../" + quote(item.name)
+
+
+def preview(folder, course_slug, module_slug):
+    """The module `module_slug` of `course_slug`, rendered from disk; nothing is written.
+
+    Raises NotFound for an unknown course or module, CourseHasErrors when the course's files have
+    errors (its problems are attached).
+    """
+    course = _course_on_disk(folder, course_slug)
+    modules = course.modules
+    index = next((i for i, m in enumerate(modules) if m.slug == module_slug), None)
+    if index is None:
+        raise NotFound(module_slug)
+    source = modules[index]
+    # A link to course.md leads back to the list of courses on disk.
+    resolve = link_resolver(course, media_link=preview_media_link, course_link="../../../courses")
+    questions = tuple(
+        PreviewQuestion(
+            id=q_position,
+            position=q_position,
+            kind=question.kind,
+            stem_html=render_inline(question.stem, resolve),
+            scenario_html=render_block(question.scenario, resolve),
+            explanation_html=render_block(question.explanation, resolve),
+            choices=tuple(
+                PreviewChoice(
+                    id=f"{q_position}-{c_position}",
+                    text_html=render_inline(choice.text, resolve),
+                    is_correct=choice.correct,
+                )
+                for c_position, choice in enumerate(question.choices, start=1)
+            ),
+        )
+        for q_position, question in enumerate(source.questions, start=1)
+    )
+    before = modules[index - 1] if index > 0 else None
+    after = modules[index + 1] if index + 1 < len(modules) else None
+    return ModulePreview(
+        course_slug=course.slug,
+        course_title=course.title,
+        slug=source.slug,
+        position=index + 1,
+        module_count=len(modules),
+        title=source.title,
+        minutes=source.minutes,
+        domain=source.domain,
+        objectives=tuple(source.objectives),
+        pass_mark=source.pass_mark,
+        max_attempts=source.max_attempts,
+        lesson_html=render_block(source.lesson, resolve),
+        questions=questions,
+        previous=(before.slug, before.title) if before else None,
+        next=(after.slug, after.title) if after else None,
+    )
+
+
+def _course_on_disk(folder, course_slug):
+    report = check(folder)
+    for course in report.courses:
+        if course.slug == course_slug:
+            return course
+    if course_slug in report.folders_with_errors:
+        raise CourseHasErrors(report.problems_of(course_slug))
+    raise NotFound(course_slug)
+
+
+def media_file(folder, course_slug, name):
+    """The path and content type of a file in the course's media/ folder on disk.
+
+    Only a regular, visible file inside that media/ folder is served: '..', absolute paths and
+    links that lead outside it raise NotFound, as does anything not there.
+    """
+    course_folder = _course_folder(Path(folder), course_slug)
+    media = (course_folder / MEDIA_FOLDER).resolve()
+    parts = Path(name).parts
+    if not parts or any(part.startswith(".") or "\\" in part for part in parts):
+        raise NotFound(name)
+    target = (media / name).resolve()
+    if not target.is_relative_to(media) or not target.is_file():
+        raise NotFound(name)
+    return target, mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+
+
+def _course_folder(root, course_slug):
+    if not SLUG.match(course_slug):
+        raise NotFound(course_slug)
+    if (root / "course.md").is_file():
+        if root.name != course_slug:
+            raise NotFound(course_slug)
+        return root
+    folder = root / course_slug
+    if not folder.is_dir():
+        raise NotFound(course_slug)
+    return folder
+
+
+# -- Publishing --------------------------------------------------------------------------------
+
+
+def publish(folder, actor_id, shown=None):
+    """Publish the course files (all or nothing); raises ContentError with every problem.
+
+    `actor_id` is the staff member who asked: a sync that changes something is audited as theirs.
+    """
+    folder = Path(folder)
+    return sync_courses(folder, shown if shown is not None else folder.name, actor_id=actor_id)
+
+
+@dataclass(frozen=True)
+class PublishedCourse:
+    slug: str
+    title: str
+    version: int
+    modules: int
+    published_at: object
+    updated_at: object
+    retired_at: object
+
+
+def published():
+    """Every course in the database (retired ones too) and the last sync that changed something
+    (its audit event)."""
+    counts = dict(
+        db.session.execute(
+            select(Module.course_id, func.count())
+            .where(Module.retired_at.is_(None))
+            .group_by(Module.course_id)
+        ).all()
+    )
+    courses = [
+        PublishedCourse(
+            slug=c.slug,
+            title=c.title,
+            version=c.version,
+            modules=counts.get(c.id, 0),
+            published_at=c.published_at,
+            updated_at=c.updated_at,
+            retired_at=c.retired_at,
+        )
+        for c in db.session.scalars(select(Course).order_by(Course.title))
+    ]
+    last_sync = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "course.synced")
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    return courses, last_sync
