@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from .content.loader import load_courses
 from .content.model import ContentError
 from .models import ROLES
-from .services import accounts
+from .services import accounts, supervision
 from .services.publishing import sync_courses
 
 courses_cli = AppGroup("courses", help="Check and publish the course files.")
@@ -106,9 +106,13 @@ def demo_command():
     for line in _report_lines(report):
         click.echo(line)
     click.echo("\nDemo accounts (sign in with the email and password):")
+    users = {}
     for email, name, roles, password in DEMO_ACCOUNTS:
-        accounts.ensure_user(email, name, roles, password)
+        users[roles[0]] = accounts.ensure_user(email, name, roles, password)
         click.echo(f"  {roles[0]:<11} {email:<26} {password}")
+    # So the demo trainee can have practice hours approved on the way to a certificate.
+    supervision.assign_supervisor(users["trainee"].id, users["supervisor"].id)
+    click.echo("The demo supervisor supervises the demo trainee.")
 
 
 @users_cli.command("create")

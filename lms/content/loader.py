@@ -19,6 +19,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A course's code of ethics, which trainees sign when certificate: requires: code_of_ethics is set.
 ETHICS_FILE = "code-of-ethics.md"
 IGNORED_FILES = {"course.md", "readme.md", ETHICS_FILE}
+# Addresses under /courses/<course>/ that the app uses itself, so no module may take them.
+RESERVED_SLUGS = {"ethics": "code of ethics"}
 DEFAULT_PASS_MARK = 80
 # When a trainee sees the explanations: after every attempt, or only once they have passed.
 REVIEW_MODES = ("always", "after_pass")
@@ -196,7 +198,13 @@ class _CourseReader:
                 continue
             number, slug = int(match.group(1)), match.group(2)
             self.module_names.add(path.name)
-            if number in numbers:
+            if slug in RESERVED_SLUGS:
+                self.error(
+                    shown, None,
+                    f"'{slug}' cannot be a module slug: the course's page at that address is "
+                    f"its {RESERVED_SLUGS[slug]}; choose another name",
+                )  # fmt: skip
+            elif number in numbers:
                 self.error(shown, None, f"module number {number} is also used by {numbers[number]}")
             elif slug in slugs:
                 self.error(shown, None, f"module slug '{slug}' is also used by {slugs[slug]}")

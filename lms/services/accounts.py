@@ -77,6 +77,11 @@ def normalise_email(email):
     return email.strip().lower()
 
 
+def looks_like_email(email):
+    """Is this (normalised) address shaped like name@example.org? The one rule, used everywhere."""
+    return len(email) <= MAX_EMAIL_LENGTH and bool(EMAIL_PATTERN.match(email))
+
+
 @cache
 def common_passwords():
     text = resources.files("lms").joinpath("data/common_passwords.txt").read_text("utf-8")
@@ -108,7 +113,7 @@ def _details_problems(email, name, password):
     email = normalise_email(email)
     if not email:
         problems["email"] = "Enter your email address."
-    elif len(email) > MAX_EMAIL_LENGTH or not EMAIL_PATTERN.match(email):
+    elif not looks_like_email(email):
         problems["email"] = "Enter an email address in the form name@example.org."
     if not name.strip():
         problems["name"] = "Enter your name, as you would like it shown on your certificate."
@@ -150,7 +155,34 @@ def register(email, name, password):
     return _new_account(email, name, ["trainee"], password, None)
 
 
+def add_accounts_without_password(people, roles, granted_by=None):
+    """Add accounts, given as (email, name) pairs, to the current transaction (the caller
+    commits); nobody can sign in to one until a reset link made by staff lets its owner choose a
+    password. Returns them, in order.
+
+    Each password is 256 random bits that nobody is ever shown, so one fast hash round guards it
+    as well as a slow hash would, and they are written together: enrolling a cohort of 2,000 takes
+    seconds rather than minutes. A clash with an existing email rolls back the whole transaction
+    and raises AccountError.
+    """
+    users = [
+        _account(email, name, roles, secrets.token_urlsafe(32), granted_by, "pbkdf2:sha256:1")
+        for email, name in people
+    ]
+    db.session.add_all(users)
+    _save(commit=False)
+    return users
+
+
 def _new_account(email, name, roles, password, granted_by):
+    user = _account(email, name, roles, password, granted_by)
+    db.session.add(user)
+    _save(commit=True)
+    return user
+
+
+def _account(email, name, roles, password, granted_by, hash_method="scrypt"):
+    """A new account after checking its details; AccountError if they will not do."""
     email, name, password = email or "", name or "", password or ""  # a field left out of a form
     problems = _details_problems(email, name, password)
     roles = list(dict.fromkeys(roles))
@@ -164,17 +196,23 @@ def _new_account(email, name, roles, password, granted_by):
     if problems:
         raise AccountError(problems)
     email = normalise_email(email)
-    user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password))
+    password_hash = generate_password_hash(password, method=hash_method)
+    user = User(email=email, name=name.strip(), password_hash=password_hash)
     user.roles = [UserRole(role=role) for role in roles]
-    db.session.add(user)
+    return user
+
+
+def _save(commit):
     try:
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()  # the caller's transaction: commits with the rest of its work
     except IntegrityError:
         db.session.rollback()
         raise AccountError(
             {"email": "An account already uses this email. Sign in, or reset its password."}
         ) from None
-    return user
 
 
 def ensure_user(email, name, roles, password):
@@ -197,11 +235,13 @@ def ensure_user(email, name, roles, password):
 
 
 def user_by_id(user_id):
-    """The account with this id, or None (a session may name an account that is gone)."""
+    """The account with this id, or None (a session may name an account that is gone, or was
+    erased: an erased account's session ends at its next request)."""
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
+    return None if user is None or user.erased_at is not None else user
 
 
 def user_by_email(email):

@@ -3,10 +3,25 @@ its audit event are committed together or not at all."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
-from ..models import ACTIONS, AuditEvent
+from ..models import ACTIONS, AuditEvent, User
+from ..models.audit import AuditLogIsAppendOnly
+
+
+@listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state):
+    """The model refuses changing or deleting an event one object at a time; this refuses the
+    bulk ORM statements too (update(AuditEvent), delete(AuditEvent)), which skip those hooks."""
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in state.all_mappers
+    ):
+        raise AuditLogIsAppendOnly("audit events are never changed or deleted")
 
 
 def record(action, summary, actor_id=None, subject_id=None, **details):
@@ -36,3 +51,58 @@ def events(action=None, actor_id=None, subject_id=None, since=None, until=None, 
     if until:
         query = query.where(AuditEvent.occurred_at < until)
     return list(db.session.scalars(query.limit(limit).offset(offset)))
+
+
+# What each action is called on a page, in words.
+ACTION_LABELS = {
+    "certificate.issued": "Certificate issued",
+    "certificate.revoked": "Certificate revoked",
+    "certificate.reinstated": "Certificate reinstated",
+    "hours.approved": "Practice hours approved",
+    "hours.rejected": "Practice hours rejected",
+    "ethics.signed": "Code of ethics signed",
+    "role.changed": "Roles changed",
+    "cohort.imported": "Cohort imported",
+    "course.synced": "Courses published",
+    "trainee.erased": "Trainee erased",
+}
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of the audit log, newest first, and whether there are pages either side."""
+
+    events: list
+    page: int
+    has_previous: bool
+    has_next: bool
+
+
+def event_page(action=None, person_email=None, since=None, until=None, page=1,
+               per_page=PAGE_SIZE):  # fmt: skip
+    """A page of audit events (actor and subject loaded), filtered by action, by a person (the
+    email of the actor or the subject: an unknown email matches nothing) and by when (`since`
+    inclusive, `until` exclusive, UTC datetimes)."""
+    page = max(page, 1)
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor).lazyload(User.roles))
+        .options(joinedload(AuditEvent.subject).lazyload(User.roles))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if person_email:
+        person = select(User.id).where(User.email == person_email.strip().lower())
+        query = query.where(or_(AuditEvent.actor_id.in_(person), AuditEvent.subject_id.in_(person)))
+    if since:
+        query = query.where(AuditEvent.occurred_at >= since)
+    if until:
+        query = query.where(AuditEvent.occurred_at < until)
+    rows = list(
+        db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique()
+    )
+    return EventPage(
+        events=rows[:per_page], page=page, has_previous=page > 1, has_next=len(rows) > per_page
+    )

@@ -14,13 +14,22 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Certificate, Course, Module, ModuleProgress, User
+from ..models import (
+    Certificate,
+    Course,
+    EthicsSignature,
+    Module,
+    ModuleProgress,
+    PracticeSession,
+    User,
+)
 from ..models.types import utcnow
+from . import audit
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_LENGTH = 11
@@ -32,6 +41,11 @@ STAFF_ROLES = frozenset({"staff", "admin"})
 _CODE = re.compile(rf"[A-Z0-9]{{1,{PREFIX_LENGTH}}}(-[{ALPHABET}]{{4}}){{3}}")
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _MAX_CODE_TRIES = 5
+MAX_REASON_LENGTH = 1000
+REASON_MISSING = "Give a reason: it is kept in the audit log, never shown publicly."
+REASON_TOO_LONG = f"Shorten the reason to {MAX_REASON_LENGTH} characters or fewer."
+# What the public page and JSON say instead of the holder's name once the holder was erased.
+HOLDER_ERASED = "No longer available"
 
 
 class NotFound(LookupError):
@@ -41,6 +55,15 @@ class NotFound(LookupError):
 class MistypedCode(NotFound):
     """The code cannot be one we issued: its check character or its shape is wrong, so a
     character was most likely mistyped."""
+
+
+class RevocationError(ValueError):
+    """A revocation or reinstatement that cannot be made; the message says why, for a person.
+    `field` is "reason" when the reason is the problem, None when the certificate's state is."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- codes ---------------------------------------------------------------------------------------
@@ -145,25 +168,62 @@ def _today():
 # --- when a certificate is due -------------------------------------------------------------------
 
 
-def every_module_passed(user_id, course_id):
-    """Every current (not retired) module of the published course has its quiz passed."""
-    total, passed = db.session.execute(
-        select(func.count(Module.id), func.count(ModuleProgress.passed_at))
-        .select_from(Module)
+def modules_passed(user_id, course_ids):
+    """{course_id: (quizzes passed, current modules)} for the published courses among
+    `course_ids`, in one query; a retired course, or one without current modules, is left out."""
+    rows = db.session.execute(
+        select(Module.course_id, func.count(Module.id), func.count(ModuleProgress.passed_at))
         .join(Course, Course.id == Module.course_id)
         .outerjoin(
             ModuleProgress,
             and_(ModuleProgress.module_id == Module.id, ModuleProgress.user_id == user_id),
         )
-        .where(Module.course_id == course_id, Module.retired_at.is_(None))
+        .where(Module.course_id.in_(course_ids), Module.retired_at.is_(None))
         .where(Course.retired_at.is_(None))
-    ).one()
+        .group_by(Module.course_id)
+    )
+    return {course_id: (passed, total) for course_id, total, passed in rows}
+
+
+def every_module_passed(user_id, course_id):
+    """Every current (not retired) module of the published course has its quiz passed."""
+    passed, total = modules_passed(user_id, [course_id]).get(course_id, (0, 0))
     return total > 0 and passed == total
 
 
-# Each requirement answers (user_id, course_id) -> bool. Others (supervised hours, for example)
-# are added here, and certificate_due stays the one function that decides.
-REQUIREMENTS = (every_module_passed,)
+def current_ethics_signed(user_id, course_id):
+    """The course asks for no code of ethics, or the trainee signed its current text: a
+    signature of an earlier version does not count once the code has changed."""
+    signed = exists().where(
+        EthicsSignature.user_id == user_id,
+        EthicsSignature.course_id == Course.id,
+        EthicsSignature.text_hash == Course.ethics_hash,
+    )
+    return bool(
+        db.session.scalar(
+            select(or_(Course.ethics_hash.is_(None), signed)).where(Course.id == course_id)
+        )
+    )
+
+
+def approved_practice_minutes(user_id):
+    """Minutes of supervised practice the trainee's supervisor has approved (all courses)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(PracticeSession.minutes), 0)).where(
+            PracticeSession.user_id == user_id, PracticeSession.status == "approved"
+        )
+    )
+
+
+def supervised_hours_approved(user_id, course_id):
+    """The course asks for no supervised hours, or enough of them have been approved."""
+    required = db.session.scalar(select(Course.supervised_hours).where(Course.id == course_id))
+    return not required or approved_practice_minutes(user_id) >= required * 60
+
+
+# Each requirement answers (user_id, course_id) -> bool, cheapest first: certificate_due stays the
+# one function that decides, and stops at the first requirement that is not met.
+REQUIREMENTS = (every_module_passed, current_ethics_signed, supervised_hours_approved)
 
 
 def certificate_due(user_id, course_id):
@@ -182,14 +242,16 @@ def _existing(user_id, course_id):
     )
 
 
-def issue_if_due(user_id, course_id, now=None):
+def issue_if_due(user_id, course_id, now=None, actor_id=None):
     """The trainee's certificate for the course: the one they have, a new one if it is due now
-    (committed), or None when it is not due.
+    (committed, with its "certificate.issued" audit event), or None when it is not due.
 
-    Call it after recording a pass (flushed is enough); it commits the transaction when it
-    issues. Safe to call after every passed quiz: when a certificate exists this is one small
-    query. Exactly one certificate results even when two requests complete the course at once:
-    the unique (user, course) constraint refuses the second insert, which then returns the first.
+    Call it after recording whatever may complete the requirements (a pass, a signature, approved
+    hours; flushed is enough); it commits the transaction when it issues. `actor_id` is whose
+    action completed them, for the audit log (the trainee when not given). Safe to call after
+    every passed quiz: when a certificate exists this is one small query. Exactly one certificate
+    results even when two requests complete the course at once: the unique (user, course)
+    constraint refuses the second insert, which then returns the first.
     """
     existing = _existing(user_id, course_id)
     if existing is not None:
@@ -223,6 +285,14 @@ def issue_if_due(user_id, course_id, now=None):
         try:
             with db.session.begin_nested():
                 db.session.add(certificate)
+                audit.record(
+                    "certificate.issued",
+                    f"Certificate {certificate.code} issued for {course.title}",
+                    actor_id=user_id if actor_id is None else actor_id,
+                    subject_id=user_id,
+                    code=certificate.code,
+                    course=course.slug,
+                )
         except IntegrityError:
             existing = _existing(user_id, course_id)
             if existing is not None:
@@ -279,10 +349,14 @@ def certificate_for_viewer(code, viewer_id, viewer_roles):
 
 @dataclass(frozen=True)
 class Verification:
-    """What the public may learn from a certificate code, and nothing more."""
+    """What the public may learn from a certificate code, and nothing more.
+
+    `holder` is None when the holder's account was erased: the page then says "No longer
+    available" and the JSON has "holder": null. A revocation's reason is never part of it.
+    """
 
     code: str
-    holder: str
+    holder: str | None
     title: str
     issued_on: date
     expires_on: date
@@ -294,9 +368,103 @@ def verify(code, today=None):
     certificate = certificate_by_code(code)
     return Verification(
         code=certificate.code,
-        holder=certificate.user.name,
+        holder=None if certificate.user.erased_at is not None else certificate.user.name,
         title=certificate.title,
         issued_on=certificate.issued_on,
         expires_on=certificate.expires_on,
         status=certificate_status(certificate, today or _today()),
     )
+
+
+# --- revoking (staff) ----------------------------------------------------------------------------
+
+
+def _clean_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise RevocationError(REASON_MISSING, "reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise RevocationError(REASON_TOO_LONG, "reason")
+    return reason
+
+
+def _locked_certificate(certificate_id):
+    certificate = db.session.scalar(
+        select(Certificate)
+        .where(Certificate.id == certificate_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if certificate is None:
+        raise NotFound(str(certificate_id))
+    return certificate
+
+
+def _change_revocation(certificate_id, actor_id, reason, revoke, now):
+    reason = _clean_reason(reason)
+    try:
+        certificate = _locked_certificate(certificate_id)
+        if revoke and certificate.revoked_at is not None:
+            raise RevocationError("This certificate is already revoked.")
+        if not revoke and certificate.revoked_at is None:
+            raise RevocationError("This certificate is not revoked, so it cannot be reinstated.")
+        certificate.revoked_at = (now or utcnow()) if revoke else None
+        certificate.revoked_reason = reason if revoke else None
+        verb = "Revoked" if revoke else "Reinstated"
+        audit.record(
+            "certificate.revoked" if revoke else "certificate.reinstated",
+            f"{verb} certificate {certificate.code} ({certificate.title})",
+            actor_id=actor_id, subject_id=certificate.user_id, code=certificate.code,
+            reason=reason,
+        )  # fmt: skip
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return certificate
+
+
+def revoke(certificate_id, actor_id, reason, now=None):
+    """Withdraw a certificate, with a reason kept private (the audit log and staff pages only).
+
+    Commits, with its audit event. Raises RevocationError (no reason, too long, already revoked)
+    or NotFound. Who may do this is decided by the view (staff and admins).
+    """
+    return _change_revocation(certificate_id, actor_id, reason, True, now)
+
+
+def reinstate(certificate_id, actor_id, reason):
+    """Make a revoked certificate valid again (its dates unchanged). Commits, with its audit
+    event. Raises RevocationError (no reason, too long, not revoked) or NotFound."""
+    return _change_revocation(certificate_id, actor_id, reason, False, None)
+
+
+def find_certificates(text, limit=100):
+    """Certificates for staff, newest first: all of them, or those whose code or holder's name
+    or email holds `text` (any case)."""
+    query = (
+        select(Certificate)
+        .join(Certificate.user)
+        .options(joinedload(Certificate.user).lazyload(User.roles))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+    text = (text or "").strip()
+    if text:
+        matches = [
+            func.lower(User.name).contains(text.lower(), autoescape=True),
+            func.lower(User.email).contains(text.lower(), autoescape=True),
+            Certificate.code.contains(text.upper(), autoescape=True),
+            Certificate.code == normalise_code(text),  # typed with spaces, or O for 0
+        ]
+        query = query.where(or_(*matches))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def certificate_history(certificate):
+    """The audit events about this certificate (issued, revoked, reinstated), newest first."""
+    actions = ("certificate.issued", "certificate.revoked", "certificate.reinstated")
+    return [
+        event
+        for event in audit.events(subject_id=certificate.user_id, limit=1000)
+        if event.action in actions and (event.details or {}).get("code") == certificate.code
+    ]

@@ -22,6 +22,7 @@ from ..content.render import render_block, render_inline
 from ..extensions import db
 from ..models import Choice, Course, MediaFile, Module, ModuleVersion, Question
 from ..models.types import utcnow
+from . import audit
 
 # Links inside published HTML are relative, so the app works under any URL prefix. They assume the
 # course page is served at /courses/<course>/ and a module page at /courses/<course>/<module>.
@@ -49,11 +50,12 @@ class SyncReport:
         )
 
 
-def sync_courses(root, shown=None):
+def sync_courses(root, shown=None, actor_id=None):
     """Publish the courses folder at `root` (or one course folder). Raises ContentError on errors.
 
     A single course folder publishes that course only; a courses folder also retires the courses
-    that are no longer in it.
+    that are no longer in it. A sync that changed something is audited ("course.synced", by
+    `actor_id`; None: a command-line task) in the same transaction.
     """
     result = load_courses(root, shown)
     if result.errors:
@@ -70,6 +72,8 @@ def sync_courses(root, shown=None):
                 if course.slug not in on_disk:
                     course.retired_at = now
                     report.courses_retired.append(course.slug)
+        if report.changed:
+            _record_sync(report, actor_id)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -77,10 +81,25 @@ def sync_courses(root, shown=None):
     return report
 
 
+def _record_sync(report, actor_id):
+    lists = {
+        "courses_added": report.courses_added,
+        "courses_updated": report.courses_updated,
+        "courses_retired": report.courses_retired,
+        "versions_added": report.versions_added,
+        "modules_retired": report.modules_retired,
+    }
+    summary = (
+        f"Courses: {len(report.courses_added)} added, {len(report.courses_updated)} updated, "
+        f"{len(report.courses_retired)} retired; modules: {len(report.versions_added)} new "
+        f"versions, {len(report.modules_retired)} retired"
+    )
+    audit.record("course.synced", summary, actor_id=actor_id, **lists)
+
+
 def _publish_course(source, now, report):
     course = db.session.scalar(select(Course).where(Course.slug == source.slug))
-    media_names = {m.name: m for m in source.media}
-    resolve = _resolver(source, media_names)
+    resolve = link_resolver(source)
     changed = course is None or course.content_hash != source.content_hash
     if course is None:
         course = Course(slug=source.slug, version=1, published_at=now)
@@ -203,9 +222,20 @@ def _store_media(media):
             )
 
 
-def _resolver(source, media_names):
-    """Turn an author's relative link into the published page's relative URL."""
+def published_media_link(item):
+    """Where a published page finds a media file: by the hash of its bytes."""
+    return MEDIA_LINK.format(sha256=item.sha256, name=posixpath.basename(item.name))
+
+
+def link_resolver(source, media_link=published_media_link, course_link="./"):
+    """Turn an author's relative link into a module page's relative URL.
+
+    Links to other modules become their slug (a sibling of the module page), a link to course.md
+    becomes `course_link`, and a media file becomes `media_link(item)`. Publishing and the
+    authors' preview both use this, so a link works the same in both.
+    """
     module_slugs = {m.file_name: m.slug for m in source.modules}
+    media_names = {m.name: m for m in source.media}
 
     def resolve(target):
         if links.is_external(target) or not links.url_allowed(target):
@@ -213,12 +243,11 @@ def _resolver(source, media_names):
         path, fragment = links.local_path(target)
         suffix = f"#{fragment}" if fragment else ""
         if path == "course.md":
-            return "./" + suffix
+            return course_link + suffix
         if path in module_slugs:
             return module_slugs[path] + suffix
         if path in media_names:
-            item = media_names[path]
-            return MEDIA_LINK.format(sha256=item.sha256, name=posixpath.basename(path))
+            return media_link(media_names[path])
         return None
 
     return resolve

@@ -44,32 +44,55 @@ def can_view_trainee(viewer, trainee_id):
 def assign_supervisor(trainee_id, supervisor_id, assigned_by_id=None, now=None, commit=True):
     """Make `supervisor_id` the trainee's supervisor, ending any current assignment (kept as
     history). Assigning the current supervisor again changes nothing."""
-    now = now or utcnow()
-    supervisor = db.session.get(User, supervisor_id)
-    if supervisor is None or not supervisor.has_role("supervisor"):
-        raise SupervisionError(
-            "that account is not a supervisor: give it the supervisor role first"
-        )
-    if supervisor_id == trainee_id:
-        raise SupervisionError("a trainee cannot supervise themself")
-    current = db.session.scalar(
-        select(SupervisorAssignment).where(
-            SupervisorAssignment.trainee_id == trainee_id, SupervisorAssignment.ended_at.is_(None)
-        )
-    )
-    if current is not None and current.supervisor_id == supervisor_id:
-        return current
-    if current is not None:
-        current.ended_at = now
-        db.session.flush()  # the partial unique index allows one current row per trainee
-    assignment = SupervisorAssignment(
-        trainee_id=trainee_id, supervisor_id=supervisor_id, assigned_by_id=assigned_by_id,
-        assigned_at=now,
-    )  # fmt: skip
-    db.session.add(assignment)
+    [assignment] = assign_supervisors([(trainee_id, supervisor_id)], assigned_by_id, now)
     if commit:
         db.session.commit()
     return assignment
+
+
+def assign_supervisors(pairs, assigned_by_id=None, now=None):
+    """assign_supervisor for many (trainee id, supervisor id) pairs at once, in the current
+    transaction (the caller commits), in a few queries however many: importing a cohort.
+    Returns each trainee's current assignment, in order."""
+    now = now or utcnow()
+    pairs = list(pairs)
+    wanted = dict(pairs)
+    if len(wanted) != len(pairs):
+        raise SupervisionError("a trainee can have only one supervisor at a time")
+    supervisors = {
+        user.id: user
+        for user in db.session.scalars(select(User).where(User.id.in_(set(wanted.values()))))
+    }
+    for trainee_id, supervisor_id in pairs:
+        supervisor = supervisors.get(supervisor_id)
+        if supervisor is None or not supervisor.has_role("supervisor"):
+            raise SupervisionError(
+                "that account is not a supervisor: give it the supervisor role first"
+            )
+        if supervisor_id == trainee_id:
+            raise SupervisionError("a trainee cannot supervise themself")
+    current = {
+        assignment.trainee_id: assignment
+        for assignment in db.session.scalars(
+            select(SupervisorAssignment).where(
+                SupervisorAssignment.trainee_id.in_(wanted),
+                SupervisorAssignment.ended_at.is_(None),
+            )
+        )
+    }
+    ended = [a for a in current.values() if a.supervisor_id != wanted[a.trainee_id]]
+    for assignment in ended:
+        assignment.ended_at = now
+    if ended:
+        db.session.flush()  # the partial unique index allows one current row per trainee
+    for trainee_id, supervisor_id in pairs:
+        if trainee_id not in current or current[trainee_id].supervisor_id != supervisor_id:
+            current[trainee_id] = SupervisorAssignment(
+                trainee_id=trainee_id, supervisor_id=supervisor_id,
+                assigned_by_id=assigned_by_id, assigned_at=now,
+            )  # fmt: skip
+            db.session.add(current[trainee_id])
+    return [current[trainee_id] for trainee_id, _ in pairs]
 
 
 def assignment_history(trainee_id):

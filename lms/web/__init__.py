@@ -2,7 +2,7 @@
 
 from ..extensions import login_manager
 from ..services import accounts
-from . import auth, certificates, errors, filters, learn, staff, supervise, system, verify
+from . import auth, certificates, errors, filters, learn, privacy, staff, supervise, system, verify
 
 
 def init_app(app):
@@ -14,6 +14,7 @@ def init_app(app):
     app.register_blueprint(certificates.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(supervise.bp)
+    app.register_blueprint(privacy.bp)
     filters.init_app(app)
     errors.init_app(app)
 

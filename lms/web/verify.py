@@ -109,7 +109,7 @@ def certificate_json(code):
         return {"error": NOT_FOUND}, 404
     return {
         "code": result.code,
-        "holder": result.holder,
+        "holder": result.holder,  # null once the holder's account was erased
         "title": result.title,
         "issued_on": result.issued_on.isoformat(),
         "expires_on": result.expires_on.isoformat(),

@@ -121,3 +121,13 @@ def test_a_code_of_ethics_file_is_not_mistaken_for_a_module(tmp_path):
     course.write("code-of-ethics.md", "Respect.\n")
 
     assert course.problems() == []
+
+
+def test_a_module_cannot_take_the_code_of_ethics_address(tmp_path):
+    course = CourseFolder(tmp_path)
+    course.write("03-ethics.md", course.read(SECOND))
+
+    assert course.problems() == [
+        f"{WHERE}03-ethics.md: 'ethics' cannot be a module slug: the course's page at that "
+        "address is its code of ethics; choose another name"
+    ]

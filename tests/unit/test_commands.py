@@ -9,6 +9,7 @@ from sqlalchemy import func, inspect, select
 from lms import create_app
 from lms.extensions import db
 from lms.models import Course, User
+from lms.services import supervision
 from tests.conftest import _database_url, _drop_everything
 
 
@@ -60,6 +61,8 @@ def test_demo_creates_the_database_courses_and_one_account_per_role(empty_app):
             ["admin"],
         ]
         assert db.session.scalar(select(func.count()).select_from(Course)) == 1
+        trainee, supervisor = users[0], users[1]
+        assert supervision.current_supervisor_id(trainee.id) == supervisor.id
 
 
 def test_demo_can_run_twice(empty_app):

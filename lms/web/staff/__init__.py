@@ -3,7 +3,7 @@
 Each area is a module of views on the one blueprint; importing it here registers its routes.
 """
 
-from . import home
+from . import audit, authoring, certificates, cohorts, home, people, privacy
 from .blueprint import bp
 
-__all__ = ["bp", "home"]
+__all__ = ["audit", "authoring", "bp", "certificates", "cohorts", "home", "people", "privacy"]
