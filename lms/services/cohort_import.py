@@ -8,6 +8,7 @@ import csv
 import io
 from dataclasses import dataclass, replace
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -206,7 +207,13 @@ def confirm_import(cohort_id, csv_text, actor_id):
             enrolled=result.enrolled,
             created=result.created,
             already_in_cohort=result.already,
-            emails=[row.email for row in to_enrol],
+            # Account ids, not emails: the log is append-only, and erasing a trainee must be
+            # able to remove everything that identifies them.
+            account_ids=sorted(
+                db.session.scalars(
+                    select(User.id).where(User.email.in_([row.email for row in to_enrol]))
+                )
+            ),
         )
         db.session.commit()
     except (IntegrityError, accounts.AccountError, supervision.SupervisionError):

@@ -217,7 +217,7 @@ def _change_roles(user, wanted, actor_id):
     user.roles.extend(UserRole(role=role) for role in after if role not in before)
     audit.record(
         "role.changed",
-        f"Roles of {user.name} changed from {_listed(before)} to {_listed(after)}",
+        f"Roles changed from {_listed(before)} to {_listed(after)}",
         actor_id=actor_id,
         subject_id=user.id,
         before=list(before),

@@ -65,7 +65,7 @@ def test_only_an_admin_changes_roles_and_never_their_own_admin_role(world):
     [changed] = events("role.changed")
     assert (changed.actor_id, changed.subject_id) == (world["admin"], trainee)
     assert changed.details == {"before": ["trainee"], "after": ["trainee", "supervisor"]}
-    assert changed.summary == "Roles of Tia changed from trainee to trainee, supervisor"
+    assert changed.summary == "Roles changed from trainee to trainee, supervisor"
 
 
 def test_a_supervisor_keeps_the_role_while_trainees_are_assigned(world):
