@@ -1,0 +1,102 @@
+"""Walk every route in the URL map as each role and anonymously, and check the answer against the
+policy the route declares (lms/web/access.py). A route without a policy fails."""
+
+import re
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from lms.services import accounts
+from tests.conftest import sign_in_as
+
+ROLES = ("trainee", "supervisor", "staff", "admin")
+
+
+@pytest.fixture
+def people(app):
+    with app.app_context():
+        return {
+            role: accounts.ensure_user(f"{role}@example.org", role.title(), [role], "pw-" * 5).id
+            for role in ROLES
+        }
+
+
+def routes(app):
+    """(rule, method, path) for every route and method, with placeholder values for arguments:
+    the policy is checked before a view looks at its arguments."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        values = {
+            name: 1 if isinstance(converter, IntegerConverter) else "x"
+            for name, converter in rule._converters.items()
+        }
+        path = rule.build(values, append_unknown=False)[1]
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield rule, method, path
+
+
+def csrf_for(client, signed_in):
+    page = client.get("/" if signed_in else "/sign-in").get_data(as_text=True)
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+
+
+def answer(app, people, role, method, path):
+    client = app.test_client()
+    if role:
+        sign_in_as(client, people[role])
+    data = {"csrf_token": csrf_for(client, role is not None)} if method == "POST" else None
+    return client.open(path, method=method, data=data)
+
+
+def sent_to_sign_in(response):
+    return response.status_code == 302 and "/sign-in" in response.headers.get("Location", "")
+
+
+def test_every_route_answers_each_role_as_its_policy_declares(app, people):
+    wrong = []
+    walked = 0
+    for rule, method, path in routes(app):
+        policy = getattr(app.view_functions[rule.endpoint], "access_policy", None)
+        if policy is None:
+            wrong.append(f"{method} {rule.rule}: declares no access policy")
+            continue
+        for role in (None, *ROLES):
+            response = answer(app, people, role, method, path)
+            walked += 1
+            status = response.status_code
+            if status >= 500:
+                wrong.append(f"{method} {path} as {role}: {status}")
+            elif policy[0] == "public":
+                if status == 403 or sent_to_sign_in(response):
+                    wrong.append(f"{method} {path} as {role}: public, but got {status}")
+            elif role is None:
+                if not sent_to_sign_in(response):
+                    wrong.append(f"{method} {path} anonymously: {status}, not sent to sign in")
+            elif policy[0] == "signed_in" or role in policy[1:]:
+                if status == 403 or sent_to_sign_in(response):
+                    wrong.append(f"{method} {path} as {role}: allowed, but got {status}")
+            elif status != 403:
+                wrong.append(f"{method} {path} as {role}: not allowed, but got {status}")
+
+    assert wrong == []
+    assert walked > 250
+
+
+# Who each area is for: a route added under these prefixes cannot quietly be opened to others.
+AREAS = {
+    "/staff/": {"staff", "admin"},
+    "/supervise/": {"supervisor", "staff", "admin"},
+}
+
+
+def test_staff_and_supervision_areas_are_declared_for_their_roles_only(app):
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        for prefix, allowed in AREAS.items():
+            if rule.rule.startswith(prefix):
+                policy = getattr(app.view_functions[rule.endpoint], "access_policy", ("none",))
+                if policy[0] != "role" or not set(policy[1:]) <= allowed:
+                    wrong.append(f"{rule.rule}: {policy}")
+
+    assert wrong == []
