@@ -73,6 +73,13 @@ PAGE_TYPES = (
     "forgot-password",
     "sign-in",
     "sign-up-errors",
+    "hours-review",
+    "roster",
+    "cohorts",
+    "cohort-import-preview",
+    "cohort",
+    "staff-certificate",
+    "verify-revoked",
 )
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = ("serious", "critical")
