@@ -7,7 +7,7 @@ from flask.cli import FlaskGroup
 
 from . import cli, web
 from .config import PROJECT_ROOT, load_settings
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate, sqlite_write_ahead_log
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -24,6 +24,8 @@ def create_app(config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    with app.app_context():
+        sqlite_write_ahead_log(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

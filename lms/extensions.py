@@ -4,7 +4,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 
 # Stable constraint names, so that migrations name things the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -23,3 +23,22 @@ db = SQLAlchemy(
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def sqlite_write_ahead_log(engine):
+    """On SQLite, keep the database file in write-ahead-log mode; other databases are left alone.
+
+    With the default rollback journal every commit locks readers out, so with two gunicorn
+    workers each page that records progress made the other worker's queries wait and retry
+    (tests/perf/bench_trainee.py). In WAL mode readers and the one writer do not block each other;
+    commits stay as durable as before (synchronous stays FULL). The mode is kept in the file, and
+    the database gets two companion files beside it (-wal and -shm).
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def use_write_ahead_log(dbapi_connection, connection_record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

@@ -50,6 +50,7 @@ class Unanswered(LearningError):
 
 
 STATES = ("not_started", "reading", "passed")
+ACTIVITY_PRECISION = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,10 @@ def _open(user_id, course_slug, module_slug, now):
         row = ModuleProgress(user_id=user_id, module_id=version.module_id, started_at=now)
         db.session.add(row)
         rows[version.module_id] = row
-    row.last_activity_at = now
-    db.session.commit()
+    # Reading a page is not worth a write each time: last activity is kept to a few minutes.
+    if row.id is None or now - row.last_activity_at >= ACTIVITY_PRECISION:
+        row.last_activity_at = now
+        db.session.commit()
     return course, version, _course_progress(course, modules, rows), row
 
 

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lms.extensions import db
 from lms.models import ModuleProgress, QuizAttempt
@@ -318,3 +318,24 @@ def test_a_new_content_version_keeps_the_old_attempt_and_progress(signed_in, app
     assert "100%" in result
     with app.app_context():
         assert db.session.get(QuizAttempt, attempt_id).module_version_id == old_version
+
+
+def test_rereading_a_module_within_minutes_writes_nothing(signed_in, app):
+    signed_in.get(MODULE)
+    with app.app_context():
+        first = db.session.scalar(select(ModuleProgress.last_activity_at))
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    signed_in.get(MODULE)
+
+    assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    with app.app_context():
+        row = db.session.scalar(select(ModuleProgress))
+        assert row.last_activity_at == first
+        row.last_activity_at = first - timedelta(minutes=6)
+        db.session.commit()
+    signed_in.get(MODULE)
+    with app.app_context():
+        assert db.session.scalar(select(ModuleProgress.last_activity_at)) > first

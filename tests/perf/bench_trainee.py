@@ -1,0 +1,289 @@
+"""Trainee pages under load: lms served by gunicorn beside a bare Flask app, on loopback.
+
+Not part of the test run (pytest ignores tests/perf). Run it as a script:
+
+    python tests/perf/bench_trainee.py                          # 16 trainees, 20 s a phase, SQLite
+    python tests/perf/bench_trainee.py --users 4 --seconds 5    # a quick look
+    python tests/perf/bench_trainee.py --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
+
+With --database-url the benchmark creates a throwaway database on that PostgreSQL server and drops
+it at the end; the database the URL names is only connected to, never changed. Without it, a
+temporary SQLite file is used. Either way the schema comes from the migrations, the bundled
+courses are synced and --users trainee accounts are made.
+
+Both apps are served the same way (gunicorn, --workers sync workers, 127.0.0.1, a free port) and
+driven by --users threads, one per simulated person with its own connection and cookies (sync
+workers close the connection after each answer, so every request opens a new one, for both
+apps alike). Each trainee signs in through the real form first. Three phases, each ending after
+--seconds or --max-requests requests, whichever comes first; nobody pauses between requests:
+
+    hello    GET / of tests/perf/hello_app.py, the yardstick
+    module   trainees reading module pages one after another: its rate against hello's is the
+             throughput ratio (in the journey the module page is only a quarter of the traffic)
+    journey  trainees: a module page, its quiz, the answers submitted, the result page
+
+Trainees mostly answer right (they know the answers because this script reads them from the
+database it prepared, which no browser can), so they pass some quizzes, fail others and earn
+certificates. Printed: requests, errors, req/s and p50/p95 latency per endpoint (latency and
+req/s count only answers with the expected status), the two aims, CPU per request of the gunicorn
+processes, and how busy the machine was, since other work on it skews every figure. The exit
+status is 1 when an aim is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import secrets
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask_migrate import upgrade
+from loadgen import (
+    HOST,
+    ROOT,
+    Browser,
+    busy_since,
+    machine_ticks,
+    percentile,
+    run_phase,
+    serving,
+)
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import make_url
+
+from lms import create_app
+from lms.extensions import db
+from lms.models import Choice
+from lms.services import accounts, catalog
+from lms.services.publishing import sync_courses
+
+BUNDLED = ROOT / "courses"
+PASSWORD = "bench-trainee-password"
+RIGHT_ANSWER_RATE = 0.9  # per question, so that trainees pass some quizzes and fail others
+AIM_RATIO, AIM_SUBMIT_P95_MS = 0.40, 100
+
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+ATTEMPT = re.compile(r'name="attempt_id" value="(\d+)"')
+CHOICE = re.compile(r'<input type="(radio|checkbox)" name="q(\d+)" value="(\d+)"')
+
+
+def hello_step(browser, record, context):
+    record.fetch("hello", browser, "GET", "/")
+
+
+def module_step(browser, record, context):
+    course_slug, module_slug = context["modules"][browser.next_module % len(context["modules"])]
+    browser.next_module += 1
+    record.fetch("module page", browser, "GET", f"/courses/{course_slug}/{module_slug}")
+    return f"/courses/{course_slug}/{module_slug}"
+
+
+def journey_step(browser, record, context):
+    path = module_step(browser, record, context)
+    page = record.fetch("quiz page", browser, "GET", path + "/quiz")
+    if page is None:
+        return
+    form = quiz_answers(page[1], context["rng"], context["correct"])
+    if form is None:
+        record.failures["quiz page", "no quiz form on the page"] += 1
+        return
+    done = record.fetch("quiz submit", browser, "POST", path + "/quiz", form, expect=303)
+    if done is not None:
+        location = urlsplit(done[0]["Location"])
+        record.fetch("quiz result", browser, "GET", f"{location.path}?{location.query}")
+
+
+def quiz_answers(html, rng, correct):
+    """The form a trainee sends back: mostly right answers, sometimes a wrong guess."""
+    token, attempt = CSRF.search(html), ATTEMPT.search(html)
+    if token is None or attempt is None:
+        return None
+    questions = defaultdict(list)
+    kinds = {}
+    for kind, question, choice in CHOICE.findall(html):
+        questions[question].append(int(choice))
+        kinds[question] = kind
+    form = [("csrf_token", token.group(1)), ("attempt_id", attempt.group(1))]
+    for question, choices in questions.items():
+        right = [c for c in choices if c in correct]
+        if rng.random() < RIGHT_ANSWER_RATE and right:
+            picked = right
+        elif kinds[question] == "radio":
+            picked = [rng.choice(choices)]
+        else:
+            picked = rng.sample(choices, rng.randint(1, len(choices)))
+        form += [(f"q{question}", str(c)) for c in picked]
+    return form
+
+
+def sign_in(browser, email):
+    status, _, html = browser.request("GET", "/sign-in")
+    token = CSRF.search(html)
+    if status != 200 or token is None:
+        raise RuntimeError(f"GET /sign-in answered {status} without a sign-in form")
+    form = {"email": email, "password": PASSWORD, "csrf_token": token.group(1)}
+    status, headers, _ = browser.request("POST", "/sign-in", form)
+    if status != 302 or not headers["Location"].endswith("/dashboard"):
+        raise RuntimeError(f"signing in as {email} answered {status}, not a way to the dashboard")
+
+
+@contextmanager
+def throwaway_database(server_url, workdir):
+    """A database URL for this run only: a new PostgreSQL database, or a temporary SQLite file."""
+    if not server_url:
+        yield f"sqlite:///{workdir / 'bench.db'}"
+        return
+    url = make_url(server_url)
+    if url.get_backend_name() != "postgresql":
+        raise SystemExit("--database-url must name a PostgreSQL server (postgresql+psycopg://...)")
+    name = f"lms_bench_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def prepare(database_url, secret_key, users):
+    """Schema by migration, the bundled courses, and the trainees; returns (modules, correct)."""
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": secret_key}
+    app = create_app({**config, "LMS_COURSES_DIR": str(BUNDLED)})
+    with app.app_context():
+        upgrade()
+        sync_courses(BUNDLED)
+        for number in range(users):
+            accounts.ensure_user(email(number), f"Trainee {number + 1}", ["trainee"], PASSWORD)
+        modules = [(c.slug, m.slug) for c, ms in catalog.published_courses() for m in ms]
+        correct = set(db.session.scalars(select(Choice.id).where(Choice.is_correct)))
+        db.session.remove()
+        db.engine.dispose()
+    return modules, correct
+
+
+def email(number):
+    return f"trainee-{number + 1}@bench.example"
+
+
+def report(rows, users, failures):
+    """Print the table and the verdicts; return True when both aims are met."""
+    print(
+        f"\n{'endpoint':<22} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}"
+    )
+    stats = {}
+    for label, requests, errors, latencies, wall in rows:
+        values = sorted(latencies)
+        rate = len(values) / wall
+        p50, p95 = 1000 * percentile(values, 0.50), 1000 * percentile(values, 0.95)
+        stats[label] = (rate, p95)
+        print(f"{label:<22} {requests:>8} {errors:>6} {rate:>8.1f} {p50:>7.1f} {p95:>7.1f}")
+    ratio = stats["module page"][0] / stats["hello"][0]
+    submit_p95 = stats["journey: quiz submit"][1]
+    ratio_ok, submit_ok = ratio >= AIM_RATIO, submit_p95 < AIM_SUBMIT_P95_MS
+    print(
+        f"\nmodule page / hello throughput ratio: {ratio:.2f} (aim >= {AIM_RATIO:.2f})"
+        f"  {'ok' if ratio_ok else 'MISSED'}"
+    )
+    print(
+        f"quiz submit p95: {submit_p95:.0f} ms with {users} users (aim < {AIM_SUBMIT_P95_MS} ms)"
+        f"  {'ok' if submit_ok else 'MISSED'}"
+    )
+    if failures:
+        print("\nanswers other than the expected status, and failed exchanges:")
+        for (phase, endpoint, what), count in sorted(failures.items(), key=str):
+            print(f"  {phase}: {endpoint}: {what}: {count}")
+    else:
+        print("every request got the expected answer (no non-2xx/3xx, no failed exchange)")
+    return ratio_ok and submit_ok
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=16, help="simulated people (16)")
+    parser.add_argument("--seconds", type=float, default=20, help="length of each phase (20)")
+    parser.add_argument(
+        "--max-requests", type=int, default=200_000, help="requests at most per phase (200000)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--database-url", help="a PostgreSQL server to make a throwaway DB on")
+    args = parser.parse_args(argv)
+    if args.users < 1 or args.seconds <= 0 or args.max_requests < 1:
+        parser.error("--users, --seconds and --max-requests must be positive")
+
+    before = machine_ticks()
+    time.sleep(1)
+    background = busy_since(before)
+    with tempfile.TemporaryDirectory(prefix="lms-bench-") as tmp:
+        workdir = Path(tmp)
+        with throwaway_database(args.database_url, workdir) as database_url:
+            rows, failures, usage = bench(args, workdir, database_url)
+    database = "PostgreSQL (throwaway database)" if args.database_url else "SQLite (temporary file)"
+    print(
+        f"\n{args.users} users, {args.seconds:g} s a phase, gunicorn {args.workers} sync workers"
+        f" on {HOST}, {database}, {os.cpu_count()} CPUs"
+        f" ({100 * background:.0f}% busy with other work just before the run)"
+    )
+    for phase, use in usage.items():
+        print(
+            f"  {phase:<8} {use['requests']:>7} requests in {use['wall']:.1f} s; server CPU "
+            f"{use['server_cpu_ms']:.2f} ms a request; client CPU {100 * use['client_cpu']:.0f}%"
+            f" of one core; all CPUs {100 * use['machine_busy']:.0f}% busy"
+        )
+    return 0 if report(rows, args.users, failures) else 1
+
+
+def bench(args, workdir, database_url):
+    secret_key = secrets.token_hex(32)
+    print(f"preparing the database and {args.users} trainees...", flush=True)
+    modules, correct = prepare(database_url, secret_key, args.users)
+    env = {**os.environ, "LMS_ENV": "development", "LMS_SECRET_KEY": secret_key}
+    env.update(LMS_DATABASE_URL=database_url, LMS_COURSES_DIR=str(BUNDLED), LMS_SMTP_HOST="")
+    rows, failures, usage = [], Counter(), {}
+
+    def collect(phase, result, labels):
+        total, use = result
+        usage[phase] = use
+        for (endpoint, what), count in total.failures.items():
+            failures[phase, endpoint, what] += count
+        for label, endpoint in labels:
+            errors = sum(n for (e, _), n in total.failures.items() if e == endpoint)
+            row = (label, total.counts[endpoint], errors, total.latencies[endpoint], use["wall"])
+            rows.append(row)
+
+    run = (args.seconds, args.max_requests)
+    with serving("hello", "hello_app:app", env, args.workers, workdir, "/") as server:
+        print(f"hello: {args.users} users for {args.seconds:g} s...", flush=True)
+        browsers = [Browser(server.port) for _ in range(args.users)]
+        collect("hello", run_phase(browsers, hello_step, {}, *run, server), [("hello", "hello")])
+    with serving("lms", "lms:create_app()", env, args.workers, workdir, "/healthz") as server:
+        browsers = [Browser(server.port) for _ in range(args.users)]
+        for number, browser in enumerate(browsers):
+            sign_in(browser, email(number))
+            browser.next_module = number  # people spread over the modules
+        context = {"modules": modules, "correct": correct, "rng": random.Random(3)}
+        print(f"module pages: {args.users} trainees for {args.seconds:g} s...", flush=True)
+        result = run_phase(browsers, module_step, context, *run, server)
+        collect("module", result, [("module page", "module page")])
+        print(f"journey: {args.users} trainees for {args.seconds:g} s...", flush=True)
+        result = run_phase(browsers, journey_step, context, *run, server)
+        endpoints = ("module page", "quiz page", "quiz submit", "quiz result")
+        collect("journey", result, [(f"journey: {e}", e) for e in endpoints])
+    return rows, failures, usage
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("Stopped. The servers are shut down and the throwaway database is gone.")
