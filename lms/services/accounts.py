@@ -21,6 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import ROLES, SignInThrottle, User, UserRole
 from ..models.types import utcnow
+from .errors import FieldErrors
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000  # long enough for any passphrase; bounds the hashing work per request
@@ -47,17 +48,8 @@ LOCK_MESSAGE = (
 )
 
 
-class AccountError(ValueError):
-    """A request about an account that cannot be carried out.
-
-    `problems` maps a form field name (None: the request as a whole) to a message for a person.
-    """
-
-    def __init__(self, problems):
-        if isinstance(problems, str):
-            problems = {None: problems}
-        self.problems = dict(problems)
-        super().__init__(" ".join(self.problems.values()))
+class AccountError(FieldErrors):
+    """A request about an account that cannot be carried out."""
 
 
 class SignInRefused(AccountError):

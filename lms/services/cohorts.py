@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, selectinload
 from ..extensions import db
 from ..models import Cohort, Course, Enrolment, SupervisorAssignment, User
 from . import accounts, people, supervision
+from .errors import FieldErrors
 
 MAX_COHORT_NAME_LENGTH = 200
 
@@ -24,15 +25,8 @@ EXISTING = "existing account"
 ALREADY = "already in cohort"
 
 
-class CohortError(ValueError):
-    """A cohort or an enrolment that cannot be made. `problems` maps a form field name (None: the
-    request as a whole) to a message for a person."""
-
-    def __init__(self, problems):
-        if isinstance(problems, str):
-            problems = {None: problems}
-        self.problems = dict(problems)
-        super().__init__(" ".join(self.problems.values()))
+class CohortError(FieldErrors):
+    """A cohort or an enrolment that cannot be made."""
 
 
 class NoSuchCohort(LookupError):

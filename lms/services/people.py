@@ -11,19 +11,13 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..models import ROLES, Cohort, Enrolment, SupervisorAssignment, User, UserRole
 from . import audit, supervision
+from .errors import FieldErrors
 
 PAGE_SIZE = 25
 
 
-class PeopleError(ValueError):
-    """A change to an account that cannot be made. `problems` maps a form field name (None: the
-    request as a whole) to a message for a person."""
-
-    def __init__(self, problems):
-        if isinstance(problems, str):
-            problems = {None: problems}
-        self.problems = dict(problems)
-        super().__init__(" ".join(self.problems.values()))
+class PeopleError(FieldErrors):
+    """A change to an account that cannot be made."""
 
 
 class AdminsOnly(PeopleError):

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Certificate, Course, PracticeSession, User
 from ..models.types import utcnow
 from . import audit, certification, supervision
+from .errors import FieldErrors
 
 ACTIVITIES = (
     "One-to-one peer support",
@@ -35,17 +36,8 @@ _AHEAD_OF_UTC = timedelta(hours=14)
 DECISIONS = ("approve", "reject")
 
 
-class RequirementError(ValueError):
-    """A signature, session or review that cannot be recorded (here and in services.requirements).
-
-    `problems` maps a form field name (None: the request as a whole) to a message for a person.
-    """
-
-    def __init__(self, problems):
-        if isinstance(problems, str):
-            problems = {None: problems}
-        self.problems = dict(problems)
-        super().__init__(" ".join(self.problems.values()))
+class RequirementError(FieldErrors):
+    """A signature, session or review that cannot be recorded (also for services.requirements)."""
 
 
 class NotFound(LookupError):

@@ -20,43 +20,22 @@ work, on PostgreSQL it does not) shows how much of it was waiting on a busy mach
 from __future__ import annotations
 
 import argparse
-import secrets
 import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
+from databases import throwaway_database  # noqa: E402  (beside this script)
+
 AIM_MS, AIM_SIZE = 300, 2000
 SUPERVISORS = 10
-
-
-@contextmanager
-def throwaway_database(server_url, workdir, size):
-    """A database URL for this size only: a new PostgreSQL database, or a temporary SQLite file."""
-    if not server_url:
-        yield f"sqlite:///{workdir / f'roster-{size}.db'}"
-        return
-    url = make_url(server_url)
-    if url.get_backend_name() != "postgresql":
-        raise SystemExit("--database-url must name a PostgreSQL server (postgresql+psycopg://...)")
-    name = f"lms_bench_roster_{secrets.token_hex(4)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def build(app, size):
@@ -157,7 +136,9 @@ def main():
     print(f"roster benchmark on {where}: median of {args.runs} runs, 12 modules per trainee")
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
-            with throwaway_database(args.database_url, Path(folder), size) as url:
+            with throwaway_database(
+                args.database_url, Path(folder) / f"roster-{size}.db", "lms_bench_roster"
+            ) as url:
                 bench(url, size, args.runs)
 
 

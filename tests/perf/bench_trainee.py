@@ -41,10 +41,10 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from databases import throwaway_database
 from flask_migrate import upgrade
 from loadgen import (
     HOST,
@@ -56,8 +56,7 @@ from loadgen import (
     run_phase,
     serving,
 )
-from sqlalchemy import create_engine, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from lms import create_app
 from lms.extensions import db
@@ -135,27 +134,6 @@ def sign_in(browser, email):
         raise RuntimeError(f"signing in as {email} answered {status}, not a way to the dashboard")
 
 
-@contextmanager
-def throwaway_database(server_url, workdir):
-    """A database URL for this run only: a new PostgreSQL database, or a temporary SQLite file."""
-    if not server_url:
-        yield f"sqlite:///{workdir / 'bench.db'}"
-        return
-    url = make_url(server_url)
-    if url.get_backend_name() != "postgresql":
-        raise SystemExit("--database-url must name a PostgreSQL server (postgresql+psycopg://...)")
-    name = f"lms_bench_{secrets.token_hex(4)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 def prepare(database_url, secret_key, users):
     """Schema by migration, the bundled courses, and the trainees; returns (modules, correct)."""
     config = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": secret_key}
@@ -226,7 +204,7 @@ def main(argv=None):
     background = busy_since(before)
     with tempfile.TemporaryDirectory(prefix="lms-bench-") as tmp:
         workdir = Path(tmp)
-        with throwaway_database(args.database_url, workdir) as database_url:
+        with throwaway_database(args.database_url, workdir / "bench.db") as database_url:
             rows, failures, usage = bench(args, workdir, database_url)
     database = "PostgreSQL (throwaway database)" if args.database_url else "SQLite (temporary file)"
     print(

@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from ...services import accounts
 from ..access import role
+from ..forms import show_problems
 from .forms import CreateUserForm, ResetLinkForm
-from .views import bp, external_url, private, show_problems
+from .views import bp, external_url, private
 
 ROLE_LABELS = {
     "trainee": "Trainee",

@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ...services import accounts, mail
 from ..access import public, signed_in
+from ..forms import show_problems
 from .forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
 
 bp = Blueprint("auth", __name__)
@@ -45,15 +46,6 @@ def external_url(endpoint, **values):
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
-
-
-def show_problems(form, error):
-    """Put a service's messages next to the fields they concern (the rest at the top)."""
-    for field, message in error.problems.items():
-        if field and field in form:
-            form[field].errors.append(message)
-        else:
-            form.form_errors.append(message)
 
 
 def private(response):

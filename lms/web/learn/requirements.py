@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from ...services import catalog, practice, requirements
 from ..access import signed_in
-from ..auth.views import show_problems
 from ..filters import long_date
+from ..forms import show_problems
 from .blueprint import bp
 from .requirement_forms import PRIVACY_REMINDER, EthicsForm, PracticeForm
 

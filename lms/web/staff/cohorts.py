@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ...services import catalog, cohort_import, cohorts, people
 from ..access import role
-from ..auth.views import show_problems
+from ..forms import show_problems
 from .blueprint import bp
 from .forms import ButtonForm, CohortForm, ConfirmImportForm, EnrolForm, ImportForm
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ...services import people
 from ..access import role
 from ..auth.staff import ROLE_LABELS
-from ..auth.views import show_problems
+from ..forms import show_problems
 from .blueprint import bp
 from .forms import PeopleSearchForm, ReassignForm, RolesForm
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ...services import practice
 from ..access import role
-from ..auth.views import show_problems
+from ..forms import show_problems
 from .blueprint import bp
 from .hours_forms import ReviewForm, review_prefix
 
