@@ -1,19 +1,17 @@
-"""A certificate as a printable PDF: A4 landscape, real text in a bundled Unicode font (so any
-name prints, and the page can be searched and read aloud), and a QR code that opens the
-certificate's verification page."""
+"""A certificate as a printable PDF: A4 landscape, real text in bundled Unicode fonts, shaped
+and ordered by HarfBuzz (so a name in any major script prints, right-to-left ones too, and the
+page can be searched and read aloud), a QR code that opens the certificate's verification page,
+and a stamp across a revoked or expired certificate.
+
+fpdf2, qrcode and the fonts are loaded by the first PDF made, not when the app starts: most
+workers never make one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import asdict, dataclass, replace
 
-import qrcode
-from fpdf import FPDF
-from qrcode.image.pil import PilImage
-
-from ..config import PROJECT_ROOT
-
-FONTS = PROJECT_ROOT / "static" / "fonts"
-FONT = "DejaVu"
+from . import certificate_fonts
 
 PAGE_W, PAGE_H = 297, 210  # A4 landscape, mm
 TEXT_W = 225  # the width centred lines may take
@@ -22,6 +20,7 @@ INK = (29, 35, 48)
 MUTED = (77, 85, 102)
 ACCENT = (31, 95, 139)
 GOLD = (176, 141, 62)
+STAMP = (178, 34, 34)
 
 
 @dataclass(frozen=True)
@@ -37,16 +36,28 @@ class CertificateSheet:
     expires_on: str
     code: str
     verify_url: str
+    stamp: str = ""  # "Revoked" or "Expired", printed across the page; empty while valid
+    stamp_note: str = ""  # a line under the stamp, e.g. "on 3 December 2026"
 
 
 def certificate_pdf(sheet):
     """The certificate as PDF bytes."""
+    from fpdf import FPDF  # here, not at the top: see the module's docstring
+
+    texts = {field: value for field, value in asdict(sheet).items() if isinstance(value, str)}
+    lettering = certificate_fonts.letter(texts)
+    sheet = replace(sheet, **lettering.texts)
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    for face in lettering.faces:
+        for style, name in face.files().items():
+            pdf.add_font(face.family, style, str(certificate_fonts.FONTS / name))
+    # A character the line's own face lacks is taken from the first other face that has it
+    # (bold from a regular face when a script has no bold file).
+    pdf.set_fallback_fonts([face.family for face in lettering.faces], exact_match=False)
+    pdf.set_text_shaping(True)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
-    pdf.set_title(f"{sheet.title}: {sheet.holder}")
+    pdf.set_title(f"{sheet.title}: {sheet.holder}" + (f" ({sheet.stamp})" if sheet.stamp else ""))
     pdf.set_author(sheet.site_name)
     pdf.set_subject(f"Certificate {sheet.code}")
     pdf.set_creator(sheet.site_name)
@@ -65,11 +76,17 @@ def certificate_pdf(sheet):
     _facts(pdf, 105, top + 4, [("Certificate code", sheet.code)], width=120)
     _label(pdf, 105, top + 23, "Check this certificate at", width=120)
     pdf.set_xy(105, top + 29)
-    pdf.set_font(FONT, "", 10)
+    _set_font(pdf, sheet.verify_url, "", 10)
     pdf.set_text_color(*ACCENT)
     pdf.multi_cell(120, 5, sheet.verify_url, align="L", link=sheet.verify_url, wrapmode="CHAR")
     _qr(pdf, sheet.verify_url, x=PAGE_W - 30 - 38, y=top, size=38)
+    if sheet.stamp:
+        _stamp(pdf, sheet.stamp, sheet.stamp_note)
     return bytes(pdf.output())
+
+
+def _set_font(pdf, text, style, size):
+    pdf.set_font(certificate_fonts.face_for(text).family, style, size)
 
 
 def _top_half(pdf, sheet, spacing, draw):
@@ -135,7 +152,7 @@ def _centred(pdf, y, text, fit, bold=False, colour=INK, draw=True):
     style = "B" if bold else ""
     size = fit.size
     while True:
-        pdf.set_font(FONT, style, size)
+        _set_font(pdf, text, style, size)
         lines = pdf.multi_cell(TEXT_W, size * 0.42, text, dry_run=True, output="LINES")
         if len(lines) <= (2 if size < fit.wrap_below else 1) or size <= fit.floor:
             break
@@ -150,7 +167,7 @@ def _centred(pdf, y, text, fit, bold=False, colour=INK, draw=True):
 
 def _label(pdf, x, y, text, width=70):
     pdf.set_xy(x, y)
-    pdf.set_font(FONT, "", 9)
+    _set_font(pdf, text, "", 9)
     pdf.set_text_color(*MUTED)
     pdf.cell(width, 5, text)
 
@@ -159,19 +176,44 @@ def _facts(pdf, x, y, facts, width=70):
     for label, value in facts:
         _label(pdf, x, y, label, width)
         pdf.set_xy(x, y + 6)
-        pdf.set_font(FONT, "B", 13)
+        _set_font(pdf, value, "B", 13)
         pdf.set_text_color(*INK)
         pdf.cell(width, 6, value)
         y += 19
 
 
 def _qr(pdf, url, x, y, size):
+    import qrcode  # here, not at the top: see the module's docstring
+    from qrcode.image.pil import PilImage
+
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=0)
     qr.add_data(url)
     qr.make(fit=True)
     image = qr.make_image(image_factory=PilImage).get_image().convert("L")
     pdf.image(image, x=x, y=y, w=size, h=size, alt_text=f"QR code that opens {url}")
     pdf.set_xy(x - 6, y + size + 2)
-    pdf.set_font(FONT, "", 8)
+    _set_font(pdf, "", "", 8)
     pdf.set_text_color(*MUTED)
     pdf.cell(size + 12, 4, "Scan to check it", align="C")
+
+
+def _stamp(pdf, word, note):
+    """`word` in large letters across the page, in red, and `note` under it: a revoked or expired
+    certificate must not pass for a valid one when printed."""
+    angle = math.degrees(math.atan2(PAGE_H - 60, PAGE_W - 60))
+    middle_x, middle_y = PAGE_W / 2, PAGE_H / 2
+    with (
+        pdf.local_context(fill_opacity=0.6),
+        pdf.rotation(angle, x=middle_x, y=middle_y),
+    ):
+        pdf.set_draw_color(*STAMP)
+        pdf.set_line_width(1.4)
+        pdf.set_fill_color(255, 255, 255)
+        pdf.rect(middle_x - 95, middle_y - 24, 190, 44, style="DF")
+        pdf.set_text_color(*STAMP)
+        _set_font(pdf, word, "B", 64)
+        pdf.set_xy(middle_x - 95, middle_y - 21)
+        pdf.cell(190, 26, word.upper(), align="C")
+        _set_font(pdf, note, "B", 16)
+        pdf.set_xy(middle_x - 95, middle_y + 6)
+        pdf.cell(190, 10, note, align="C")

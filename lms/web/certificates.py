@@ -51,6 +51,7 @@ def pdf(code):
     if moved:
         return moved
     certificate = _viewable(code)
+    stamp, stamp_note = _stamp(certificate)
     sheet = CertificateSheet(
         site_name=current_app.config["LMS_SITE_NAME"],
         title=certificate.title,
@@ -61,6 +62,8 @@ def pdf(code):
         expires_on=long_date(certificate.expires_on),
         code=certificate.code,
         verify_url=verification_url(certificate.code),
+        stamp=stamp,
+        stamp_note=stamp_note,
     )
     response = send_file(
         BytesIO(certificate_pdf(sheet)),
@@ -70,3 +73,14 @@ def pdf(code):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _stamp(certificate):
+    """What is printed across a certificate that is no longer valid, so that a printout or a
+    saved copy cannot pass for a valid one."""
+    status = certification.certificate_status(certificate)
+    if status == "revoked":
+        return "Revoked", f"on {long_date(certificate.revoked_at)}"
+    if status == "expired":
+        return "Expired", f"on {long_date(certificate.expires_on)}"
+    return "", ""

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Certificate, Course, Module, ModuleProgress, User, UserRole
 from lms.models.types import utcnow
-from lms.services.certification import issue_if_due, new_code, normalise_code
+from lms.services.certification import issue_if_due, new_code, normalise_code, revoke
 from lms.services.publishing import sync_courses
 from lms.web.filters import long_date
 
@@ -360,6 +360,33 @@ def test_the_holder_sees_when_their_certificate_has_expired(app, client, issued)
     html = page(client.get(f"/certificates/{issued['code']}"))
 
     assert "<strong>Expired</strong>" in html
+
+
+def test_a_revoked_certificates_pdf_says_revoked_across_it_with_the_date(app, client, issued):
+    with app.app_context():
+        staff = _user("Pat Staff", "pat.staff@example.org", role="staff").id
+        certificate_id = db.session.scalar(
+            select(Certificate.id).where(Certificate.code == issued["code"])
+        )
+        revoke(certificate_id, staff, "Private note", now=datetime(2026, 12, 3, 9, 30, tzinfo=UTC))
+    sign_in(client, issued["user_id"])
+
+    response = client.get(f"/certificates/{issued['code']}.pdf")
+
+    assert response.status_code == 200
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "REVOKED" in text and "on 3 December 2026" in text
+    assert HOLDER in text and "Private note" not in text
+
+
+def test_an_expired_certificates_pdf_says_expired(app, client, issued):
+    change(app, issued["code"], expires_on=date(2026, 1, 9))
+    sign_in(client, issued["user_id"])
+
+    text = PdfReader(io.BytesIO(client.get(f"/certificates/{issued['code']}.pdf").data))
+    text = text.pages[0].extract_text()
+
+    assert "EXPIRED" in text and "on 9 January 2026" in text
 
 
 def test_a_loosely_typed_certificate_address_redirects(client, issued):
