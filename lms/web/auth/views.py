@@ -9,15 +9,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ...services import accounts, mail
 from ..access import public, signed_in
 from ..forms import show_problems
+from ..links import external_url
 from .forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+from .signed_in import begin_session, end_session, session_token
 
 bp = Blueprint("auth", __name__)
 
@@ -40,24 +41,11 @@ def safe_next(target):
     return None if parts.scheme or parts.netloc else target
 
 
-def external_url(endpoint, **values):
-    """A full link to a page here, for an email or to hand to someone."""
-    base = current_app.config["LMS_BASE_URL"]
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
 def private(response):
     """Pages holding a secret (a reset link, a password): not cached, and no Referer leaks it."""
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _sign_in_as(user):
-    session.clear()  # a new session on sign-in: nothing set before it (fixation) survives
-    login_user(user, remember=False)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -75,7 +63,7 @@ def sign_up():
         except accounts.AccountError as error:
             show_problems(form, error)
         else:
-            _sign_in_as(user)
+            begin_session(user)
             flash(f"Welcome, {user.name}. Your account is ready.")
             return redirect(next_path or url_for(AFTER_SIGN_IN))
     return render_template("auth/sign_up.html", form=form, next=next_path)
@@ -94,7 +82,7 @@ def sign_in():
         except accounts.SignInRefused as error:
             form.form_errors.extend(error.problems.values())
         else:
-            _sign_in_as(user)
+            begin_session(user)
             return redirect(next_path or url_for(AFTER_SIGN_IN))
     return render_template("auth/sign_in.html", form=form, next=next_path)
 
@@ -102,8 +90,7 @@ def sign_in():
 @bp.post("/sign-out")
 @public
 def sign_out():
-    logout_user()
-    session.clear()
+    end_session()  # the session's row goes: a copy of the cookie no longer signs anyone in
     flash("You have signed out.")
     return redirect(url_for("learn.home"))
 
@@ -115,7 +102,10 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                current_user, form.current_password.data, form.new_password.data
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=session_token(),  # other devices are signed out; this one stays
             )
         except accounts.AccountError as error:
             show_problems(form, error)
@@ -138,8 +128,7 @@ def forgot_password():
         except accounts.NoSuchAccount:
             pass  # the same answer either way: this page never says whether an account exists
         else:
-            # Never the request's Host header: whoever asks could make the link lead elsewhere.
-            link = settings["LMS_BASE_URL"] + url_for("auth.reset_password", token=token)
+            link = external_url("auth.reset_password", token=token)
             body = render_template("auth/reset_email.txt", user=user, link=link)
             try:
                 mail.send_mail(settings, user.email, "Choose a new password", body)
