@@ -1,6 +1,18 @@
 """The web layer: thin blueprints by audience. Views parse input, call a service, render."""
 
-from . import auth, certificates, errors, filters, learn, privacy, staff, supervise, system, verify
+from . import (
+    auth,
+    certificates,
+    errors,
+    filters,
+    headers,
+    learn,
+    privacy,
+    staff,
+    supervise,
+    system,
+    verify,
+)
 
 
 def init_app(app):
@@ -15,6 +27,7 @@ def init_app(app):
     app.register_blueprint(privacy.bp)
     filters.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
 
     @app.context_processor
     def site_settings():
