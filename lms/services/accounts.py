@@ -64,6 +64,11 @@ class SignInRefused(AccountError):
     email has an account."""
 
 
+class EmailTaken(AccountError):
+    """Another account already uses this email (the password was hashed all the same, so
+    finding this out took as long as making an account would have)."""
+
+
 class ResetLinkInvalid(AccountError):
     """A password-reset link that was already used, has expired, or was never made here."""
 
@@ -209,7 +214,7 @@ def _save(commit):
             db.session.flush()  # the caller's transaction: commits with the rest of its work
     except IntegrityError:
         db.session.rollback()
-        raise AccountError(
+        raise EmailTaken(
             {"email": "An account already uses this email. Sign in, or reset its password."}
         ) from None
 

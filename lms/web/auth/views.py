@@ -58,15 +58,41 @@ def sign_up():
         return redirect(next_path or url_for(AFTER_SIGN_IN))
     form = SignUpForm()
     if form.validate_on_submit():
+        by_email = mail.mail_configured(current_app.config)
         try:
             user = accounts.register(form.email.data, form.name.data, form.password.data)
+        except accounts.EmailTaken as error:
+            if not by_email:
+                show_problems(form, error)  # no other way to tell them: see README, Decisions
+            else:
+                _email_sign_up(accounts.user_by_email(form.email.data), "sign_up_taken_email")
+                return render_template("auth/sign_up_sent.html")
         except accounts.AccountError as error:
             show_problems(form, error)
         else:
+            if by_email:
+                # The same answer as for an address already in use: the page never says which.
+                _email_sign_up(user, "sign_up_email")
+                return render_template("auth/sign_up_sent.html")
             begin_session(user)
             flash(f"Welcome, {user.name}. Your account is ready.")
             return redirect(next_path or url_for(AFTER_SIGN_IN))
     return render_template("auth/sign_up.html", form=form, next=next_path)
+
+
+def _email_sign_up(user, template):
+    """Tell the owner of the address what happened; a mail failure is logged, never shown (the
+    answer must not differ)."""
+    body = render_template(
+        f"auth/{template}.txt",
+        user=user,
+        sign_in=external_url("auth.sign_in"),
+        forgot_password=external_url("auth.forgot_password"),
+    )
+    try:
+        mail.send_mail(current_app.config, user.email, "Your account", body)
+    except mail.MailError:
+        current_app.logger.exception("the sign-up email was not sent")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
