@@ -27,16 +27,16 @@ def _digest(token):
 def start_session(user_id, idle, lifetime, now=None):
     """A new session for this account; returns the token for the cookie. Commits.
 
-    The account's sessions that have already expired are deleted on the way, so the table holds
-    little more than the sessions in use.
+    Sessions that have expired (anyone's) are deleted on the way, so the table holds little
+    more than the sessions in use, and nothing of people who never come back.
     """
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     db.session.execute(
         delete(UserSession).where(
-            UserSession.user_id == user_id,
-            or_(UserSession.last_seen_at <= now - idle, UserSession.created_at <= now - lifetime),
-        )
+            or_(UserSession.last_seen_at <= now - idle, UserSession.created_at <= now - lifetime)
+        ),
+        execution_options={"synchronize_session": False},
     )
     db.session.add(
         UserSession(id=_digest(token), user_id=user_id, created_at=now, last_seen_at=now)

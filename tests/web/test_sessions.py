@@ -173,3 +173,18 @@ def test_the_database_holds_a_digest_not_the_cookie_token(app):
     with app.app_context():
         [stored] = db.session.scalars(select(UserSession.id)).all()
     assert token and stored != token and len(stored) == 64
+
+
+def test_expired_sessions_are_deleted_when_anyone_signs_in(app):
+    make_user(app)
+    make_user(app, email="sam@example.org", name="Sam")
+    signed_in_client(app)
+    age_sessions(app, idle=timedelta(hours=1))
+
+    sign_in(app.test_client(), email="sam@example.org")
+
+    with app.app_context():
+        [(user_email,)] = db.session.execute(
+            select(User.email).join(UserSession, UserSession.user_id == User.id)
+        ).all()
+    assert user_email == "sam@example.org"

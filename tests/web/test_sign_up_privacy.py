@@ -60,4 +60,4 @@ def test_without_email_a_taken_address_is_said_plainly(app, client):
 
     page = sign_up(client, "dana@example.org").get_data(as_text=True)
 
-    assert TAKEN in page  # there is no other way to reach the owner: README, "Sign-up privacy"
+    assert TAKEN in page  # there is no other way to reach the owner: README, "Security decisions"

@@ -63,7 +63,7 @@ def sign_up():
             user = accounts.register(form.email.data, form.name.data, form.password.data)
         except accounts.EmailTaken as error:
             if not by_email:
-                show_problems(form, error)  # no other way to tell them: see README, Decisions
+                show_problems(form, error)  # no other way to tell them: README, Security decisions
             else:
                 _email_sign_up(accounts.user_by_email(form.email.data), "sign_up_taken_email")
                 return render_template("auth/sign_up_sent.html")
