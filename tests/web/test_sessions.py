@@ -188,3 +188,25 @@ def test_expired_sessions_are_deleted_when_anyone_signs_in(app):
             select(User.email).join(UserSession, UserSession.user_id == User.id)
         ).all()
     assert user_email == "sam@example.org"
+
+
+def test_checking_the_session_is_the_query_that_loads_the_account(app):
+    make_user(app)
+    client = signed_in_client(app)
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert client.get("/healthz").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+    touching_sessions = [s for s in statements if "user_session" in s]
+    loading_accounts = [s for s in statements if "FROM user_account" in s]
+    assert len(touching_sessions) == 1 and touching_sessions == loading_accounts
+    assert "JOIN user_session" in touching_sessions[0]
