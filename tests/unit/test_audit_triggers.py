@@ -48,6 +48,21 @@ def test_raw_sql_cannot_change_or_delete_events_after_the_migrations(empty_app):
         assert_raw_sql_is_refused()
 
 
+def test_events_written_before_the_migration_are_protected_after_it(empty_app):  # noqa: F811
+    with empty_app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO audit_event (occurred_at, action, summary, details) "
+                    "VALUES (CURRENT_TIMESTAMP, 'course.synced', 'Courses: 1 added', '{}')"
+                )
+            )
+        upgrade()
+
+        assert_raw_sql_is_refused()
+
+
 def test_new_events_can_still_be_added(app_ctx):
     one_event()
     one_event()
