@@ -37,9 +37,17 @@ def load_settings(instance_path):
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "LMS_COURSES_DIR": _env("LMS_COURSES_DIR", str(BUNDLED_COURSES)),
         "LMS_SITE_NAME": _env("LMS_SITE_NAME", "Peer Support Training"),
-        # Where the app is reached from outside, for links in emails, PDFs and QR codes;
-        # empty means "the address the current request came in on".
-        "LMS_BASE_URL": _env("LMS_BASE_URL", "").rstrip("/"),
+        # Where the app is reached from outside, for links in emails, PDFs and QR codes; empty
+        # (never in production) means "the address the request came in on, if it is trusted".
+        "LMS_BASE_URL": _base_url(env),
+        "LMS_TRUSTED_HOSTS": [
+            host.strip().lower()
+            for host in _env("LMS_TRUSTED_HOSTS", "localhost,127.0.0.1,::1").split(",")
+            if host.strip()
+        ],
+        # A shared computer or a lost phone should not stay signed in for long.
+        "LMS_SESSION_IDLE_MINUTES": _positive_int("LMS_SESSION_IDLE_MINUTES", 30),
+        "LMS_SESSION_MAX_HOURS": _positive_int("LMS_SESSION_MAX_HOURS", 12),
         "LMS_CRISIS_RESOURCES": [line.strip() for line in crisis.split("|") if line.strip()],
         "LMS_OPEN_REGISTRATION": _env("LMS_OPEN_REGISTRATION", "1").strip().lower()
         not in ("0", "false", "no", "off"),
@@ -52,6 +60,31 @@ def load_settings(instance_path):
         "REMEMBER_COOKIE_SECURE": env == "production",
         "TESTING": env == "testing",
     }
+
+
+def _base_url(env):
+    base_url = _env("LMS_BASE_URL", "").rstrip("/")
+    if env == "production" and not base_url:
+        # Otherwise links in PDFs, QR codes and reset links would follow the request's Host
+        # header, which whoever sends the request chooses.
+        raise ConfigError(
+            "LMS_BASE_URL is not set. In production (LMS_ENV=production) set it to the address "
+            "people use to reach this site, for example https://training.example.org, so that "
+            "links in certificates, QR codes and emails lead here."
+        )
+    if base_url and not base_url.startswith(("https://", "http://")):
+        raise ConfigError(
+            f"LMS_BASE_URL is {base_url!r}: set it to a full address starting with https://, "
+            "for example https://training.example.org."
+        )
+    return base_url
+
+
+def _positive_int(name, default):
+    value = _env(name, str(default)).strip()
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} is {value!r}: set it to a whole number of at least 1.")
+    return int(value)
 
 
 def _smtp_settings(base_url):

@@ -4,14 +4,19 @@ LMS_TEST_DATABASE_URL names one), its test client with CSRF left on, and the CLI
 import os
 import re
 import shutil
+from contextlib import nullcontext
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.extensions import db
+from lms.services import sessions
+from lms.web.auth.signed_in import SESSION_TOKEN
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BUNDLED_COURSES = Path(__file__).parent.parent / "courses"
@@ -93,8 +98,15 @@ def csrf_token(html):
 
 
 def sign_in_as(client, user_id):
-    """Sign a test client in as this account without the sign-in form (tested on its own)."""
+    """Sign a test client in as this account without the sign-in form (tested on its own): a
+    session row in the database, as signing in makes, and its token in the cookie."""
+    app = client.application
+    with app.app_context() if not has_app_context() else nullcontext():
+        idle = timedelta(minutes=app.config["LMS_SESSION_IDLE_MINUTES"])
+        lifetime = timedelta(hours=app.config["LMS_SESSION_MAX_HOURS"])
+        token = sessions.start_session(int(user_id), idle, lifetime)
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session[SESSION_TOKEN] = token
     return client

@@ -1,6 +1,6 @@
 """The database tables, one module per area. Importing this package registers them all."""
 
-from .accounts import ROLES, SignInThrottle, User, UserRole
+from .accounts import ROLES, SignInThrottle, User, UserRole, UserSession
 from .audit import ACTIONS, AuditEvent
 from .certification import Certificate
 from .cohorts import Cohort, CohortCourse, Enrolment, SupervisorAssignment
@@ -31,4 +31,5 @@ __all__ = [
     "QuizAttempt",
     "User",
     "UserRole",
+    "UserSession",
 ]

@@ -1,8 +1,13 @@
-"""The audit log: certification-relevant actions, append-only."""
+"""The audit log: certification-relevant actions, append-only.
+
+Append-only twice over: the ORM refuses to change or delete an event (a clear error in Python),
+and the database refuses too (triggers), so that raw SQL, another program or a bug cannot rewrite
+history either. The triggers are made with the table (create_all) and by migration 0004s.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -47,3 +52,35 @@ class AuditLogIsAppendOnly(RuntimeError):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_changes(mapper, connection, target):
     raise AuditLogIsAppendOnly("audit events are never changed or deleted")
+
+
+APPEND_ONLY_MESSAGE = "audit events are never changed or deleted"
+
+# SQLite: one trigger per statement type; RAISE(ABORT) undoes the statement and fails it.
+SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
+    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
+    for verb in ("UPDATE", "DELETE")
+]
+# PostgreSQL: one function, fired for every changed row and for TRUNCATE.
+POSTGRESQL_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END $$",
+    "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
+]
+
+for _statement in SQLITE_TRIGGERS:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_TRIGGERS:
+    event.listen(
+        AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )
+# Dropping the table drops its triggers; the function outlives it unless dropped too.
+event.listen(
+    AuditEvent.__table__,
+    "after_drop",
+    DDL("DROP FUNCTION IF EXISTS audit_event_append_only()").execute_if(dialect="postgresql"),
+)

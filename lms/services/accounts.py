@@ -1,7 +1,8 @@
 """Accounts and roles: creating them, passwords, signing in (with its throttle) and reset links.
 
 Sign-in never reveals whether an email has an account: failures are counted per email typed, and
-an unknown email costs the same password-hash check as a known one.
+every failed sign-in costs one password-hash check of the same method and cost, whatever the
+account's state (no account, a placeholder password, erased, or a real password).
 """
 
 from __future__ import annotations
@@ -21,12 +22,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import ROLES, SignInThrottle, User, UserRole
 from ..models.types import utcnow
+from . import sessions
 from .errors import FieldErrors
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000  # long enough for any passphrase; bounds the hashing work per request
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 200
+
+# Every password a person chose is hashed with this method and cost; an account whose hash is
+# anything else (the cheap placeholder of an imported account, an erased account) has no password
+# anyone knows, and a sign-in to it is checked against a dummy hash of this method instead.
+PASSWORD_METHOD = "scrypt:32768:8:1"
 
 WAIT_AFTER_FAILURES = 5  # from this many failures on, each try waits WAIT after the last one
 WAIT = timedelta(seconds=30)
@@ -55,6 +62,11 @@ class AccountError(FieldErrors):
 class SignInRefused(AccountError):
     """Wrong email or password, or too many tries: the message is the same whether or not the
     email has an account."""
+
+
+class EmailTaken(AccountError):
+    """Another account already uses this email (the password was hashed all the same, so
+    finding this out took as long as making an account would have)."""
 
 
 class ResetLinkInvalid(AccountError):
@@ -173,7 +185,7 @@ def _new_account(email, name, roles, password, granted_by):
     return user
 
 
-def _account(email, name, roles, password, granted_by, hash_method="scrypt"):
+def _account(email, name, roles, password, granted_by, hash_method=PASSWORD_METHOD):
     """A new account after checking its details; AccountError if they will not do."""
     email, name, password = email or "", name or "", password or ""  # a field left out of a form
     problems = _details_problems(email, name, password)
@@ -202,7 +214,7 @@ def _save(commit):
             db.session.flush()  # the caller's transaction: commits with the rest of its work
     except IntegrityError:
         db.session.rollback()
-        raise AccountError(
+        raise EmailTaken(
             {"email": "An account already uses this email. Sign in, or reset its password."}
         ) from None
 
@@ -218,7 +230,9 @@ def ensure_user(email, name, roles, password):
         user = User(email=email, name=name, password_hash="")
         db.session.add(user)
     user.name = name
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    if user.id is not None:
+        sessions.end_sessions(user.id)  # a new password: nobody stays signed in with the old one
     wanted = set(roles)
     user.roles = [r for r in user.roles if r.role in wanted]
     user.roles.extend(UserRole(role=role) for role in sorted(wanted - user.role_names))
@@ -246,7 +260,12 @@ def user_by_email(email):
 
 @cache
 def _dummy_hash():
-    return generate_password_hash(secrets.token_hex(16))
+    return generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
+
+
+def _has_a_chosen_password(user):
+    """Was this account's password chosen by a person and hashed at the full cost?"""
+    return user.erased_at is None and user.password_hash.split("$", 1)[0] == PASSWORD_METHOD
 
 
 def _lock_message(until):
@@ -281,8 +300,9 @@ def authenticate(email, password, now=None):
         raise SignInRefused(WAIT_MESSAGE)
 
     user = db.session.scalar(select(User).where(User.email == key))
-    if user is None:
-        check_password_hash(_dummy_hash(), password)  # the same work, so timing tells nothing
+    if user is None or not _has_a_chosen_password(user):
+        # The same work as a real check, so the time taken tells nothing about the account.
+        check_password_hash(_dummy_hash(), password)
     elif check_password_hash(user.password_hash, password):
         if throttle is not None:
             db.session.execute(delete(SignInThrottle).where(SignInThrottle.email == key))
@@ -335,8 +355,12 @@ def _clear_throttle(email):
     )
 
 
-def change_password(user, current_password, new_password):
-    """Change a signed-in person's password after checking the current one. Commits."""
+def change_password(user, current_password, new_password, keep_session=None):
+    """Change a signed-in person's password after checking the current one. Commits.
+
+    Every other session of the account ends (a stolen cookie stops working); the session whose
+    token is `keep_session`, the one making the change, continues.
+    """
     if not check_password_hash(user.password_hash, current_password or ""):
         raise AccountError(
             {
@@ -347,7 +371,8 @@ def change_password(user, current_password, new_password):
     problem = password_problem(new_password or "", user.email)
     if problem:
         raise AccountError({"new_password": problem})
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
+    sessions.end_sessions(user.id, keep_token=keep_session)
     db.session.commit()
 
 
@@ -411,15 +436,17 @@ def user_from_reset_token(token, secret_key, max_age=RESET_MAX_AGE, now=None, lo
 def reset_password(token, new_password, secret_key, max_age=RESET_MAX_AGE, now=None):
     """Set a new password through a reset link; the link then stops working. Commits.
 
-    Also clears the sign-in throttle for the account's email: the person has proved who they are.
+    Also clears the sign-in throttle for the account's email (the person has proved who they
+    are) and ends every session of the account (whoever else was signed in is signed out).
     """
     try:
         user = user_from_reset_token(token, secret_key, max_age, now, lock=True)
         problem = password_problem(new_password or "", user.email)
         if problem:
             raise AccountError({"password": problem})
-        user.password_hash = generate_password_hash(new_password)
+        user.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
         _clear_throttle(user.email)
+        sessions.end_sessions(user.id)
         db.session.commit()
     except AccountError:
         db.session.rollback()

@@ -1,12 +1,22 @@
 """The web layer: thin blueprints by audience. Views parse input, call a service, render."""
 
-from ..extensions import login_manager
-from ..services import accounts
-from . import auth, certificates, errors, filters, learn, privacy, staff, supervise, system, verify
+from . import (
+    auth,
+    certificates,
+    errors,
+    filters,
+    headers,
+    learn,
+    privacy,
+    staff,
+    supervise,
+    system,
+    verify,
+)
 
 
 def init_app(app):
-    login_manager.user_loader(accounts.user_by_id)
+    auth.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(system.bp)
@@ -17,6 +27,7 @@ def init_app(app):
     app.register_blueprint(privacy.bp)
     filters.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
 
     @app.context_processor
     def site_settings():

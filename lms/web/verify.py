@@ -4,13 +4,14 @@ These pages say only who holds the certificate, what it is, its dates and whethe
 and ask search engines not to index them.
 """
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from ..services import certification
 from .access import public
+from .links import external_url
 
 bp = Blueprint("verify", __name__)
 
@@ -43,10 +44,7 @@ class VerifyForm(FlaskForm):
 
 def verification_url(code):
     """The address that verifies this code, as printed on certificates and in QR codes."""
-    base = current_app.config["LMS_BASE_URL"]
-    if base:
-        return f"{base}/verify/{code}"
-    return url_for("verify.certificate", code=code, _external=True)
+    return external_url("verify.certificate", code=code)
 
 
 @bp.after_request

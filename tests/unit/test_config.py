@@ -11,7 +11,8 @@ from lms.config import BUNDLED_COURSES, ConfigError
 @pytest.fixture
 def clean_env(monkeypatch):
     for name in ["LMS_ENV", "LMS_SECRET_KEY", "LMS_DATABASE_URL", "LMS_COURSES_DIR",
-                 "LMS_SITE_NAME", "LMS_CRISIS_RESOURCES"]:  # fmt: skip
+                 "LMS_SITE_NAME", "LMS_CRISIS_RESOURCES", "LMS_BASE_URL", "LMS_TRUSTED_HOSTS",
+                 "LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS"]:  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -26,6 +27,7 @@ def test_production_without_a_secret_key_refuses_to_start(clean_env):
 def test_production_with_a_secret_key_starts_with_secure_cookies(clean_env, tmp_path):
     clean_env.setenv("LMS_ENV", "production")
     clean_env.setenv("LMS_SECRET_KEY", "k" * 64)
+    clean_env.setenv("LMS_BASE_URL", "https://training.example.org/")
     clean_env.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
 
     app = create_app()
@@ -34,6 +36,24 @@ def test_production_with_a_secret_key_starts_with_secure_cookies(clean_env, tmp_
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["LMS_BASE_URL"] == "https://training.example.org"
+
+
+def test_production_without_a_base_url_refuses_to_start(clean_env, tmp_path):
+    clean_env.setenv("LMS_ENV", "production")
+    clean_env.setenv("LMS_SECRET_KEY", "k" * 64)
+    clean_env.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+
+    with pytest.raises(ConfigError, match="LMS_BASE_URL is not set.*LMS_ENV=production"):
+        create_app()
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "thirty", "３０"])
+def test_session_times_must_be_whole_numbers(clean_env, value):
+    clean_env.setenv("LMS_SESSION_IDLE_MINUTES", value)
+
+    with pytest.raises(ConfigError, match="LMS_SESSION_IDLE_MINUTES is .*whole number"):
+        create_app()
 
 
 def test_an_unknown_environment_name_is_an_error(clean_env):

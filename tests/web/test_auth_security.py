@@ -83,6 +83,7 @@ def test_in_production_the_session_cookie_is_also_secure(monkeypatch, app):
     make_user(app)
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("LMS_SECRET_KEY", "p" * 64)
+    monkeypatch.setenv("LMS_BASE_URL", "https://training.example.org")
     monkeypatch.setenv("LMS_DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     production = create_app()
     client = production.test_client()

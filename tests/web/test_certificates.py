@@ -16,6 +16,7 @@ from lms.models.types import utcnow
 from lms.services.certification import issue_if_due, new_code, normalise_code, revoke
 from lms.services.publishing import sync_courses
 from lms.web.filters import long_date
+from tests.conftest import sign_in_as
 
 HOLDER = "Ada Trainee"
 EMAIL = "ada.private@example.org"
@@ -56,10 +57,7 @@ def issued(app, courses_dir):
 
 
 def sign_in(client, user_id):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-    return client
+    return sign_in_as(client, user_id)
 
 
 def change(app, code, **values):

@@ -277,8 +277,7 @@ def test_someone_elses_attempt_is_not_found(signed_in, app):
     with app.app_context():
         other = accounts.ensure_user("sam@example.org", "Sam", ["trainee"], "another-passphrase")
         other_id = other.id
-    with signed_in.session_transaction() as session:
-        session["_user_id"] = str(other_id)
+    sign_in_as(signed_in, other_id)
 
     assert signed_in.get(response.headers["Location"]).status_code == 404
 

@@ -188,7 +188,7 @@ def test_staff_make_a_reset_link_that_works(app, client):
     response = post_form(client, "/staff/reset-link", {"email": "DANA@example.org"})
 
     page = html(response)
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert "Reset link for Dana Trainee" in page
     path = re.search(
         r'<code class="secret">http://localhost(/reset-password/[^<]+)</code>', page

@@ -9,6 +9,7 @@ from lms.models import Module, ModuleVersion, QuizAttempt
 from lms.models.types import utcnow
 from lms.services import accounts
 from lms.services.publishing import sync_courses
+from tests.conftest import sign_in_as
 
 BOUND = 12
 
@@ -78,9 +79,7 @@ PAGES = [
 @pytest.mark.parametrize(("modules", "attempts"), [(1, 1), (50, 100)])
 def test_trainee_pages_run_a_bounded_number_of_statements(app, tmp_path, modules, attempts):
     user_id, attempt_id = build(app, tmp_path / "set", modules, attempts)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+    client = sign_in_as(app.test_client(), user_id)
     statements = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))

@@ -34,7 +34,7 @@ def test_staff_create_an_account_with_a_made_password_shown_once(app, client):
     )
 
     page = html(response)
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
     assert "<h1>Account created</h1>" in page
     assert "sam@example.org" in page and "Trainee, Supervisor" in page
     assert "This password is shown only this once." in page

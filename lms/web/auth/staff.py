@@ -6,8 +6,9 @@ from flask_login import current_user
 from ...services import accounts
 from ..access import role
 from ..forms import show_problems
+from ..links import external_url
 from .forms import CreateUserForm, ResetLinkForm
-from .views import bp, external_url, private
+from .views import bp, private
 
 ROLE_LABELS = {
     "trainee": "Trainee",

@@ -9,15 +9,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ...services import accounts, mail
 from ..access import public, signed_in
 from ..forms import show_problems
+from ..links import external_url
 from .forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+from .signed_in import begin_session, end_session, session_token
 
 bp = Blueprint("auth", __name__)
 
@@ -40,24 +41,11 @@ def safe_next(target):
     return None if parts.scheme or parts.netloc else target
 
 
-def external_url(endpoint, **values):
-    """A full link to a page here, for an email or to hand to someone."""
-    base = current_app.config["LMS_BASE_URL"]
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
 def private(response):
     """Pages holding a secret (a reset link, a password): not cached, and no Referer leaks it."""
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _sign_in_as(user):
-    session.clear()  # a new session on sign-in: nothing set before it (fixation) survives
-    login_user(user, remember=False)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -70,15 +58,41 @@ def sign_up():
         return redirect(next_path or url_for(AFTER_SIGN_IN))
     form = SignUpForm()
     if form.validate_on_submit():
+        by_email = mail.mail_configured(current_app.config)
         try:
             user = accounts.register(form.email.data, form.name.data, form.password.data)
+        except accounts.EmailTaken as error:
+            if not by_email:
+                show_problems(form, error)  # no other way to tell them: README, Security decisions
+            else:
+                _email_sign_up(accounts.user_by_email(form.email.data), "sign_up_taken_email")
+                return render_template("auth/sign_up_sent.html")
         except accounts.AccountError as error:
             show_problems(form, error)
         else:
-            _sign_in_as(user)
+            if by_email:
+                # The same answer as for an address already in use: the page never says which.
+                _email_sign_up(user, "sign_up_email")
+                return render_template("auth/sign_up_sent.html")
+            begin_session(user)
             flash(f"Welcome, {user.name}. Your account is ready.")
             return redirect(next_path or url_for(AFTER_SIGN_IN))
     return render_template("auth/sign_up.html", form=form, next=next_path)
+
+
+def _email_sign_up(user, template):
+    """Tell the owner of the address what happened; a mail failure is logged, never shown (the
+    answer must not differ)."""
+    body = render_template(
+        f"auth/{template}.txt",
+        user=user,
+        sign_in=external_url("auth.sign_in"),
+        forgot_password=external_url("auth.forgot_password"),
+    )
+    try:
+        mail.send_mail(current_app.config, user.email, "Your account", body)
+    except mail.MailError:
+        current_app.logger.exception("the sign-up email was not sent")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -94,7 +108,7 @@ def sign_in():
         except accounts.SignInRefused as error:
             form.form_errors.extend(error.problems.values())
         else:
-            _sign_in_as(user)
+            begin_session(user)
             return redirect(next_path or url_for(AFTER_SIGN_IN))
     return render_template("auth/sign_in.html", form=form, next=next_path)
 
@@ -102,8 +116,7 @@ def sign_in():
 @bp.post("/sign-out")
 @public
 def sign_out():
-    logout_user()
-    session.clear()
+    end_session()  # the session's row goes: a copy of the cookie no longer signs anyone in
     flash("You have signed out.")
     return redirect(url_for("learn.home"))
 
@@ -115,7 +128,10 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                current_user, form.current_password.data, form.new_password.data
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=session_token(),  # other devices are signed out; this one stays
             )
         except accounts.AccountError as error:
             show_problems(form, error)
@@ -138,8 +154,7 @@ def forgot_password():
         except accounts.NoSuchAccount:
             pass  # the same answer either way: this page never says whether an account exists
         else:
-            # Never the request's Host header: whoever asks could make the link lead elsewhere.
-            link = settings["LMS_BASE_URL"] + url_for("auth.reset_password", token=token)
+            link = external_url("auth.reset_password", token=token)
             body = render_template("auth/reset_email.txt", user=user, link=link)
             try:
                 mail.send_mail(settings, user.email, "Choose a new password", body)
