@@ -2,7 +2,19 @@
 
 from ..extensions import login_manager
 from ..services import accounts
-from . import auth, certificates, errors, filters, learn, privacy, staff, supervise, system, verify
+from . import (
+    auth,
+    certificates,
+    errors,
+    filters,
+    forms,
+    learn,
+    privacy,
+    staff,
+    supervise,
+    system,
+    verify,
+)
 
 
 def init_app(app):
@@ -16,6 +28,7 @@ def init_app(app):
     app.register_blueprint(supervise.bp)
     app.register_blueprint(privacy.bp)
     filters.init_app(app)
+    forms.init_app(app)
     errors.init_app(app)
 
     @app.context_processor
