@@ -163,6 +163,25 @@ def test_supervisor_hours_review(app, client, required):
     assert_error_page(response, {f"{prefix}-comment": ""})
 
 
+def test_quiz_with_questions_left_unanswered(app, client, courses_dir):
+    with app.app_context():
+        publish(courses_dir)
+    sign_in_as(client, make_user(app))
+    quiz = "/courses/sample-course/first-steps/quiz"
+    page = html(client.get(quiz))
+    attempt_id = re.search(r'name="attempt_id" value="(\d+)"', page)[1]
+    first_choices = re.findall(r'<ul class="choices">\s*<li>\s*<input [^>]*id="(c\d+)"', page)
+    assert first_choices
+
+    response = client.post(quiz, data={"csrf_token": csrf_token(page), "attempt_id": attempt_id})
+
+    # Each question is reached by its first choice, named by its number as the page shows it.
+    assert_error_page(
+        response,
+        {target: f"Question {number}: choose" for number, target in enumerate(first_choices, 1)},
+    )
+
+
 def test_verify_form(client):
     response = client.get("/verify?code=")
 
