@@ -91,6 +91,7 @@ PAGE_TYPES = (
     "reset-link",
     "course-items",
     "cohort-picture",
+    "hours-review-errors",
     "staff-certificate",
     "verify-revoked",
 )

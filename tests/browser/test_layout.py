@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Cohort, Course
-from lms.services import cohorts, supervision
+from lms.services import cohorts, practice, supervision
 from lms.services.accounts import ensure_user
 from tests.browser.steps import PASSWORD, follow
 
@@ -41,6 +41,9 @@ def people(live_app):
         trainee = ensure_user(TRAINEE[1], TRAINEE[0], ["trainee"], PASSWORD)
         if supervision.current_supervisor_id(trainee.id) is None:
             supervision.assign_supervisor(trainee.id, boss.id, assigned_by_id=staff.id)
+            practice.log_session(
+                trainee.id, date(2026, 11, 20), "1.5", practice.ACTIVITIES[0], notes="Drop-in."
+            )
         cohort = db.session.scalar(select(Cohort).where(Cohort.name == COHORT))
         if cohort is None:
             course_ids = list(db.session.scalars(select(Course.id)))
@@ -155,4 +158,25 @@ def test_a_bad_practice_entry_on_a_phone_brings_the_summary_into_view_and_focus(
     summary.get_by_role("link", name="Enter the number of hours").click()
     expect(page.get_by_role("textbox", name="Hours")).to_be_focused()
     check(page, "practice-errors")
+    check.assert_no_violations()
+
+
+def test_refusing_hours_without_a_comment_on_a_phone_shows_the_summary(
+    new_context, check_page, people
+):
+    check = check_page("phone")
+    page = new_context("phone").new_page()
+    sign_in(page, SUPERVISOR[1])
+    page.goto("/supervise/hours")
+    check(page, "hours-review")
+
+    follow(page, page.get_by_role("button", name="Not approve").first)
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    assert page.title().startswith("Error: ")
+    assert sideways(page) <= 0
+    check(page, "hours-review-errors")
     check.assert_no_violations()
