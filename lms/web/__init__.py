@@ -5,6 +5,7 @@ from . import (
     certificates,
     errors,
     filters,
+    forms,
     headers,
     learn,
     privacy,
@@ -26,6 +27,7 @@ def init_app(app):
     app.register_blueprint(supervise.bp)
     app.register_blueprint(privacy.bp)
     filters.init_app(app)
+    forms.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
 

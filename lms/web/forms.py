@@ -1,4 +1,7 @@
-"""Form helpers shared by every blueprint."""
+"""Form helpers shared by every blueprint, and what a page's error summary lists."""
+
+from wtforms import Form
+from wtforms.widgets import ListWidget
 
 
 def show_problems(form, error):
@@ -8,3 +11,54 @@ def show_problems(form, error):
             form[field].errors.append(message)
         else:
             form.form_errors.append(message)
+
+
+def _target(field):
+    """The id a summary link points at: a group of checkboxes or radios is reached by its first
+    option (as the _macros/forms.html `checkboxes` macro renders it), any other field by itself."""
+    if isinstance(field.widget, ListWidget):
+        return f"{field.id}-0"
+    return field.id
+
+
+def form_problems(*forms):
+    """Every problem on a page's forms, as (id to link to, message), for the error summary at
+    the top of the page: errors about a whole form first (linked to its first field), then each
+    field's in the order the form shows them. Forms a page does not have (None, undefined in the
+    template) are skipped, so a template can name every form it might show."""
+    items = []
+    for form in forms:
+        if not isinstance(form, Form):
+            continue
+        visible = [field for field in form if getattr(field.widget, "input_type", "") != "hidden"]
+        first = _target(visible[0]) if visible else None
+        hidden_errors = [
+            message
+            for field in form
+            if field not in visible
+            for message in field.errors
+            if isinstance(message, str)
+        ]
+        for message in [*form.form_errors, *hidden_errors]:
+            items.append((first, message))
+        for field in visible:
+            messages = [message for message in field.errors if isinstance(message, str)]
+            if messages:
+                items.append((_target(field), " ".join(messages)))
+    return items
+
+
+def course_file_problems(problems):
+    """The errors among course file problems (ContentError.problems) for the error summary, each
+    linked to its line in the page's problem list (id problem-1, problem-2, ...)."""
+    items = []
+    for number, problem in enumerate(problems, start=1):
+        if not problem.warning:
+            where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
+            items.append((f"problem-{number}", f"{where}: {problem.message}"))
+    return items
+
+
+def init_app(app):
+    app.add_template_global(form_problems)
+    app.add_template_global(course_file_problems)

@@ -126,10 +126,12 @@ def test_an_uploaded_file_with_bad_rows_shows_each_error_by_its_row_and_no_impor
     assert response.status_code == 200
     assert "2 rows have errors." in text
     row = re.search(
-        r"<tr class=\"cohorts-row-error\">\s*<th scope=\"row\">3</th>(.*?)</tr>", text, re.S
+        r"<tr class=\"cohorts-row-error\">\s*<th scope=\"row\" id=\"line-3\">3</th>(.*?)</tr>",
+        text,
+        re.S,
     )
     assert row and "line 3: 'dana@' is not an email address" in row.group(1)
-    row = re.search(r"<th scope=\"row\">4</th>(.*?)</tr>", text, re.S)
+    row = re.search(r"<th scope=\"row\" id=\"line-4\">4</th>(.*?)</tr>", text, re.S)
     assert "line 4: no supervisor has the email 'x@y.org'" in row.group(1)
     assert "Import " not in re.sub(r"<h1>.*?</h1>|<title>.*?</title>", "", text)
     assert "/import/confirm" not in text

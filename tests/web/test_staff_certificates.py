@@ -1,6 +1,9 @@
 """Staff certificate pages: find, read, revoke and reinstate (CSRF on, staff and admins only), and
 the public verification page and JSON that then say "revoked" without the private reason."""
 
+import re
+from html import unescape
+
 import pytest
 
 from tests.conftest import csrf_token, sign_in_as
@@ -27,10 +30,25 @@ def html(response):
     return response.get_data(as_text=True)
 
 
-def revoke_form(client, code, reason=REASON, action="revoke"):
+def ask_to_change(client, code, reason=REASON, action="revoke"):
+    """The first step: the reason, sent from the certificate's page."""
     token = csrf_token(html(client.get(f"/staff/certificates/{code}")))
     return client.post(
         f"/staff/certificates/{code}/{action}", data={"csrf_token": token, "reason": reason}
+    )
+
+
+def revoke_form(client, code, reason=REASON, action="revoke"):
+    """Both steps: the reason, then "Yes" on the page that says what will change (when it is
+    shown; a refused reason comes back on the certificate's page instead)."""
+    asked = ask_to_change(client, code, reason, action)
+    page = html(asked)
+    if 'name="confirmed" value="yes"' not in page:
+        return asked
+    reason_sent = re.search(r'name="reason" value="([^"]*)"', page)[1]
+    return client.post(
+        f"/staff/certificates/{code}/{action}",
+        data={"csrf_token": csrf_token(page), "reason": unescape(reason_sent), "confirmed": "yes"},
     )
 
 
@@ -79,6 +97,42 @@ def test_staff_revoke_with_a_reason_and_the_public_check_says_revoked(app, clien
     data = public.get(f"/verify/{code}.json").get_json()
     assert data["status"] == "revoked" and data["holder"] == HOLDER
     assert "reason" not in data and REASON not in str(data)
+
+
+def test_revoking_first_shows_what_will_change_and_changes_nothing(app, client, people):
+    code = people["code"]
+    sign_in_as(client, people["staff"])
+
+    response = ask_to_change(client, code)
+
+    page = html(response)
+    assert response.status_code == 200
+    assert "<title>Revoke certificate " + code + "? ·" in page
+    assert "<h1>Revoke this certificate?</h1>" in page
+    assert f"The public verification page for {code} will say <strong>Revoked</strong>" in page
+    assert "The holder keeps access to their account" in page
+    with app.app_context():
+        title = certificate(code).title
+    assert f"<dt>Certificate</dt><dd>{title}</dd>" in page
+    assert HOLDER in page and code in page and REASON in page
+    assert f"Yes, revoke certificate {code}</button>" in page
+    assert f'href="/staff/certificates/{code}">No, go back without changing anything' in page
+    with app.app_context():
+        assert certificate(code).revoked_at is None
+    assert app.test_client().get(f"/verify/{code}.json").get_json()["status"] == "valid"
+
+
+def test_reinstating_also_asks_first(app, client, people):
+    code = people["code"]
+    sign_in_as(client, people["staff"])
+    revoke_form(client, code)
+
+    page = html(ask_to_change(client, code, "Checked again.", "reinstate"))
+
+    assert "<h1>Reinstate this certificate?</h1>" in page
+    assert "will stop saying it is revoked" in page
+    with app.app_context():
+        assert certificate(code).revoked_at is not None
 
 
 def test_admins_may_revoke_too(client, people):

@@ -1,7 +1,7 @@
 """Forms for the staff certificate pages: finding a certificate, revoking and reinstating it."""
 
 from flask_wtf import FlaskForm
-from wtforms import SearchField, TextAreaField
+from wtforms import HiddenField, SearchField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ...services.certification import MAX_REASON_LENGTH, REASON_MISSING, REASON_TOO_LONG
@@ -22,7 +22,9 @@ class CertificateSearchForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    """The reason for revoking or reinstating: kept in the audit log, never shown publicly."""
+    """The reason for revoking or reinstating: kept in the audit log, never shown publicly.
+    Sent first from the certificate's page, then again (hidden, with `confirmed`) from the page
+    that shows what will change."""
 
     reason = TextAreaField(
         "Reason",
@@ -31,3 +33,4 @@ class ReasonForm(FlaskForm):
         filters=[lambda value: value.strip() if value else value],
         render_kw={"rows": 4, "maxlength": MAX_REASON_LENGTH},
     )
+    confirmed = HiddenField()

@@ -54,19 +54,46 @@ def certificate_detail(code):
     return _detail_page(_certificate(code), ReasonForm())
 
 
-def _change(code, change, done):
+# What each change does, shown before it is made so that nobody revokes by a slip of the finger.
+CHANGES = {
+    "revoke": {
+        "change": certification.revoke,
+        "applies": lambda certificate: certificate.revoked_at is None,
+        "done": "Certificate {code} is revoked. The public check now says it is revoked.",
+    },
+    "reinstate": {
+        "change": certification.reinstate,
+        "applies": lambda certificate: certificate.revoked_at is not None,
+        "done": "Certificate {code} is reinstated. The public check shows its status again.",
+    },
+}
+
+
+def _change(code, action):
+    """Revoke or reinstate in two steps: the reason, then a page that says what will change and
+    asks to confirm. A change that no longer applies (revoked meanwhile in another tab) skips the
+    question, so the service says why it is refused."""
     certificate = _certificate(code)
+    steps = CHANGES[action]
     form = ReasonForm()
     if form.validate_on_submit():
+        if form.confirmed.data != "yes" and steps["applies"](certificate):
+            return render_template(
+                "staff/certificate_confirm.html",
+                certificate=certificate,
+                action=action,
+                form=form,
+                status=STATUS_WORDS[certification.certificate_status(certificate)],
+            )
         try:
-            change(certificate.id, current_user.id, form.reason.data)
+            steps["change"](certificate.id, current_user.id, form.reason.data)
         except certification.RevocationError as error:
             if error.field:
                 form[error.field].errors.append(str(error))
             else:
                 form.form_errors.append(str(error))
         else:
-            flash(done.format(code=certificate.code))
+            flash(steps["done"].format(code=certificate.code))
             return redirect(url_for(".certificate_detail", code=certificate.code))
     return _detail_page(certificate, form)
 
@@ -74,18 +101,10 @@ def _change(code, change, done):
 @bp.post("/certificates/<code>/revoke")
 @role("staff", "admin")
 def certificate_revoke(code):
-    return _change(
-        code,
-        certification.revoke,
-        "Certificate {code} is revoked. The public check now says it is revoked.",
-    )
+    return _change(code, "revoke")
 
 
 @bp.post("/certificates/<code>/reinstate")
 @role("staff", "admin")
 def certificate_reinstate(code):
-    return _change(
-        code,
-        certification.reinstate,
-        "Certificate {code} is reinstated. The public check shows its status again.",
-    )
+    return _change(code, "reinstate")

@@ -101,6 +101,16 @@ def cohort_remove_member(cohort_id, user_id):
     return redirect(url_for(".cohort_page", cohort_id=detail.cohort.id))
 
 
+def _preview_problems(preview, message):
+    """The import's problems for the page's error summary: a refusal, the file's own errors
+    (linked to the file field) and each row's (linked to its line in the preview table)."""
+    problems = [(None, message)] if message else []
+    if preview:
+        problems += [("file", error) for error in preview.file_errors]
+        problems += [(f"line-{row.line}", error) for row in preview.rows for error in row.errors]
+    return problems
+
+
 def _import_page(detail, form, preview=None, message=None, status=200):
     confirm = ConfirmImportForm(formdata=None, csv_text=preview.text if preview else "")
     page = render_template(
@@ -108,6 +118,7 @@ def _import_page(detail, form, preview=None, message=None, status=200):
         detail=detail,
         form=form,
         preview=preview,
+        preview_problems=_preview_problems(preview, message),
         confirm=confirm,
         message=message,
         limit=cohort_import.MAX_ROWS,
