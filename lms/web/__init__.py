@@ -2,11 +2,24 @@
 
 from ..extensions import login_manager
 from ..services import accounts
-from . import auth, certificates, errors, filters, learn, privacy, staff, supervise, system, verify
+from . import (
+    auth,
+    certificates,
+    errors,
+    filters,
+    inputs,
+    learn,
+    privacy,
+    staff,
+    supervise,
+    system,
+    verify,
+)
 
 
 def init_app(app):
     login_manager.user_loader(accounts.user_by_id)
+    inputs.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(system.bp)

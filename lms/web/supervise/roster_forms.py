@@ -1,12 +1,12 @@
 """The roster's filters: sent by GET, so a filtered roster has an address and needs no token."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, ValidationError
 
 from ...services.roster import STATUSES
+from ..forms import Form
 
 
-class RosterFilterForm(FlaskForm):
+class RosterFilterForm(Form):
     class Meta:
         csrf = False
 
