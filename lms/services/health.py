@@ -1,6 +1,7 @@
-"""Whether the database can be used, for the health check: it must answer, and take a write."""
+"""Whether the database can be used: it answers and takes a write (the health check), and it has
+the tables this version of the app needs (the commands)."""
 
-from sqlalchemy import false, text, update
+from sqlalchemy import false, inspect, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
@@ -30,3 +31,11 @@ def database_problem():
     finally:
         db.session.rollback()
     return None
+
+
+def missing_tables():
+    """The names of the tables the app needs that the database does not have (all of them on a
+    database nobody has upgraded yet). Raises SQLAlchemyError when it cannot be reached."""
+    with db.engine.connect() as connection:
+        present = set(inspect(connection).get_table_names())
+    return sorted(set(db.metadata.tables) - present)
