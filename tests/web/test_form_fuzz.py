@@ -29,7 +29,7 @@ HOSTILE = (
     "x" * 100_000,  # long text under Werkzeug's form limit: the fields' own caps must answer
 )
 HUGE_BODY = "x" * 1_000_000  # over Werkzeug's form limit: a 413 page, once per form
-ROUTE_INTS = ("99999999999999999999", "2147483648", "0")
+ROUTE_INTS = ("99999999999999999999", "2147483648", "0", "9" * 5000)
 ROUTE_TEXT = ("%00", "%ED%A0%80", "x" * 2000)
 QUERY = (
     "page=99999999999999999999&sort=%00&dir=%00&q=a%00b&cohort=%C2%B2&status=%00"
@@ -183,7 +183,7 @@ class Walk:
         self.send(form["method"], action, form_body(csrf))  # every field missing
         if form["method"] == "POST":
             self.send("POST", action, form_body([*csrf, ("big", HUGE_BODY)]))
-            # Multipart carries raw bytes: a lone surrogate's bytes and a NUL in every field.
+            # The same form sent as multipart (as a file upload form is): a NUL in every field.
             self.send("POST", action, multipart={
                 **dict(csrf), **{n: "\x00" + "\ufffd" for n in names}})  # fmt: skip
 
