@@ -33,6 +33,7 @@ def _page_without_the_database(status, title, message):
     account whose attributes the rollback has just expired)."""
     with suppress(SQLAlchemyError):  # a connection already gone has nothing to roll back
         db.session.rollback()
+    # Flask-Login keeps the request's user in g._login_user and loads it only when that is unset.
     g._login_user = login_manager.anonymous_user()
     try:
         return _page(status, title, message)

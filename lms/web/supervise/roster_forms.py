@@ -4,6 +4,7 @@ from wtforms import SelectChoice, SelectField, ValidationError
 
 from ...services.roster import STATUSES
 from ..forms import Form
+from ..inputs import to_id
 
 
 class RosterFilterForm(Form):
@@ -42,4 +43,4 @@ class RosterFilterForm(Form):
         filters nothing."""
         cohort = "" if self.cohort.errors else self.cohort.data
         status = "" if self.status.errors else self.status.data
-        return {"cohort_id": int(cohort) if cohort else None, "status": status or None}
+        return {"cohort_id": to_id(cohort) if cohort else None, "status": status or None}
