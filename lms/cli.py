@@ -1,17 +1,20 @@
 """The `lms` command group: course checking and publishing, the demo set-up, accounts."""
 
 import os
+from functools import wraps
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy.exc import SQLAlchemyError
 
 from .content.loader import load_courses
 from .content.model import ContentError
+from .extensions import db
 from .models import ROLES
-from .services import accounts, supervision
+from .services import accounts, health, supervision
 from .services.publishing import sync_courses
 
 courses_cli = AppGroup("courses", help="Check and publish the course files.")
@@ -23,6 +26,34 @@ DEMO_ACCOUNTS = (
     ("staff@demo.example", "Pat Staff", ["staff"], "demo-staff-pass"),
     ("admin@demo.example", "Alex Admin", ["admin"], "demo-admin-pass"),
 )
+
+
+def needs_schema(command):
+    """For commands that use the database: when it cannot be reached, or has none (or not all) of
+    the tables, say what to do in one line instead of a SQLAlchemy traceback, and exit 1."""
+
+    @wraps(command)
+    def checked(*args, **kwargs):
+        try:
+            missing = health.missing_tables()
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+            click.echo(f"Error: the database cannot be reached ({reason}).", err=True)
+            click.echo("Check LMS_DATABASE_URL and that the database server is running.", err=True)
+            raise SystemExit(1) from None
+        if missing == sorted(db.metadata.tables):
+            click.echo("The database has no tables yet: run `lms db upgrade` first.", err=True)
+            raise SystemExit(1)
+        if missing:
+            click.echo(
+                f"The database lacks tables this version needs ({', '.join(missing)}): "
+                "run `lms db upgrade` first.",
+                err=True,
+            )
+            raise SystemExit(1)
+        return command(*args, **kwargs)
+
+    return checked
 
 
 def _folder(path):
@@ -55,6 +86,7 @@ def check_command(path):
 
 @courses_cli.command("sync")
 @click.argument("path", required=False, type=click.Path(file_okay=False))
+@needs_schema
 def sync_command(path):
     """Publish the course files into the database: everything, or nothing if there is an error."""
     folder, shown = _folder(path)
@@ -123,6 +155,7 @@ def demo_command():
     help=f"One of {', '.join(ROLES)}; repeat for several.",
 )  # fmt: skip
 @click.option("--password", help="Their password; leave it out to have one made and printed.")
+@needs_schema
 def create_user_command(email, name, roles, password):
     """Create an account."""
     try:
@@ -139,6 +172,7 @@ def create_user_command(email, name, roles, password):
 
 @users_cli.command("reset-link")
 @click.argument("email")
+@needs_schema
 def reset_link_command(email):
     """Print a link that lets the account with EMAIL choose a new password (one hour, once)."""
     try:

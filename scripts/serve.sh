@@ -8,5 +8,7 @@ cd "$(dirname "$0")/.."
 .venv/bin/lms demo
 echo
 echo "Serving on http://${LMS_HOST:-127.0.0.1}:${LMS_PORT:-5000} (Ctrl+C to stop)"
-exec .venv/bin/gunicorn --workers 2 --bind "${LMS_HOST:-127.0.0.1}:${LMS_PORT:-5000}" \
-  --access-logfile - "lms:create_app()"
+# Threaded workers (gthread): a slow request holds one thread, not a whole worker, so /healthz and
+# other pages are still answered while every worker is busy.
+exec .venv/bin/gunicorn --workers 2 --worker-class gthread --threads 4 \
+  --bind "${LMS_HOST:-127.0.0.1}:${LMS_PORT:-5000}" --access-logfile - "lms:create_app()"

@@ -7,6 +7,7 @@ from . import (
     filters,
     forms,
     headers,
+    inputs,
     learn,
     privacy,
     staff,
@@ -18,6 +19,7 @@ from . import (
 
 def init_app(app):
     auth.init_app(app)
+    inputs.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(system.bp)

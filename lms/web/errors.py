@@ -1,12 +1,45 @@
-"""Error pages: a person never sees a stack trace."""
+"""Error pages: a person never sees a stack trace, and sees our page even when the database is
+down (a 503 saying to try again in a minute) or left mid-transaction (a 500)."""
 
-from flask import render_template, request
+from contextlib import suppress
+
+from flask import g, make_response, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from ..extensions import db, login_manager
+
+# How long a browser or a proxy should wait before asking again while the database is away.
+RETRY_AFTER_SECONDS = 60
+
+# The last resort, when even our own page cannot be rendered.
+PLAIN_PAGE = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title></head>"
+    "<body><main><h1>{title}</h1><p>{message}</p><p>Error {status}</p></main></body></html>"
+)
 
 
 def _page(status, title, message):
     if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
-        return {"error": title, "message": message}, status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+        return make_response(({"error": title, "message": message}, status))
+    return make_response(
+        (render_template("errors/error.html", status=status, title=title, message=message), status)
+    )
+
+
+def _page_without_the_database(status, title, message):
+    """The error page for when the database failed: roll the session back, and show the page as
+    if signed out, because the header's current_user would query the database again (or an
+    account whose attributes the rollback has just expired)."""
+    with suppress(SQLAlchemyError):  # a connection already gone has nothing to roll back
+        db.session.rollback()
+    # Flask-Login keeps the request's user in g._login_user and loads it only when that is unset.
+    g._login_user = login_manager.anonymous_user()
+    try:
+        return _page(status, title, message)
+    except Exception:  # noqa: BLE001 - the page itself failed: still say something useful
+        page = PLAIN_PAGE.format(status=status, title=title, message=message)
+        return make_response((page, status))
 
 
 def init_app(app):
@@ -29,7 +62,29 @@ def init_app(app):
         return _page(400, "Something was wrong with that request",
                      "Go back, reload the page and try again.")  # fmt: skip
 
+    @app.errorhandler(413)
+    def too_large(error):
+        return _page(413, "That was too much to send",
+                     "What you sent is larger than this site accepts. Go back, shorten the text "
+                     "or choose a smaller file, and try again.")  # fmt: skip
+
+    # The database cannot be reached (refused connection, unreadable SQLite file, locked, a pool
+    # with no free connection): nothing the person did, and usually over in a minute.
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error):
+        app.logger.error("the database is unavailable: %s", error)
+        response = _page_without_the_database(
+            503,
+            "The site is not available right now",
+            "We cannot reach our records at the moment. Nothing you saved before has been lost. "
+            "Please try again in a minute.",
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(500)
     def server_error(error):
-        return _page(500, "Something went wrong on our side",
+        return _page_without_the_database(500, "Something went wrong on our side",
                      "The problem has been logged. Please try again in a moment.")  # fmt: skip

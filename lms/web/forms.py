@@ -1,7 +1,36 @@
-"""Form helpers shared by every blueprint, and what a page's error summary lists."""
+"""Form helpers shared by every blueprint: the base class of every form, show_problems, and
+what a page's error summary lists."""
 
-from wtforms import Form
+from flask import g
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import Form as WTForm
+from wtforms import HiddenField, TextAreaField
 from wtforms.widgets import ListWidget
+
+from .inputs import MAX_LINE, MAX_TEXT, storable, text_problem
+
+
+class Form(FlaskForm):
+    """The base of every form in the app (tests/web/test_inputs.py checks that none is missing).
+
+    Text that cannot be stored (a NUL, which PostgreSQL refuses; a control character; a lone
+    surrogate) or that is longer than any field needs is refused here, next to its field, before a
+    view or a service sees it. The field keeps the text without the offending part, so what is
+    shown again and what a view reads without validating are always safe. The page that shows
+    the message answers 422 (lms.web.inputs.init_app), whichever view rendered it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            limit = MAX_TEXT if isinstance(field, TextAreaField | HiddenField) else MAX_LINE
+            texts = [value for value in field.raw_data or () if isinstance(value, str)]
+            problem = next(filter(None, (text_problem(value, limit) for value in texts)), None)
+            if problem:
+                field.process(MultiDict([(field.name, storable(value, limit)) for value in texts]))
+                field.process_errors.append(problem)
+                g.input_refused = True
 
 
 def show_problems(form, error):
@@ -28,7 +57,7 @@ def form_problems(*forms):
     template) are skipped, so a template can name every form it might show."""
     items = []
     for form in forms:
-        if not isinstance(form, Form):
+        if not isinstance(form, WTForm):
             continue
         visible = [field for field in form if getattr(field.widget, "input_type", "") != "hidden"]
         first = _target(visible[0]) if visible else None

@@ -1,21 +1,23 @@
 """Routes for machines: the health check."""
 
 from flask import Blueprint
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from ..extensions import db
+from ..services import health
 from .access import public
 
 bp = Blueprint("system", __name__)
+
+MESSAGES = {
+    health.UNREACHABLE: "The database does not answer.",
+    health.READ_ONLY: "The database answers but cannot take writes (a read-only file, mount or "
+    "server): nothing can be saved.",
+}
 
 
 @bp.get("/healthz")
 @public
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503
+    problem = health.database_problem()
+    if problem:
+        return {"status": "unavailable", "database": problem, "message": MESSAGES[problem]}, 503
     return {"status": "ok", "database": "ok"}

@@ -5,12 +5,12 @@ and ask search engines not to index them.
 """
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from ..services import certification
 from .access import public
+from .forms import Form
 from .links import external_url
 
 bp = Blueprint("verify", __name__)
@@ -22,7 +22,7 @@ MISTYPED = (
 )
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     """Sent by GET, so that a result has an address; it changes nothing, so needs no token."""
 
     class Meta:

@@ -1,14 +1,15 @@
 """The account forms. They only parse: the rules (and their messages) live in services.accounts."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form
+
 PASSWORD_HINT = "At least 10 characters. A short sentence you will remember works well."
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     name = StringField(
         "Your name",
         description="As you would like it shown on your certificate.",
@@ -20,7 +21,7 @@ class SignUpForm(FlaskForm):
     )
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         "Email address",
         [InputRequired("Enter your email address.")],
@@ -33,7 +34,7 @@ class SignInForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         "Current password", render_kw={"autocomplete": "current-password"}
     )
@@ -42,7 +43,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(
         "Email address",
         [InputRequired("Enter the email address you signed up with.")],
@@ -50,7 +51,7 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         "New password", description=PASSWORD_HINT, render_kw={"autocomplete": "new-password"}
     )
@@ -61,7 +62,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(Form):
     name = StringField("Name")
     email = EmailField("Email address")
     roles = CheckboxesField("Roles", validate_choice=False)
@@ -72,7 +73,7 @@ class CreateUserForm(FlaskForm):
     )
 
 
-class ResetLinkForm(FlaskForm):
+class ResetLinkForm(Form):
     email = EmailField(
         "Their email address", [InputRequired("Enter the email address of the account.")]
     )

@@ -2,23 +2,27 @@
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from ...services import catalog, learning
 from ..access import signed_in
+from ..forms import Form
+from ..inputs import optional_id
 from .blueprint import bp
 
 
-class QuizForm(FlaskForm):
+class QuizForm(Form):
     """Carries the CSRF token; the answers are read from the request by question id."""
 
 
 def _answers(form_data):
+    """{question id: [choice ids]} from fields named q<question id>; what is not an id is not an
+    answer (the question then counts as unanswered and the page says so)."""
     answers = {}
     for key in form_data:
-        if key.startswith("q") and key[1:].isdigit():
-            ids = [int(v) for v in form_data.getlist(key) if v.isdigit()]
-            answers[int(key[1:])] = ids
+        question_id = optional_id(key[1:]) if key.startswith("q") else None
+        if question_id is not None:
+            ids = [optional_id(v) for v in form_data.getlist(key)]
+            answers[question_id] = [choice_id for choice_id in ids if choice_id is not None]
     return answers
 
 
@@ -34,7 +38,7 @@ def submit_quiz(course_slug, module_slug):
     form = QuizForm()
     if not form.validate_on_submit():
         abort(400)
-    attempt_id = request.form.get("attempt_id", type=int)
+    attempt_id = optional_id(request.form.get("attempt_id"))
     if attempt_id is None:
         abort(400)
     answers = _answers(request.form)

@@ -1,12 +1,12 @@
 """Forms for signing a code of ethics and logging practice. They only parse: the rules (and their
 messages) live in services.requirements and services.practice."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
 from ...services.practice import ACTIVITIES, MAX_NOTES
+from ..forms import Form
 
 PRIVACY_REMINDER = (
     "Never write anything that could identify a person you support: no names, initials, places "
@@ -14,7 +14,7 @@ PRIVACY_REMINDER = (
 )
 
 
-class EthicsForm(FlaskForm):
+class EthicsForm(Form):
     full_name = StringField(
         "Type your full name to sign",
         description="As it appears on your account.",
@@ -23,7 +23,7 @@ class EthicsForm(FlaskForm):
     agree = BooleanField("I have read this code of ethics and agree to follow it")
 
 
-class PracticeForm(FlaskForm):
+class PracticeForm(Form):
     session_date = StringField(
         "Date of the session", description="For example 2026-11-21.", widget=DateInput()
     )

@@ -6,6 +6,7 @@ from flask import render_template, request
 
 from ...services import audit
 from ..access import role
+from ..inputs import optional_id
 from .audit_forms import AuditFilterForm
 from .blueprint import bp
 
@@ -25,7 +26,7 @@ def audit_log():
             person_email=form.person.data or None,
             since=_start_of(form.since.data),
             until=_start_of(form.until.data + timedelta(days=1)) if form.until.data else None,
-            page=request.args.get("page", 1, type=int),
+            page=optional_id(request.args.get("page")) or 1,
         )
     filters = {
         name: request.args[name]

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from ...services.audit import ACTION_LABELS
+from ..forms import Form
 
 DATE_HINT = "For example 2026-11-21 (year, month, day)."
 
@@ -26,7 +26,7 @@ class DayField(DateField):
             raise ValueError(f"Enter the date as year-month-day: {DATE_HINT}") from None
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -1,7 +1,7 @@
 """Forms of the authors' tools."""
 
-from flask_wtf import FlaskForm
+from ..forms import Form
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     """Only a button: the form carries the CSRF token."""

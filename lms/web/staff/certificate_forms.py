@@ -1,13 +1,13 @@
 """Forms for the staff certificate pages: finding a certificate, revoking and reinstating it."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SearchField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ...services.certification import MAX_REASON_LENGTH, REASON_MISSING, REASON_TOO_LONG
+from ..forms import Form
 
 
-class CertificateSearchForm(FlaskForm):
+class CertificateSearchForm(Form):
     """Sent by GET so a search has an address; it changes nothing, so needs no token."""
 
     class Meta:
@@ -21,7 +21,7 @@ class CertificateSearchForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """The reason for revoking or reinstating: kept in the audit log, never shown publicly.
     Sent first from the certificate's page, then again (hidden, with `confirmed`) from the page
     that shows what will change."""

@@ -40,9 +40,10 @@ def _detail_page(certificate, form):
 @role("staff", "admin")
 def certificates():
     form = CertificateSearchForm(request.args)
-    found = certification.find_certificates(form.q.data)
+    valid = form.validate()  # a search the form refused (its message is shown) finds everything
+    found = certification.find_certificates(form.q.data if valid else "")
     rows = [(c, STATUS_WORDS[certification.certificate_status(c)]) for c in found]
-    return render_template("staff/certificates.html", form=form, rows=rows)
+    return render_template("staff/certificates.html", form=form, rows=rows), 200 if valid else 422
 
 
 @bp.get("/certificates/<code>")

@@ -3,7 +3,6 @@
 Other areas may add their forms here; keep each area's forms together under its heading.
 """
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -18,6 +17,8 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...services.cohort_import import MAX_ROWS
+from ..forms import Form
+from ..inputs import to_id
 
 
 class CheckboxesField(SelectMultipleField):
@@ -41,14 +42,14 @@ class DayField(DateField):
             raise ValueError("Enter a date such as 2027-03-01 (year, month, day).") from None
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField("Name", description="For example “Spring 2027, Leeds”.")
     starts_on = DayField("Start date")
     ends_on = DayField("End date (optional)", description="Leave it empty if it has no end date.")
-    course_ids = CheckboxesField("Courses", coerce=int, validate_choice=False)
+    course_ids = CheckboxesField("Courses", coerce=to_id, validate_choice=False)
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     email = EmailField("Email address", render_kw={"autocomplete": "off"})
     name = StringField(
         "Name", description="Needed only when nobody has an account with this email yet."
@@ -56,7 +57,7 @@ class EnrolForm(FlaskForm):
     supervisor_email = SelectField("Supervisor", validate_choice=False)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         "CSV file",
         description=f"A header row name,email,supervisor_email, then one row per trainee (at most "
@@ -70,17 +71,17 @@ class ImportForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     """Carries the text of a clean preview back: the server checks it all again anyway."""
 
     csv_text = HiddenField()
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """No fields: a POST-only button still carries the CSRF token."""
 
 
-class PeopleSearchForm(FlaskForm):
+class PeopleSearchForm(Form):
     """Sent by GET so a search has an address; it changes nothing, so needs no token."""
 
     class Meta:
@@ -93,11 +94,11 @@ class PeopleSearchForm(FlaskForm):
     )
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     change = HiddenField(default="roles")
     roles = CheckboxesField("Roles", validate_choice=False)
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(Form):
     change = HiddenField(default="supervisor")
-    supervisor_id = SelectField("New supervisor", coerce=int, validate_choice=False)
+    supervisor_id = SelectField("New supervisor", coerce=to_id, validate_choice=False)

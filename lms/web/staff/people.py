@@ -8,6 +8,7 @@ from ...services import people
 from ..access import role
 from ..auth.staff import ROLE_LABELS
 from ..forms import show_problems
+from ..inputs import optional_id
 from .blueprint import bp
 from .forms import PeopleSearchForm, ReassignForm, RolesForm
 
@@ -16,9 +17,11 @@ from .forms import PeopleSearchForm, ReassignForm, RolesForm
 @role("staff", "admin")
 def people_list():
     form = PeopleSearchForm(request.args)
-    page = request.args.get("page", 1, type=int)
-    found = people.find_people(form.q.data, page)
-    return render_template("staff/people.html", form=form, found=found, labels=ROLE_LABELS)
+    valid = form.validate()  # a search the form refused (its message is shown) finds everyone
+    page = optional_id(request.args.get("page")) or 1
+    found = people.find_people(form.q.data if valid else "", page)
+    page = render_template("staff/people.html", form=form, found=found, labels=ROLE_LABELS)
+    return page, 200 if valid else 422
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])

@@ -1,8 +1,9 @@
 """The form that confirms erasing a trainee: the admin types the word ERASE."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError
+
+from ..forms import Form
 
 CONFIRM_WORD = "ERASE"
 NOT_CONFIRMED = (
@@ -11,7 +12,7 @@ NOT_CONFIRMED = (
 )
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     confirm = StringField(
         f"Type {CONFIRM_WORD} to confirm",
         description="This cannot be undone.",

@@ -1,13 +1,13 @@
 """The form a supervisor reviews one practice session with. It only parses: the rules (a
 rejection needs a comment, a session is reviewed once) live in services.practice."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
 from ...services.practice import MAX_COMMENT
+from ..forms import Form
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """One per session on the page, told apart by prefix=review_prefix(session id)."""
 
     comment = TextAreaField(

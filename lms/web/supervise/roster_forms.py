@@ -1,12 +1,13 @@
 """The roster's filters: sent by GET, so a filtered roster has an address and needs no token."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, ValidationError
 
 from ...services.roster import STATUSES
+from ..forms import Form
+from ..inputs import to_id
 
 
-class RosterFilterForm(FlaskForm):
+class RosterFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -42,4 +43,4 @@ class RosterFilterForm(FlaskForm):
         filters nothing."""
         cohort = "" if self.cohort.errors else self.cohort.data
         status = "" if self.status.errors else self.status.data
-        return {"cohort_id": int(cohort) if cohort else None, "status": status or None}
+        return {"cohort_id": to_id(cohort) if cohort else None, "status": status or None}

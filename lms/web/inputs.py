@@ -1,0 +1,109 @@
+"""What the app accepts from a request, decided once at the edge: ids and text.
+
+Every id in a form, query string or route goes through `to_id`; every text field of every form
+(through lms.web.forms.Form) and every text part of a route goes through `text_problem`. So a value
+that int() or the database would choke on (a superscript digit, 5,000 digits, an id beyond the
+database's integer, a NUL that PostgreSQL refuses) is answered with a message, never a 500.
+"""
+
+import re
+
+from flask import g
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
+
+# The largest id either database holds in an `integer` column (PostgreSQL's is 32-bit).
+MAX_ID = 2**31 - 1
+NOT_AN_ID = "Choose one of the options shown."
+
+# Longest text in one single-line field, and in one multi-line field (a pasted CSV of the largest
+# import fits; Werkzeug refuses whole forms over 500 KB before this is reached).
+MAX_LINE = 1000
+MAX_TEXT = 400_000
+MAX_ROUTE_PART = 300
+
+# NUL and the other C0/C1 control characters except tab, newline and carriage return, and lone
+# surrogates (UTF-16 halves, which cannot be encoded): nothing a person means to type.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+UNSTORABLE = (
+    "This contains an invisible control character (often picked up when copying from another "
+    "program) that cannot be saved. Delete it, or type the text again."
+)
+
+
+def to_id(value):
+    """`value` as a database id: ASCII digits only, at most MAX_ID. Raises ValueError otherwise.
+
+    `str.isdigit()` is not enough: it accepts "²" (int() refuses it) and "٣" (int() accepts it).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        number = int(value)
+    else:
+        raise ValueError(NOT_AN_ID)
+    if number > MAX_ID:
+        raise ValueError(NOT_AN_ID)
+    return number
+
+
+def optional_id(value):
+    """`to_id(value)`, or None when `value` is missing or not an id."""
+    try:
+        return to_id(value)
+    except ValueError:
+        return None
+
+
+def text_problem(value, max_length=MAX_LINE):
+    """A message saying what to fix in this text, or None when it can be stored as it is."""
+    if _UNSTORABLE.search(value):
+        return UNSTORABLE
+    if len(value) > max_length:
+        return f"This is too long: shorten it to {max_length:,} characters or fewer."
+    return None
+
+
+def storable(value, max_length=MAX_LINE):
+    """The text without what `text_problem` objects to, cut to `max_length`: safe to show again."""
+    return _UNSTORABLE.sub("", value)[:max_length]
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in routes: ASCII digits within MAX_ID, else the route does not match (404)."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class _CheckedText:
+    def to_python(self, value):
+        if text_problem(value, MAX_ROUTE_PART):
+            raise ValidationError()  # no such page: a 404, as for any address that matches nothing
+        return super().to_python(value)
+
+
+class TextConverter(_CheckedText, UnicodeConverter):
+    """The default route part (slugs, codes, tokens), refused (404) when it cannot be stored."""
+
+
+class CheckedPathConverter(_CheckedText, PathConverter):
+    """`<path:...>`: as TextConverter; a NUL would otherwise reach the file system."""
+
+
+def init_app(app):
+    """Must run before any blueprint is registered: rules pick their converters when added."""
+    app.url_map.converters.update(
+        int=IdConverter, default=TextConverter, string=TextConverter, path=CheckedPathConverter
+    )
+
+    @app.after_request
+    def refused_input_is_unprocessable(response):
+        # A form refused text it cannot store (lms.web.forms.Form) and the view showed the form
+        # again with the message: say so in the status too, not 200.
+        if g.get("input_refused") and response.status_code == 200:
+            response.status_code = 422
+        return response

@@ -1,0 +1,223 @@
+"""Walk every route in the URL map as each role and anonymously, find every form on every page,
+and send hostile values into each field in turn and into all of them at once; send hostile route
+arguments and query strings too. Nothing may answer 500 (or raise: TESTING propagates errors).
+
+The values are the ones outside testing found breaking the app (issue 7, section 3): NUL, lone
+surrogates, huge numbers, superscript digits, negatives, very long text and missing fields."""
+
+from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import quote_plus, urlsplit
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from lms.extensions import db
+from lms.models import Certificate
+from lms.services import cohorts
+from tests import requirementkit as kit
+from tests.conftest import sign_in_as
+
+HOSTILE = (
+    "a\x00b",  # PostgreSQL refuses NUL in text
+    "\ud800",  # a lone surrogate: sent as its (invalid) UTF-8 bytes, as a raw client would
+    "9" * 5000,  # more digits than int() accepts
+    "99999999999999999999",  # beyond a 64-bit integer
+    "²",  # str.isdigit() says yes, int() says no
+    "-1",
+    "\x1b[31m\u202e",  # control characters
+    "x" * 100_000,  # long text under Werkzeug's form limit: the fields' own caps must answer
+)
+HUGE_BODY = "x" * 1_000_000  # over Werkzeug's form limit: a 413 page, once per form
+ROUTE_INTS = ("99999999999999999999", "2147483648", "0", "9" * 5000)
+ROUTE_TEXT = ("%00", "%ED%A0%80", "x" * 2000)
+QUERY = (
+    "page=99999999999999999999&sort=%00&dir=%00&q=a%00b&cohort=%C2%B2&status=%00"
+    "&next=%00&certificate=%00&code=%00&action=%00&person=a%00b&since=%00&until=99999"
+)
+
+
+def encode(value):
+    return quote_plus(value.encode("utf-8", "surrogatepass"))
+
+
+def form_body(fields):
+    return "&".join(f"{encode(name)}={encode(value)}" for name, value in fields)
+
+
+class FormFinder(HTMLParser):
+    """Every <form> on a page: its method, action and (name, value) fields as a browser sends
+    them by default (the first option of a select, checked boxes, hidden values)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append(
+                {
+                    "method": (attrs.get("method") or "get").upper(),
+                    "action": attrs.get("action"),
+                    "fields": [],
+                    "names": [],
+                }  # fmt: skip
+            )
+        elif not self.forms or "name" not in attrs:
+            return
+        elif tag in ("input", "textarea", "select", "button"):
+            form, name = self.forms[-1], attrs["name"]
+            if name not in form["names"]:
+                form["names"].append(name)
+            kind = attrs.get("type", "text")
+            if tag == "select":
+                self._select = name
+            elif tag == "input" and kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            elif tag != "button" and kind != "file":
+                form["fields"].append((name, attrs.get("value") or ""))
+        elif tag == "option" and self._select:
+            self.forms[-1]["fields"].append((self._select, attrs.get("value", "")))
+            self._select = None
+
+
+@pytest.fixture
+def world(app, tmp_path):
+    """A course with a code of ethics and hours, a cohort, a certificate, a session to review."""
+    with app.app_context():
+        kit.publish_course_with_requirements(tmp_path / "fuzz-courses")
+        found = kit.make_people()
+        found["admin"] = kit.person("Alex Admin", "alex@example.org", "admin")
+        course = kit.published_course()
+        kit.log(found["ada"])
+        cohort = cohorts.create_cohort("Spring", date(2026, 1, 1), None, [course.id])
+        cohorts.enrol(cohort.id, "ada@example.org")
+        db.session.add(
+            Certificate(
+                code="FUZZ-CERT-0001", user_id=found["bo"].id, course_id=course.id,
+                course_version=1, title="Sample", issued_on=date(2026, 1, 1),
+                expires_on=date(2027, 1, 1),
+            )
+        )  # fmt: skip
+        db.session.commit()
+        return {
+            "roles": {
+                None: None,
+                "trainee": found["ada"].id,
+                "supervisor": found["sam"].id,
+                "staff": found["stella"].id,
+                "admin": found["admin"].id,
+            },  # fmt: skip
+            "args": {
+                "course_slug": "sample-course",
+                "module_slug": "first-steps",
+                "cohort_id": cohort.id,
+                "user_id": found["ada"].id,
+                "trainee_id": found["ada"].id,
+                "session_id": 1,
+                "attempt_id": 1,
+                "code": "FUZZ-CERT-0001",
+                "token": "x",
+            },  # fmt: skip
+        }
+
+
+def routes(app, args):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or "sign_out" in rule.endpoint:
+            continue
+        yield rule, rule.build(route_values(rule, args), append_unknown=False)[1]
+
+
+def route_values(rule, args, **changed):
+    return {**{name: args.get(name, "x") for name in rule.arguments}, **changed}
+
+
+class Walk:
+    def __init__(self, app, role, user_id):
+        self.role = role or "anonymous"
+        self.client = app.test_client()
+        self.user_id = user_id
+        self.broken = []
+        self.sent = 0
+
+    def send(self, method, path, body=None, multipart=None):
+        if self.user_id:  # a form may have signed the client out: walk on as the same person
+            sign_in_as(self.client, self.user_id)
+        self.sent += 1
+        try:
+            if multipart is not None:
+                response = self.client.post(
+                    path, data=multipart, content_type="multipart/form-data"
+                )
+            elif method == "POST":
+                response = self.client.post(
+                    path, data=body, content_type="application/x-www-form-urlencoded"
+                )
+            else:
+                response = self.client.get(path + ("?" + body if body else ""))
+        except Exception as error:  # noqa: BLE001 - any exception is the finding
+            self.broken.append(f"{self.where(method, path, body)}: {error!r}"[:400])
+            return None
+        if response.status_code >= 500:
+            self.broken.append(f"{self.where(method, path, body)}: {response.status_code}")
+        return response
+
+    def where(self, method, path, body):
+        return f"{self.role}: {method} {path} {(body or '')[:120]!r}"
+
+    def fuzz_form(self, form, page_path):
+        action = urlsplit(form["action"] or page_path).path
+        fields = form["fields"]
+        names = [name for name in form["names"] if name != "csrf_token"]
+        csrf = [(n, v) for n, v in fields if n == "csrf_token"]
+        for name in names:
+            others = [(n, v) for n, v in fields if n != name]
+            for value in HOSTILE:
+                self.send(form["method"], action, form_body([*others, (name, value)]))
+            self.send(form["method"], action, form_body(others))  # the field missing
+        for value in HOSTILE[:-1]:
+            self.send(form["method"], action, form_body([*csrf, *((n, value) for n in names)]))
+        self.send(form["method"], action, form_body(csrf))  # every field missing
+        if form["method"] == "POST":
+            self.send("POST", action, form_body([*csrf, ("big", HUGE_BODY)]))
+            # The same form sent as multipart (as a file upload form is): a NUL in every field.
+            self.send("POST", action, multipart={
+                **dict(csrf), **{n: "\x00" + "\ufffd" for n in names}})  # fmt: skip
+
+
+def test_no_hostile_value_in_any_form_route_or_query_gets_a_500(app, world):
+    broken, forms, sent = [], 0, 0
+    for role, user_id in world["roles"].items():
+        walk = Walk(app, role, user_id)
+        for rule, path in routes(app, world["args"]):
+            if "GET" in rule.methods:
+                response = walk.send("GET", path, QUERY)
+                response = walk.send("GET", path)
+                if response is not None and response.mimetype == "text/html":
+                    finder = FormFinder()
+                    finder.feed(response.get_data(as_text=True))
+                    for form in finder.forms:
+                        if (form["action"] or "").endswith("/sign-out"):
+                            continue
+                        forms += 1
+                        walk.fuzz_form(form, path)
+            elif "POST" in rule.methods:
+                walk.send("POST", path, "")
+            for name, converter in rule._converters.items():
+                is_int = isinstance(converter, IntegerConverter)
+                marker = 987654321 if is_int else "MARKER"
+                values = route_values(rule, world["args"], **{name: marker})
+                built = rule.build(values, append_unknown=False)[1]
+                for value in ROUTE_INTS if is_int else ROUTE_TEXT:
+                    bad = built.replace(str(marker), value)
+                    for method in sorted(rule.methods & {"GET", "POST"}):
+                        walk.send(method, bad, "" if method == "POST" else None)
+        broken += walk.broken
+        sent += walk.sent
+
+    assert broken == [], "\n".join(broken)
+    assert forms > 30, "the walk should find the app's forms"
+    assert sent > 1000
