@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from . import limits
+
 
 @dataclass(frozen=True)
 class Field:
@@ -43,8 +45,14 @@ def split(text):
     yaml_text = "\n".join(lines[1:index])
     body = "\n".join(lines[index + 1 :])
     fm = FrontMatter(None, body, index + 2, [])
+    fm.problems.extend(limits.front_matter_problems(yaml_text, 2))
+    if fm.problems:
+        return fm
     try:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        fm.problems.append((2, "the front matter is nested too deeply to read"))
+        return fm
     except yaml.YAMLError as error:
         line, message = _syntax_error(error)
         fm.problems.append((line + 2 if line is not None else 1, f"invalid YAML: {message}"))

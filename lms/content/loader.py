@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from . import frontmatter, links
+from . import frontmatter, limits, links
 from .frontmatter import Field
 from .model import DOMAINS, Course, LoadResult, MediaFile, Module, Problem
 from .quiz import find_quiz_heading_typo, parse_quiz, split_lesson
@@ -334,7 +334,13 @@ class _CourseReader:
         )
 
     def _read(self, path, shown):
+        """The file's text, or None when it cannot be read (each reason reported)."""
         data = path.read_bytes()
+        too_big = limits.file_problems(data)
+        for line, message in too_big:
+            self.error(shown, line, message)
+        if too_big:
+            return None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -344,7 +350,11 @@ class _CourseReader:
                 f"this file is not UTF-8 (byte 0x{data[error.start]:02x}): save it as UTF-8",
             )  # fmt: skip
             return None
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        over = limits.text_problems(text)
+        for line, message in over:
+            self.error(shown, line, message)
+        return None if over else text
 
     def _front_matter(self, text, shown, schema):
         fm = frontmatter.split(text)

@@ -12,6 +12,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .brackets import LinearLinkExtension
+
 # Bump when a change here should give every module a new version on the next sync.
 RENDER_VERSION = 2  # 2: URLs with a space or control character in the scheme are dropped
 
@@ -70,7 +72,9 @@ _parsers = threading.local()
 def _parser():
     md = getattr(_parsers, "md", None)
     if md is None:
-        md = markdown.Markdown(extensions=[*_EXTENSIONS, _LinkExtension()], output_format="html")
+        md = markdown.Markdown(
+            extensions=[*_EXTENSIONS, LinearLinkExtension(), _LinkExtension()], output_format="html"
+        )
         _parsers.md = md
     return md
 
