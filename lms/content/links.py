@@ -27,6 +27,11 @@ _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*+(<[^>]*>|\S+)")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*+)((?:\s[^<>]*)?)/?>")
 _ATTRIBUTE = re.compile(r"([^\s=/>\"']+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _CONTENT_STRIPPED = {"script", "style"}
+# Why an image from another site is a problem, for the checker's warning.
+REMOTE_IMAGE_WHY = (
+    "the site's security policy blocks images from other sites, and loading one would tell that "
+    "site who reads this page: save the image in media/ and link it as ![text](media/name.png)"
+)
 
 
 def scan(lines, first_line):
@@ -111,6 +116,8 @@ def html_warnings(match):
             messages.append(f"attribute '{name}' on <{tag}> will be removed when published")
         elif name in URL_ATTRIBUTES and not url_allowed(value):
             messages.append(f"link '{value}' on <{tag}> will be removed when published")
+        elif tag == "img" and name == "src" and is_remote(value):
+            messages.append(f"image '{value}' on <img> is on another site: {REMOTE_IMAGE_WHY}")
         elif name in URL_ATTRIBUTES and value and not is_external(value):
             # Only Markdown links are turned into links to published modules and media.
             markdown = "![text](...)" if tag == "img" else "[text](...)"
@@ -124,6 +131,11 @@ def html_warnings(match):
 def url_allowed(url):
     scheme = url_scheme(url)
     return scheme is None or scheme in URL_SCHEMES
+
+
+def is_remote(target):
+    """True for an address on another site: http(s) or protocol-relative ('//host/x')."""
+    return url_scheme(target) in ("http", "https") or target.strip().startswith("//")
 
 
 def is_external(target):

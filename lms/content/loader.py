@@ -414,6 +414,11 @@ class _CourseReader:
                 self.warn(shown, line, f"{kind} '{target}' will be removed when published")
                 continue
             if links.is_external(target):
+                if kind == "image" and links.is_remote(target):
+                    self.warn(
+                        shown, line,
+                        f"image '{target}' is on another site: {links.REMOTE_IMAGE_WHY}",
+                    )  # fmt: skip
                 continue
             path, _ = links.local_path(target)
             if path.startswith("..") or path.startswith("/"):
