@@ -52,8 +52,9 @@ def text_problems(text):
     if len(lines) > MAX_LINES:
         problems.append((MAX_LINES + 1, f"this file has {len(lines):,} lines; the limit is "
                          f"{MAX_LINES:,}: split it into two modules"))  # fmt: skip
+    front_matter_end = _front_matter_end(lines)
     unclosed = 0
-    in_fence = False
+    in_fence = too_deep = False
     block_start, block_chars = None, 0
     for number, line in enumerate(lines, start=1):
         if line.strip():
@@ -75,13 +76,16 @@ def text_problems(text):
             problems.append((number, f"this line is {len(line):,} characters long; the limit is "
                              f"{MAX_LINE_CHARS:,}: break it into paragraphs"))  # fmt: skip
             continue
+        if number <= front_matter_end:
+            continue  # YAML, measured by front_matter_problems
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
         if in_fence:
             continue
         depth = nesting(line)
-        if depth > MAX_NESTING:
+        if depth > MAX_NESTING and not too_deep:
+            too_deep = True  # once a file: the lines below a deep one are usually deeper still
             problems.append((number, f"this line is nested {depth} levels deep (lists or quotes "
                              f"inside each other, or 4 spaces of indent a level); the limit is "
                              f"{MAX_NESTING}: indent less"))  # fmt: skip
@@ -115,6 +119,16 @@ def front_matter_problems(yaml_text, first_line):
             elif character in "]}":
                 depth = max(depth - 1, 0)
     return []
+
+
+def _front_matter_end(lines):
+    """The line number of the '---' closing the front matter (0 when there is none)."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return index + 1
+    return 0
 
 
 def nesting(line):
