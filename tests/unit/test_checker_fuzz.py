@@ -33,6 +33,8 @@ SNIPPETS = [
     "<a " * 30,
     "x<y " * 8,
     "\t" * 12 + "- deep",
+    "\n".join("\t" * level + "- deeper" for level in range(400)),  # once a RecursionError
+    ">" * 1000 + " quoted",
     "    " * 11 + "- deep",
     "> " * 12 + "quote",
     "- " * 15 + "item",
@@ -106,6 +108,8 @@ def _mutate(text, rng, other_lines):
             line = lines[index]
             at = rng.randrange(len(line) + 1)
             lines[index] = line[:at] + rng.choice(SNIPPETS) + line[at:]  # inside a line
+    low, high = _lesson_range(lines)
+    lines.insert(rng.randint(low, high), f"\n{SNIPPETS[rng.randrange(len(SNIPPETS))]}\n")
     return "\n".join(lines)
 
 
@@ -123,7 +127,7 @@ def _mutated_course(root, seed):
     return folder, changed
 
 
-@pytest.mark.parametrize("seed", range(80))
+@pytest.mark.parametrize("seed", range(100))
 def test_what_check_accepts_sync_publishes(app_ctx, tmp_path, seed):
     folder, changed = _mutated_course(tmp_path / "mutated", seed)
     checked = load_courses(folder, "course")
