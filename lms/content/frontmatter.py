@@ -18,6 +18,7 @@ class Field:
     maximum: int | None = None
     choices: tuple[str, ...] = ()
     children: dict = field(default_factory=dict)
+    max_length: int | None = None  # for text: the database column's size
 
 
 @dataclass
@@ -195,6 +196,11 @@ def _check(name, located, spec):
         text = _as_text(value, located.text)
         if text is None or not text.strip():
             return None, f"'{name}' must be text, not {_describe(value)}"
+        if spec.max_length is not None and len(text.strip()) > spec.max_length:
+            return None, (
+                f"'{name}' is {len(text.strip()):,} characters long; the limit is "
+                f"{spec.max_length}: shorten it"
+            )
         return text.strip(), None
     if spec.kind == "int":
         low, high = spec.minimum, spec.maximum

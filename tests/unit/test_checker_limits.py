@@ -225,3 +225,49 @@ def test_a_heading_with_a_long_run_of_spaces_is_a_question(course):
 def test_problems_name_the_course_folder(course):
     course.lesson(">" * 12 + " deep")
     assert all(problem.startswith(COURSE) for problem in course.problems())
+
+
+# What the database columns hold: a value the checker accepts must fit
+
+
+def test_a_title_longer_than_its_column_is_refused(course):
+    text = course.read("01-first-steps.md")
+    title = re.search(r"^title: .*$", text, re.MULTILINE).group()
+    course.replace("01-first-steps.md", title, "title: " + "T" * 201)
+    assert course.problems() == [
+        f"{FIRST}:2: 'title' is 201 characters long; the limit is 200: shorten it"
+    ]
+
+
+def test_max_attempts_beyond_a_database_integer_is_refused(course):
+    course.replace("01-first-steps.md", "minutes:", "max_attempts: 99999999999999999999\nminutes:")
+    assert course.problems() == [
+        f"{FIRST}:3: 'max_attempts' must be a whole number from 1 to 1000, not 99999999999999999999"
+    ]
+
+
+def test_a_module_slug_longer_than_its_column_is_refused(course):
+    name = "03-" + "a" * 101 + ".md"
+    course.write(name, course.read("02-listening.md"))
+    assert course.problems() == [
+        f"{COURSE}/{name}: the module's slug is 101 characters long; the limit is 100: "
+        "choose a shorter file name"
+    ]
+
+
+def test_modules_that_each_require_all_before_them_are_checked_quickly(tmp_path):
+    """Finding requirement cycles once followed every path: 2^n of them in this course."""
+    course = CourseFolder(tmp_path)
+    module = course.read("02-listening.md")
+    slugs = [f"m{n}" for n in range(1, 41)]
+    for n, slug in enumerate(slugs, start=1):
+        requires = f"requires: [{', '.join(slugs[: n - 1])}]\n" if n > 1 else ""
+        course.write(f"{n + 2:02d}-{slug}.md", module.replace("---\n", "---\n" + requires, 1))
+    assert course.problems() == []
+    course.replace("03-m1.md", "title:", "requires: [m40]\ntitle:")
+    problems = course.problems()
+    assert problems[0] == (
+        f"{COURSE}/03-m1.md:2: modules require each other in a circle (m1 -> m40 -> m1), so "
+        "none of them could ever be opened: remove one 'requires'"
+    )
+    assert all("modules require each other in a circle" in p for p in problems)
