@@ -6,11 +6,15 @@ read what is published, until the second has started; without the lock both read
 and both published the change.
 """
 
+import sqlite3
 import threading
 import time
 
+import pytest
 from sqlalchemy import func, select
 
+from lms import create_app
+from lms.content.model import ContentError
 from lms.extensions import db
 from lms.models import AuditEvent, ModuleVersion
 from lms.services import publishing
@@ -83,3 +87,37 @@ def test_a_sync_waits_for_a_transaction_that_has_written_already(app, courses_di
         report = sync_courses(courses_dir)
         assert not report.changed
         assert _synced_events() == 1
+
+
+def test_on_sqlite_a_sync_that_cannot_get_the_write_lock_says_another_sync_is_running(
+    app, courses_dir
+):
+    """SQLite waits only up to the driver's timeout for its write lock (here 0.1 s, to be quick);
+    then the sync refuses with a message instead of a "database is locked" traceback."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL waits for the advisory lock instead")
+        url = db.engine.url
+    impatient = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": str(url),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 0.1}},
+            "SECRET_KEY": "test-secret",
+        }
+    )
+    holder = sqlite3.connect(url.database)
+    holder.execute("BEGIN IMMEDIATE")  # another sync, mid-publication
+    try:
+        with impatient.app_context():
+            with pytest.raises(ContentError) as refused:
+                sync_courses(courses_dir, "courses")
+            assert [str(p) for p in refused.value.problems] == [
+                "courses: another sync is publishing courses right now: try again when it has "
+                "finished"
+            ]
+            assert _synced_events() == 0
+            db.engine.dispose()
+    finally:
+        holder.rollback()
+        holder.close()
