@@ -9,7 +9,8 @@ Two modes:
 
 - strict (the default), for what the sanitiser produced: nothing outside render.ALLOWED_TAGS, no
   attribute outside render.ALLOWED_ATTRIBUTES (plus the rel="noopener noreferrer" nh3 adds to
-  links), no URL scheme outside render.URL_SCHEMES, no comment, doctype or processing instruction;
+  links, and the table scroll region render.wrap_tables adds, exactly as it writes it), no URL
+  scheme outside render.URL_SCHEMES, no comment, doctype or processing instruction;
 - page=True, for a whole page: the app's own markup is allowed (doctype, <link>/<meta> in <head>),
   but the dangerous tags, event handlers, style attributes and script URLs fail anywhere.
 """
@@ -102,6 +103,18 @@ def _url_problem(tag, name, value, strict):
     return None
 
 
+def _is_table_region(attrs):
+    """The one tag the renderer adds after the sanitiser: a table's scroll region, exactly so."""
+    values = dict(attrs)
+    return (
+        len(attrs) == 4
+        and values.get("class") == "table-scroll"
+        and values.get("role") == "region"
+        and values.get("tabindex") == "0"
+        and (values.get("aria-label") or "").startswith("Table")
+    )
+
+
 class _ScriptFinder(HTMLParser):
     def __init__(self, strict, allow_tags):
         super().__init__(convert_charrefs=True)
@@ -128,6 +141,8 @@ class _ScriptFinder(HTMLParser):
             self.in_head = False
         if tag in self.allow_tags:
             pass
+        elif self.strict and tag == "div" and _is_table_region(attrs):
+            return
         elif self.strict and tag not in ALLOWED_TAGS:
             problems.append(f"tag <{tag}> is not in ALLOWED_TAGS")
         elif tag in FORBIDDEN_TAGS:

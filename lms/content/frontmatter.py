@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from . import limits
+
 
 @dataclass(frozen=True)
 class Field:
@@ -16,6 +18,7 @@ class Field:
     maximum: int | None = None
     choices: tuple[str, ...] = ()
     children: dict = field(default_factory=dict)
+    max_length: int | None = None  # for text: the database column's size
 
 
 @dataclass
@@ -43,8 +46,14 @@ def split(text):
     yaml_text = "\n".join(lines[1:index])
     body = "\n".join(lines[index + 1 :])
     fm = FrontMatter(None, body, index + 2, [])
+    fm.problems.extend(limits.front_matter_problems(yaml_text, 2))
+    if fm.problems:
+        return fm
     try:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        fm.problems.append((2, "the front matter is nested too deeply to read"))
+        return fm
     except yaml.YAMLError as error:
         line, message = _syntax_error(error)
         fm.problems.append((line + 2 if line is not None else 1, f"invalid YAML: {message}"))
@@ -187,6 +196,11 @@ def _check(name, located, spec):
         text = _as_text(value, located.text)
         if text is None or not text.strip():
             return None, f"'{name}' must be text, not {_describe(value)}"
+        if spec.max_length is not None and len(text.strip()) > spec.max_length:
+            return None, (
+                f"'{name}' is {len(text.strip()):,} characters long; the limit is "
+                f"{spec.max_length}: shorten it"
+            )
         return text.strip(), None
     if spec.kind == "int":
         low, high = spec.minimum, spec.maximum

@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from . import frontmatter, links
+from . import frontmatter, limits, links
 from .frontmatter import Field
 from .model import DOMAINS, Course, LoadResult, MediaFile, Module, Problem
 from .quiz import find_quiz_heading_typo, parse_quiz, split_lesson
@@ -25,8 +25,10 @@ DEFAULT_PASS_MARK = 80
 # When a trainee sees the explanations: after every attempt, or only once they have passed.
 REVIEW_MODES = ("always", "after_pass")
 
+TITLE_LENGTH = 200  # the size of the title columns
+SLUG_LENGTH = 100  # the size of the slug columns
 COURSE_SCHEMA = {
-    "title": Field("text", required=True),
+    "title": Field("text", required=True, max_length=TITLE_LENGTH),
     "summary": Field("text", required=True),
     "pass_mark": Field("int", minimum=1, maximum=100),
     "review": Field("choice", choices=REVIEW_MODES),
@@ -34,7 +36,7 @@ COURSE_SCHEMA = {
         "mapping",
         required=True,
         children={
-            "title": Field("text", required=True),
+            "title": Field("text", required=True, max_length=TITLE_LENGTH),
             "valid_for_months": Field("int", required=True, minimum=1, maximum=120),
             "requires": Field(
                 "mapping",
@@ -47,13 +49,13 @@ COURSE_SCHEMA = {
     ),
 }
 MODULE_SCHEMA = {
-    "title": Field("text", required=True),
+    "title": Field("text", required=True, max_length=TITLE_LENGTH),
     "minutes": Field("int", required=True, minimum=1, maximum=240),
     "objectives": Field("list", required=True),
     "domain": Field("choice", required=True, choices=DOMAINS),
     "pass_mark": Field("int", minimum=1, maximum=100),
-    "max_attempts": Field("int", minimum=1),
-    "retry_after_minutes": Field("int", minimum=0),
+    "max_attempts": Field("int", minimum=1, maximum=1000),
+    "retry_after_minutes": Field("int", minimum=0, maximum=525_600),  # a year
     "review": Field("choice", choices=REVIEW_MODES),
     "requires": Field("list"),
 }
@@ -121,7 +123,13 @@ class _CourseReader:
 
     def read(self):
         slug = self.folder.name
-        if not SLUG.match(slug):
+        if len(slug) > SLUG_LENGTH:
+            self.error(
+                self.shown, None,
+                f"course folder name is {len(slug)} characters long; the limit is "
+                f"{SLUG_LENGTH}: choose a shorter one",
+            )  # fmt: skip
+        elif not SLUG.match(slug):
             self.error(
                 self.shown, None,
                 f"course folder name '{slug}' is not a slug: use lowercase letters, digits "
@@ -198,7 +206,13 @@ class _CourseReader:
                 continue
             number, slug = int(match.group(1)), match.group(2)
             self.module_names.add(path.name)
-            if slug in RESERVED_SLUGS:
+            if len(slug) > SLUG_LENGTH:
+                self.error(
+                    shown, None,
+                    f"the module's slug is {len(slug)} characters long; the limit is "
+                    f"{SLUG_LENGTH}: choose a shorter file name",
+                )  # fmt: skip
+            elif slug in RESERVED_SLUGS:
                 self.error(
                     shown, None,
                     f"'{slug}' cannot be a module slug: the course's page at that address is "
@@ -334,7 +348,13 @@ class _CourseReader:
         )
 
     def _read(self, path, shown):
+        """The file's text, or None when it cannot be read (each reason reported)."""
         data = path.read_bytes()
+        too_big = limits.file_problems(data)
+        for line, message in too_big:
+            self.error(shown, line, message)
+        if too_big:
+            return None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -344,7 +364,11 @@ class _CourseReader:
                 f"this file is not UTF-8 (byte 0x{data[error.start]:02x}): save it as UTF-8",
             )  # fmt: skip
             return None
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        over = limits.text_problems(text)
+        for line, message in over:
+            self.error(shown, line, message)
+        return None if over else text
 
     def _front_matter(self, text, shown, schema):
         fm = frontmatter.split(text)
@@ -404,6 +428,11 @@ class _CourseReader:
                 self.warn(shown, line, f"{kind} '{target}' will be removed when published")
                 continue
             if links.is_external(target):
+                if kind == "image" and links.is_remote(target):
+                    self.warn(
+                        shown, line,
+                        f"image '{target}' is on another site: {links.REMOTE_IMAGE_WHY}",
+                    )  # fmt: skip
                 continue
             path, _ = links.local_path(target)
             if path.startswith("..") or path.startswith("/"):
@@ -432,15 +461,24 @@ def _last_line(lines, first_line):
 
 
 def _find_cycle(graph, start):
-    """The slugs of a requirement cycle through `start`, or None."""
-    stack = [(start, [start])]
+    """The slugs of a requirement cycle through `start`, or None.
+
+    A search that visits each module once (by the first path found to it): following every
+    path instead took exponential time on a course whose modules each require all before them.
+    """
+    came_from = {start: None}
+    stack = [start]
     while stack:
-        slug, trail = stack.pop()
+        slug = stack.pop()
         for wanted in graph.get(slug, ()):
             if wanted == start:
-                return trail
-            if wanted not in trail:
-                stack.append((wanted, [*trail, wanted]))
+                trail = [slug]
+                while came_from[trail[-1]] is not None:
+                    trail.append(came_from[trail[-1]])
+                return trail[::-1]
+            if wanted not in came_from:
+                came_from[wanted] = slug
+                stack.append(wanted)
     return None
 
 

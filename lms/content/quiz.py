@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 
 from .model import Choice, Question
 
-QUIZ_HEADING = re.compile(r"^ {0,3}##\s+Quiz\s*#*\s*$", re.IGNORECASE)
-_QUIZ_TYPO = re.compile(r"^ {0,3}#{1,6}[ \t]*Quiz(?:[ \t]+#+)?[ \t]*$", re.IGNORECASE)
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# Every pattern here runs on author-written lines, so none may backtrack over a long run of
+# spaces: possessive quantifiers ('*+') give back nothing, and headings are split without a regex.
+QUIZ_HEADING = re.compile(r"^ {0,3}##\s++Quiz\s*+#*+\s*+$", re.IGNORECASE)
+_QUIZ_TYPO = re.compile(r"^ {0,3}#{1,6}[ \t]*+Quiz(?:[ \t]++#++)?+[ \t]*+$", re.IGNORECASE)
+_HEADING_START = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _TASK = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s+(.*)$")
 _EMPTY_TASK = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s*$")
 _BULLET = re.compile(r"^ {0,3}[-*+]\s+")
@@ -39,6 +41,18 @@ def find_quiz_heading_typo(lines):
         elif not in_fence and _QUIZ_TYPO.match(line):
             return index
     return None
+
+
+def parse_heading(line):
+    """(level, text) of an ATX heading ('### text ###'), or None. Linear in the line's length."""
+    start = _HEADING_START.match(line)
+    if not start:
+        return None
+    text = line[start.end() :].strip(" \t")
+    closed = text.rstrip("#")
+    if closed != text and closed and closed[-1] in " \t":
+        text = closed.rstrip(" \t")  # the optional closing '###' is not part of the text
+    return len(start.group(1)), text.strip()
 
 
 @dataclass
@@ -111,11 +125,11 @@ class _Parser:
             elif fence and self.in_fence:
                 self.stray(number, _stray_message(draft))
             return True
-        heading = _HEADING.match(line)
+        heading = parse_heading(line)
         if heading:
-            level = len(heading.group(1))
+            level, text = heading
             if level == 3:
-                self.draft = _Draft((heading.group(2) or "").strip(), number)
+                self.draft = _Draft(text, number)
                 self.drafts.append(self.draft)
                 self.quiet = False
             elif level <= 2:

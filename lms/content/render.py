@@ -4,6 +4,7 @@ This is the one renderer for author-written text. Publishing calls it once per m
 show what it produced.
 """
 
+import html as html_text
 import re
 import threading
 
@@ -12,8 +13,12 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .brackets import LinearLinkExtension
+
 # Bump when a change here should give every module a new version on the next sync.
-RENDER_VERSION = 2  # 2: URLs with a space or control character in the scheme are dropped
+RENDER_VERSION = 3
+# 2: URLs with a space or control character in the scheme are dropped
+# 3: tables sit in a labelled scroll region that the keyboard can reach
 
 ALLOWED_TAGS = frozenset(
     {
@@ -37,6 +42,10 @@ URL_ATTRIBUTES = frozenset({"href", "src"})
 
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_TABLE = re.compile(r"<table\b[^>]*>|</table>")
+_FIRST_HEADER = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
+_ANY_TAG = re.compile(r"<[^>]*>")
+TABLE_REGION = '<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
 
 
 class _LinkRewriter(Treeprocessor):
@@ -70,7 +79,9 @@ _parsers = threading.local()
 def _parser():
     md = getattr(_parsers, "md", None)
     if md is None:
-        md = markdown.Markdown(extensions=[*_EXTENSIONS, _LinkExtension()], output_format="html")
+        md = markdown.Markdown(
+            extensions=[*_EXTENSIONS, LinearLinkExtension(), _LinkExtension()], output_format="html"
+        )
         _parsers.md = md
     return md
 
@@ -115,7 +126,29 @@ def render_block(text, resolve=None):
         html = md.convert(text)
     finally:
         md.lms_links.resolve = None
-    return sanitise(html)
+    return wrap_tables(sanitise(html))
+
+
+def wrap_tables(html):
+    """Put each table of sanitised HTML in a scroll region that is focusable and labelled.
+
+    A wide table scrolls sideways on a phone; a keyboard user can only scroll a box that takes
+    focus, and a screen reader names the region by the table's first header cell. This runs after
+    the sanitiser, which removes every <div> and tabindex an author writes, so these attributes
+    appear only where the renderer put them.
+    """
+
+    def replace(match):
+        if match.group().startswith("</"):
+            return "</table></div>"
+        end = html.find("</table>", match.end())
+        header = _FIRST_HEADER.search(html, match.end(), end if end >= 0 else len(html))
+        cell = _ANY_TAG.sub("", header.group(1)) if header else ""
+        words = " ".join(html_text.unescape(cell).split())[:100]
+        label = f"Table: {words}" if words else "Table"
+        return TABLE_REGION.format(label=html_text.escape(label, quote=True)) + match.group()
+
+    return _TABLE.sub(replace, html)
 
 
 def render_inline(text, resolve=None):

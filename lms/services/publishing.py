@@ -13,11 +13,12 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from ..content import links
 from ..content.loader import load_courses
-from ..content.model import ContentError
+from ..content.model import ContentError, Problem
 from ..content.render import render_block, render_inline
 from ..extensions import db
 from ..models import Choice, Course, MediaFile, Module, ModuleVersion, Question
@@ -27,6 +28,9 @@ from . import audit
 # Links inside published HTML are relative, so the app works under any URL prefix. They assume the
 # course page is served at /courses/<course>/ and a module page at /courses/<course>/<module>.
 MEDIA_LINK = "../../media/{sha256}/{name}"
+# The PostgreSQL advisory lock every sync takes, so two at once (two terminals, the browser and
+# a terminal, two staff members) take turns. Any fixed number does; this one spells "lmsc".
+SYNC_LOCK_KEY = 0x6C6D7363
 
 
 @dataclass
@@ -63,6 +67,7 @@ def sync_courses(root, shown=None, actor_id=None):
     report = SyncReport(warnings=result.warnings)
     retire_missing = not (Path(root) / "course.md").is_file()
     try:
+        _wait_for_other_syncs(shown if shown is not None else str(root))
         now = utcnow()
         for course in result.courses:
             _publish_course(course, now, report)
@@ -79,6 +84,39 @@ def sync_courses(root, shown=None, actor_id=None):
         db.session.rollback()
         raise
     return report
+
+
+def _wait_for_other_syncs(shown):
+    """Make this transaction the only one publishing until it ends; wait for one running now.
+
+    Without this, two syncs of the same change both saw the old content and both published it
+    (two new versions, two "course.synced" events). The lock comes before anything is read, so
+    the second sync reads what the first committed and finds nothing to do. PostgreSQL: an
+    advisory lock held until commit or rollback. SQLite: its one write lock, taken now
+    (BEGIN IMMEDIATE) instead of at the first write; it waits up to the driver's timeout (5 s),
+    then the sync says another one is running.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        if connection.connection.driver_connection.in_transaction:
+            return  # this transaction has written already, so it holds the write lock
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as error:
+            if "locked" not in str(error.orig):
+                raise
+            raise ContentError(
+                [
+                    Problem(
+                        shown,
+                        None,
+                        "another sync is publishing courses right now: "
+                        "try again when it has finished",
+                    )
+                ]  # fmt: skip
+            ) from None
 
 
 def _record_sync(report, actor_id):

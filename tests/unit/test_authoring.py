@@ -72,7 +72,7 @@ def test_check_shows_paths_from_the_folder_name_by_default(course):
 
     assert [str(p) for p in report.problems] == [
         "courses/sample-course/02-listening.md:8: "
-        "'max_attempts' must be a whole number of 1 or more, not 0"
+        "'max_attempts' must be a whole number from 1 to 1000, not 0"
     ]
 
 
@@ -162,7 +162,7 @@ def test_preview_of_a_course_with_errors_gives_its_problems(course):
 
     assert [str(p) for p in raised.value.problems] == [
         "courses/sample-course/02-listening.md:8: "
-        "'max_attempts' must be a whole number of 1 or more, not 0"
+        "'max_attempts' must be a whole number from 1 to 1000, not 0"
     ]
 
 

@@ -32,7 +32,7 @@ def test_check_a_broken_folder(runner, course):
         f"{shown}/course.md:4: 'pass_mark' must be a whole number from 1 to 100, not 0",
         f"{shown}/01-first-steps.md:10: warning: raw HTML <iframe> will be removed when "
         "published: write Markdown instead",
-        f"{shown}/02-listening.md:8: 'max_attempts' must be a whole number of 1 or more, not 0",
+        f"{shown}/02-listening.md:8: 'max_attempts' must be a whole number from 1 to 1000, not 0",
     ]
     assert result.stderr == f"2 errors, 1 warning in {course.root}\n"
 

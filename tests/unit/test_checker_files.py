@@ -128,7 +128,7 @@ def test_every_problem_is_reported_at_once_in_a_stable_order(course):
     expected = [
         f"{COURSE_MD}:4: 'pass_mark' must be a whole number from 1 to 100, not 0",
         f"{FIRST}:1: missing required key 'title'",
-        f"{SECOND}:8: 'max_attempts' must be a whole number of 1 or more, not 0",
+        f"{SECOND}:8: 'max_attempts' must be a whole number from 1 to 1000, not 0",
     ]
     assert course.problems() == expected
     assert course.problems() == expected

@@ -308,13 +308,13 @@ def test_text_that_yaml_reads_as_something_else_is_kept_as_written(course, title
             "02-listening.md",
             "max_attempts: 3",
             "max_attempts: 0",
-            f"{SECOND}:8: 'max_attempts' must be a whole number of 1 or more, not 0",
+            f"{SECOND}:8: 'max_attempts' must be a whole number from 1 to 1000, not 0",
         ),
         (
             "02-listening.md",
             "retry_after_minutes: 10",
             "retry_after_minutes: -1",
-            f"{SECOND}:9: 'retry_after_minutes' must be a whole number of 0 or more, not -1",
+            f"{SECOND}:9: 'retry_after_minutes' must be a whole number from 0 to 525600, not -1",
         ),
     ],
     ids=[

@@ -23,7 +23,7 @@ PUBLISH = "/staff/courses/publish"
 ITEMS = "/staff/courses/sample-course/items"
 MAX_ATTEMPTS_ERROR = (
     "Error: courses/sample-course/02-listening.md:8: "
-    "'max_attempts' must be a whole number of 1 or more, not 0"
+    "'max_attempts' must be a whole number from 1 to 1000, not 0"
 )
 IFRAME_WARNING = (
     "Warning: courses/sample-course/01-first-steps.md:10: "
