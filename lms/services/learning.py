@@ -6,11 +6,14 @@ showed. Grading happens here, on the server; the page never receives the correct
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -47,6 +50,23 @@ class Unanswered(LearningError):
     def __init__(self, question_ids):
         super().__init__("some questions have no answer")
         self.question_ids = question_ids
+
+
+class AlreadySubmitted(LearningError):
+    """Different answers for an attempt that is already graded (another tab, the Back button):
+    they are not graded, and the trainee must be told so."""
+
+    def __init__(self, attempt):
+        super().__init__("this attempt was already submitted")
+        self.attempt = attempt
+
+
+class FormMismatch(LearningError):
+    """The answers do not fit the attempt they claim: not the order it showed, or questions and
+    choices it never showed (a form restored onto another page, or a quiz changed meanwhile)."""
+
+    def __init__(self):
+        super().__init__("these answers do not match the quiz they claim to answer")
 
 
 STATES = ("not_started", "reading", "passed")
@@ -152,15 +172,34 @@ def _open(user_id, course_slug, module_slug, now):
     if missing:
         raise ModuleLocked(missing)
     row = rows.get(version.module_id)
-    if row is None:
-        row = ModuleProgress(user_id=user_id, module_id=version.module_id, started_at=now)
-        db.session.add(row)
-        rows[version.module_id] = row
+    first_opening = row is None
+    if first_opening:
+        row = rows[version.module_id] = _progress_row(user_id, version.module_id, now)
     # Reading a page is not worth a write each time: last activity is kept to a few minutes.
-    if row.id is None or now - row.last_activity_at >= ACTIVITY_PRECISION:
+    if first_opening or now - row.last_activity_at >= ACTIVITY_PRECISION:
         row.last_activity_at = now
         db.session.commit()
     return course, version, _course_progress(course, modules, rows), row
+
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _progress_row(user_id, module_id, now):
+    """The trainee's progress row for a module, made if missing. Two first openings at once (two
+    tabs) both get the one row: the losing insert does nothing instead of failing on the unique
+    (user_id, module_id), and the row is read back."""
+    insert = _INSERT[db.session.get_bind().dialect.name](ModuleProgress)
+    db.session.execute(
+        insert.values(
+            user_id=user_id, module_id=module_id, started_at=now, last_activity_at=now
+        ).on_conflict_do_nothing(index_elements=["user_id", "module_id"])
+    )
+    return db.session.scalar(
+        select(ModuleProgress).where(
+            ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id
+        )
+    )
 
 
 def quiz_chance(user_id, version, now=None, passed=None):
@@ -260,27 +299,42 @@ def ordered_choices(attempt, question):
     return [by_id[choice_id] for choice_id in order if choice_id in by_id]
 
 
-def submit_attempt(user_id, attempt_id, answers, now=None):
-    """Grade and record an attempt exactly once. `answers` maps question id -> [choice ids].
+def order_digest(attempt):
+    """A short fingerprint of what an attempt shows: its id and its questions' choice order.
 
-    Returns (attempt, certificate or None). Submitting an attempt that is already submitted
-    (double click, back button, two tabs) changes nothing and returns it as it was.
-    Raises LookupError for someone else's attempt, Unanswered when a question has no answer,
-    and the QuizChance errors when the limits no longer allow it.
+    The quiz form sends it back, so a form restored onto another attempt (or onto an id that
+    SQLite reused after a changed quiz dropped an unsent attempt) is refused, not graded."""
+    shown = json.dumps([attempt.id, attempt.choice_order], sort_keys=True)
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
+
+
+def submit_attempt(user_id, attempt_id, answers, shown=None, now=None):
+    """Grade and record an attempt exactly once. `answers` maps question id -> [choice ids];
+    `shown`, when given, is the order_digest of the attempt the form was made for.
+
+    Returns (attempt, certificate or None). Sending the same answers again (double click)
+    changes nothing and returns the attempt as it was. Raises LookupError for someone else's
+    attempt; FormMismatch when the answers do not fit the attempt; AlreadySubmitted when it was
+    already graded with other answers (two tabs); Unanswered when a question has no answer; and
+    the QuizChance errors when the limits no longer allow it.
     """
     now = now or utcnow()
     attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != user_id:
+    if attempt is not None and attempt.user_id != user_id:
         raise LookupError(attempt_id)
+    if attempt is None or (shown is not None and shown != order_digest(attempt)):
+        raise FormMismatch()  # an unsent attempt is dropped when its quiz changes
+    questions = _questions(attempt.module_version_id)
+    valid = {q.id: {c.id for c in q.choices} for q in questions}
+    if any(q_id not in valid or not set(ids) <= valid[q_id] for q_id, ids in answers.items()):
+        raise FormMismatch()
+    chosen = {q_id: sorted(set(answers.get(q_id, ()))) for q_id in valid}
     if attempt.submitted_at is not None:
-        return attempt, None
+        return _already_submitted(attempt, chosen)
     version = db.session.get(ModuleVersion, attempt.module_version_id)
     chance = quiz_chance(user_id, version, now)
     if chance.error is not None:
         raise chance.error
-    questions = _questions(version.id)
-    valid = {q.id: {c.id for c in q.choices} for q in questions}
-    chosen = {q_id: sorted(set(answers.get(q_id, ())) & valid[q_id]) for q_id in valid}
     missing = [q_id for q_id, ids in chosen.items() if not ids]
     if missing:
         raise Unanswered(missing)
@@ -301,17 +355,11 @@ def submit_attempt(user_id, attempt_id, answers, now=None):
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # the other tab's submission won the race
         db.session.rollback()
-        return db.session.get(QuizAttempt, attempt_id), None
-    row = db.session.scalar(
-        select(ModuleProgress).where(
-            ModuleProgress.user_id == user_id, ModuleProgress.module_id == version.module_id
-        )
-    )
-    if row is None:
-        row = ModuleProgress(user_id=user_id, module_id=version.module_id, started_at=now)
-        db.session.add(row)
+        db.session.refresh(attempt)
+        return _already_submitted(attempt, chosen)
+    row = _progress_row(user_id, version.module_id, now)
     row.read_at = row.read_at or now
     row.last_activity_at = now
     row.best_score = max(row.best_score or 0, score)
@@ -329,31 +377,36 @@ def submit_attempt(user_id, attempt_id, answers, now=None):
     return attempt, certificate
 
 
+def _already_submitted(attempt, chosen):
+    """The same answers again are a double click: its result is theirs. Other answers are not."""
+    recorded = {int(q_id): sorted(ids) for q_id, ids in attempt.answers.items()}
+    if recorded != chosen:
+        raise AlreadySubmitted(attempt)
+    return attempt, None
+
+
 @dataclass(frozen=True)
 class QuestionReview:
     question: Question
     choices: list  # [Choice] in the attempt's order
     chosen: set  # choice ids the trainee picked
-    right: bool
+    right: bool | None  # None while the quiz's review setting keeps it hidden
 
 
 def attempt_review(user_id, attempt_id, passed_module=None):
-    """A submitted attempt with each question marked right or not, for its owner.
+    """A submitted attempt for its owner, and how much of the answers its review setting reveals.
 
+    `review: always` reveals each question's verdict and explanation after every attempt.
+    `review: after_pass` reveals neither until the trainee has passed the quiz: with unlimited
+    attempts, a verdict per question would let the answers be found one question at a time, so
+    until then only the score and pass or fail are given (`right` is None).
     `passed_module` may be given when the caller knows whether the module is passed.
-    Returns (attempt, version, [QuestionReview], show_explanations).
+    Returns (attempt, version, [QuestionReview], revealed).
     """
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != user_id or attempt.submitted_at is None:
         raise LookupError(attempt_id)
     version = db.session.get(ModuleVersion, attempt.module_version_id)
-    reviews = []
-    for question in _questions(version.id):
-        chosen = set(attempt.answers.get(str(question.id), []))
-        correct = {c.id for c in question.choices if c.is_correct}
-        reviews.append(
-            QuestionReview(question, ordered_choices(attempt, question), chosen, chosen == correct)
-        )
     if passed_module is None:
         passed_module = (
             db.session.scalar(
@@ -364,8 +417,14 @@ def attempt_review(user_id, attempt_id, passed_module=None):
             )
             is not None
         )
-    show_explanations = version.review == "always" or passed_module
-    return attempt, version, reviews, show_explanations
+    revealed = version.review == "always" or passed_module
+    reviews = []
+    for question in _questions(version.id):
+        chosen = set(attempt.answers.get(str(question.id), []))
+        correct = {c.id for c in question.choices if c.is_correct}
+        right = chosen == correct if revealed else None
+        reviews.append(QuestionReview(question, ordered_choices(attempt, question), chosen, right))
+    return attempt, version, reviews, revealed
 
 
 def attempts_for_module(user_id, module_id):

@@ -1,12 +1,18 @@
 """Error pages: a person never sees a stack trace."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 
-def _page(status, title, message):
+def _page(status, title, message, action=None):
+    """`action`: (label, url) of the one thing to do next, when it is not the home page."""
     if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
         return {"error": title, "message": message}, status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    page = render_template(
+        "errors/error.html", status=status, title=title, message=message, action=action
+    )
+    return page, status
 
 
 def init_app(app):
@@ -28,6 +34,22 @@ def init_app(app):
     def bad_request(error):
         return _page(400, "Something was wrong with that request",
                      "Go back, reload the page and try again.")  # fmt: skip
+
+    @app.errorhandler(CSRFError)
+    def session_ended(error):
+        # A view may keep what was sent (the quiz keeps its answers through a new sign-in).
+        view = current_app.view_functions.get(request.endpoint)
+        keep = getattr(view, "on_session_lost", None)
+        if keep is not None:
+            return keep(**(request.view_args or {}))
+        if current_user.is_authenticated:
+            return _page(400, "This form had expired",
+                         "It was open too long, so it was not sent. Go back, reload the page "
+                         "and send it again.")  # fmt: skip
+        return _page(400, "Your session has ended",
+                     "You were signed out, so this form was not sent. Sign in again, "
+                     "then send it once more.",
+                     action=("Sign in", url_for("auth.sign_in")))  # fmt: skip
 
     @app.errorhandler(500)
     def server_error(error):

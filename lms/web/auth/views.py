@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from ...services import accounts, mail
+from .. import quiz_drafts
 from ..access import public, signed_in
 from ..forms import show_problems
 from .forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
@@ -56,8 +57,12 @@ def private(response):
 
 
 def _sign_in_as(user):
+    # Quiz answers sent while signed out wait for this sign-in; they are ticked again only on
+    # the signed-in account's own open attempt (web/quiz_drafts.py).
+    unsent = quiz_drafts.across_sign_in()
     session.clear()  # a new session on sign-in: nothing set before it (fixation) survives
     login_user(user, remember=False)
+    quiz_drafts.put_back(unsent)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -96,7 +101,9 @@ def sign_in():
         else:
             _sign_in_as(user)
             return redirect(next_path or url_for(AFTER_SIGN_IN))
-    return render_template("auth/sign_in.html", form=form, next=next_path)
+    return render_template(
+        "auth/sign_in.html", form=form, next=next_path, quiz_waiting=quiz_drafts.waiting()
+    )
 
 
 @bp.post("/sign-out")
