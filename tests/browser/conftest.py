@@ -80,6 +80,10 @@ PAGE_TYPES = (
     "cohort",
     "staff-certificate",
     "verify-revoked",
+    "quiz-already-submitted",
+    "quiz-mismatch",
+    "sign-in-signed-out",
+    "quiz-restored",
 )
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = ("serious", "critical")
