@@ -44,12 +44,12 @@ def init_app(app):
             return keep(**(request.view_args or {}))
         if current_user.is_authenticated:
             return _page(400, "This form had expired",
-                         "It was open too long, so it was not sent. Go back, reload the page "
-                         "and send it again.")  # fmt: skip
+                         "Its page was open too long, so it was not sent. "
+                         "Go back, reload the page and try again.")  # fmt: skip
         return _page(400, "Your session has ended",
-                     "You were signed out, so this form was not sent. Sign in again, "
-                     "then send it once more.",
-                     action=("Sign in", url_for("auth.sign_in")))  # fmt: skip
+                     "This form was not sent: you were signed out, or its page was open too "
+                     "long. Go back, reload the page and try again.",
+                     action=("Sign in again", url_for("auth.sign_in")))  # fmt: skip
 
     @app.errorhandler(500)
     def server_error(error):

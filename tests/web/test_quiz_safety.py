@@ -272,7 +272,7 @@ def test_other_forms_whose_session_ended_say_so_and_offer_sign_in(signed_in):
 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Your session has ended" in page and "You were signed out" in page
+    assert "Your session has ended" in page and "you were signed out" in page
     assert 'href="/sign-in"' in page
 
 
