@@ -8,6 +8,8 @@ expired or ended), their answers wait in the session, survive the sign-in, and a
 on the same attempt, unsent, only if that attempt is the open one of the account that signs in.
 """
 
+import json
+
 from flask import current_app, session
 from itsdangerous import BadData, URLSafeSerializer
 
@@ -34,16 +36,19 @@ def read_shown(token, attempt_id):
     return digest if signed_id == attempt_id and isinstance(digest, str) else None
 
 
+# The session is a cookie, and browsers drop cookies over 4 KB: a real quiz's answers take a few
+# hundred bytes, so anything much larger is not a quiz form this site made.
+_MOST_BYTES = 2000
+
+
 def keep(quiz_path, attempt_id, token, answers):
     """Keep unsent answers for the quiz at `quiz_path`, if the form is one this site made."""
     if read_shown(token, attempt_id) is None:
         return
-    session[_DRAFT] = {
-        "quiz": quiz_path,
-        "attempt_id": attempt_id,
-        "shown": token,
-        "answers": {str(q_id): ids for q_id, ids in answers.items()},
-    }
+    kept = {str(q_id): ids for q_id, ids in answers.items()}
+    if len(json.dumps(kept)) > _MOST_BYTES:
+        return
+    session[_DRAFT] = {"quiz": quiz_path, "shown": token, "answers": kept}
 
 
 def waiting():

@@ -296,3 +296,14 @@ def test_counts_take_the_singular_only_for_exactly_one(app):
     ]
     assert counted("1", "hour") == "1 hour" and counted("1.5", "hour") == "1.5 hours"
     assert counted(20000, "trainee") == "20,000 trainees"
+
+
+def test_answers_too_many_to_be_a_real_quiz_are_not_kept_in_the_session_cookie(client, trainee):
+    sign_in_as(client, trainee)
+    _, data = _form(client)
+    client.delete_cookie("session")
+
+    response = client.post(QUIZ, data={**data, **{f"q{n}": [n] for n in range(1, 500)}})
+
+    assert response.status_code == 302  # still sent to sign in, with nothing kept
+    assert "You were signed out" not in client.get(f"/sign-in?next={QUIZ}").get_data(as_text=True)
