@@ -385,6 +385,13 @@ def _already_submitted(attempt, chosen):
     return attempt, None
 
 
+def reveals_answers(review, passed_module):
+    """Whether a trainee may see which of their answers were right (the quiz's `review` setting,
+    and whether they have passed that module's quiz). The one place that decides it, for the
+    result page and the trainee's data export alike."""
+    return review == "always" or passed_module
+
+
 @dataclass(frozen=True)
 class QuestionReview:
     question: Question
@@ -417,7 +424,7 @@ def attempt_review(user_id, attempt_id, passed_module=None):
             )
             is not None
         )
-    revealed = version.review == "always" or passed_module
+    revealed = reveals_answers(version.review, passed_module)
     reviews = []
     for question in _questions(version.id):
         chosen = set(attempt.answers.get(str(question.id), []))

@@ -352,3 +352,19 @@ def test_rereading_a_module_within_minutes_writes_nothing(signed_in, app):
     signed_in.get(MODULE)
     with app.app_context():
         assert db.session.scalar(select(ModuleProgress.last_activity_at)) > first
+
+
+def test_review_after_pass_keeps_right_answers_out_of_the_data_export_until_passed(
+    signed_in, app, courses_dir
+):
+    edit(app, courses_dir, "course.md", "pass_mark: 75", "pass_mark: 75\nreview: after_pass")
+
+    answer_first_steps(signed_in, right=False)
+    before = signed_in.get("/account/data.json").get_json()["quiz_attempts"]
+    answer_first_steps(signed_in, right=True)
+    after = signed_in.get("/account/data.json").get_json()["quiz_attempts"]
+
+    assert [a["correct"] for a in before[0]["answers"]] == [None, None]
+    assert (before[0]["score"], before[0]["passed"]) == (50, False)
+    assert sorted(a["correct"] for a in after[0]["answers"]) == [False, True]
+    assert [a["correct"] for a in after[1]["answers"]] == [True, True]
