@@ -31,7 +31,8 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import audit, learning
+from . import audit
+from .attempts import reveals_answers
 from .certification import certificate_status
 
 ERASED_NAME = "Erased account"
@@ -143,7 +144,7 @@ def _attempt(attempt, passed_modules):
     chosen = {int(key): set(value) for key, value in (attempt.answers or {}).items()}
     # `review: after_pass` keeps which answers were right hidden until the quiz is passed; the
     # export must not reveal it either (null until then).
-    revealed = learning.reveals_answers(version.review, version.module_id in passed_modules)
+    revealed = reveals_answers(version.review, version.module_id in passed_modules)
     answers = [
         {
             "question": question.position,

@@ -1,6 +1,6 @@
 """What a quiz form was made for, and answers kept while a signed-out trainee signs in again.
 
-Each quiz form carries `shown`: the attempt's id and learning.order_digest, signed with the app's
+Each quiz form carries `shown`: the attempt's id and attempts.order_digest, signed with the app's
 secret, so the server can refuse a form restored onto another attempt, and so that only a form
 this site made for that attempt can leave answers waiting in the session (a forged cross-site
 post cannot pre-tick someone's quiz). When a trainee answers while signed out (no session,
@@ -13,7 +13,7 @@ import json
 from flask import current_app, session
 from itsdangerous import BadData, URLSafeSerializer
 
-from ..services import learning
+from ..services import attempts
 
 _DRAFT = "quiz_draft"
 
@@ -23,7 +23,7 @@ def _signer():
 
 
 def shown_token(attempt):
-    return _signer().dumps([attempt.id, learning.order_digest(attempt)])
+    return _signer().dumps([attempt.id, attempts.order_digest(attempt)])
 
 
 def read_shown(token, attempt_id):
@@ -75,6 +75,6 @@ def take(quiz_path, attempt):
     if draft is None or draft.get("quiz") != quiz_path:
         return None, None
     session.pop(_DRAFT)
-    if attempt is None or read_shown(draft["shown"], attempt.id) != learning.order_digest(attempt):
+    if attempt is None or read_shown(draft["shown"], attempt.id) != attempts.order_digest(attempt):
         return "not_restored", None
     return "restored", {int(q_id): ids for q_id, ids in draft["answers"].items()}

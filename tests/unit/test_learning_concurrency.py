@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import ModuleProgress, QuizAttempt
-from lms.services import learning
+from lms.services import attempts, learning
 from tests.unit.test_certificate_concurrency import NOW, _run_together, _setup
 
 TABS = 8
@@ -35,7 +35,7 @@ def test_first_quiz_openings_at_once_all_succeed(app, courses_dir):
     user_id, _, _ = _setup(app, courses_dir)
 
     def open_quiz(index):
-        return learning.start_attempt(user_id, "sample-course", "first-steps", NOW)[1].module_id
+        return attempts.start_attempt(user_id, "sample-course", "first-steps", NOW)[1].module_id
 
     results = _run_together(app, open_quiz, count=TABS)
 
@@ -49,21 +49,21 @@ def test_one_attempt_sent_from_two_tabs_at_once_is_graded_once_and_the_other_is_
 ):
     user_id, _, _ = _setup(app, courses_dir)
     with app.app_context():
-        _, _, attempt, questions, _ = learning.start_attempt(
+        _, _, attempt, questions, _ = attempts.start_attempt(
             user_id, "sample-course", "first-steps", NOW
         )
-        shown = learning.order_digest(attempt)
+        shown = attempts.order_digest(attempt)
         right = {q.id: [c.id for c in q.choices if c.is_correct] for q in questions}
         wrong = {q.id: [c.id for c in q.choices if not c.is_correct][:1] for q in questions}
         attempt_id = attempt.id
 
     def send(index):
         try:
-            graded, _ = learning.submit_attempt(
+            graded, _ = attempts.submit_attempt(
                 user_id, attempt_id, (right, wrong)[index], shown=shown, now=NOW
             )
             return ("graded", graded.score)
-        except learning.AlreadySubmitted as already:
+        except attempts.AlreadySubmitted as already:
             return ("told", already.attempt.score)
 
     results = _run_together(app, send)
@@ -78,11 +78,11 @@ def test_one_attempt_sent_from_two_tabs_at_once_is_graded_once_and_the_other_is_
 def test_an_attempt_is_refused_when_the_order_it_claims_is_not_its_own(app, courses_dir):
     user_id, _, _ = _setup(app, courses_dir)
     with app.app_context():
-        _, _, attempt, questions, _ = learning.start_attempt(
+        _, _, attempt, questions, _ = attempts.start_attempt(
             user_id, "sample-course", "first-steps", NOW
         )
         right = {q.id: [c.id for c in q.choices if c.is_correct] for q in questions}
 
-        with pytest.raises(learning.FormMismatch):
-            learning.submit_attempt(user_id, attempt.id, right, shown="0" * 32, now=NOW)
+        with pytest.raises(attempts.FormMismatch):
+            attempts.submit_attempt(user_id, attempt.id, right, shown="0" * 32, now=NOW)
         assert db.session.get(QuizAttempt, attempt.id).submitted_at is None

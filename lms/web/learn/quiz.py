@@ -12,7 +12,7 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ...services import catalog, learning
+from ...services import attempts, catalog, learning
 from .. import quiz_drafts
 from ..access import signed_in
 from .blueprint import bp
@@ -75,19 +75,19 @@ def submit_quiz(course_slug, module_slug):
     shown = quiz_drafts.read_shown(request.form.get("shown"), attempt_id)
     try:
         if shown is None:
-            raise learning.FormMismatch()
-        attempt, certificate = learning.submit_attempt(
+            raise attempts.FormMismatch()
+        attempt, certificate = attempts.submit_attempt(
             current_user.id, attempt_id, answers, shown=shown
         )
     except LookupError:
         abort(404)
-    except learning.Unanswered as unanswered:
+    except attempts.Unanswered as unanswered:
         return _quiz_page(
             course_slug, module_slug, answers=answers, unanswered=set(unanswered.question_ids)
         )
-    except learning.FormMismatch:
+    except attempts.FormMismatch:
         return _quiz_page(course_slug, module_slug, notice="mismatch", status=409)
-    except learning.AlreadySubmitted as already:
+    except attempts.AlreadySubmitted as already:
         return _quiz_page(
             course_slug,
             module_slug,
@@ -117,14 +117,14 @@ def _quiz_page(course_slug, module_slug, answers=None, unanswered=frozenset(), *
     status = extra.pop("status", 422 if unanswered else 200)
     restore = extra.pop("restore", False)
     try:
-        course, version, attempt, questions, chance = learning.start_attempt(
+        course, version, attempt, questions, chance = attempts.start_attempt(
             current_user.id, course_slug, module_slug
         )
     except catalog.NotFound:
         abort(404)
     except learning.ModuleLocked:
         return redirect(url_for("learn.module", course_slug=course_slug, module_slug=module_slug))
-    except (learning.AttemptsUsedUp, learning.RetryLater) as closed:
+    except (attempts.AttemptsUsedUp, attempts.RetryLater) as closed:
         if restore:
             extra["notice"] = quiz_drafts.take(request.path, None)[0]
         course, version, _ = learning.open_module(current_user.id, course_slug, module_slug)
@@ -134,12 +134,12 @@ def _quiz_page(course_slug, module_slug, answers=None, unanswered=frozenset(), *
             module_slug=module_slug,
             version=version,
             closed=closed,
-            attempts=learning.attempts_for_module(current_user.id, version.module_id),
+            attempts=attempts.attempts_for_module(current_user.id, version.module_id),
             **extra,
         ), status
     if restore:
         extra["notice"], answers = quiz_drafts.take(request.path, attempt)
-    items = [(q, learning.ordered_choices(attempt, q)) for q in questions]
+    items = [(q, attempts.ordered_choices(attempt, q)) for q in questions]
     page = render_template(
         "learn/quiz.html",
         course=course,
@@ -172,7 +172,7 @@ def attempt(course_slug, module_slug, attempt_id):
     progress = learning.course_progress(current_user.id, course, modules)
     passed = any(s.module.id == module.id and s.state == "passed" for s in progress.modules)
     try:
-        attempt, version, reviews, revealed = learning.attempt_review(
+        attempt, version, reviews, revealed = attempts.attempt_review(
             current_user.id, attempt_id, passed_module=passed
         )
     except LookupError:
@@ -188,6 +188,6 @@ def attempt(course_slug, module_slug, attempt_id):
         reviews=reviews,
         revealed=revealed,
         progress=progress,
-        chance=learning.quiz_chance(current_user.id, version, passed=passed),
+        chance=attempts.quiz_chance(current_user.id, version, passed=passed),
         new_certificate=request.args.get("certificate") == "1",
     )
