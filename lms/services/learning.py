@@ -1,24 +1,21 @@
-"""A trainee's learning: progress through modules, and the quiz attempt from opening to grading.
+"""A trainee's learning: progress through modules, opened and passed.
 
-Progress is per Module, so it survives new content versions; an attempt is tied to the version it
-showed. Grading happens here, on the server; the page never receives the correct answers.
+Progress is per Module, so it survives new content versions. Quiz attempts and their grading are
+in services.attempts.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import Course, Module, ModuleProgress, ModuleVersion, Question, QuizAttempt
+from ..models import Course, ModuleProgress
 from ..models.types import utcnow
-from . import catalog, certification
-
-_shuffle = random.SystemRandom().shuffle
+from . import catalog
 
 
 class LearningError(ValueError):
@@ -29,24 +26,6 @@ class ModuleLocked(LearningError):
     def __init__(self, missing):
         super().__init__("complete the required modules first")
         self.missing = missing  # [ModuleSummary] still to pass
-
-
-class AttemptsUsedUp(LearningError):
-    def __init__(self, max_attempts):
-        super().__init__(f"all {max_attempts} attempts used")
-        self.max_attempts = max_attempts
-
-
-class RetryLater(LearningError):
-    def __init__(self, opens_at):
-        super().__init__(f"the next attempt opens at {opens_at.isoformat()}")
-        self.opens_at = opens_at
-
-
-class Unanswered(LearningError):
-    def __init__(self, question_ids):
-        super().__init__("some questions have no answer")
-        self.question_ids = question_ids
 
 
 STATES = ("not_started", "reading", "passed")
@@ -67,16 +46,6 @@ class CourseProgress:
     passed: int
     percent: int
     next_module: catalog.ModuleSummary | None  # the first unpassed module that is open
-
-
-@dataclass(frozen=True)
-class QuizChance:
-    """Whether a trainee may take a quiz now, and how many tries they have used."""
-
-    used: int
-    max_attempts: int | None
-    passed: bool
-    error: LearningError | None
 
 
 def _progress_rows(user_id, module_ids):
@@ -141,243 +110,45 @@ def open_module(user_id, course_slug, module_slug, now=None):
     Raises catalog.NotFound, or ModuleLocked when required modules are not yet passed.
     Returns (course, version, CourseProgress).
     """
-    course, version, progress, _ = _open(user_id, course_slug, module_slug, now or utcnow())
+    course, version, progress, _ = open_progress(user_id, course_slug, module_slug, now or utcnow())
     return course, version, progress
 
 
-def _open(user_id, course_slug, module_slug, now):
+def open_progress(user_id, course_slug, module_slug, now):
+    """open_module, also returning the trainee's progress row for the module (for the quiz).
+
+    Returns (course, version, CourseProgress, ModuleProgress)."""
     course, version, modules = catalog.current_module(course_slug, module_slug)
     rows = _progress_rows(user_id, [m.id for m in modules])
     missing = _missing_requirements(version, modules, rows)
     if missing:
         raise ModuleLocked(missing)
     row = rows.get(version.module_id)
-    if row is None:
-        row = ModuleProgress(user_id=user_id, module_id=version.module_id, started_at=now)
-        db.session.add(row)
-        rows[version.module_id] = row
+    first_opening = row is None
+    if first_opening:
+        row = rows[version.module_id] = progress_row(user_id, version.module_id, now)
     # Reading a page is not worth a write each time: last activity is kept to a few minutes.
-    if row.id is None or now - row.last_activity_at >= ACTIVITY_PRECISION:
+    if first_opening or now - row.last_activity_at >= ACTIVITY_PRECISION:
         row.last_activity_at = now
         db.session.commit()
     return course, version, _course_progress(course, modules, rows), row
 
 
-def quiz_chance(user_id, version, now=None, passed=None):
-    """May this trainee start or submit an attempt at this module's quiz now?
-
-    `passed` may be given when the caller already knows whether the module is passed.
-    """
-    now = now or utcnow()
-    used, last_failed_at = db.session.execute(
-        select(
-            func.count(QuizAttempt.id),
-            func.max(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(False)),
-        ).where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.module_id == version.module_id,
-            QuizAttempt.submitted_at.is_not(None),
-        )
-    ).one()
-    if passed is None:
-        passed = (
-            db.session.scalar(
-                select(ModuleProgress.passed_at).where(
-                    ModuleProgress.user_id == user_id,
-                    ModuleProgress.module_id == version.module_id,
-                )
-            )
-            is not None
-        )
-    error = None
-    if version.max_attempts is not None and used >= version.max_attempts:
-        error = AttemptsUsedUp(version.max_attempts)
-    elif version.retry_after_minutes and last_failed_at is not None and not passed:
-        opens_at = last_failed_at + timedelta(minutes=version.retry_after_minutes)
-        if opens_at > now:
-            error = RetryLater(opens_at)
-    return QuizChance(used, version.max_attempts, passed, error)
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def start_attempt(user_id, course_slug, module_slug, now=None):
-    """The trainee's open attempt at this quiz, created (with its shuffled choice order) if needed.
-
-    The same open attempt comes back on every reload, so the order stays put. Raises
-    ModuleLocked, AttemptsUsedUp or RetryLater.
-    Returns (course, version, attempt, questions, QuizChance).
-    """
-    now = now or utcnow()
-    course, version, _, row = _open(user_id, course_slug, module_slug, now)
-    chance = quiz_chance(user_id, version, now, passed=row.passed_at is not None)
-    if chance.error is not None:
-        raise chance.error
-    if row.read_at is None:
-        row.read_at = now
-    questions = _questions(version.id)
-    attempt = db.session.scalar(
-        select(QuizAttempt).where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.module_id == version.module_id,
-            QuizAttempt.submitted_at.is_(None),
-        )
+def progress_row(user_id, module_id, now):
+    """The trainee's progress row for a module, made if missing. Two first openings at once (two
+    tabs) both get the one row: the losing insert does nothing instead of failing on the unique
+    (user_id, module_id), and the row is read back."""
+    insert = _INSERT[db.session.get_bind().dialect.name](ModuleProgress)
+    db.session.execute(
+        insert.values(
+            user_id=user_id, module_id=module_id, started_at=now, last_activity_at=now
+        ).on_conflict_do_nothing(index_elements=["user_id", "module_id"])
     )
-    if attempt is not None and attempt.module_version_id != version.id:
-        db.session.delete(attempt)  # never submitted, and its content has changed
-        attempt = None
-    if attempt is None:
-        order = {}
-        for question in questions:
-            ids = [choice.id for choice in question.choices]
-            _shuffle(ids)
-            order[str(question.id)] = ids
-        attempt = QuizAttempt(
-            user_id=user_id,
-            module_id=version.module_id,
-            module_version_id=version.id,
-            started_at=now,
-            choice_order=order,
-        )
-        db.session.add(attempt)
-    db.session.commit()
-    return course, version, attempt, questions, chance
-
-
-def _questions(version_id):
-    return list(
-        db.session.scalars(
-            select(Question)
-            .where(Question.module_version_id == version_id)
-            .order_by(Question.position)
-            .options(selectinload(Question.choices))
-        )
-    )
-
-
-def ordered_choices(attempt, question):
-    """A question's choices in the order this attempt shows them."""
-    by_id = {choice.id: choice for choice in question.choices}
-    order = attempt.choice_order.get(str(question.id), list(by_id))
-    return [by_id[choice_id] for choice_id in order if choice_id in by_id]
-
-
-def submit_attempt(user_id, attempt_id, answers, now=None):
-    """Grade and record an attempt exactly once. `answers` maps question id -> [choice ids].
-
-    Returns (attempt, certificate or None). Submitting an attempt that is already submitted
-    (double click, back button, two tabs) changes nothing and returns it as it was.
-    Raises LookupError for someone else's attempt, Unanswered when a question has no answer,
-    and the QuizChance errors when the limits no longer allow it.
-    """
-    now = now or utcnow()
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != user_id:
-        raise LookupError(attempt_id)
-    if attempt.submitted_at is not None:
-        return attempt, None
-    version = db.session.get(ModuleVersion, attempt.module_version_id)
-    chance = quiz_chance(user_id, version, now)
-    if chance.error is not None:
-        raise chance.error
-    questions = _questions(version.id)
-    valid = {q.id: {c.id for c in q.choices} for q in questions}
-    chosen = {q_id: sorted(set(answers.get(q_id, ())) & valid[q_id]) for q_id in valid}
-    missing = [q_id for q_id, ids in chosen.items() if not ids]
-    if missing:
-        raise Unanswered(missing)
-    correct = sum(
-        1 for q in questions if set(chosen[q.id]) == {c.id for c in q.choices if c.is_correct}
-    )
-    score = round(100 * correct / len(questions)) if questions else 0
-    passed = score >= version.pass_mark
-    # The WHERE clause makes the first submission win; a second one updates nothing.
-    result = db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(
-            submitted_at=now,
-            answers={str(q_id): ids for q_id, ids in chosen.items()},
-            score=score,
-            passed=passed,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        return db.session.get(QuizAttempt, attempt_id), None
-    row = db.session.scalar(
+    return db.session.scalar(
         select(ModuleProgress).where(
-            ModuleProgress.user_id == user_id, ModuleProgress.module_id == version.module_id
-        )
-    )
-    if row is None:
-        row = ModuleProgress(user_id=user_id, module_id=version.module_id, started_at=now)
-        db.session.add(row)
-    row.read_at = row.read_at or now
-    row.last_activity_at = now
-    row.best_score = max(row.best_score or 0, score)
-    if passed and row.passed_at is None:
-        row.passed_at = now
-    db.session.flush()
-    certificate = None
-    if passed:
-        course_id = db.session.scalar(
-            select(Module.course_id).where(Module.id == version.module_id)
-        )
-        certificate = certification.issue_if_due(user_id, course_id, now=now)
-    db.session.commit()
-    db.session.refresh(attempt)
-    return attempt, certificate
-
-
-@dataclass(frozen=True)
-class QuestionReview:
-    question: Question
-    choices: list  # [Choice] in the attempt's order
-    chosen: set  # choice ids the trainee picked
-    right: bool
-
-
-def attempt_review(user_id, attempt_id, passed_module=None):
-    """A submitted attempt with each question marked right or not, for its owner.
-
-    `passed_module` may be given when the caller knows whether the module is passed.
-    Returns (attempt, version, [QuestionReview], show_explanations).
-    """
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != user_id or attempt.submitted_at is None:
-        raise LookupError(attempt_id)
-    version = db.session.get(ModuleVersion, attempt.module_version_id)
-    reviews = []
-    for question in _questions(version.id):
-        chosen = set(attempt.answers.get(str(question.id), []))
-        correct = {c.id for c in question.choices if c.is_correct}
-        reviews.append(
-            QuestionReview(question, ordered_choices(attempt, question), chosen, chosen == correct)
-        )
-    if passed_module is None:
-        passed_module = (
-            db.session.scalar(
-                select(ModuleProgress.passed_at).where(
-                    ModuleProgress.user_id == user_id,
-                    ModuleProgress.module_id == version.module_id,
-                )
-            )
-            is not None
-        )
-    show_explanations = version.review == "always" or passed_module
-    return attempt, version, reviews, show_explanations
-
-
-def attempts_for_module(user_id, module_id):
-    """Submitted attempts at one module's quiz, newest first."""
-    return list(
-        db.session.scalars(
-            select(QuizAttempt)
-            .where(
-                QuizAttempt.user_id == user_id,
-                QuizAttempt.module_id == module_id,
-                QuizAttempt.submitted_at.is_not(None),
-            )
-            .order_by(QuizAttempt.submitted_at.desc())
+            ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id
         )
     )

@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import audit
+from .attempts import reveals_answers
 from .certification import certificate_status
 
 ERASED_NAME = "Erased account"
@@ -128,18 +129,30 @@ def _attempts(user_id):
         .where(QuizAttempt.user_id == user_id)
         .order_by(QuizAttempt.started_at, QuizAttempt.id)
     ).unique()
-    return [_attempt(attempt) for attempt in attempts]
+    passed = set(
+        db.session.scalars(
+            select(ModuleProgress.module_id).where(
+                ModuleProgress.user_id == user_id, ModuleProgress.passed_at.is_not(None)
+            )
+        )
+    )
+    return [_attempt(attempt, passed) for attempt in attempts]
 
 
-def _attempt(attempt):
+def _attempt(attempt, passed_modules):
     version = attempt.module_version
     chosen = {int(key): set(value) for key, value in (attempt.answers or {}).items()}
+    # `review: after_pass` keeps which answers were right hidden until the quiz is passed; the
+    # export must not reveal it either (null until then).
+    revealed = reveals_answers(version.review, version.module_id in passed_modules)
     answers = [
         {
             "question": question.position,
             "question_text": _text(question.stem_html),
             "chosen": [_text(c.text_html) for c in question.choices if c.id in chosen[question.id]],
-            "correct": {c.id for c in question.choices if c.is_correct} == chosen[question.id],
+            "correct": {c.id for c in question.choices if c.is_correct} == chosen[question.id]
+            if revealed
+            else None,
         }
         for question in version.questions
         if question.id in chosen

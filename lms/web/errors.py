@@ -3,7 +3,9 @@ down (a 503 saying to try again in a minute) or left mid-transaction (a 500)."""
 
 from contextlib import suppress
 
-from flask import g, make_response, render_template, request
+from flask import current_app, g, make_response, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -19,12 +21,14 @@ PLAIN_PAGE = (
 )
 
 
-def _page(status, title, message):
+def _page(status, title, message, action=None):
+    """`action`: (label, url) of the one thing to do next, when it is not the home page."""
     if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
         return make_response(({"error": title, "message": message}, status))
-    return make_response(
-        (render_template("errors/error.html", status=status, title=title, message=message), status)
+    page = render_template(
+        "errors/error.html", status=status, title=title, message=message, action=action
     )
+    return make_response((page, status))
 
 
 def _page_without_the_database(status, title, message):
@@ -83,6 +87,22 @@ def init_app(app):
         )
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+    @app.errorhandler(CSRFError)
+    def session_ended(error):
+        # A view may keep what was sent (the quiz keeps its answers through a new sign-in).
+        view = current_app.view_functions.get(request.endpoint)
+        keep = getattr(view, "on_session_lost", None)
+        if keep is not None:
+            return keep(**(request.view_args or {}))
+        if current_user.is_authenticated:
+            return _page(400, "This form had expired",
+                         "Its page was open too long, so it was not sent. "
+                         "Go back, reload the page and try again.")  # fmt: skip
+        return _page(400, "Your session has ended",
+                     "This form was not sent: you were signed out, or its page was open too "
+                     "long. Go back, reload the page and try again.",
+                     action=("Sign in again", url_for("auth.sign_in")))  # fmt: skip
 
     @app.errorhandler(500)
     def server_error(error):

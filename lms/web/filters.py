@@ -19,5 +19,14 @@ def long_date(value):
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def counted(number, singular, plural=None):
+    """A count with its noun in the right number: "1 question", "2 questions", "1,200 trainees".
+
+    `number` may be text as well ("1.5" hours); only exactly one takes the singular."""
+    shown = f"{number:,}" if isinstance(number, int) else str(number)
+    return f"{shown} {singular if shown == '1' else plural or singular + 's'}"
+
+
 def init_app(app):
     app.add_template_filter(long_date)
+    app.add_template_filter(counted)

@@ -94,6 +94,10 @@ PAGE_TYPES = (
     "hours-review-errors",
     "staff-certificate",
     "verify-revoked",
+    "quiz-already-submitted",
+    "quiz-mismatch",
+    "sign-in-signed-out",
+    "quiz-restored",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

@@ -71,6 +71,7 @@ AIM_RATIO, AIM_SUBMIT_P95_MS = 0.40, 100
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 ATTEMPT = re.compile(r'name="attempt_id" value="(\d+)"')
+SHOWN = re.compile(r'name="shown" value="([^"]+)"')
 CHOICE = re.compile(r'<input type="(radio|checkbox)" name="q(\d+)" value="(\d+)"')
 
 
@@ -102,15 +103,19 @@ def journey_step(browser, record, context):
 
 def quiz_answers(html, rng, correct):
     """The form a trainee sends back: mostly right answers, sometimes a wrong guess."""
-    token, attempt = CSRF.search(html), ATTEMPT.search(html)
-    if token is None or attempt is None:
+    token, attempt, shown = CSRF.search(html), ATTEMPT.search(html), SHOWN.search(html)
+    if token is None or attempt is None or shown is None:
         return None
     questions = defaultdict(list)
     kinds = {}
     for kind, question, choice in CHOICE.findall(html):
         questions[question].append(int(choice))
         kinds[question] = kind
-    form = [("csrf_token", token.group(1)), ("attempt_id", attempt.group(1))]
+    form = [
+        ("csrf_token", token.group(1)),
+        ("attempt_id", attempt.group(1)),
+        ("shown", shown.group(1)),
+    ]
     for question, choices in questions.items():
         right = [c for c in choices if c in correct]
         if rng.random() < RIGHT_ANSWER_RATE and right:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course, User
-from lms.services import audit, learning, roster
+from lms.services import attempts, audit, roster
 from lms.services.publishing import sync_courses
 from tests import roster_data as rd
 from tests.roster_data import NOW, TODAY
@@ -22,9 +22,9 @@ def course(app_ctx, courses_dir):
 
 def answer(user_id, module_slug, pick):
     """Take the module's quiz, choosing the choices whose text starts with one of `pick`."""
-    _, _, attempt, questions, _ = learning.start_attempt(user_id, "sample-course", module_slug)
+    _, _, attempt, questions, _ = attempts.start_attempt(user_id, "sample-course", module_slug)
     answers = {q.id: [c.id for c in q.choices if c.text_html.startswith(pick)] for q in questions}
-    learning.submit_attempt(user_id, attempt.id, answers)
+    attempts.submit_attempt(user_id, attempt.id, answers)
 
 
 def test_the_record_holds_every_attempt_with_the_answers_given(course):

@@ -63,7 +63,7 @@ def answer_first_steps(client, right=True):
         if "Maya’s first week" in questions
         else questions["Maya's first week"]
     )
-    data = {"csrf_token": token, "attempt_id": attempt_id}
+    data = {"csrf_token": token, "attempt_id": attempt_id, "shown": shown(html)}
     if right:
         data["q" + str(_question_id(html, true_q))] = true_q[
             "Recovery looks different for each person."
@@ -75,6 +75,11 @@ def answer_first_steps(client, right=True):
         maya["Share briefly how your first week felt."],
     ]
     return client.post(QUIZ, data=data), attempt_id
+
+
+def shown(html):
+    """What the quiz form says it showed (the attempt and its choice order), as sent back."""
+    return re.search(r'name="shown" value="([^"]+)"', html)[1]
 
 
 def _question_id(html, choices):
@@ -178,7 +183,7 @@ def test_a_failed_quiz_says_so_and_marks_each_question(signed_in):
 
 def test_submitting_the_same_attempt_twice_records_one_attempt(signed_in, app):
     html, token, attempt_id, questions = quiz_form(signed_in)
-    data = {"csrf_token": token, "attempt_id": attempt_id}
+    data = {"csrf_token": token, "attempt_id": attempt_id, "shown": shown(html)}
     for choices in questions.values():
         data["q" + str(_question_id(html, choices))] = list(choices.values())[0]
 
@@ -200,6 +205,7 @@ def test_an_unanswered_question_is_marked_next_to_it(signed_in):
         data={
             "csrf_token": token,
             "attempt_id": attempt_id,
+            "shown": shown(html),
             f"q{_question_id(html, first_q)}": list(first_q.values())[0],
         },  # fmt: skip
     )
@@ -216,7 +222,8 @@ def test_a_quiz_post_without_csrf_token_is_rejected(signed_in, app):
 
     response = signed_in.post(QUIZ, data={"attempt_id": attempt_id})
 
-    assert response.status_code == 400
+    # Nothing is graded; the trainee is sent back to the quiz (tests/web/test_quiz_safety.py).
+    assert response.status_code == 303 and response.headers["Location"] == QUIZ
     with app.app_context():
         assert count(QuizAttempt, submitted_at=None) == 1
 
@@ -254,7 +261,7 @@ def test_retry_after_minutes_says_when_the_next_try_opens(signed_in, app, course
     assert "Submit answers" in signed_in.get(QUIZ).get_data(as_text=True)
 
 
-def test_review_after_pass_hides_explanations_until_passed(signed_in, app, courses_dir):
+def test_review_after_pass_hides_which_answers_were_right_until_passed(signed_in, app, courses_dir):
     course = courses_dir / "sample-course" / "course.md"
     course.write_text(
         course.read_text().replace("pass_mark: 75", "pass_mark: 75\nreview: after_pass")
@@ -266,10 +273,16 @@ def test_review_after_pass_hides_explanations_until_passed(signed_in, app, cours
     failed_page = signed_in.get(failed.headers["Location"]).get_data(as_text=True)
     passed, _ = answer_first_steps(signed_in, right=True)
     passed_page = signed_in.get(passed.headers["Location"]).get_data(as_text=True)
+    failed_again = signed_in.get(failed.headers["Location"]).get_data(as_text=True)
 
+    # Before passing: the score and the verdict on the whole quiz only, nothing per question.
+    assert "50%" in failed_page and "Not passed yet." in failed_page
+    assert "Right</strong>" not in failed_page and "✓" not in failed_page
     assert "Each person" not in failed_page
-    assert "Explanations appear here once you pass this quiz." in failed_page
-    assert "Each person" in passed_page
+    assert "Which answers were right, and why, appear here once you pass" in failed_page
+    # Once passed, every attempt shows each question's verdict and explanation.
+    assert passed_page.count("<strong>Right</strong>") == 2 and "Each person" in passed_page
+    assert failed_again.count("<strong>Not right</strong>") == 1
 
 
 def test_someone_elses_attempt_is_not_found(signed_in, app):
@@ -338,3 +351,19 @@ def test_rereading_a_module_within_minutes_writes_nothing(signed_in, app):
     signed_in.get(MODULE)
     with app.app_context():
         assert db.session.scalar(select(ModuleProgress.last_activity_at)) > first
+
+
+def test_review_after_pass_keeps_right_answers_out_of_the_data_export_until_passed(
+    signed_in, app, courses_dir
+):
+    edit(app, courses_dir, "course.md", "pass_mark: 75", "pass_mark: 75\nreview: after_pass")
+
+    answer_first_steps(signed_in, right=False)
+    before = signed_in.get("/account/data.json").get_json()["quiz_attempts"]
+    answer_first_steps(signed_in, right=True)
+    after = signed_in.get("/account/data.json").get_json()["quiz_attempts"]
+
+    assert [a["correct"] for a in before[0]["answers"]] == [None, None]
+    assert (before[0]["score"], before[0]["passed"]) == (50, False)
+    assert sorted(a["correct"] for a in after[0]["answers"]) == [False, True]
+    assert [a["correct"] for a in after[1]["answers"]] == [True, True]

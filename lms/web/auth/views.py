@@ -14,6 +14,7 @@ from flask import (
 from flask_login import current_user
 
 from ...services import accounts, mail
+from .. import quiz_drafts
 from ..access import public, signed_in
 from ..forms import show_problems
 from ..links import external_url
@@ -48,6 +49,14 @@ def private(response):
     return response
 
 
+def _sign_in_as(user):
+    # Quiz answers sent while signed out wait for this sign-in (begin_session starts a clean
+    # session); they are ticked again only on the account's own open attempt (web/quiz_drafts.py).
+    unsent = quiz_drafts.across_sign_in()
+    begin_session(user)
+    quiz_drafts.put_back(unsent)
+
+
 @bp.route("/sign-up", methods=["GET", "POST"])
 @public
 def sign_up():
@@ -74,7 +83,7 @@ def sign_up():
                 # The same answer as for an address already in use: the page never says which.
                 _email_sign_up(user, "sign_up_email")
                 return render_template("auth/sign_up_sent.html")
-            begin_session(user)
+            _sign_in_as(user)
             flash(f"Welcome, {user.name}. Your account is ready.")
             return redirect(next_path or url_for(AFTER_SIGN_IN))
     return render_template("auth/sign_up.html", form=form, next=next_path)
@@ -108,9 +117,11 @@ def sign_in():
         except accounts.SignInRefused as error:
             form.form_errors.extend(error.problems.values())
         else:
-            begin_session(user)
+            _sign_in_as(user)
             return redirect(next_path or url_for(AFTER_SIGN_IN))
-    return render_template("auth/sign_in.html", form=form, next=next_path)
+    return render_template(
+        "auth/sign_in.html", form=form, next=next_path, quiz_waiting=quiz_drafts.waiting()
+    )
 
 
 @bp.post("/sign-out")

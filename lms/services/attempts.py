@@ -1,0 +1,316 @@
+"""A quiz attempt from opening to grading, and how much its result reveals.
+
+An attempt is tied to the module version it showed, with its own shuffled choice order. Grading
+happens here, on the server; the page never receives the correct answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Module, ModuleProgress, ModuleVersion, Question, QuizAttempt
+from ..models.types import utcnow
+from . import certification
+from .learning import LearningError, open_progress, progress_row
+
+_shuffle = random.SystemRandom().shuffle
+
+
+class AttemptsUsedUp(LearningError):
+    def __init__(self, max_attempts):
+        super().__init__(f"all {max_attempts} attempts used")
+        self.max_attempts = max_attempts
+
+
+class RetryLater(LearningError):
+    def __init__(self, opens_at):
+        super().__init__(f"the next attempt opens at {opens_at.isoformat()}")
+        self.opens_at = opens_at
+
+
+class Unanswered(LearningError):
+    def __init__(self, question_ids):
+        super().__init__("some questions have no answer")
+        self.question_ids = question_ids
+
+
+class AlreadySubmitted(LearningError):
+    """Different answers for an attempt that is already graded (another tab, the Back button):
+    they are not graded, and the trainee must be told so."""
+
+    def __init__(self, attempt):
+        super().__init__("this attempt was already submitted")
+        self.attempt = attempt
+
+
+class FormMismatch(LearningError):
+    """The answers do not fit the attempt they claim: not the order it showed, or questions and
+    choices it never showed (a form restored onto another page, or a quiz changed meanwhile)."""
+
+    def __init__(self):
+        super().__init__("these answers do not match the quiz they claim to answer")
+
+
+@dataclass(frozen=True)
+class QuizChance:
+    """Whether a trainee may take a quiz now, and how many tries they have used."""
+
+    used: int
+    max_attempts: int | None
+    passed: bool
+    error: LearningError | None
+
+
+def quiz_chance(user_id, version, now=None, passed=None):
+    """May this trainee start or submit an attempt at this module's quiz now?
+
+    `passed` may be given when the caller already knows whether the module is passed.
+    """
+    now = now or utcnow()
+    used, last_failed_at = db.session.execute(
+        select(
+            func.count(QuizAttempt.id),
+            func.max(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(False)),
+        ).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_id == version.module_id,
+            QuizAttempt.submitted_at.is_not(None),
+        )
+    ).one()
+    if passed is None:
+        passed = (
+            db.session.scalar(
+                select(ModuleProgress.passed_at).where(
+                    ModuleProgress.user_id == user_id,
+                    ModuleProgress.module_id == version.module_id,
+                )
+            )
+            is not None
+        )
+    error = None
+    if version.max_attempts is not None and used >= version.max_attempts:
+        error = AttemptsUsedUp(version.max_attempts)
+    elif version.retry_after_minutes and last_failed_at is not None and not passed:
+        opens_at = last_failed_at + timedelta(minutes=version.retry_after_minutes)
+        if opens_at > now:
+            error = RetryLater(opens_at)
+    return QuizChance(used, version.max_attempts, passed, error)
+
+
+def start_attempt(user_id, course_slug, module_slug, now=None):
+    """The trainee's open attempt at this quiz, created (with its shuffled choice order) if needed.
+
+    The same open attempt comes back on every reload, so the order stays put. Raises
+    ModuleLocked, AttemptsUsedUp or RetryLater.
+    Returns (course, version, attempt, questions, QuizChance).
+    """
+    now = now or utcnow()
+    course, version, _, row = open_progress(user_id, course_slug, module_slug, now)
+    chance = quiz_chance(user_id, version, now, passed=row.passed_at is not None)
+    if chance.error is not None:
+        raise chance.error
+    if row.read_at is None:
+        row.read_at = now
+    questions = _questions(version.id)
+    attempt = db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_id == version.module_id,
+            QuizAttempt.submitted_at.is_(None),
+        )
+    )
+    if attempt is not None and attempt.module_version_id != version.id:
+        db.session.delete(attempt)  # never submitted, and its content has changed
+        attempt = None
+    if attempt is None:
+        order = {}
+        for question in questions:
+            ids = [choice.id for choice in question.choices]
+            _shuffle(ids)
+            order[str(question.id)] = ids
+        attempt = QuizAttempt(
+            user_id=user_id,
+            module_id=version.module_id,
+            module_version_id=version.id,
+            started_at=now,
+            choice_order=order,
+        )
+        db.session.add(attempt)
+    db.session.commit()
+    return course, version, attempt, questions, chance
+
+
+def _questions(version_id):
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.module_version_id == version_id)
+            .order_by(Question.position)
+            .options(selectinload(Question.choices))
+        )
+    )
+
+
+def ordered_choices(attempt, question):
+    """A question's choices in the order this attempt shows them."""
+    by_id = {choice.id: choice for choice in question.choices}
+    order = attempt.choice_order.get(str(question.id), list(by_id))
+    return [by_id[choice_id] for choice_id in order if choice_id in by_id]
+
+
+def order_digest(attempt):
+    """A short fingerprint of what an attempt shows: its id and its questions' choice order.
+
+    The quiz form sends it back, so a form restored onto another attempt (or onto an id that
+    SQLite reused after a changed quiz dropped an unsent attempt) is refused, not graded."""
+    shown = json.dumps([attempt.id, attempt.choice_order], sort_keys=True)
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
+
+
+def submit_attempt(user_id, attempt_id, answers, shown=None, now=None):
+    """Grade and record an attempt exactly once. `answers` maps question id -> [choice ids];
+    `shown`, when given, is the order_digest of the attempt the form was made for.
+
+    Returns (attempt, certificate or None). Sending the same answers again (double click)
+    changes nothing and returns the attempt as it was. Raises LookupError for someone else's
+    attempt; FormMismatch when the answers do not fit the attempt; AlreadySubmitted when it was
+    already graded with other answers (two tabs); Unanswered when a question has no answer; and
+    the QuizChance errors when the limits no longer allow it.
+    """
+    now = now or utcnow()
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is not None and attempt.user_id != user_id:
+        raise LookupError(attempt_id)
+    if attempt is None or (shown is not None and shown != order_digest(attempt)):
+        raise FormMismatch()  # an unsent attempt is dropped when its quiz changes
+    questions = _questions(attempt.module_version_id)
+    valid = {q.id: {c.id for c in q.choices} for q in questions}
+    if any(q_id not in valid or not set(ids) <= valid[q_id] for q_id, ids in answers.items()):
+        raise FormMismatch()
+    chosen = {q_id: sorted(set(answers.get(q_id, ()))) for q_id in valid}
+    if attempt.submitted_at is not None:
+        return _already_submitted(attempt, chosen)
+    version = db.session.get(ModuleVersion, attempt.module_version_id)
+    chance = quiz_chance(user_id, version, now)
+    if chance.error is not None:
+        raise chance.error
+    missing = [q_id for q_id, ids in chosen.items() if not ids]
+    if missing:
+        raise Unanswered(missing)
+    correct = sum(
+        1 for q in questions if set(chosen[q.id]) == {c.id for c in q.choices if c.is_correct}
+    )
+    score = round(100 * correct / len(questions)) if questions else 0
+    passed = score >= version.pass_mark
+    # The WHERE clause makes the first submission win; a second one updates nothing.
+    result = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(
+            submitted_at=now,
+            answers={str(q_id): ids for q_id, ids in chosen.items()},
+            score=score,
+            passed=passed,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # the other tab's submission won the race
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return _already_submitted(attempt, chosen)
+    row = progress_row(user_id, version.module_id, now)
+    row.read_at = row.read_at or now
+    row.last_activity_at = now
+    row.best_score = max(row.best_score or 0, score)
+    if passed and row.passed_at is None:
+        row.passed_at = now
+    db.session.flush()
+    certificate = None
+    if passed:
+        course_id = db.session.scalar(
+            select(Module.course_id).where(Module.id == version.module_id)
+        )
+        certificate = certification.issue_if_due(user_id, course_id, now=now)
+    db.session.commit()
+    db.session.refresh(attempt)
+    return attempt, certificate
+
+
+def _already_submitted(attempt, chosen):
+    """The same answers again are a double click: its result is theirs. Other answers are not."""
+    recorded = {int(q_id): sorted(ids) for q_id, ids in attempt.answers.items()}
+    if recorded != chosen:
+        raise AlreadySubmitted(attempt)
+    return attempt, None
+
+
+def reveals_answers(review, passed_module):
+    """Whether a trainee may see which of their answers were right (the quiz's `review` setting,
+    and whether they have passed that module's quiz). The one place that decides it, for the
+    result page and the trainee's data export alike."""
+    return review == "always" or passed_module
+
+
+@dataclass(frozen=True)
+class QuestionReview:
+    question: Question
+    choices: list  # [Choice] in the attempt's order
+    chosen: set  # choice ids the trainee picked
+    right: bool | None  # None while the quiz's review setting keeps it hidden
+
+
+def attempt_review(user_id, attempt_id, passed_module=None):
+    """A submitted attempt for its owner, and how much of the answers its review setting reveals.
+
+    `review: always` reveals each question's verdict and explanation after every attempt.
+    `review: after_pass` reveals neither until the trainee has passed the quiz: with unlimited
+    attempts, a verdict per question would let the answers be found one question at a time, so
+    until then only the score and pass or fail are given (`right` is None).
+    `passed_module` may be given when the caller knows whether the module is passed.
+    Returns (attempt, version, [QuestionReview], revealed).
+    """
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id or attempt.submitted_at is None:
+        raise LookupError(attempt_id)
+    version = db.session.get(ModuleVersion, attempt.module_version_id)
+    if passed_module is None:
+        passed_module = (
+            db.session.scalar(
+                select(ModuleProgress.passed_at).where(
+                    ModuleProgress.user_id == user_id,
+                    ModuleProgress.module_id == version.module_id,
+                )
+            )
+            is not None
+        )
+    revealed = reveals_answers(version.review, passed_module)
+    reviews = []
+    for question in _questions(version.id):
+        chosen = set(attempt.answers.get(str(question.id), []))
+        correct = {c.id for c in question.choices if c.is_correct}
+        right = chosen == correct if revealed else None
+        reviews.append(QuestionReview(question, ordered_choices(attempt, question), chosen, right))
+    return attempt, version, reviews, revealed
+
+
+def attempts_for_module(user_id, module_id):
+    """Submitted attempts at one module's quiz, newest first."""
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.module_id == module_id,
+                QuizAttempt.submitted_at.is_not(None),
+            )
+            .order_by(QuizAttempt.submitted_at.desc())
+        )
+    )
