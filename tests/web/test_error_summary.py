@@ -173,7 +173,9 @@ def test_quiz_with_questions_left_unanswered(app, client, courses_dir):
     first_choices = re.findall(r'<ul class="choices">\s*<li>\s*<input [^>]*id="(c\d+)"', page)
     assert first_choices
 
-    response = client.post(quiz, data={"csrf_token": csrf_token(page), "attempt_id": attempt_id})
+    shown = re.search(r'name="shown" value="([^"]+)"', page)[1]
+    form = {"csrf_token": csrf_token(page), "attempt_id": attempt_id, "shown": shown}
+    response = client.post(quiz, data=form)
 
     # Each question is reached by its first choice, named by its number as the page shows it.
     assert_error_page(

@@ -15,7 +15,7 @@ from lms.web.inputs import MAX_ID, UNSTORABLE, to_id
 from tests.auth import PASSWORD, make_user, post_form
 from tests.conftest import sign_in_as
 from tests.web.test_auth import error_beside
-from tests.web.test_learning import QUIZ, _question_id, quiz_form
+from tests.web.test_learning import QUIZ, _question_id, quiz_form, shown
 
 
 @pytest.fixture
@@ -41,30 +41,29 @@ def test_an_id_is_its_digits():
 
 
 def _first_question(client):
+    """The form's fields as the page sent them (CSRF token, attempt id and its signed `shown`
+    token), the first question's id and one of its choices."""
     html, token, attempt_id, questions = quiz_form(client)
     choices = questions["Which statement about recovery is true?"]
-    return token, attempt_id, _question_id(html, choices), next(iter(choices.values()))
+    form = {"csrf_token": token, "attempt_id": attempt_id, "shown": shown(html)}
+    return form, _question_id(html, choices), next(iter(choices.values()))
 
 
 @pytest.mark.parametrize("answer", ["²", "9" * 5000, "99999999999999999999", "-1"])
 def test_a_quiz_answer_that_is_not_a_choice_counts_as_unanswered(signed_in, answer):
-    token, attempt_id, question_id, _ = _first_question(signed_in)
+    form, question_id, _ = _first_question(signed_in)
 
-    response = signed_in.post(
-        QUIZ, data={"csrf_token": token, "attempt_id": attempt_id, f"q{question_id}": answer}
-    )
+    response = signed_in.post(QUIZ, data={**form, f"q{question_id}": answer})
 
     assert response.status_code == 422
     assert UNANSWERED in response.get_data(as_text=True)
 
 
 def test_a_quiz_field_named_with_a_superscript_is_not_an_answer(signed_in):
-    token, attempt_id, question_id, choice_id = _first_question(signed_in)
+    form, question_id, choice_id = _first_question(signed_in)
     superscript = f"q{question_id}".translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
-    response = signed_in.post(
-        QUIZ, data={"csrf_token": token, "attempt_id": attempt_id, superscript: choice_id}
-    )
+    response = signed_in.post(QUIZ, data={**form, superscript: choice_id})
 
     assert response.status_code == 422
     assert UNANSWERED in response.get_data(as_text=True)
@@ -72,10 +71,10 @@ def test_a_quiz_field_named_with_a_superscript_is_not_an_answer(signed_in):
 
 @pytest.mark.parametrize("attempt_id", ["99999999999999999999", "²", "9" * 5000])
 def test_a_quiz_attempt_id_that_is_not_an_id_is_a_bad_request(signed_in, attempt_id):
-    token, _, question_id, choice_id = _first_question(signed_in)
+    form, question_id, choice_id = _first_question(signed_in)
 
     response = signed_in.post(
-        QUIZ, data={"csrf_token": token, "attempt_id": attempt_id, f"q{question_id}": choice_id}
+        QUIZ, data={**form, "attempt_id": attempt_id, f"q{question_id}": choice_id}
     )
 
     assert response.status_code == 400
