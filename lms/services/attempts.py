@@ -69,6 +69,16 @@ class QuizChance:
     error: LearningError | None
 
 
+def has_passed(user_id, module_id):
+    """Whether this person has passed this module (in any of its versions)."""
+    passed_at = db.session.scalar(
+        select(ModuleProgress.passed_at).where(
+            ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id
+        )
+    )
+    return passed_at is not None
+
+
 def quiz_chance(user_id, version, now=None, passed=None):
     """May this trainee start or submit an attempt at this module's quiz now?
 
@@ -86,15 +96,7 @@ def quiz_chance(user_id, version, now=None, passed=None):
         )
     ).one()
     if passed is None:
-        passed = (
-            db.session.scalar(
-                select(ModuleProgress.passed_at).where(
-                    ModuleProgress.user_id == user_id,
-                    ModuleProgress.module_id == version.module_id,
-                )
-            )
-            is not None
-        )
+        passed = has_passed(user_id, version.module_id)
     error = None
     if version.max_attempts is not None and used >= version.max_attempts:
         error = AttemptsUsedUp(version.max_attempts)
@@ -282,15 +284,7 @@ def attempt_review(user_id, attempt_id, passed_module=None):
         raise LookupError(attempt_id)
     version = db.session.get(ModuleVersion, attempt.module_version_id)
     if passed_module is None:
-        passed_module = (
-            db.session.scalar(
-                select(ModuleProgress.passed_at).where(
-                    ModuleProgress.user_id == user_id,
-                    ModuleProgress.module_id == version.module_id,
-                )
-            )
-            is not None
-        )
+        passed_module = has_passed(user_id, version.module_id)
     revealed = reveals_answers(version.review, passed_module)
     reviews = []
     for question in _questions(version.id):
