@@ -11,6 +11,7 @@ MESSAGES = {
     health.UNREACHABLE: "The database does not answer.",
     health.READ_ONLY: "The database answers but cannot take writes (a read-only file, mount or "
     "server): nothing can be saved.",
+    health.DISK_FULL: "The disk that holds the database is nearly full: saving may soon fail.",
 }
 
 

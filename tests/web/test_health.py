@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.extensions import db
+from lms.services import health
 
 
 def _app(url):
@@ -52,3 +53,22 @@ def test_healthz_reports_a_postgresql_server_that_cannot_be_written(app):
 
     assert response.status_code == 503
     assert response.json["database"] == "read-only"
+
+
+def test_healthz_reports_a_sqlite_disk_with_no_room_left(tmp_path, monkeypatch):
+    app = _app(f"sqlite:///{tmp_path / 'lms.db'}")
+    with app.app_context():
+        db.create_all()
+    # A rolled-back write writes nothing, so the room left on the disk is what tells; the
+    # disk is made to look full here (the database itself is real).
+    real_usage = shutil.disk_usage
+    monkeypatch.setattr(
+        "lms.services.health.shutil.disk_usage",
+        lambda folder: real_usage(folder)._replace(free=health.MIN_FREE_BYTES - 1),
+    )
+
+    response = _health(app)
+
+    assert response.status_code == 503
+    assert response.json["database"] == "disk-full"
+    assert "nearly full" in response.json["message"]
