@@ -98,6 +98,7 @@ PAGE_TYPES = (
     "quiz-mismatch",
     "sign-in-signed-out",
     "quiz-restored",
+    "course-preview",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

@@ -22,8 +22,7 @@ TRAINEE = (LONG_NAME, "wiremu.longname@example.org")
 SUPERVISOR = ("Aroha Supervisor", "aroha.layout@example.org")
 STAFF = ("Jonas Staff", "jonas.layout@example.org")
 COHORT = "Layout cohort"
-# (A module's preview is left to the lesson pages' tests: its wide Markdown tables are the
-# renderer's to make reachable.)
+# A module's preview has wide Markdown tables, which the renderer puts in a focusable region.
 COURSE_SLUG = "peer-support-foundations"
 CSV = (
     "name,email,supervisor_email\n"
@@ -95,6 +94,7 @@ def test_no_staff_page_scrolls_sideways_and_axe_finds_nothing(
         "/staff/reset-link": "reset-link",
         f"/staff/courses/{COURSE_SLUG}/items": "course-items",
         f"/supervise/cohorts/{people['cohort']}": "cohort-picture",
+        f"/staff/courses/{COURSE_SLUG}/preview/the-recovery-process": "course-preview",
     }
     wide = {}
     for path, page_type in pages.items():
