@@ -14,7 +14,7 @@ from .content.loader import load_courses
 from .content.model import ContentError
 from .extensions import db
 from .models import ROLES
-from .services import accounts, health, supervision
+from .services import accounts, health, password_reset, supervision
 from .services.publishing import sync_courses
 
 courses_cli = AppGroup("courses", help="Check and publish the course files.")
@@ -176,7 +176,7 @@ def create_user_command(email, name, roles, password):
 def reset_link_command(email):
     """Print a link that lets the account with EMAIL choose a new password (one hour, once)."""
     try:
-        user, token = accounts.reset_token_for_email(email, current_app.config["SECRET_KEY"])
+        user, token = password_reset.reset_token_for_email(email, current_app.config["SECRET_KEY"])
     except accounts.NoSuchAccount:
         message = f"Error: no account uses {email}. Check the spelling, or use lms users create."
         click.echo(message, err=True)

@@ -1,4 +1,5 @@
-"""Accounts and roles: creating them, passwords, signing in (with its throttle) and reset links.
+"""Accounts and roles: creating them, passwords, and signing in (with its throttle); reset links
+are in password_reset.py.
 
 Sign-in never reveals whether an email has an account: failures are counted per email typed, and
 every failed sign-in costs one password-hash check of the same method and cost, whatever the
@@ -7,14 +8,12 @@ account's state (no account, a placeholder password, erased, or a real password)
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import timedelta
 from functools import cache
 from importlib import resources
 
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -40,8 +39,6 @@ WAIT = timedelta(seconds=30)
 LOCK_AFTER_FAILURES = 10
 LOCK = timedelta(minutes=15)
 
-RESET_SALT = "password-reset"
-RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 # Letters and digits that cannot be mistaken for each other when read aloud or copied by hand.
@@ -67,10 +64,6 @@ class SignInRefused(AccountError):
 class EmailTaken(AccountError):
     """Another account already uses this email (the password was hashed all the same, so
     finding this out took as long as making an account would have)."""
-
-
-class ResetLinkInvalid(AccountError):
-    """A password-reset link that was already used, has expired, or was never made here."""
 
 
 class NoSuchAccount(LookupError):
@@ -348,7 +341,7 @@ def _record_failure(key, now):
     raise RuntimeError("could not record a failed sign-in")  # pragma: no cover
 
 
-def _clear_throttle(email):
+def clear_throttle(email):
     db.session.execute(
         delete(SignInThrottle).where(SignInThrottle.email == normalise_email(email)),
         execution_options={"synchronize_session": False},
@@ -374,81 +367,3 @@ def change_password(user, current_password, new_password, keep_session=None):
     user.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
     sessions.end_sessions(user.id, keep_token=keep_session)
     db.session.commit()
-
-
-def _fingerprint(user):
-    # Changes whenever the password does, so a link stops working once it has been used.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
-def _serializer(secret_key, now=None):
-    if now is None:
-        return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
-
-    class SignedAt(TimestampSigner):
-        def get_timestamp(self):
-            return int(now.timestamp())
-
-    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT, signer=SignedAt)
-
-
-def make_reset_token(user, secret_key, now=None):
-    """A signed token for a password-reset link: single-use, good for RESET_MAX_AGE seconds."""
-    return _serializer(secret_key, now).dumps({"user": user.id, "password": _fingerprint(user)})
-
-
-def reset_token_for_email(email, secret_key, granted_by=None):
-    """The account with this email and a reset token for it; NoSuchAccount if there is none.
-
-    With `granted_by` (staff handing a link over), only an admin may get one for an admin.
-    """
-    user = user_by_email(email)
-    if granted_by is not None and user.has_role("admin") and not granted_by.has_role("admin"):
-        raise AccountError(
-            {"email": "Only an admin can make a reset link for an admin account. Ask an admin."}
-        )
-    return user, make_reset_token(user, secret_key)
-
-
-def user_from_reset_token(token, secret_key, max_age=RESET_MAX_AGE, now=None, lock=False):
-    """The account a reset token names; ResetLinkInvalid if used, expired or not ours.
-
-    `lock` holds the account's row until the commit, so two uses at once cannot both pass.
-    """
-    used = "This link has already been used, or it is not complete. Ask for a new link."
-    try:
-        payload, signed_at = _serializer(secret_key).loads(token, return_timestamp=True)
-        user_id, fingerprint = int(payload["user"]), str(payload["password"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        raise ResetLinkInvalid(used) from None
-    if ((now or utcnow()) - signed_at).total_seconds() > max_age:
-        raise ResetLinkInvalid(
-            "This link has expired: links to choose a new password work for one hour. "
-            "Ask for a new link."
-        )
-    query = select(User).where(User.id == user_id).execution_options(populate_existing=True)
-    user = db.session.scalar(query.with_for_update() if lock else query)
-    if user is None or not secrets.compare_digest(_fingerprint(user), fingerprint):
-        raise ResetLinkInvalid(used)
-    return user
-
-
-def reset_password(token, new_password, secret_key, max_age=RESET_MAX_AGE, now=None):
-    """Set a new password through a reset link; the link then stops working. Commits.
-
-    Also clears the sign-in throttle for the account's email (the person has proved who they
-    are) and ends every session of the account (whoever else was signed in is signed out).
-    """
-    try:
-        user = user_from_reset_token(token, secret_key, max_age, now, lock=True)
-        problem = password_problem(new_password or "", user.email)
-        if problem:
-            raise AccountError({"password": problem})
-        user.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
-        _clear_throttle(user.email)
-        sessions.end_sessions(user.id)
-        db.session.commit()
-    except AccountError:
-        db.session.rollback()
-        raise
-    return user

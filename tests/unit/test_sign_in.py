@@ -8,7 +8,7 @@ from werkzeug import security
 
 from lms.extensions import db
 from lms.models import SignInThrottle
-from lms.services import accounts
+from lms.services import accounts, password_reset
 from lms.services.accounts import SignInRefused
 
 SECRET = "test-secret"
@@ -105,9 +105,11 @@ def test_a_completed_reset_clears_the_pause(dana):
         )
     )
     db.session.commit()
-    token = accounts.make_reset_token(dana, SECRET, now=T0)
+    token = password_reset.make_reset_token(dana, SECRET, now=T0)
 
-    accounts.reset_password(token, "a brand new passphrase", SECRET, now=T0 + timedelta(minutes=1))
+    password_reset.reset_password(
+        token, "a brand new passphrase", SECRET, now=T0 + timedelta(minutes=1)
+    )
 
     assert throttle("dana@example.org") is None
     user = accounts.authenticate("dana@example.org", "a brand new passphrase", now=T0)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import User
-from lms.services import accounts
+from lms.services import accounts, password_reset
 
 
 def test_create_prints_a_made_password_that_signs_in(app, runner):
@@ -117,6 +117,6 @@ def test_reset_link_prints_a_path_or_a_full_link(app, runner):
     assert full.stdout.strip().startswith("https://training.example.org/reset-password/")
     with app.app_context():
         token = path.rsplit("/", 1)[1]
-        assert accounts.user_from_reset_token(token, app.config["SECRET_KEY"]).name == "Tia"
+        assert password_reset.user_from_reset_token(token, app.config["SECRET_KEY"]).name == "Tia"
     assert missing.exit_code == 1
     assert "Error: no account uses nobody@example.org." in missing.output

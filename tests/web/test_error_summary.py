@@ -10,7 +10,7 @@ import pytest
 
 from lms.extensions import db
 from lms.models import PracticeSession, User
-from lms.services import accounts, cohorts, practice
+from lms.services import cohorts, password_reset, practice
 from tests.auth import make_user, post_form
 from tests.conftest import csrf_token, sign_in_as
 from tests.records import certify, person, publish
@@ -107,7 +107,9 @@ def test_forgot_password(app, client):
 def test_reset_password(app, client):
     user_id = make_user(app)
     with app.app_context():
-        token = accounts.make_reset_token(db.session.get(User, user_id), app.config["SECRET_KEY"])
+        token = password_reset.make_reset_token(
+            db.session.get(User, user_id), app.config["SECRET_KEY"]
+        )
 
     response = post_form(client, f"/reset-password/{token}", {"password": "short"})
 

@@ -8,7 +8,7 @@ from sqlalchemy import event, select, update
 from lms.extensions import db
 from lms.models import User, UserSession
 from lms.models.types import utcnow
-from lms.services import accounts
+from lms.services import accounts, password_reset
 from tests.auth import PASSWORD, make_user, post_form, sign_in
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -80,7 +80,7 @@ def test_a_password_reset_signs_out_every_session(app):
     user_id = make_user(app)
     laptop, phone = signed_in_client(app), signed_in_client(app)
     with app.app_context():
-        token = accounts.make_reset_token(db.session.get(User, user_id), "test-secret")
+        token = password_reset.make_reset_token(db.session.get(User, user_id), "test-secret")
 
     other = app.test_client()
     response = post_form(other, f"/reset-password/{token}", {"password": NEW_PASSWORD})

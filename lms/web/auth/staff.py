@@ -3,7 +3,7 @@
 from flask import current_app, render_template
 from flask_login import current_user
 
-from ...services import accounts
+from ...services import accounts, password_reset
 from ..access import role
 from ..forms import show_problems
 from ..links import external_url
@@ -51,7 +51,7 @@ def staff_reset_link():
     link = user = None
     if form.validate_on_submit():
         try:
-            user, token = accounts.reset_token_for_email(
+            user, token = password_reset.reset_token_for_email(
                 form.email.data, current_app.config["SECRET_KEY"], granted_by=current_user
             )
         except accounts.NoSuchAccount:

@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from ...services import accounts, mail
+from ...services import accounts, mail, password_reset
 from .. import quiz_drafts
 from ..access import public, signed_in
 from ..forms import show_problems
@@ -161,7 +161,9 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
-            user, token = accounts.reset_token_for_email(form.email.data, settings["SECRET_KEY"])
+            user, token = password_reset.reset_token_for_email(
+                form.email.data, settings["SECRET_KEY"]
+            )
         except accounts.NoSuchAccount:
             pass  # the same answer either way: this page never says whether an account exists
         else:
@@ -182,12 +184,12 @@ def reset_password(token):
     form = ResetPasswordForm()
     try:
         if form.validate_on_submit():
-            accounts.reset_password(token, form.password.data, secret_key)
+            password_reset.reset_password(token, form.password.data, secret_key)
             flash("Your new password is set. Sign in with it now.")
             return redirect(url_for("auth.sign_in"))
         if request.method == "GET":
-            accounts.user_from_reset_token(token, secret_key)
-    except accounts.ResetLinkInvalid as error:
+            password_reset.user_from_reset_token(token, secret_key)
+    except password_reset.ResetLinkInvalid as error:
         page = render_template("auth/reset_invalid.html", message=str(error))
         return private(current_app.make_response((page, 400)))
     except accounts.AccountError as error:
