@@ -254,7 +254,8 @@ def _checklist(course, counts, signatures, totals):
         items.append(
             ChecklistItem(
                 "hours",
-                f"{required} hours of {label}, approved by your supervisor",
+                f"{required} hour{'' if required == 1 else 's'} of {label}, approved by your "
+                "supervisor",
                 done >= required * 60,
                 detail,
             )
