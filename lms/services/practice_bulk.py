@@ -61,8 +61,9 @@ def approve_sessions(reviewer, session_ids, comment="", now=None):
     foreign = [i for i in ids if i not in sessions]
     if foreign:
         raise practice.RequirementError(
-            f"{_sessions_words(len(foreign))} chosen {'is' if len(foreign) == 1 else 'are'} not "
-            "from a trainee you supervise, or no longer exist. Nothing was approved: reload the "
+            f"{_sessions_words(len(foreign))} chosen "
+            f"{'is' if len(foreign) == 1 else 'are'} not from a trainee you supervise now. "
+            "Nothing was approved: reload the "
             "page and try again."
         )
     reviewed = [sessions[i] for i in ids if sessions[i].status != "pending"]
