@@ -54,6 +54,10 @@ def approve_sessions(reviewer, session_ids, comment="", now=None):
                 PracticeSession.id.in_(ids),
                 PracticeSession.user_id.in_(supervision.supervised_trainee_ids(reviewer.id)),
             )
+            # Lock the rows in one order (PostgreSQL), so that two overlapping approvals at
+            # once take turns instead of deadlocking; the second then sees them reviewed.
+            .order_by(PracticeSession.id)
+            .with_for_update(of=PracticeSession)
         )
     }
     # Another supervisor's trainee and no session at all get the same answer: an id tells

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import PracticeSession
+from lms.models import PracticeSession, User
 from lms.services import practice, practice_bulk, requirements, supervision
 from tests.requirementkit import (
     NOW,
@@ -16,6 +16,7 @@ from tests.requirementkit import (
     publish_course_with_requirements,
     published_course,
 )
+from tests.unit.test_certificate_concurrency import _run_together
 
 
 @pytest.fixture
@@ -120,3 +121,37 @@ def test_approving_the_last_hours_in_bulk_issues_the_certificate_once(people):
 
     assert [(name, c.course_id) for name, c in approval.issued] == [("Ada Trainee", course.id)]
     assert len(audit_events("certificate.issued")) == 1
+
+
+def test_two_bulk_approvals_of_the_same_session_at_once_approve_it_once(app, tmp_path):
+    """Two tabs approve overlapping sessions at the same moment: one approval wins whole, the
+    other approves nothing and says so; the certificate they complete is issued once."""
+    with app.app_context():
+        publish_course_with_requirements(tmp_path / "required")  # 3 supervised hours
+        course, found = published_course(), make_people()
+        ada, sam = found["ada"], found["sam"]
+        pass_quizzes(ada, course)
+        requirements.sign_ethics(ada.id, course.id, ada.name, NOW)
+        # Any two of them make the course's 3 hours.
+        first, shared, last = (log(ada, "1.5").id for _ in range(3))
+        sam_id = sam.id
+    wanted = ([first, shared], [shared, last])
+
+    def approve(index):
+        try:
+            practice_bulk.approve_sessions(db.session.get(User, sam_id), wanted[index], now=NOW)
+        except practice.RequirementError as error:
+            db.session.rollback()
+            return error.problems[None]
+        return "approved"
+
+    results = _run_together(app, approve)
+
+    assert results.count("approved") == 1
+    refused = results[1 - results.index("approved")]
+    assert refused.endswith("Nothing was approved: reload the page to see what still waits.")
+    with app.app_context():
+        approved = [i for i, status in statuses().items() if status == "approved"]
+        assert sorted(approved) == sorted(wanted[results.index("approved")])
+        assert len(audit_events("hours.approved")) == 2
+        assert len(audit_events("certificate.issued")) == 1
