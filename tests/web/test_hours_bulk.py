@@ -85,6 +85,24 @@ def test_approve_all_shown_approves_only_what_the_page_showed(app, people):
         assert statuses() == {shown[0]: "approved", shown[1]: "approved", later: "pending"}
 
 
+def test_approving_again_from_a_stale_page_says_it_was_already_reviewed(app, people):
+    ada, sam = client_for(app, people["ada"]), client_for(app, people["sam"])
+    log_session(ada)
+    with app.app_context():
+        shown = session_ids()
+    assert approve_in_bulk(sam, action="all", shown=shown).status_code == 303
+
+    again = approve_in_bulk(sam, action="all", shown=shown)  # a second tab, loaded before
+
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "was already reviewed. Nothing was approved" in html
+    assert "No hours are waiting for your review." in html
+    assert "error-summary" not in html  # no summary linking to a form that is not there
+    with app.app_context():
+        assert statuses() == {shown[0]: "approved"}
+
+
 def test_a_forged_id_of_another_supervisors_trainee_approves_nothing(app, people):
     ada, bo = client_for(app, people["ada"]), client_for(app, people["bo"])
     sam = client_for(app, people["sam"])
