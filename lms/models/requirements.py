@@ -31,7 +31,7 @@ class EthicsSignature(db.Model):
 
 
 class PracticeSession(db.Model):
-    """Supervised practice a trainee logged; only hours their supervisor approved count."""
+    """Practice a trainee logged, work or supervision; only approved hours count."""
 
     __tablename__ = "practice_session"
     __table_args__ = (Index("ix_practice_session_user_status", "user_id", "status"),)
