@@ -26,9 +26,11 @@ What people tell us stays private, within the limits our program explains.
 HOURS = 3
 
 
-def publish_course_with_requirements(root, ethics=ETHICS, hours=HOURS):
+def publish_course_with_requirements(root, ethics=ETHICS, hours=HOURS, hours_keys=None):
     """Copy the sample course into `root`/sample-course, require a signed code of ethics and
-    `hours` supervised hours, and publish it. Returns the course folder."""
+    `hours` supervised hours (or the `hours_keys` given, e.g. {"work_hours": 2}), and publish
+    it. Returns the course folder."""
+    hours_keys = hours_keys or {"supervised_hours": hours}
     folder = root / "sample-course"
     shutil.copytree(FIXTURES / "courses" / "sample-course", folder)
     course_md = folder / "course.md"
@@ -36,7 +38,7 @@ def publish_course_with_requirements(root, ethics=ETHICS, hours=HOURS):
         course_md.read_text().replace(
             "  valid_for_months: 12\n",
             "  valid_for_months: 12\n  requires:\n    code_of_ethics: true\n"
-            f"    supervised_hours: {hours}\n",
+            + "".join(f"    {key}: {value}\n" for key, value in hours_keys.items()),
         )
     )
     (folder / "code-of-ethics.md").write_text(ethics)
@@ -84,8 +86,8 @@ def pass_quizzes(user, course):
     return certification.issue_if_due(user.id, course.id, now=NOW)
 
 
-def log(user, hours="1.5", on=TODAY, activity="Group facilitation", notes=""):
-    return practice.log_session(user.id, on, hours, activity, notes, now=NOW)
+def log(user, hours="1.5", on=TODAY, activity="Group facilitation", notes="", kind="work"):
+    return practice.log_session(user.id, on, hours, activity, notes, now=NOW, kind=kind)
 
 
 def approve(supervisor, session, comment=""):

@@ -42,7 +42,10 @@ COURSE_SCHEMA = {
                 "mapping",
                 children={
                     "code_of_ethics": Field("bool"),
+                    # Approved practice hours of both kinds together (kept from before kinds).
                     "supervised_hours": Field("int", minimum=1, maximum=2000),
+                    "work_hours": Field("int", minimum=1, maximum=5000),
+                    "supervision_hours": Field("int", minimum=1, maximum=2000),
                 },
             ),
         },
@@ -172,6 +175,8 @@ class _CourseReader:
             overview=overview,
             ethics=self.ethics,
             supervised_hours=(certificate.get("requires") or {}).get("supervised_hours") or 0,
+            work_hours=(certificate.get("requires") or {}).get("work_hours") or 0,
+            supervision_hours=(certificate.get("requires") or {}).get("supervision_hours") or 0,
             modules=tuple(modules),
             media=tuple(self.media.values()),
             content_hash=course_hash,

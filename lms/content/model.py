@@ -92,7 +92,11 @@ class Course:
     media: tuple[MediaFile, ...] = ()
     content_hash: str = ""
     ethics: str | None = None  # Markdown of the code of ethics trainees sign, when required
-    supervised_hours: int = 0  # approved supervised practice hours the certificate requires
+    # Approved practice hours the certificate requires: of both kinds together, of work, of
+    # supervision (0: not asked for).
+    supervised_hours: int = 0
+    work_hours: int = 0
+    supervision_hours: int = 0
 
 
 @dataclass

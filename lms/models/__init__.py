@@ -6,10 +6,11 @@ from .certification import Certificate
 from .cohorts import Cohort, CohortCourse, Enrolment, SupervisorAssignment
 from .courses import Choice, Course, MediaFile, Module, ModuleVersion, Question
 from .learning import ModuleProgress, QuizAttempt
-from .requirements import PRACTICE_STATUSES, EthicsSignature, PracticeSession
+from .requirements import PRACTICE_KINDS, PRACTICE_STATUSES, EthicsSignature, PracticeSession
 
 __all__ = [
     "ACTIONS",
+    "PRACTICE_KINDS",
     "PRACTICE_STATUSES",
     "AuditEvent",
     "Cohort",

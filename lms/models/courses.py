@@ -27,7 +27,11 @@ class Course(db.Model):
     # Requirements beyond quizzes (certificate: requires: in course.md).
     ethics_html: Mapped[str | None] = mapped_column(Text)
     ethics_hash: Mapped[str | None] = mapped_column(String(64))  # the version a signature signs
+    # Approved practice hours: of either kind together (the key courses used before kinds
+    # existed), of work, of supervision. 0 when not asked for; each is checked on its own.
     supervised_hours: Mapped[int] = mapped_column(default=0)
+    work_hours: Mapped[int] = mapped_column(default=0)
+    supervision_hours: Mapped[int] = mapped_column(default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,5 @@
-"""What certification asks beyond quizzes: a signed code of ethics and supervised practice hours."""
+"""What certification asks beyond quizzes: a signed code of ethics, and practice hours (work and
+supervision) approved by a supervisor."""
 
 from datetime import date, datetime
 
@@ -10,6 +11,9 @@ from .accounts import User
 from .types import UTCDateTime, utcnow
 
 PRACTICE_STATUSES = ("pending", "approved", "rejected")
+# work: paid or volunteer peer-support work; supervision: time spent in supervision. A board asks
+# for each separately (IC&RC: 500 hours of work, 25 of supervision).
+PRACTICE_KINDS = ("work", "supervision")
 
 
 class EthicsSignature(db.Model):
@@ -27,7 +31,7 @@ class EthicsSignature(db.Model):
 
 
 class PracticeSession(db.Model):
-    """Supervised practice a trainee logged; only hours their supervisor approved count."""
+    """Practice a trainee logged, work or supervision; only approved hours count."""
 
     __tablename__ = "practice_session"
     __table_args__ = (Index("ix_practice_session_user_status", "user_id", "status"),)
@@ -36,6 +40,7 @@ class PracticeSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     session_date: Mapped[date] = mapped_column(Date)
     minutes: Mapped[int]  # hours are entered and shown as hours; minutes keep sums exact
+    kind: Mapped[str] = mapped_column(String(20), default="work")  # one of PRACTICE_KINDS
     activity: Mapped[str] = mapped_column(String(60))
     notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="pending")

@@ -206,24 +206,70 @@ def current_ethics_signed(user_id, course_id):
     )
 
 
-def approved_practice_minutes(user_id):
-    """Minutes of supervised practice the trainee's supervisor has approved (all courses)."""
-    return db.session.scalar(
-        select(func.coalesce(func.sum(PracticeSession.minutes), 0)).where(
-            PracticeSession.user_id == user_id, PracticeSession.status == "approved"
-        )
+# What a certificate can ask of practice hours: (Course column, kind counted or None for both
+# kinds together, how the trainee's checklist names it). `supervised_hours` is the key courses
+# used before hours had a kind; it keeps its meaning: every approved hour, whatever the kind.
+HOURS_REQUIREMENTS = (
+    ("supervised_hours", None, "supervised practice"),
+    ("work_hours", "work", "peer-support work"),
+    ("supervision_hours", "supervision", "supervision"),
+)
+
+
+def approved_minutes_by_kind(user_ids):
+    """{user_id: {kind: approved minutes}} in one query (kinds with none approved are absent)."""
+    by_user = {}
+    rows = db.session.execute(
+        select(PracticeSession.user_id, PracticeSession.kind, func.sum(PracticeSession.minutes))
+        .where(PracticeSession.user_id.in_(user_ids), PracticeSession.status == "approved")
+        .group_by(PracticeSession.user_id, PracticeSession.kind)
     )
+    for user_id, kind, minutes in rows:
+        by_user.setdefault(user_id, {})[kind] = int(minutes)
+    return by_user
 
 
-def supervised_hours_approved(user_id, course_id):
-    """The course asks for no supervised hours, or enough of them have been approved."""
-    required = db.session.scalar(select(Course.supervised_hours).where(Course.id == course_id))
-    return not required or approved_practice_minutes(user_id) >= required * 60
+def counted_minutes(kind, minutes_by_kind):
+    """The minutes a requirement counts: of one kind, or of every kind when `kind` is None."""
+    if kind is None:
+        return sum(minutes_by_kind.values())
+    return minutes_by_kind.get(kind, 0)
+
+
+def hours_shortfalls(course, minutes_by_kind):
+    """[(column, kind, label, approved minutes, required hours)] of the course's hours
+    requirements that `minutes_by_kind` (approved) does not meet yet: the one rule, used by
+    certificate_due and by the supervisor's roster."""
+    short = []
+    for column, kind, label in HOURS_REQUIREMENTS:
+        required = getattr(course, column)
+        approved = counted_minutes(kind, minutes_by_kind)
+        if required and approved < required * 60:
+            short.append((column, kind, label, approved, required))
+    return short
+
+
+def approved_practice_minutes(user_id):
+    """Minutes of practice, of every kind, the trainee's supervisor has approved (all courses)."""
+    return sum(approved_minutes_by_kind([user_id]).get(user_id, {}).values())
+
+
+def practice_hours_approved(user_id, course_id):
+    """The course asks for no practice hours, or enough of each kind it asks for are approved."""
+    course = db.session.get(Course, course_id)
+    if not asks_for_hours(course):
+        return True
+    return not hours_shortfalls(course, approved_minutes_by_kind([user_id]).get(user_id, {}))
+
+
+def asks_for_hours(course):
+    """Does the course's certificate ask for approved practice hours of any kind?"""
+    return any(getattr(course, column) for column, _, _ in HOURS_REQUIREMENTS)
 
 
 # Each requirement answers (user_id, course_id) -> bool, cheapest first: certificate_due stays the
 # one function that decides, and stops at the first requirement that is not met.
-REQUIREMENTS = (every_module_passed, current_ethics_signed, supervised_hours_approved)
+REQUIREMENTS = (every_module_passed, current_ethics_signed, practice_hours_approved)
 
 
 def certificate_due(user_id, course_id):

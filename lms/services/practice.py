@@ -1,6 +1,8 @@
-"""Supervised practice hours: the trainee logs sessions, and their current supervisor approves or
-rejects each one, once, with a comment. Only approved hours count towards a certificate; whether
-one is due is decided by certification.certificate_due, asked after every approval.
+"""Practice hours of two kinds, work (paid or volunteer peer-support work) and supervision (time
+spent in supervision): the trainee logs sessions, and their current supervisor approves or rejects
+each one, once, with a comment, or approves several at once. Only approved hours count towards a
+certificate; whether one is due is decided by certification.certificate_due, asked after every
+approval.
 """
 
 from __future__ import annotations
@@ -9,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Certificate, Course, PracticeSession, User
+from ..models import PRACTICE_KINDS, Certificate, Course, PracticeSession, User
 from ..models.types import utcnow
 from . import audit, certification, supervision
 from .errors import FieldErrors
@@ -34,6 +36,9 @@ OLDEST_SESSION_MONTHS = 24
 # in Auckland is not in the future, whatever the server's clock says.
 _AHEAD_OF_UTC = timedelta(hours=14)
 DECISIONS = ("approve", "reject")
+KIND_NAMES = {"work": "Peer-support work", "supervision": "Supervision"}
+# An activity that only one kind can be (a supervision meeting is time in supervision).
+_ACTIVITY_KIND = {"Supervision meeting": "supervision"}
 
 
 class RequirementError(FieldErrors):
@@ -88,11 +93,12 @@ def _session_date(value, now):
     return value, None
 
 
-def log_session(user_id, session_date, hours, activity, notes="", now=None):
-    """Record a practice session, waiting for the supervisor's review. Commits.
+def log_session(user_id, session_date, hours, activity, notes="", now=None, kind="work"):
+    """Record a practice session of `kind` (work or supervision), waiting for the supervisor's
+    review. Commits.
 
-    Raises RequirementError naming every field with a problem (session_date, hours, activity,
-    notes).
+    Raises RequirementError naming every field with a problem (kind, session_date, hours,
+    activity, notes).
     """
     now = now or utcnow()
     problems = {}
@@ -109,8 +115,15 @@ def log_session(user_id, session_date, hours, activity, notes="", now=None):
         session_date, problem = _session_date(session_date, now)
         if problem:
             problems["session_date"] = problem
+    if kind not in PRACTICE_KINDS:
+        problems["kind"] = "Choose whether this was peer-support work or supervision."
     if activity not in ACTIVITIES:
         problems["activity"] = "Choose the kind of activity."
+    elif kind in PRACTICE_KINDS and _ACTIVITY_KIND.get(activity, kind) != kind:
+        problems["activity"] = (
+            "A supervision meeting is time spent in supervision: choose Supervision above, or "
+            "another activity."
+        )
     notes = (notes or "").strip()
     if len(notes) > MAX_NOTES:
         problems["notes"] = (
@@ -119,8 +132,8 @@ def log_session(user_id, session_date, hours, activity, notes="", now=None):
     if problems:
         raise RequirementError(problems)
     session = PracticeSession(
-        user_id=user_id, session_date=session_date, minutes=minutes, activity=activity,
-        notes=notes, status="pending", logged_at=now,
+        user_id=user_id, kind=kind, session_date=session_date, minutes=minutes,
+        activity=activity, notes=notes, status="pending", logged_at=now,
     )  # fmt: skip
     db.session.add(session)
     db.session.commit()
@@ -144,24 +157,60 @@ def sessions_for(user_id):
 
 
 @dataclass(frozen=True)
-class HoursTotals:
+class KindTotals:
     approved_minutes: int
     pending_minutes: int
 
 
+@dataclass(frozen=True)
+class HoursTotals:
+    """The trainee's approved and waiting minutes, per kind and together."""
+
+    by_kind: dict  # kind -> KindTotals, every kind present
+
+    @property
+    def approved_minutes(self):
+        return sum(t.approved_minutes for t in self.by_kind.values())
+
+    @property
+    def pending_minutes(self):
+        return sum(t.pending_minutes for t in self.by_kind.values())
+
+    def approved_by_kind(self):
+        return {kind: t.approved_minutes for kind, t in self.by_kind.items()}
+
+    def pending_for(self, kind):
+        """Waiting minutes that a requirement counting `kind` (None: every kind) would count."""
+        if kind is None:
+            return self.pending_minutes
+        return self.by_kind[kind].pending_minutes
+
+
 def hours_totals(user_id):
-    """Approved and waiting minutes of the trainee's practice, in one query."""
-    approved, pending = db.session.execute(
-        select(
-            func.coalesce(
-                func.sum(case((PracticeSession.status == "approved", PracticeSession.minutes))), 0
-            ),
-            func.coalesce(
-                func.sum(case((PracticeSession.status == "pending", PracticeSession.minutes))), 0
-            ),
-        ).where(PracticeSession.user_id == user_id)
-    ).one()
-    return HoursTotals(approved, pending)
+    """Approved and waiting minutes of the trainee's practice per kind, in one query."""
+    sums = {kind: {"approved": 0, "pending": 0} for kind in PRACTICE_KINDS}
+    rows = db.session.execute(
+        select(PracticeSession.kind, PracticeSession.status, func.sum(PracticeSession.minutes))
+        .where(PracticeSession.user_id == user_id, PracticeSession.status != "rejected")
+        .group_by(PracticeSession.kind, PracticeSession.status)
+    )
+    for kind, status, minutes in rows:
+        sums.setdefault(kind, {"approved": 0, "pending": 0})[status] = int(minutes)
+    return HoursTotals(
+        {kind: KindTotals(sum_["approved"], sum_["pending"]) for kind, sum_ in sums.items()}
+    )
+
+
+@dataclass(frozen=True)
+class HoursRequirement:
+    """One course's ask of approved hours, as the trainee's practice page shows it."""
+
+    course: str  # its title
+    label: str  # "peer-support work", "supervision", or both kinds together
+    kind: str | None  # the kind counted, None for every kind
+    hours: int
+    approved_minutes: int  # of the trainee, counted as this requirement counts them
+    pending_minutes: int
 
 
 @dataclass(frozen=True)
@@ -171,25 +220,47 @@ class PracticeRecord:
     sessions: list  # [PracticeSession], newest first
     totals: HoursTotals
     supervisor: User | None  # who reviews their sessions now
-    required: list  # [(course title, hours)] of published courses asking for supervised hours
+    required: list  # [HoursRequirement] of published courses asking for approved hours
 
 
 def practice_record(user_id):
     supervisor_id = supervision.current_supervisor_id(user_id)
-    required = db.session.execute(
-        select(Course.title, Course.supervised_hours)
-        .where(Course.retired_at.is_(None), Course.supervised_hours > 0)
+    columns = [column for column, _, _ in certification.HOURS_REQUIREMENTS]
+    courses = db.session.execute(
+        select(Course.title, *(getattr(Course, column) for column in columns))
+        .where(Course.retired_at.is_(None), _asks_for_hours())
         .order_by(Course.title)
     ).all()
+    totals = hours_totals(user_id)
+    approved = totals.approved_by_kind()
+    required = [
+        HoursRequirement(
+            title,
+            label,
+            kind,
+            hours,
+            certification.counted_minutes(kind, approved),
+            totals.pending_for(kind),
+        )  # fmt: skip
+        for title, *asks in courses
+        for (_, kind, label), hours in zip(certification.HOURS_REQUIREMENTS, asks, strict=True)
+        if hours
+    ]
     return PracticeRecord(
         sessions=sessions_for(user_id),
-        totals=hours_totals(user_id),
+        totals=totals,
         supervisor=db.session.get(User, supervisor_id) if supervisor_id else None,
-        required=[tuple(row) for row in required],
+        required=required,
     )
 
 
-def _with_trainee():
+def _asks_for_hours():
+    """SQL: the course asks for approved hours of some kind."""
+    return or_(*(getattr(Course, column) > 0 for column, _, _ in certification.HOURS_REQUIREMENTS))
+
+
+def with_trainee():
+    """Load a session's trainee in the same query."""
     # The trainee's roles are not needed: skip their (selectin) query.
     return joinedload(PracticeSession.user).lazyload(User.roles)
 
@@ -200,7 +271,7 @@ def pending_for_supervisor(supervisor_id):
     return list(
         db.session.scalars(
             select(PracticeSession)
-            .options(_with_trainee())
+            .options(with_trainee())
             .where(
                 PracticeSession.status == "pending",
                 PracticeSession.user_id.in_(supervision.supervised_trainee_ids(supervisor_id)),
@@ -226,7 +297,7 @@ def _reviewable_session(reviewer, session_id):
     trainee, are told why they cannot review it.
     """
     session = db.session.scalar(
-        select(PracticeSession).options(_with_trainee()).where(PracticeSession.id == session_id)
+        select(PracticeSession).options(with_trainee()).where(PracticeSession.id == session_id)
     )
     if session is None:
         raise NotFound(session_id)
@@ -283,41 +354,51 @@ def review_session(reviewer, session_id, decision, comment="", now=None):
     if result.rowcount != 1:
         db.session.rollback()
         raise RequirementError(_already_reviewed(db.session.get(PracticeSession, session_id)))
-    hours = hours_text(session.minutes)
-    on = session.session_date.isoformat()
-    audit.record(
-        f"hours.{status}",
-        f"{'Approved' if status == 'approved' else 'Did not approve'} "
-        f"{hours_words(session.minutes)} of practice on {on} ({session.activity})",
-        actor_id=reviewer.id,
-        subject_id=session.user_id,
-        session_id=session.id,
-        hours=hours,
-        session_date=on,
-        activity=session.activity,
-        comment=comment,
-    )
+    audit_review(reviewer, session, status, comment)
     db.session.flush()
-    issued = []
-    if status == "approved":
-        for course_id in _courses_awaiting_hours(session.user_id):
-            certificate = certification.issue_if_due(
-                session.user_id, course_id, now=now, actor_id=reviewer.id
-            )
-            if certificate is not None:
-                issued.append(certificate)
+    issued = issue_due(session.user_id, reviewer, now) if status == "approved" else []
     db.session.commit()
     db.session.refresh(session)
     return session, issued
 
 
+def audit_review(reviewer, session, status, comment):
+    """The audit event of one review: the same for a single and a bulk approval."""
+    hours = hours_text(session.minutes)
+    on = session.session_date.isoformat()
+    what = "practice" if session.kind == "work" else "supervision"
+    audit.record(
+        f"hours.{status}",
+        f"{'Approved' if status == 'approved' else 'Did not approve'} "
+        f"{hours_words(session.minutes)} of {what} on {on} ({session.activity})",
+        actor_id=reviewer.id,
+        subject_id=session.user_id,
+        session_id=session.id,
+        kind=session.kind,
+        hours=hours,
+        session_date=on,
+        activity=session.activity,
+        comment=comment,
+    )
+
+
+def issue_due(user_id, reviewer, now):
+    """Certificates that approved hours have just completed for the trainee (flushed first)."""
+    issued = []
+    for course_id in _courses_awaiting_hours(user_id):
+        certificate = certification.issue_if_due(user_id, course_id, now=now, actor_id=reviewer.id)
+        if certificate is not None:
+            issued.append(certificate)
+    return issued
+
+
 def _courses_awaiting_hours(user_id):
-    """Published courses that ask for supervised hours and have not certified the trainee yet:
+    """Published courses that ask for practice hours and have not certified the trainee yet:
     approved hours may complete one of them."""
     certified = exists().where(Certificate.user_id == user_id, Certificate.course_id == Course.id)
     return db.session.scalars(
         select(Course.id)
-        .where(Course.retired_at.is_(None), Course.supervised_hours > 0, ~certified)
+        .where(Course.retired_at.is_(None), _asks_for_hours(), ~certified)
         .order_by(Course.id)
     ).all()
 

@@ -200,6 +200,7 @@ def _practice(user_id):
     return [
         {
             "date": _when(row.session_date),
+            "kind": row.kind,
             "hours": row.minutes / 60,
             "activity": row.activity,
             "notes": row.notes,

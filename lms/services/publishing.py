@@ -161,6 +161,8 @@ def _publish_course(source, now, report):
             hashlib.sha256(source.ethics.encode("utf-8")).hexdigest() if source.ethics else None
         )
         course.supervised_hours = source.supervised_hours
+        course.work_hours = source.work_hours
+        course.supervision_hours = source.supervision_hours
         course.content_hash = source.content_hash
         course.updated_at = now
     _store_media(source.media)

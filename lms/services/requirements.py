@@ -1,6 +1,6 @@
 """What a certificate asks beyond quizzes, as the trainee meets it: signing the course's code of
-ethics, and the checklist of what is met and what is still missing. Supervised practice hours live
-in services.practice (the names below are reachable from here too).
+ethics, and the checklist of what is met and what is still missing. Practice hours (work and
+supervision) live in services.practice (the names below are reachable from here too).
 
 Whether a certificate is due is decided in one place, certification.certificate_due; signing asks
 it straight away, in the same transaction.
@@ -180,7 +180,7 @@ class ChecklistItem:
 
 def has_requirements(course):
     """Does the course's certificate ask for more than passed quizzes?"""
-    return course.ethics_hash is not None or course.supervised_hours > 0
+    return course.ethics_hash is not None or certification.asks_for_hours(course)
 
 
 def checklists(user_id, courses):
@@ -203,7 +203,7 @@ def checklists(user_id, courses):
         for course_id, text_hash, signed_at in rows:
             signatures.setdefault(course_id, {})[text_hash] = signed_at
     totals = None
-    if any(c.supervised_hours for c in courses):
+    if any(certification.asks_for_hours(c) for c in courses):
         totals = hours_totals(user_id)
     return {
         course.id: _checklist(course, counts.get(course.id, (0, 0)), signatures, totals)
@@ -241,16 +241,22 @@ def _checklist(course, counts, signatures, totals):
         else:
             item = ChecklistItem("ethics", "Sign the code of ethics", False, "Not signed yet")
         items.append(item)
-    if course.supervised_hours:
-        required = course.supervised_hours
-        detail = f"{hours_text(totals.approved_minutes)} of {required} hours approved"
-        if totals.pending_minutes:
-            detail += f" ({hours_text(totals.pending_minutes)} waiting for review)"
+    approved = totals.approved_by_kind() if totals else {}
+    for column, kind, label in certification.HOURS_REQUIREMENTS:
+        required = getattr(course, column)
+        if not required:
+            continue
+        done = certification.counted_minutes(kind, approved)
+        detail = f"{hours_text(done)} of {required} hours approved"
+        waiting = totals.pending_for(kind)
+        if waiting:
+            detail += f" ({hours_text(waiting)} waiting for review)"
         items.append(
             ChecklistItem(
                 "hours",
-                f"{required} hours of supervised practice, approved by your supervisor",
-                totals.approved_minutes >= required * 60,
+                f"{required} hour{'' if required == 1 else 's'} of {label}, approved by your "
+                "supervisor",
+                done >= required * 60,
                 detail,
             )
         )

@@ -99,6 +99,8 @@ PAGE_TYPES = (
     "sign-in-signed-out",
     "quiz-restored",
     "course-preview",
+    "hours-review-ticked",
+    "hours-bulk-errors",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

@@ -180,3 +180,22 @@ def test_refusing_hours_without_a_comment_on_a_phone_shows_the_summary(
     assert sideways(page) <= 0
     check(page, "hours-review-errors")
     check.assert_no_violations()
+
+
+def test_approving_in_bulk_on_a_phone_with_nothing_ticked_shows_the_summary(
+    new_context, check_page, people
+):
+    check = check_page("phone")
+    page = new_context("phone").new_page()
+    sign_in(page, SUPERVISOR[1])
+    page.goto("/supervise/hours")
+
+    follow(page, page.get_by_role("button", name="Approve ticked sessions"))
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Tick at least one session to approve")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Error: ")
+    assert sideways(page) <= 0
+    check(page, "hours-bulk-errors")
+    check.assert_no_violations()

@@ -87,12 +87,19 @@ def supervisor_approves_and_exports(page, check, tmp_path):
     reviews = page.locator("article.req-review")
     expect(reviews).to_have_count(len(SESSION_HOURS))
     check(page, "hours-review")
-    for left in range(len(SESSION_HOURS), 0, -1):
-        review = reviews.first
-        expect(review.get_by_role("heading", level=2)).to_contain_text(TRAINEE[0])
-        review.get_by_label("Comment for the trainee").fill("Well recorded, thank you.")
-        follow(page, review.get_by_role("button", name="Approve", exact=True))
-        expect(reviews).to_have_count(left - 1)
+    # The first one on its own, the others ticked and approved together with one comment.
+    review = reviews.first
+    expect(review.get_by_role("heading", level=2)).to_contain_text(TRAINEE[0])
+    review.get_by_label("Comment for the trainee").fill("Well recorded, thank you.")
+    follow(page, review.get_by_role("button", name="Approve", exact=True))
+    expect(reviews).to_have_count(len(SESSION_HOURS) - 1)
+    for index in range(len(SESSION_HOURS) - 1):
+        reviews.nth(index).get_by_label("Tick to approve with others").check()
+    page.get_by_label("Comment for the trainees (optional)").fill("Well recorded, thank you.")
+    check(page, "hours-review-ticked")
+    follow(page, page.get_by_role("button", name="Approve ticked sessions"))
+    expect(page.get_by_text("Approved 2 sessions (13 hours) for 1 trainee.")).to_be_visible()
+    expect(page.get_by_text(f"{TRAINEE[0]} has met every requirement")).to_be_visible()
     expect(page.get_by_text("No hours are waiting for your review.")).to_be_visible()
 
     nav(page, "My trainees")

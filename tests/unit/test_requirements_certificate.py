@@ -88,7 +88,7 @@ def test_hours_short_of_the_requirement_do_not_issue(course, people):
     log(ada, "4")  # waiting for review: does not count
 
     assert certificate_count() == 0
-    assert not certification.supervised_hours_approved(ada.id, course.id)
+    assert not certification.practice_hours_approved(ada.id, course.id)
     assert not audit_events("certificate.issued")
 
     assert approve(sam, log(ada, "0.25"))[1]

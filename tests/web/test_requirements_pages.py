@@ -46,6 +46,14 @@ def field_error(html, field_id):
     return re.sub(r"<[^>]+>", "", match[1]).strip() if match else None
 
 
+def hours_row(html, kind_name):
+    """(approved, waiting) in the trainee's table of hours, for one kind."""
+    match = re.search(
+        rf'<tr><th scope="row">{kind_name}</th><td>(.*?)</td><td>(.*?)</td></tr>', html
+    )
+    return match.groups() if match else None
+
+
 def today():
     return utcnow().date().isoformat()
 
@@ -175,11 +183,17 @@ def test_a_logged_session_waits_for_review(app, people):
 
     assert response.status_code == 303
     html = page(ada, "/practice")
-    assert re.search(r"Logged 1\.5 hours on \d{1,2} [A-Z][a-z]+ \d{4}\. It waits for", html)
+    assert re.search(
+        r"Logged 1\.5 hours of peer-support work on \d{1,2} [A-Z][a-z]+ \d{4}\. It waits for",
+        html,
+    )
     assert "<strong>Waiting for review</strong>" in html
-    assert "Hours approved: <strong>0</strong>" in html
-    assert "Hours waiting for review: <strong>1.5</strong>" in html
-    assert "Sample Course needs 3 approved hours." in html
+    assert hours_row(html, "Peer-support work") == ("0 hours", "1.5 hours")
+    assert hours_row(html, "Supervision") == ("0 hours", "0 hours")
+    assert (
+        "<strong>Sample Course</strong>: 3 approved hours of supervised practice (work and "
+        "supervision count together)."
+    ) in html
 
 
 # --- the supervisor's queue ----------------------------------------------------------------------
@@ -220,7 +234,7 @@ def test_the_supervisor_approves_and_rejects_with_a_comment(app, people):
     html = page(ada, "/practice")
     assert "<strong>Approved</strong>" in html and "<strong>Not approved</strong>" in html
     assert "Your supervisor said: “Log supervision meetings as such.”" in html
-    assert "Hours approved: <strong>1.5</strong>" in html
+    assert hours_row(html, "Peer-support work") == ("1.5 hours", "0 hours")
 
 
 def test_another_supervisor_gets_404_for_a_session_that_is_not_theirs(app, people):

@@ -69,6 +69,7 @@ class CourseRecord:
 @dataclass(frozen=True)
 class SessionRecord:
     session_date: date
+    kind: str  # "work" or "supervision"
     hours: str
     activity: str
     status: str  # "pending", "approved" or "rejected"
@@ -109,6 +110,7 @@ class TraineeRecord:
     courses: list  # [CourseRecord]
     sessions: list  # [SessionRecord], newest first
     approved_hours: str
+    approved_by_kind: dict  # kind -> approved hours as text
     pending_hours: str
     signatures: list  # [SignatureRecord], newest first
     certificates: list  # [CertificateRecord], newest first
@@ -142,6 +144,7 @@ def trainee_record(viewer, trainee_id, today=None):
         sessions=[
             SessionRecord(
                 s.session_date,
+                s.kind,
                 practice.hours_text(s.minutes),
                 s.activity,
                 s.status,
@@ -152,6 +155,12 @@ def trainee_record(viewer, trainee_id, today=None):
         approved_hours=practice.hours_text(
             sum(s.minutes for s in sessions if s.status == "approved")
         ),
+        approved_by_kind={
+            kind: practice.hours_text(
+                sum(s.minutes for s in sessions if s.status == "approved" and s.kind == kind)
+            )
+            for kind in practice.KIND_NAMES
+        },
         pending_hours=practice.hours_text(
             sum(s.minutes for s in sessions if s.status == "pending")
         ),

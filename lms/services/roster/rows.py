@@ -214,6 +214,8 @@ class _Course(NamedTuple):
     title: str
     ethics_hash: str | None
     supervised_hours: int
+    work_hours: int
+    supervision_hours: int
     modules: int  # current (not retired) ones
 
 
@@ -234,7 +236,7 @@ class _Facts:
     attempts: dict  # (trainee id, course id) -> (submitted attempts, last submitted)
     certificates: dict  # (trainee id, course id) -> _Certificate
     ethics: dict  # (trainee id, course id) -> 1 when the current text is signed, 0 an older one
-    minutes: dict  # trainee id -> approved practice minutes
+    minutes: dict  # trainee id -> {kind: approved practice minutes}
 
 
 def _facts(trainee_ids):
@@ -265,10 +267,19 @@ def _facts(trainee_ids):
                 Course.title,
                 Course.ethics_hash,
                 Course.supervised_hours,
+                Course.work_hours,
+                Course.supervision_hours,
                 func.count(Module.id),
             )  # fmt: skip
             .outerjoin(Module, and_(Module.course_id == Course.id, Module.retired_at.is_(None)))
-            .group_by(Course.id, Course.title, Course.ethics_hash, Course.supervised_hours)
+            .group_by(
+                Course.id,
+                Course.title,
+                Course.ethics_hash,
+                Course.supervised_hours,
+                Course.work_hours,
+                Course.supervision_hours,
+            )
         )
     }
     progress = _by_trainee_and_course(
@@ -316,13 +327,13 @@ def _facts(trainee_ids):
             .group_by(EthicsSignature.user_id, EthicsSignature.course_id)
         ).items()
     }
-    minutes = dict(
-        _tuples(
-            select(PracticeSession.user_id, func.sum(PracticeSession.minutes))
-            .where(PracticeSession.user_id.in_(trainee_ids), PracticeSession.status == "approved")
-            .group_by(PracticeSession.user_id)
-        )
-    )
+    minutes = {}
+    for user_id, kind, approved in _tuples(
+        select(PracticeSession.user_id, PracticeSession.kind, func.sum(PracticeSession.minutes))
+        .where(PracticeSession.user_id.in_(trainee_ids), PracticeSession.status == "approved")
+        .group_by(PracticeSession.user_id, PracticeSession.kind)
+    ):
+        minutes.setdefault(user_id, {})[kind] = approved
     return _Facts(trainees, enrolments, courses, progress, attempts, certificates, ethics, minutes)
 
 
@@ -348,7 +359,7 @@ def _row(trainee, cohorts, course_id, facts, today):
     total = course.modules if course else 0
     moments = [moment for moment in (last_activity, last_submitted) if moment is not None]
     status = _status(certificate, total, passed, progress or ethics is not None, today)
-    missing = _missing(course, ethics, facts.minutes.get(trainee_id, 0))
+    missing = _missing(course, ethics, facts.minutes.get(trainee_id, {}))
     if status == "waiting" and not missing:
         missing = ("certificate not issued yet",)  # every requirement met: issuing is pending
     return RosterRow(
@@ -384,9 +395,9 @@ def _status(certificate, total, passed, started, today):
     return "in_progress" if started else "not_started"
 
 
-def _missing(course, ethics, approved_minutes):
+def _missing(course, ethics, minutes_by_kind):
     """What the course's certificate asks beyond quizzes that the trainee has not done: the same
-    rules as certification.REQUIREMENTS (current_ethics_signed, supervised_hours_approved), here
+    rules as certification.REQUIREMENTS (current_ethics_signed, practice_hours_approved), here
     applied to facts fetched for every trainee at once."""
     if course is None:
         return ()
@@ -395,7 +406,8 @@ def _missing(course, ethics, approved_minutes):
         missing.append(
             "code of ethics not signed" if ethics is None else "code of ethics to sign again"
         )
-    if approved_minutes < course.supervised_hours * 60:
-        approved = practice.hours_text(approved_minutes)
-        missing.append(f"{approved} of {course.supervised_hours} supervised hours approved")
+    for column, _, _, approved, required in certification.hours_shortfalls(course, minutes_by_kind):
+        # The course file's own key, short enough for a roster cell: "supervised", "work", ...
+        name = column.removesuffix("_hours")
+        missing.append(f"{practice.hours_text(approved)} of {required} {name} hours approved")
     return tuple(missing)

@@ -1,11 +1,11 @@
 """Forms for signing a code of ethics and logging practice. They only parse: the rules (and their
 messages) live in services.requirements and services.practice."""
 
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
-from ...services.practice import ACTIVITIES, MAX_NOTES
+from ...services.practice import ACTIVITIES, KIND_NAMES, MAX_NOTES
 from ..forms import Form
 
 PRIVACY_REMINDER = (
@@ -24,6 +24,14 @@ class EthicsForm(Form):
 
 
 class PracticeForm(Form):
+    kind = RadioField(
+        "What kind of hours are these?",
+        description="Work: paid or volunteer peer-support work. Supervision: time spent in "
+        "supervision with your supervisor.",
+        choices=[SelectChoice(kind, name) for kind, name in KIND_NAMES.items()],
+        default="work",
+        validate_choice=False,
+    )
     session_date = StringField(
         "Date of the session", description="For example 2026-11-21.", widget=DateInput()
     )

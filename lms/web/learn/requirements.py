@@ -1,5 +1,6 @@
 """What a certificate needs beyond quizzes, as the trainee meets it: signing the course's code of
-ethics, logging supervised practice, and the checklist on the course page and the dashboard."""
+ethics, logging practice hours (work and supervision), and the checklist on the course page and
+the dashboard."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -103,12 +104,14 @@ def practice_log():
                 form.hours.data,
                 form.activity.data,
                 form.notes.data,
+                kind=form.kind.data,
             )
         except practice.RequirementError as error:
             show_problems(form, error)
         else:
             flash(
-                f"Logged {practice.hours_words(session.minutes)} on "
+                f"Logged {practice.hours_words(session.minutes)} of "
+                f"{practice.KIND_NAMES[session.kind].lower()} on "
                 f"{long_date(session.session_date)}. It waits for your supervisor's review."
             )
             return redirect(url_for("learn.practice"), code=303)
@@ -117,4 +120,5 @@ def practice_log():
         form=form,
         record=practice.practice_record(current_user.id),
         privacy_reminder=PRIVACY_REMINDER,
+        kind_names=practice.KIND_NAMES,
     )

@@ -1,18 +1,22 @@
-"""A supervisor's queue of practice sessions waiting for their review: approve or not, once."""
+"""A supervisor's queue of practice sessions waiting for their review: approve or not, once, one
+at a time; or approve several at once."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services import practice
+from ...services import practice, practice_bulk
 from ..access import role
+from ..filters import counted
 from ..forms import show_problems
+from ..inputs import NOT_AN_ID, to_id
 from .blueprint import bp
-from .hours_forms import ReviewForm, review_prefix
+from .hours_forms import BULK_PREFIX, BulkApproveForm, ReviewForm, review_prefix
 
 
-def _queue_page(failed_id=None, failed=None):
+def _queue_page(failed_id=None, failed=None, bulk=None, ticked=()):
     """The queue, each session with its form; `failed` is the form posted for session
-    `failed_id`, shown again with its errors."""
+    `failed_id`, shown again with its errors; `bulk` the bulk approval form, with the sessions
+    it had `ticked`."""
     items = [
         (
             session,
@@ -22,7 +26,13 @@ def _queue_page(failed_id=None, failed=None):
         )
         for session in practice.pending_for_supervisor(current_user.id)
     ]
-    return render_template("supervise/hours.html", items=items)
+    return render_template(
+        "supervise/hours.html",
+        items=items,
+        bulk=bulk or BulkApproveForm(formdata=None, prefix=BULK_PREFIX),
+        ticked=set(ticked),
+        kind_names=practice.KIND_NAMES,
+    )
 
 
 @bp.get("/hours")
@@ -55,5 +65,35 @@ def review_hours(session_id):
     else:
         flash(f"Not approved. {trainee} will see your comment.")
     for certificate in issued:
+        flash(f"{trainee} has met every requirement: certificate “{certificate.title}” issued.")
+    return redirect(url_for("supervise.hours"), code=303)
+
+
+@bp.post("/hours/approve")
+@role("supervisor")
+def approve_hours():
+    form = BulkApproveForm(prefix=BULK_PREFIX)
+    if not form.validate_on_submit():
+        abort(400)
+    wanted = form.shown.data if form.action.data == "all" else form.selected.data
+    try:
+        ids = [to_id(value) for value in wanted or ()]
+    except ValueError:
+        form.form_errors.append(NOT_AN_ID)
+        return _queue_page(bulk=form)
+    try:
+        approval = practice_bulk.approve_sessions(
+            current_user._get_current_object(), ids, form.comment.data
+        )
+    except practice.RequirementError as error:
+        show_problems(form, error)
+        return _queue_page(bulk=form, ticked=ids)
+    minutes = sum(session.minutes for session in approval.sessions)
+    trainees = {session.user_id for session in approval.sessions}
+    flash(
+        f"Approved {counted(len(approval.sessions), 'session')} "
+        f"({practice.hours_words(minutes)}) for {counted(len(trainees), 'trainee')}."
+    )
+    for trainee, certificate in approval.issued:
         flash(f"{trainee} has met every requirement: certificate “{certificate.title}” issued.")
     return redirect(url_for("supervise.hours"), code=303)

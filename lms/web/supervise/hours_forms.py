@@ -1,7 +1,8 @@
-"""The form a supervisor reviews one practice session with. It only parses: the rules (a
-rejection needs a comment, a session is reviewed once) live in services.practice."""
+"""The forms a supervisor reviews practice sessions with: one session at a time, or several
+approved at once. They only parse: the rules (a rejection needs a comment, a session is reviewed
+once, only one's own trainees) live in services.practice and services.practice_bulk."""
 
-from wtforms import StringField, TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField
 
 from ...services.practice import MAX_COMMENT
 from ..forms import Form
@@ -21,3 +22,21 @@ class ReviewForm(Form):
 
 def review_prefix(session_id):
     return f"review-{session_id}"
+
+
+class BulkApproveForm(Form):
+    """Approve several sessions at once. The ticked boxes sit beside each session on the page and
+    belong to this form by their `form` attribute; `shown` lists every session the page showed,
+    so that "Approve all shown" approves exactly those, never one logged since."""
+
+    comment = TextAreaField(
+        "Comment for the trainees (optional)",
+        description="Each trainee sees it beside every session approved here.",
+        render_kw={"rows": 2, "maxlength": MAX_COMMENT},
+    )
+    selected = SelectMultipleField(validate_choice=False)
+    shown = SelectMultipleField(validate_choice=False)
+    action = StringField()  # the button pressed: "selected" or "all"
+
+
+BULK_PREFIX = "bulk"
