@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import audit
+from .training import training_hours_met
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_LENGTH = 11
@@ -223,7 +224,12 @@ def supervised_hours_approved(user_id, course_id):
 
 # Each requirement answers (user_id, course_id) -> bool, cheapest first: certificate_due stays the
 # one function that decides, and stops at the first requirement that is not met.
-REQUIREMENTS = (every_module_passed, current_ethics_signed, supervised_hours_approved)
+REQUIREMENTS = (
+    every_module_passed,
+    current_ethics_signed,
+    supervised_hours_approved,
+    training_hours_met,
+)
 
 
 def certificate_due(user_id, course_id):
