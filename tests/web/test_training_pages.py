@@ -81,7 +81,11 @@ def test_the_trainee_record_shows_the_same_hours(app, people):
     response = client.get(f"/supervise/trainees/{people['ada']}")
 
     assert response.status_code == 200
-    assert EXPECTED in words(response.get_data(as_text=True))
+    text = words(response.get_data(as_text=True))
+    assert EXPECTED in text
+    assert (
+        "Also needed for the certificate: training hours: advocacy 0 of 1, total 0.3 of 1." in text
+    )
 
 
 def test_passed_modules_fill_the_bars(app, people):
