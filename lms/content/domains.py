@@ -13,11 +13,24 @@ import re
 from .frontmatter import Field
 
 DEFAULT_DOMAINS = ("advocacy", "mentoring-education", "recovery-wellness", "ethical-responsibility")
+# How pages name the default domains; a course's own domains read as their slug in words.
+DOMAIN_LABELS = {
+    "advocacy": "Advocacy",
+    "mentoring-education": "Mentoring and education",
+    "recovery-wellness": "Recovery and wellness support",
+    "ethical-responsibility": "Ethical responsibility",
+}
 DOMAIN_LENGTH = 40  # the size of the domain column
 MODULE_MINUTES = Field("int", required=True, minimum=1, maximum=240)
 DOMAIN_MINUTES = Field("int", minimum=1, maximum=240)
 MAX_REQUIRED_HOURS = 2000
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def label(domain):
+    """A domain as pages name it: 'recovery-wellness' -> 'Recovery and wellness support',
+    a course's own 'peer-skills' -> 'Peer skills'."""
+    return DOMAIN_LABELS.get(domain) or domain.replace("-", " ").capitalize()
 
 
 def listed(domains):

@@ -16,10 +16,12 @@ from sqlalchemy.orm import aliased
 
 from ..content.domains import DEFAULT_DOMAINS
 from ..content.domains import hours_text as _hours_text
+from ..content.domains import label as domain_label
 from ..extensions import db
 from ..models import Course, Module, ModuleProgress, ModuleVersion, QuizAttempt
 
 TOTAL = "total"
+__all__ = ["DomainProgress", "domain_label", "hours_text", "progress", "progress_for"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class DomainProgress:
 
     @property
     def label(self):
-        return "Total" if self.domain == TOTAL else self.domain.replace("-", " ").capitalize()
+        return "Total" if self.domain == TOTAL else domain_label(self.domain)
 
     @property
     def hours(self):

@@ -63,8 +63,8 @@ def test_a_split_module_counts_its_minutes_in_each_of_its_domains(folder):
     rows = training.progress_for(ada.id, [published_course()])[published_course().id]
     assert [(row.label, row.text) for row in rows] == [
         ("Advocacy", "0 hours"),  # 5 minutes: rounded down to a tenth of an hour
-        ("Mentoring education", "0.3 hours"),
-        ("Recovery wellness", "0.1 hours"),
+        ("Mentoring and education", "0.3 hours"),
+        ("Recovery and wellness support", "0.1 hours"),
         ("Ethical responsibility", "0 hours"),
         ("Total", "0.5 hours"),
     ]

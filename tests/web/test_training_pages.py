@@ -57,8 +57,8 @@ def people(app, tmp_path):
 EXPECTED = (
     "Training hours by domain "
     "Advocacy: 0 of 1 hour (still to do) "
-    "Mentoring education: 0.3 hours "
-    "Recovery wellness: 0 hours "
+    "Mentoring and education: 0.3 hours "
+    "Recovery and wellness support: 0 hours "
     "Ethical responsibility: 0 hours "
     "Total: 0.3 of 1 hour (still to do)"
 )
@@ -98,6 +98,12 @@ def test_passed_modules_fill_the_bars(app, people):
     text = words(client.get("/dashboard").get_data(as_text=True))
     assert "Advocacy: 1 of 1 hour (done)" in text
     assert "Total: 1.5 of 1 hour (done)" in text
+
+
+def test_the_module_page_names_each_domain_of_a_split_module(app, people):
+    client = sign_in_as(app.test_client(), people["ada"])
+    text = words(client.get("/courses/sample-course/first-steps").get_data(as_text=True))
+    assert "About 75 minutes · Advocacy 60 min, Recovery and wellness support 15 min ·" in text
 
 
 MODULE = """---
