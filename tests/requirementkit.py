@@ -26,10 +26,13 @@ What people tell us stays private, within the limits our program explains.
 HOURS = 3
 
 
-def publish_course_with_requirements(root, ethics=ETHICS, hours=HOURS, hours_keys=None):
+def publish_course_with_requirements(
+    root, ethics=ETHICS, hours=HOURS, hours_keys=None, training=False
+):
     """Copy the sample course into `root`/sample-course, require a signed code of ethics and
-    `hours` supervised hours (or the `hours_keys` given, e.g. {"work_hours": 2}), and publish
-    it. Returns the course folder."""
+    `hours` supervised hours (or the `hours_keys` given, e.g. {"work_hours": 2}), and with
+    `training` 1 training hour (its first module made 45 minutes long so that the two modules
+    give 65), and publish it. Returns the course folder."""
     hours_keys = hours_keys or {"supervised_hours": hours}
     folder = root / "sample-course"
     shutil.copytree(FIXTURES / "courses" / "sample-course", folder)
@@ -38,9 +41,13 @@ def publish_course_with_requirements(root, ethics=ETHICS, hours=HOURS, hours_key
         course_md.read_text().replace(
             "  valid_for_months: 12\n",
             "  valid_for_months: 12\n  requires:\n    code_of_ethics: true\n"
-            + "".join(f"    {key}: {value}\n" for key, value in hours_keys.items()),
+            + "".join(f"    {key}: {value}\n" for key, value in hours_keys.items())
+            + ("    training_hours: {total: 1}\n" if training else ""),
         )
     )
+    if training:
+        first = folder / "01-first-steps.md"
+        first.write_text(first.read_text().replace("minutes: 15", "minutes: 45"))
     (folder / "code-of-ethics.md").write_text(ethics)
     sync_courses(folder)
     return folder

@@ -19,6 +19,9 @@ class Field:
     choices: tuple[str, ...] = ()
     children: dict = field(default_factory=dict)
     max_length: int | None = None  # for text: the database column's size
+    # for a mapping: the message for a key it does not know, with {key} (e.g. listing the valid
+    # names when the keys are names the author chooses from, such as domains)
+    unknown: str | None = None
 
 
 @dataclass
@@ -162,12 +165,15 @@ def _source_text(node):
     return None
 
 
-def validate(values, schema, start_line, prefix=""):
+def validate(values, schema, start_line, prefix="", unknown=None):
     """Check located values against a schema. Returns (plain values, [(line, message)])."""
     problems = []
     plain = {}
     for key, located in values.items():
         spec = schema.get(key)
+        if spec is None and unknown is not None:
+            problems.append((located.line, unknown.format(key=key)))
+            continue
         if spec is None:
             where = f" under '{prefix.rstrip('.')}'" if prefix else ""
             hint = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
@@ -181,7 +187,9 @@ def validate(values, schema, start_line, prefix=""):
         if message:
             problems.append((located.line, message))
         elif spec.kind == "mapping":
-            value, child_problems = validate(located.value, spec.children, located.line, name + ".")
+            value, child_problems = validate(
+                located.value, spec.children, located.line, name + ".", spec.unknown
+            )
             problems.extend(child_problems)
         plain[key] = value
     for key, spec in schema.items():

@@ -8,9 +8,10 @@ import json
 import re
 from pathlib import Path
 
+from . import domains as training_domains
 from . import frontmatter, limits, links
 from .frontmatter import Field
-from .model import DOMAINS, Course, LoadResult, MediaFile, Module, Problem
+from .model import Course, LoadResult, MediaFile, Module, Problem
 from .quiz import find_quiz_heading_typo, parse_quiz, split_lesson
 from .render import RENDER_VERSION
 
@@ -27,41 +28,55 @@ REVIEW_MODES = ("always", "after_pass")
 
 TITLE_LENGTH = 200  # the size of the title columns
 SLUG_LENGTH = 100  # the size of the slug columns
-COURSE_SCHEMA = {
-    "title": Field("text", required=True, max_length=TITLE_LENGTH),
-    "summary": Field("text", required=True),
-    "pass_mark": Field("int", minimum=1, maximum=100),
-    "review": Field("choice", choices=REVIEW_MODES),
-    "certificate": Field(
-        "mapping",
-        required=True,
-        children={
-            "title": Field("text", required=True, max_length=TITLE_LENGTH),
-            "valid_for_months": Field("int", required=True, minimum=1, maximum=120),
-            "requires": Field(
-                "mapping",
-                children={
-                    "code_of_ethics": Field("bool"),
-                    # Approved practice hours of both kinds together (kept from before kinds).
-                    "supervised_hours": Field("int", minimum=1, maximum=2000),
-                    "work_hours": Field("int", minimum=1, maximum=5000),
-                    "supervision_hours": Field("int", minimum=1, maximum=2000),
-                },
-            ),
-        },
-    ),
-}
+
+
+def course_schema(domains):
+    """course.md's keys; training hours are required by domain, so the schema depends on the
+    course's domains."""
+    return {
+        "title": Field("text", required=True, max_length=TITLE_LENGTH),
+        "summary": Field("text", required=True),
+        "pass_mark": Field("int", minimum=1, maximum=100),
+        "review": Field("choice", choices=REVIEW_MODES),
+        "certificate": Field(
+            "mapping",
+            required=True,
+            children={
+                "title": Field("text", required=True, max_length=TITLE_LENGTH),
+                "valid_for_months": Field("int", required=True, minimum=1, maximum=120),
+                "requires": Field(
+                    "mapping",
+                    children={
+                        "code_of_ethics": Field("bool"),
+                        # Approved practice hours of both kinds together (kept from before
+                        # kinds).
+                        "supervised_hours": Field("int", minimum=1, maximum=2000),
+                        "work_hours": Field("int", minimum=1, maximum=5000),
+                        "supervision_hours": Field("int", minimum=1, maximum=2000),
+                        "training_hours": training_domains.training_hours_field(domains),
+                    },
+                ),
+            },
+        ),
+        "domains": Field("list"),
+    }
+
+
 MODULE_SCHEMA = {
     "title": Field("text", required=True, max_length=TITLE_LENGTH),
-    "minutes": Field("int", required=True, minimum=1, maximum=240),
+    "minutes": training_domains.MODULE_MINUTES,
     "objectives": Field("list", required=True),
-    "domain": Field("choice", required=True, choices=DOMAINS),
+    # "domain" or "domains": module_schema() adds them for the course's domains
     "pass_mark": Field("int", minimum=1, maximum=100),
     "max_attempts": Field("int", minimum=1, maximum=1000),
     "retry_after_minutes": Field("int", minimum=0, maximum=525_600),  # a year
     "review": Field("choice", choices=REVIEW_MODES),
     "requires": Field("list"),
 }
+
+
+def module_schema(domains):
+    return {**MODULE_SCHEMA, **training_domains.module_fields(domains)}
 
 
 def load_courses(root, shown=None):
@@ -139,8 +154,10 @@ class _CourseReader:
                 "and hyphens, for example 'peer-support-foundations'",
             )  # fmt: skip
         self.media = self._media()
+        self.domains = training_domains.DEFAULT_DOMAINS  # until course.md names its own
         self.module_files = self._module_files()
         self.ethics = None
+        self.training_hours_lines = {}
         settings, overview, overview_media = self._course_file()
         pass_mark = (settings or {}).get("pass_mark") or DEFAULT_PASS_MARK
         review = (settings or {}).get("review") or "always"
@@ -154,6 +171,10 @@ class _CourseReader:
         if self.failed:
             return None
         certificate = settings["certificate"]
+        training_hours = (certificate.get("requires") or {}).get("training_hours") or {}
+        self._check_training_hours(training_hours, modules)
+        if self.failed:
+            return None
         course_hash = _digest(
             {
                 "settings": {k: v for k, v in settings.items() if k != "certificate"},
@@ -177,6 +198,8 @@ class _CourseReader:
             supervised_hours=(certificate.get("requires") or {}).get("supervised_hours") or 0,
             work_hours=(certificate.get("requires") or {}).get("work_hours") or 0,
             supervision_hours=(certificate.get("requires") or {}).get("supervision_hours") or 0,
+            domains=self.domains,
+            training_hours=training_hours,
             modules=tuple(modules),
             media=tuple(self.media.values()),
             content_hash=course_hash,
@@ -247,12 +270,13 @@ class _CourseReader:
         text = self._read(path, shown)
         if text is None:
             return None, "", []
-        fm = self._front_matter(text, shown, COURSE_SCHEMA)
+        fm = self._front_matter(text, shown, course_schema, self._course_domains)
         if fm is None:
             return None, "", []
         settings, body, body_line, located = fm
         used_media = self._check_links(body.split("\n"), body_line, shown)
         self.ethics = self._ethics(settings, located, shown)
+        self.training_hours_lines = _lines(located, "certificate", "requires", "training_hours")
         return settings, body.strip(), used_media
 
     def _ethics(self, settings, located, shown):
@@ -284,10 +308,13 @@ class _CourseReader:
         text = self._read(path, shown)
         if text is None:
             return None
-        fm = self._front_matter(text, shown, MODULE_SCHEMA)
+        fm = self._front_matter(text, shown, module_schema)
         if fm is None:
             return None
         settings, body, body_line, located = fm
+        split, problems = training_domains.module_split(settings, located, self.domains)
+        for line, message in problems:
+            self.error(shown, line, message)
         key_lines = {key: value.line for key, value in located.items()}
         requires = self._requires(settings.get("requires", ()), slug, shown, key_lines)
         lesson_lines, quiz_index = split_lesson(body)
@@ -322,7 +349,7 @@ class _CourseReader:
         values = {
             "title": settings["title"],
             "minutes": settings["minutes"],
-            "domain": settings["domain"],
+            "domain": training_domains.primary_domain(split),
             "objectives": settings["objectives"],
             "pass_mark": settings.get("pass_mark") or course_pass_mark,
             "max_attempts": settings.get("max_attempts"),
@@ -330,6 +357,9 @@ class _CourseReader:
             "review": settings.get("review") or course_review,
             "requires": requires,
         }
+        if len(split) > 1:
+            # only a split module hashes its split, so adding the feature changed no other hash
+            values["domain_minutes"] = split
         content_hash = _digest(
             {
                 **values,
@@ -349,7 +379,7 @@ class _CourseReader:
             questions=tuple(questions),
             media=tuple(used_media),
             content_hash=content_hash,
-            **values,
+            **{"domain_minutes": split, **values},
         )
 
     def _read(self, path, shown):
@@ -375,16 +405,39 @@ class _CourseReader:
             self.error(shown, line, message)
         return None if over else text
 
-    def _front_matter(self, text, shown, schema):
+    def _front_matter(self, text, shown, make_schema, read_domains=None):
+        """`make_schema(domains)` gives the schema; `read_domains(values, shown)`, for course.md,
+        first takes the course's domains from the file itself."""
         fm = frontmatter.split(text)
         for line, message in fm.problems:
             self.error(shown, line, message)
         if fm.values is None:
             return None
-        settings, problems = frontmatter.validate(fm.values, schema, 1)
+        if read_domains is not None:
+            read_domains(fm.values, shown)
+        settings, problems = frontmatter.validate(fm.values, make_schema(self.domains), 1)
         for line, message in problems:
             self.error(shown, line, message)
         return settings, fm.body, fm.body_line, fm.values
+
+    def _course_domains(self, located, shown):
+        domains, problems = training_domains.course_domains(located.get("domains"))
+        for line, message in problems:
+            self.error(shown, line, message)
+        self.domains = domains
+
+    def _check_training_hours(self, required, modules):
+        """Can the modules add up to the training hours the certificate requires?"""
+        if not required:
+            return
+        sums = {}
+        for module in modules:
+            for domain, minutes in module.domain_minutes.items():
+                sums[domain] = sums.get(domain, 0) + minutes
+        shown = f"{self.shown}/course.md"
+        lines = self.training_hours_lines
+        for key, message in training_domains.shortfalls(required, sums, self.domains):
+            self.error(shown, lines.get(key), message)
 
     def _requires(self, requires, slug, shown, key_lines):
         """Check a module's `requires:` list against the course's module slugs."""
@@ -455,6 +508,16 @@ class _CourseReader:
             else:
                 self.error(shown, line, f"{kind} '{target}' points to a file that is not there")
         return used
+
+
+def _lines(located, *keys):
+    """{key: line} of the mapping found under `keys` in located front matter ({} if none)."""
+    for key in keys:
+        item = located.get(key) if isinstance(located, dict) else None
+        if item is None or not isinstance(item.value, dict):
+            return {}
+        located = item.value
+    return {key: item.line for key, item in located.items()}
 
 
 def _last_line(lines, first_line):

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DOMAINS = ("advocacy", "mentoring-education", "recovery-wellness", "ethical-responsibility")
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -64,8 +62,8 @@ class Module:
     number: int
     file_name: str
     title: str
-    minutes: int
-    domain: str
+    minutes: int  # training time: reading plus the module's activities
+    domain: str  # the domain with the most minutes (the only one unless the module splits)
     objectives: tuple[str, ...]
     pass_mark: int  # effective: the module's own or the course's
     max_attempts: int | None
@@ -76,6 +74,8 @@ class Module:
     content_hash: str = ""
     review: str = "always"  # or "after_pass": explanations only once the quiz is passed
     requires: tuple[str, ...] = ()  # slugs of modules to pass before this one opens
+    # {domain: minutes}, adding up to `minutes`; empty means {domain: minutes}
+    domain_minutes: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,9 @@ class Course:
     supervised_hours: int = 0
     work_hours: int = 0
     supervision_hours: int = 0
+    domains: tuple[str, ...] = ()  # the domains training hours are counted in, in order
+    # {"total" or a domain: hours} of passed modules' training time the certificate requires
+    training_hours: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -32,6 +32,10 @@ class Course(db.Model):
     supervised_hours: Mapped[int] = mapped_column(default=0)
     work_hours: Mapped[int] = mapped_column(default=0)
     supervision_hours: Mapped[int] = mapped_column(default=0)
+    # The domains training hours are counted in, in order, and {"total" or domain: hours} of
+    # training the certificate requires (course.md's `domains:` and `training_hours:`).
+    domains: Mapped[list] = mapped_column(JSON, default=list)
+    training_hours: Mapped[dict] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -69,8 +73,9 @@ class ModuleVersion(db.Model):
     number: Mapped[int]
     content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
-    minutes: Mapped[int]
-    domain: Mapped[str] = mapped_column(String(40))
+    minutes: Mapped[int]  # training time: reading plus the module's activities
+    domain: Mapped[str] = mapped_column(String(40))  # the one with the most minutes
+    domain_minutes: Mapped[dict] = mapped_column(JSON, default=dict)  # {domain: minutes}
     objectives: Mapped[list] = mapped_column(JSON)
     pass_mark: Mapped[int]
     max_attempts: Mapped[int | None]

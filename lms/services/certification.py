@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import audit
+from .training import training_hours_met
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_LENGTH = 11
@@ -269,7 +270,12 @@ def asks_for_hours(course):
 
 # Each requirement answers (user_id, course_id) -> bool, cheapest first: certificate_due stays the
 # one function that decides, and stops at the first requirement that is not met.
-REQUIREMENTS = (every_module_passed, current_ethics_signed, practice_hours_approved)
+REQUIREMENTS = (
+    every_module_passed,
+    current_ethics_signed,
+    practice_hours_approved,
+    training_hours_met,
+)
 
 
 def certificate_due(user_id, course_id):

@@ -163,6 +163,8 @@ def _publish_course(source, now, report):
         course.supervised_hours = source.supervised_hours
         course.work_hours = source.work_hours
         course.supervision_hours = source.supervision_hours
+        course.domains = list(source.domains)
+        course.training_hours = dict(source.training_hours)
         course.content_hash = source.content_hash
         course.updated_at = now
     _store_media(source.media)
@@ -218,6 +220,7 @@ def _add_version(module, number, source, resolve):
         title=source.title,
         minutes=source.minutes,
         domain=source.domain,
+        domain_minutes=dict(source.domain_minutes or {source.domain: source.minutes}),
         objectives=list(source.objectives),
         pass_mark=source.pass_mark,
         max_attempts=source.max_attempts,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Course, EthicsSignature, User
 from ..models.types import utcnow
-from . import audit, certification
+from . import audit, certification, training
 from .practice import (
     ACTIVITIES,
     NotFound,
@@ -171,7 +171,7 @@ def sign_ethics(user_id, course_id, typed_name, now=None, agreed=True):
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    kind: str  # "modules", "ethics" or "hours": what the page links it to
+    kind: str  # "modules", "ethics", "hours" or "training": what the page links it to
     what: str
     met: bool
     detail: str
@@ -180,11 +180,15 @@ class ChecklistItem:
 
 def has_requirements(course):
     """Does the course's certificate ask for more than passed quizzes?"""
-    return course.ethics_hash is not None or certification.asks_for_hours(course)
+    return (
+        course.ethics_hash is not None
+        or certification.asks_for_hours(course)
+        or bool(course.training_hours)
+    )
 
 
 def checklists(user_id, courses):
-    """{course id: [ChecklistItem]} for these courses, in at most three queries however many."""
+    """{course id: [ChecklistItem]} for these courses, in at most four queries however many."""
     courses = list(courses)
     if not courses:
         return {}
@@ -205,8 +209,12 @@ def checklists(user_id, courses):
     totals = None
     if any(certification.asks_for_hours(c) for c in courses):
         totals = hours_totals(user_id)
+    training_courses = [c for c in courses if c.training_hours]
+    trained = training.progress_for(user_id, training_courses) if training_courses else {}
     return {
-        course.id: _checklist(course, counts.get(course.id, (0, 0)), signatures, totals)
+        course.id: _checklist(
+            course, counts.get(course.id, (0, 0)), signatures, totals, trained.get(course.id)
+        )
         for course in courses
     }
 
@@ -216,7 +224,7 @@ def checklist(user_id, course):
     return checklists(user_id, [course])[course.id]
 
 
-def _checklist(course, counts, signatures, totals):
+def _checklist(course, counts, signatures, totals, trained):
     passed, total = counts
     items = [
         ChecklistItem(
@@ -258,6 +266,16 @@ def _checklist(course, counts, signatures, totals):
                 "supervisor",
                 done >= required * 60,
                 detail,
+            )
+        )
+    if trained is not None:
+        required = [row for row in trained if row.required_hours is not None]
+        items.append(
+            ChecklistItem(
+                "training",
+                "Training hours from passed modules",
+                all(row.met for row in required),
+                "; ".join(f"{row.label} {row.text}" for row in required),
             )
         )
     return items

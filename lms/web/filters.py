@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from ..services.training import domain_label
+
 # Month names spelled out here rather than taken from the locale, so a date reads the same on
 # every server: 21 November 2026.
 MONTHS = (
@@ -30,3 +32,4 @@ def counted(number, singular, plural=None):
 def init_app(app):
     app.add_template_filter(long_date)
     app.add_template_filter(counted)
+    app.add_template_filter(domain_label, "domain_label")

@@ -110,6 +110,10 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 LOCKED_COURSE = "peer-support-foundations"
 LOCKED_MODULE = "what-peer-support-is"
 LOCKED_REQUIRES = "the-recovery-process"
+# The program course's certificate is made to require an hour of training (its modules give 1.6),
+# so that the training-hours bars show on the dashboard and the trainee record.
+TRAINING_COURSE = "running-a-peer-support-program"
+TRAINING_REQUIRES = "  requires:\n    training_hours: {total: 1}\n"
 
 _screenshot_folder = pytest.StashKey[Path]()
 
@@ -123,6 +127,11 @@ def _courses_with_a_requirement(target):
     text = module.read_text(encoding="utf-8")
     module.write_text(
         text.replace("\n---\n", f"\nrequires: [{LOCKED_REQUIRES}]\n---\n", 1), encoding="utf-8"
+    )
+    course_md = target / TRAINING_COURSE / "course.md"
+    text = course_md.read_text(encoding="utf-8")
+    course_md.write_text(
+        text.replace("\n---\n", f"\n{TRAINING_REQUIRES}---\n", 1), encoding="utf-8"
     )
     return target
 

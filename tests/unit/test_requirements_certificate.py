@@ -79,6 +79,30 @@ def test_the_certificate_is_issued_when_the_last_requirement_is_met(course, peop
     assert len(audit_events("certificate.issued")) == 1
 
 
+@pytest.mark.parametrize("order", list(permutations(STEPS)), ids="-then-".join)
+def test_with_training_hours_required_too_the_last_step_issues_exactly_one(
+    app_ctx, tmp_path, order
+):
+    publish_course_with_requirements(tmp_path / "training", training=True)
+    course = published_course()
+    assert course.training_hours == {"total": 1}
+    people = make_people()
+    ada, sam = people["ada"], people["sam"]
+    done = {
+        "quizzes": lambda: pass_quizzes(ada, course),
+        "ethics": lambda: sign(ada, course),
+        "hours": lambda: complete_hours(ada, sam),
+    }
+
+    for step in order[:-1]:
+        assert not done[step](), step
+        assert certificate_count() == 0
+    assert done[order[-1]]()
+    assert certificate_count() == 1
+    assert certification.issue_if_due(ada.id, course.id, now=NOW) is not None
+    assert len(audit_events("certificate.issued")) == 1
+
+
 def test_hours_short_of_the_requirement_do_not_issue(course, people):
     ada, sam = people["ada"], people["sam"]
     pass_quizzes(ada, course)

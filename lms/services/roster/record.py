@@ -28,7 +28,7 @@ from ...models import (
     SupervisorAssignment,
     User,
 )
-from .. import certification, practice, supervision
+from .. import certification, practice, supervision, training
 from .rows import roster_rows
 
 CERTIFICATE_ACTIONS = ("certificate.issued", "certificate.revoked", "certificate.reinstated")
@@ -64,6 +64,7 @@ class ModuleRecord:
 class CourseRecord:
     row: object  # the trainee's RosterRow for this course
     modules: list  # [ModuleRecord] in course order
+    training: list = ()  # [training.DomainProgress]: hours by domain, then the total
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,12 @@ def _courses(trainee_id, rows):
                 attempts.get(module_id, []),
             )  # fmt: skip
         )
-    return [CourseRecord(row, by_course.get(row.course_id, [])) for row in rows]
+    courses = db.session.scalars(select(Course).where(Course.id.in_(course_ids))).all()
+    hours = training.progress_for(trainee_id, courses) if courses else {}
+    return [
+        CourseRecord(row, by_course.get(row.course_id, []), hours.get(row.course_id, ()))
+        for row in rows
+    ]
 
 
 def _attempts(trainee_id):

@@ -45,7 +45,7 @@ from ...models import (
     User,
 )
 from ...models.types import utcnow
-from .. import certification, practice
+from .. import certification, practice, training
 from .scope import visible_trainee_ids
 
 # In the order the roster sorts them (the precedence is decided in _status).
@@ -216,6 +216,8 @@ class _Course(NamedTuple):
     supervised_hours: int
     work_hours: int
     supervision_hours: int
+    domains: list
+    training_hours: dict  # {"total" or domain: hours}, {} when none are required
     modules: int  # current (not retired) ones
 
 
@@ -237,6 +239,7 @@ class _Facts:
     certificates: dict  # (trainee id, course id) -> _Certificate
     ethics: dict  # (trainee id, course id) -> 1 when the current text is signed, 0 an older one
     minutes: dict  # trainee id -> {kind: approved practice minutes}
+    trained: dict  # (trainee id, course id) -> {domain: minutes} of passed modules
 
 
 def _facts(trainee_ids):
@@ -269,17 +272,12 @@ def _facts(trainee_ids):
                 Course.supervised_hours,
                 Course.work_hours,
                 Course.supervision_hours,
-                func.count(Module.id),
+                Course.domains,
+                Course.training_hours,
+                select(func.count(Module.id))
+                .where(Module.course_id == Course.id, Module.retired_at.is_(None))
+                .scalar_subquery(),
             )  # fmt: skip
-            .outerjoin(Module, and_(Module.course_id == Course.id, Module.retired_at.is_(None)))
-            .group_by(
-                Course.id,
-                Course.title,
-                Course.ethics_hash,
-                Course.supervised_hours,
-                Course.work_hours,
-                Course.supervision_hours,
-            )
         )
     }
     progress = _by_trainee_and_course(
@@ -334,7 +332,12 @@ def _facts(trainee_ids):
         .group_by(PracticeSession.user_id, PracticeSession.kind)
     ):
         minutes.setdefault(user_id, {})[kind] = approved
-    return _Facts(trainees, enrolments, courses, progress, attempts, certificates, ethics, minutes)
+    # Training hours by domain, only when a course requires them (one more query then).
+    training_ids = [course_id for course_id, course in courses.items() if course.training_hours]
+    trained = training.minutes_by_domain_for(trainee_ids, training_ids) if training_ids else {}
+    return _Facts(
+        trainees, enrolments, courses, progress, attempts, certificates, ethics, minutes, trained
+    )
 
 
 def _tuples(query):
@@ -359,7 +362,7 @@ def _row(trainee, cohorts, course_id, facts, today):
     total = course.modules if course else 0
     moments = [moment for moment in (last_activity, last_submitted) if moment is not None]
     status = _status(certificate, total, passed, progress or ethics is not None, today)
-    missing = _missing(course, ethics, facts.minutes.get(trainee_id, {}))
+    missing = _missing(course, ethics, facts.minutes.get(trainee_id, {}), facts.trained.get(key))
     if status == "waiting" and not missing:
         missing = ("certificate not issued yet",)  # every requirement met: issuing is pending
     return RosterRow(
@@ -395,9 +398,10 @@ def _status(certificate, total, passed, started, today):
     return "in_progress" if started else "not_started"
 
 
-def _missing(course, ethics, minutes_by_kind):
+def _missing(course, ethics, minutes_by_kind, trained):
     """What the course's certificate asks beyond quizzes that the trainee has not done: the same
-    rules as certification.REQUIREMENTS (current_ethics_signed, practice_hours_approved), here
+    rules as certification.REQUIREMENTS (current_ethics_signed, practice_hours_approved,
+    training_hours_met), here
     applied to facts fetched for every trainee at once."""
     if course is None:
         return ()
@@ -410,4 +414,9 @@ def _missing(course, ethics, minutes_by_kind):
         # The course file's own key, short enough for a roster cell: "supervised", "work", ...
         name = column.removesuffix("_hours")
         missing.append(f"{practice.hours_text(approved)} of {required} {name} hours approved")
+    if course.training_hours:
+        rows = training.progress(course, trained or {})
+        short = training.missing_text(rows)
+        if short:
+            missing.append(short)
     return tuple(missing)

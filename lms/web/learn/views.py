@@ -3,7 +3,7 @@
 from flask import abort, render_template, send_file
 from flask_login import current_user
 
-from ...services import catalog, certification, learning, media
+from ...services import catalog, certification, learning, media, training
 from ..access import public, signed_in
 from .blueprint import bp
 
@@ -17,9 +17,11 @@ def home():
 @bp.get("/dashboard")
 @signed_in
 def dashboard():
+    progress = learning.dashboard(current_user.id)
     return render_template(
         "learn/dashboard.html",
-        progress=learning.dashboard(current_user.id),
+        progress=progress,
+        training=training.progress_for(current_user.id, [p.course for p in progress]),
         certificates=certification.certificates_for_user(current_user.id),
     )
 

@@ -1,0 +1,170 @@
+"""Training hours by domain: what a trainee's passed modules add up to in each of a course's
+domains, against the training hours its certificate requires.
+
+A passed module counts once, with the minutes and domains of the version the trainee first passed
+(a later version with other minutes changes nothing already earned; passing it again adds nothing);
+a pass with no attempt on record (none is made that way today) counts the current version.
+A retired module the trainee passed still counts: the training was done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from ..content.domains import DEFAULT_DOMAINS
+from ..content.domains import hours_text as _hours_text
+from ..content.domains import label as domain_label
+from ..extensions import db
+from ..models import Course, Module, ModuleProgress, ModuleVersion, QuizAttempt
+
+TOTAL = "total"
+__all__ = ["DomainProgress", "domain_label", "hours_text", "progress", "progress_for"]
+
+
+@dataclass(frozen=True)
+class DomainProgress:
+    domain: str  # a domain slug, or "total"
+    minutes: int  # done
+    required_hours: int | None  # None: the certificate asks for no hours here
+
+    @property
+    def label(self):
+        return "Total" if self.domain == TOTAL else domain_label(self.domain)
+
+    @property
+    def hours(self):
+        return hours_text(self.minutes)
+
+    @property
+    def met(self):
+        return self.required_hours is None or self.minutes >= self.required_hours * 60
+
+    @property
+    def percent(self):
+        """How full the bar is, 0 to 100 (a domain nothing is required in shows no bar)."""
+        if not self.required_hours:
+            return None
+        return min(100, self.minutes * 100 // (self.required_hours * 60))
+
+    @property
+    def text(self):
+        if self.required_hours is None:
+            return f"{self.hours} hours"
+        unit = "hour" if self.required_hours == 1 else "hours"
+        return f"{self.hours} of {self.required_hours} {unit}"
+
+
+def hours_text(minutes):
+    """Minutes as hours, rounded down to a tenth: 594 minutes is 9.9 hours, never 10."""
+    return _hours_text(minutes)
+
+
+def domains_of(course):
+    return tuple(course.domains or DEFAULT_DOMAINS)
+
+
+def _passed_splits(user_ids, course_ids):
+    """(user id, course id, split of the version first passed, split of the current version) for
+    every passed module: the current version stands in for a pass no attempt records."""
+    first_pass = (
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.module_id,
+            func.min(QuizAttempt.id).label("attempt_id"),
+        )
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.passed.is_(True))
+        .group_by(QuizAttempt.user_id, QuizAttempt.module_id)
+        .subquery()
+    )
+    first_attempt = aliased(QuizAttempt)
+    passed_version, current_version = aliased(ModuleVersion), aliased(ModuleVersion)
+    return db.session.execute(
+        select(
+            ModuleProgress.user_id,
+            Module.course_id,
+            passed_version.domain_minutes,
+            current_version.domain_minutes,
+        )
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .join(
+            current_version,
+            and_(
+                current_version.module_id == Module.id,
+                current_version.number == Module.current_version_number,
+            ),
+        )
+        .outerjoin(
+            first_pass,
+            and_(
+                first_pass.c.user_id == ModuleProgress.user_id,
+                first_pass.c.module_id == Module.id,
+            ),
+        )
+        .outerjoin(first_attempt, first_attempt.id == first_pass.c.attempt_id)
+        .outerjoin(passed_version, passed_version.id == first_attempt.module_version_id)
+        .where(
+            ModuleProgress.user_id.in_(user_ids),
+            ModuleProgress.passed_at.is_not(None),
+            Module.course_id.in_(course_ids),
+        )
+    ).all()
+
+
+def minutes_by_domain_for(user_ids, course_ids):
+    """{(user id, course id): {domain: minutes}} of passed modules, in one query."""
+    totals = {}
+    for user_id, course_id, passed, current in _passed_splits(user_ids, course_ids):
+        sums = totals.setdefault((user_id, course_id), {})
+        for domain, minutes in (passed if passed is not None else current or {}).items():
+            sums[domain] = sums.get(domain, 0) + minutes
+    return totals
+
+
+def minutes_by_domain(user_id, course_ids):
+    """{course id: {domain: minutes}} of the trainee's passed modules, in one query."""
+    course_ids = list(course_ids)
+    if not course_ids:
+        return {}
+    found = minutes_by_domain_for([user_id], course_ids)
+    return {course_id: found.get((user_id, course_id), {}) for course_id in course_ids}
+
+
+def progress(course, minutes):
+    """[DomainProgress] for each of the course's domains, then the total, from `minutes`
+    ({domain: minutes}, as minutes_by_domain gives it)."""
+    required = course.training_hours or {}
+    rows = [
+        DomainProgress(domain, minutes.get(domain, 0), required.get(domain))
+        for domain in domains_of(course)
+    ]
+    rows.append(DomainProgress(TOTAL, sum(minutes.values()), required.get(TOTAL)))
+    return rows
+
+
+def progress_for(user_id, courses):
+    """{course id: [DomainProgress]} for these courses, in one query however many."""
+    courses = list(courses)
+    minutes = minutes_by_domain(user_id, [c.id for c in courses])
+    return {course.id: progress(course, minutes.get(course.id, {})) for course in courses}
+
+
+def training_hours_met(user_id, course_id):
+    """The course requires no training hours, or the trainee's passed modules add up to them."""
+    course = db.session.get(Course, course_id)
+    if not course.training_hours:
+        return True
+    rows = progress(course, minutes_by_domain(user_id, [course_id])[course_id])
+    return all(row.met for row in rows)
+
+
+def missing_text(rows):
+    """What is still short, in words: 'training hours: advocacy 4 of 10, total 30 of 46'."""
+    short = [row for row in rows if not row.met]
+    if not short:
+        return None
+    return "training hours: " + ", ".join(
+        f"{row.label.lower()} {row.hours} of {row.required_hours}" for row in short
+    )
