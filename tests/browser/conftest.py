@@ -101,6 +101,8 @@ PAGE_TYPES = (
     "course-preview",
     "hours-review-ticked",
     "hours-bulk-errors",
+    "sign-up-sent",
+    "session-ended",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.
