@@ -319,6 +319,15 @@ def _reviewable_session(reviewer, session_id):
     )
 
 
+def check_comment_length(comment):
+    """A supervisor's comment longer than MAX_COMMENT is refused beside its field (one review or
+    several at once)."""
+    if len(comment) > MAX_COMMENT:
+        raise RequirementError(
+            {"comment": f"Keep the comment to {MAX_COMMENT} characters or fewer."}
+        )
+
+
 def review_session(reviewer, session_id, decision, comment="", now=None):
     """Approve or reject a session, once, as the trainee's current supervisor. Commits.
 
@@ -334,10 +343,7 @@ def review_session(reviewer, session_id, decision, comment="", now=None):
         raise RequirementError(_already_reviewed(session))
     if decision == "reject" and not comment:
         raise RequirementError({"comment": "Say why, so the trainee can fix it."})
-    if len(comment) > MAX_COMMENT:
-        raise RequirementError(
-            {"comment": f"Keep the comment to {MAX_COMMENT} characters or fewer."}
-        )
+    check_comment_length(comment)
     status = "approved" if decision == "approve" else "rejected"
     # The WHERE clause makes the first review win when two arrive at once.
     result = db.session.execute(

@@ -41,10 +41,7 @@ def approve_sessions(reviewer, session_ids, comment="", now=None):
         )
     if len(ids) > MAX_BULK:
         raise practice.RequirementError(f"Approve at most {MAX_BULK} sessions at once.")
-    if len(comment) > practice.MAX_COMMENT:
-        raise practice.RequirementError(
-            {"comment": f"Keep the comment to {practice.MAX_COMMENT} characters or fewer."}
-        )
+    practice.check_comment_length(comment)
     sessions = {
         session.id: session
         for session in db.session.scalars(

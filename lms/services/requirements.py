@@ -187,8 +187,9 @@ def has_requirements(course):
     )
 
 
-def checklists(user_id, courses):
-    """{course id: [ChecklistItem]} for these courses, in at most four queries however many."""
+def checklists(user_id, courses, trained=None):
+    """{course id: [ChecklistItem]} for these courses, in at most four queries however many.
+    `trained`: training.progress_for(user_id, ...) for them, when the caller already has it."""
     courses = list(courses)
     if not courses:
         return {}
@@ -210,7 +211,8 @@ def checklists(user_id, courses):
     if any(certification.asks_for_hours(c) for c in courses):
         totals = hours_totals(user_id)
     training_courses = [c for c in courses if c.training_hours]
-    trained = training.progress_for(user_id, training_courses) if training_courses else {}
+    if trained is None:
+        trained = training.progress_for(user_id, training_courses) if training_courses else {}
     return {
         course.id: _checklist(
             course, counts.get(course.id, (0, 0)), signatures, totals, trained.get(course.id)

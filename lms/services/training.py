@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
-from ..content.domains import DEFAULT_DOMAINS
-from ..content.domains import hours_text as _hours_text
+from ..content.domains import DEFAULT_DOMAINS, hours_text
 from ..content.domains import label as domain_label
 from ..extensions import db
 from ..models import Course, Module, ModuleProgress, ModuleVersion, QuizAttempt
@@ -55,11 +54,6 @@ class DomainProgress:
             return f"{self.hours} hours"
         unit = "hour" if self.required_hours == 1 else "hours"
         return f"{self.hours} of {self.required_hours} {unit}"
-
-
-def hours_text(minutes):
-    """Minutes as hours, rounded down to a tenth: 594 minutes is 9.9 hours, never 10."""
-    return _hours_text(minutes)
 
 
 def domains_of(course):

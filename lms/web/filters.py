@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from ..services.practice import KIND_NAMES
 from ..services.training import domain_label
 
 # Month names spelled out here rather than taken from the locale, so a date reads the same on
@@ -33,3 +34,4 @@ def init_app(app):
     app.add_template_filter(long_date)
     app.add_template_filter(counted)
     app.add_template_filter(domain_label, "domain_label")
+    app.add_template_filter(KIND_NAMES.__getitem__, "practice_kind")

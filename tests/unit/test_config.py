@@ -48,6 +48,14 @@ def test_production_without_a_base_url_refuses_to_start(clean_env, tmp_path):
         create_app()
 
 
+@pytest.mark.parametrize("value", ["training.example.org", "ftp://training.example.org"])
+def test_a_base_url_that_is_not_a_full_web_address_refuses_to_start(clean_env, value):
+    clean_env.setenv("LMS_BASE_URL", value)
+
+    with pytest.raises(ConfigError, match="set it to a full address starting with https://"):
+        create_app()
+
+
 @pytest.mark.parametrize("value", ["0", "-5", "thirty", "３０"])
 def test_session_times_must_be_whole_numbers(clean_env, value):
     clean_env.setenv("LMS_SESSION_IDLE_MINUTES", value)

@@ -39,7 +39,6 @@ from ...models import (
     EthicsSignature,
     Module,
     ModuleProgress,
-    PracticeSession,
     QuizAttempt,
     SupervisorAssignment,
     User,
@@ -325,13 +324,7 @@ def _facts(trainee_ids):
             .group_by(EthicsSignature.user_id, EthicsSignature.course_id)
         ).items()
     }
-    minutes = {}
-    for user_id, kind, approved in _tuples(
-        select(PracticeSession.user_id, PracticeSession.kind, func.sum(PracticeSession.minutes))
-        .where(PracticeSession.user_id.in_(trainee_ids), PracticeSession.status == "approved")
-        .group_by(PracticeSession.user_id, PracticeSession.kind)
-    ):
-        minutes.setdefault(user_id, {})[kind] = approved
+    minutes = certification.approved_minutes_by_kind(trainee_ids)
     # Training hours by domain, only when a course requires them (one more query then).
     training_ids = [course_id for course_id, course in courses.items() if course.training_hours]
     trained = training.minutes_by_domain_for(trainee_ids, training_ids) if training_ids else {}

@@ -8,7 +8,7 @@ where they can be.
 
 from functools import wraps
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...services import attempts, catalog, learning
@@ -158,11 +158,9 @@ def _quiz_page(course_slug, module_slug, answers=None, unanswered=frozenset(), *
         unanswered=unanswered,
         **extra,
     )
-    response = make_response(page, status)
-    # Never kept by the browser: Back must fetch the attempt that is open now, not restore an
-    # old page (or its ticks) onto an attempt that has since been graded or reshuffled.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # Never kept by the browser (Cache-Control: no-store, as on every signed-in page: web/headers),
+    # so Back fetches the attempt open now instead of restoring an old page onto a graded one.
+    return page, status
 
 
 @bp.get("/courses/<course_slug>/<module_slug>/attempts/<int:attempt_id>")

@@ -33,11 +33,12 @@ def _course_checklist(course):
     return requirements.checklist(current_user.id, course)
 
 
-def _dashboard_checklists(progress):
+def _dashboard_checklists(progress, trained=None):
+    """`trained`: the training hours the dashboard already loaded (training.progress_for)."""
     if not current_user.is_authenticated:
         return {}
     courses = [p.course for p in progress if requirements.has_requirements(p.course)]
-    return requirements.checklists(current_user.id, courses)
+    return requirements.checklists(current_user.id, courses, trained)
 
 
 def _hours_waiting():

@@ -31,7 +31,6 @@ def _queue_page(failed_id=None, failed=None, bulk=None, ticked=()):
         items=items,
         bulk=bulk or BulkApproveForm(formdata=None, prefix=BULK_PREFIX),
         ticked=set(ticked),
-        kind_names=practice.KIND_NAMES,
     )
 
 
