@@ -6,10 +6,24 @@ from .certification import Certificate
 from .cohorts import Cohort, CohortCourse, Enrolment, SupervisorAssignment
 from .courses import Choice, Course, MediaFile, Module, ModuleVersion, Question
 from .learning import ModuleProgress, QuizAttempt
+from .live import (
+    ATTENDANCE_STATUSES,
+    Attendance,
+    LiveSession,
+    LiveSessionVersion,
+    Meeting,
+    Transcript,
+)
 from .requirements import PRACTICE_KINDS, PRACTICE_STATUSES, EthicsSignature, PracticeSession
 
 __all__ = [
     "ACTIONS",
+    "ATTENDANCE_STATUSES",
+    "Attendance",
+    "LiveSession",
+    "LiveSessionVersion",
+    "Meeting",
+    "Transcript",
     "PRACTICE_KINDS",
     "PRACTICE_STATUSES",
     "AuditEvent",

@@ -36,6 +36,10 @@ class Course(db.Model):
     # training the certificate requires (course.md's `domains:` and `training_hours:`).
     domains: Mapped[list] = mapped_column(JSON, default=list)
     training_hours: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Live sessions the certificate requires the trainee to have attended (slugs), and those of
+    # them whose skills checklist must be complete (course.md's `sessions:`, `skills_checklists:`).
+    required_sessions: Mapped[list] = mapped_column(JSON, default=list)
+    required_checklists: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
