@@ -174,7 +174,7 @@ class _CourseReader:
             if module is not None:
                 modules.append(module)
         self._check_requirement_cycles(modules)
-        sessions = self._sessions(modules)
+        sessions = self._sessions()
         if self.failed:
             return None
         certificate = settings["certificate"]
@@ -512,7 +512,7 @@ class _CourseReader:
             slugs.setdefault(slug, path.name)
         return files
 
-    def _sessions(self, modules):
+    def _sessions(self):
         self.session_files = self._session_files()
         module_slugs = [slug for _, slug, _ in self.module_files]
         found = []

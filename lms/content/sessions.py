@@ -20,7 +20,7 @@ SKILL_LENGTH = 300
 CHECKLIST_TITLE = "Skills checklist"
 
 SESSION_SCHEMA = {
-    "title": Field("text", required=True, max_length=200),
+    "title": Field("text", required=True, max_length=200),  # the title column, as modules
     "minutes": training_domains.MODULE_MINUTES,  # the planned length
     "objectives": Field("list", required=True),
     # "domain" or "domains": session_schema() adds them for the course's domains
