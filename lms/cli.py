@@ -81,7 +81,9 @@ def check_command(path):
     if result.problems:
         click.echo(f"{_summary(result.problems)} in {shown}", err=True)
         raise SystemExit(1)
-    click.echo(f"{shown}: {len(result.courses)} courses, {modules} modules, no problems", err=True)
+    sessions = sum(len(c.sessions) for c in result.courses)
+    counted = f"{modules} modules" + (f", {sessions} live sessions" if sessions else "")
+    click.echo(f"{shown}: {len(result.courses)} courses, {counted}, no problems", err=True)
 
 
 @courses_cli.command("sync")
@@ -113,11 +115,15 @@ def _report_lines(report):
         ("courses retired", report.courses_retired),
         ("new module versions", report.versions_added),
         ("modules retired", report.modules_retired),
+        ("new live session versions", report.session_versions_added),
+        ("live sessions retired", report.sessions_retired),
     )
     for label, items in labels:
         if items:
             yield f"{label} ({len(items)}): {', '.join(items)}"
     yield f"modules unchanged: {report.modules_unchanged}"
+    if report.sessions_unchanged:
+        yield f"live sessions unchanged: {report.sessions_unchanged}"
 
 
 @click.command("demo")

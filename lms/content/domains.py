@@ -1,5 +1,6 @@
-"""Training domains: the list a course counts its hours in, a module's split of its minutes across
-them, and whether a course's modules can add up to the training hours its certificate requires.
+"""Training domains: the list a course counts its hours in, a module's (or live session's) split
+of its minutes across them, and whether a course's modules and live sessions can add up to the
+training hours its certificate requires.
 
 The list lives here (DEFAULT_DOMAINS, the IC&RC peer recovery domains); a course that follows
 another framework names its own in course.md (`domains: [...]`), so the checker, which runs
@@ -151,9 +152,16 @@ def hours_text(minutes):
     return f"{whole}.{tenth}" if tenth else str(whole)
 
 
-def shortfalls(required, minutes_by_domain, domains):
-    """What the modules cannot supply: [(key, message)] for each requirement (a domain or
-    'total') above what the modules add up to, with the sums per domain."""
+def shortfalls(required, minutes_by_domain, domains, session_minutes=None):
+    """What the course cannot supply: [(key, message)] for each requirement (a domain or 'total')
+    above what its modules (and live sessions, {domain: minutes} when it has any) add up to, with
+    the sums per domain."""
+    module_minutes = minutes_by_domain
+    session_minutes = session_minutes or {}
+    minutes_by_domain = {
+        name: module_minutes.get(name, 0) + session_minutes.get(name, 0)
+        for name in {*module_minutes, *session_minutes}
+    }
     total = sum(minutes_by_domain.values())
     sums = ", ".join(f"{name} {hours_text(minutes_by_domain.get(name, 0))}" for name in domains)
     found = []
@@ -162,10 +170,23 @@ def shortfalls(required, minutes_by_domain, domains):
         if have < hours * 60:
             what = "in total" if key == "total" else f"of {key}"
             what = f"training hour{'' if hours == 1 else 's'} {what}"
+            if session_minutes:
+                from_modules = sum(module_minutes.values())
+                from_sessions = sum(session_minutes.values())
+                if key != "total":
+                    from_modules = module_minutes.get(key, 0)
+                    from_sessions = session_minutes.get(key, 0)
+                source = (
+                    f"modules and live sessions add up to {hours_text(have)} (modules "
+                    f"{hours_text(from_modules)}, sessions {hours_text(from_sessions)}; "
+                )
+                advice = "add modules or sessions, or lower the requirement"
+            else:
+                source = f"modules add up to {hours_text(have)} ("
+                advice = "add modules or lower the requirement"
             found.append(
                 (key,
-                 f"the certificate requires {hours} {what}, but this course's "
-                 f"modules add up to {hours_text(have)} (hours by domain: {sums}; total "
-                 f"{hours_text(total)}): add modules or lower the requirement")
+                 f"the certificate requires {hours} {what}, but this course's {source}hours by "
+                 f"domain: {sums}; total {hours_text(total)}): {advice}")
             )  # fmt: skip
     return found

@@ -147,3 +147,9 @@ def local_path(target):
     path, _, fragment = target.partition("#")
     path = path.partition("?")[0]
     return posixpath.normpath(unquote(path)), fragment
+
+
+def within_course(folder, path):
+    """A path written in a file inside `folder` (e.g. "sessions"), as a course-relative path:
+    "../media/a.png" -> "media/a.png"; one that leaves the course folder starts with '..'."""
+    return posixpath.normpath(posixpath.join(folder, path))

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from . import domains as training_domains
 from . import frontmatter, limits, links
+from . import sessions as live_sessions
 from .frontmatter import Field
-from .model import Course, LoadResult, MediaFile, Module, Problem
+from .model import Course, LiveSession, LoadResult, MediaFile, Module, Problem
 from .quiz import find_quiz_heading_typo, parse_quiz, split_lesson
 from .render import RENDER_VERSION
 
@@ -54,6 +55,10 @@ def course_schema(domains):
                         "work_hours": Field("int", minimum=1, maximum=5000),
                         "supervision_hours": Field("int", minimum=1, maximum=2000),
                         "training_hours": training_domains.training_hours_field(domains),
+                        # live sessions to attend, and those whose skills checklist must be
+                        # complete (slugs of the course's sessions)
+                        "sessions": Field("list"),
+                        "skills_checklists": Field("list"),
                     },
                 ),
             },
@@ -158,6 +163,7 @@ class _CourseReader:
         self.module_files = self._module_files()
         self.ethics = None
         self.training_hours_lines = {}
+        self.certificate_lines = {}
         settings, overview, overview_media = self._course_file()
         pass_mark = (settings or {}).get("pass_mark") or DEFAULT_PASS_MARK
         review = (settings or {}).get("review") or "always"
@@ -168,23 +174,28 @@ class _CourseReader:
             if module is not None:
                 modules.append(module)
         self._check_requirement_cycles(modules)
+        sessions = self._sessions()
         if self.failed:
             return None
         certificate = settings["certificate"]
-        training_hours = (certificate.get("requires") or {}).get("training_hours") or {}
-        self._check_training_hours(training_hours, modules)
+        requires = certificate.get("requires") or {}
+        training_hours = requires.get("training_hours") or {}
+        self._check_certificate_sessions(requires, sessions)
+        self._check_training_hours(training_hours, modules, sessions)
         if self.failed:
             return None
-        course_hash = _digest(
-            {
-                "settings": {k: v for k, v in settings.items() if k != "certificate"},
-                "certificate": certificate,
-                "overview": overview,
-                "ethics": self.ethics,
-                "media": {name: self.media[name].sha256 for name in overview_media},
-                "modules": [[m.number, m.slug, m.content_hash] for m in modules],
-            }
-        )
+        hashed = {
+            "settings": {k: v for k, v in settings.items() if k != "certificate"},
+            "certificate": certificate,
+            "overview": overview,
+            "ethics": self.ethics,
+            "media": {name: self.media[name].sha256 for name in overview_media},
+            "modules": [[m.number, m.slug, m.content_hash] for m in modules],
+        }
+        if sessions:
+            # only a course with sessions hashes them, so adding the feature changed no hash
+            hashed["sessions"] = [[s.number, s.slug, s.content_hash] for s in sessions]
+        course_hash = _digest(hashed)
         return Course(
             slug=slug,
             path=self.folder,
@@ -200,6 +211,11 @@ class _CourseReader:
             supervision_hours=(certificate.get("requires") or {}).get("supervision_hours") or 0,
             domains=self.domains,
             training_hours=training_hours,
+            sessions=tuple(sessions),
+            required_sessions=live_sessions.required_sessions(
+                requires.get("sessions") or (), requires.get("skills_checklists") or ()
+            ),
+            required_checklists=tuple(dict.fromkeys(requires.get("skills_checklists") or ())),
             modules=tuple(modules),
             media=tuple(self.media.values()),
             content_hash=course_hash,
@@ -277,6 +293,7 @@ class _CourseReader:
         used_media = self._check_links(body.split("\n"), body_line, shown)
         self.ethics = self._ethics(settings, located, shown)
         self.training_hours_lines = _lines(located, "certificate", "requires", "training_hours")
+        self.certificate_lines = _lines(located, "certificate", "requires")
         return settings, body.strip(), used_media
 
     def _ethics(self, settings, located, shown):
@@ -426,18 +443,142 @@ class _CourseReader:
             self.error(shown, line, message)
         self.domains = domains
 
-    def _check_training_hours(self, required, modules):
-        """Can the modules add up to the training hours the certificate requires?"""
+    def _check_training_hours(self, required, modules, sessions):
+        """Can the modules and live sessions add up to the training hours the certificate
+        requires?"""
         if not required:
             return
-        sums = {}
-        for module in modules:
-            for domain, minutes in module.domain_minutes.items():
-                sums[domain] = sums.get(domain, 0) + minutes
         shown = f"{self.shown}/course.md"
         lines = self.training_hours_lines
-        for key, message in training_domains.shortfalls(required, sums, self.domains):
+        problems = training_domains.shortfalls(
+            required,
+            _minutes_by_domain(modules),
+            self.domains,
+            _minutes_by_domain(sessions) if sessions else None,
+        )
+        for key, message in problems:
             self.error(shown, lines.get(key), message)
+
+    def _check_certificate_sessions(self, requires, sessions):
+        """The sessions and skills checklists the certificate requires must be the course's."""
+        on_disk = [slug for _, slug, _ in self.session_files]
+        problems = live_sessions.certificate_problems(
+            requires.get("sessions") or (),
+            requires.get("skills_checklists") or (),
+            on_disk,
+            {s.slug: bool(s.skills) for s in sessions},
+            self.certificate_lines,
+        )
+        for line, message in problems:
+            self.error(f"{self.shown}/course.md", line, message)
+
+    # -- Live sessions ------------------------------------------------------------------------
+
+    def _session_files(self):
+        """(number, slug, path) of each file in sessions/, checked like module file names."""
+        folder = self.folder / live_sessions.SESSIONS_FOLDER
+        files = []
+        if not folder.is_dir():
+            return files
+        numbers, slugs = {}, {}
+        for path in sorted(folder.glob("*.md")):
+            if path.name.lower() == "readme.md" or path.name.startswith("."):
+                continue
+            shown = f"{self.shown}/{live_sessions.SESSIONS_FOLDER}/{path.name}"
+            match = MODULE_FILE.match(path.name)
+            if not match:
+                self.error(
+                    shown, None,
+                    "a session file is named NN-slug.md: a number, a hyphen, then lowercase "
+                    "words joined by hyphens (for example 01-role-play-listening.md)",
+                )  # fmt: skip
+                continue
+            number, slug = int(match.group(1)), match.group(2)
+            if len(slug) > SLUG_LENGTH:
+                self.error(
+                    shown, None,
+                    f"the session's slug is {len(slug)} characters long; the limit is "
+                    f"{SLUG_LENGTH}: choose a shorter file name",
+                )  # fmt: skip
+            elif number in numbers:
+                self.error(
+                    shown, None, f"session number {number} is also used by {numbers[number]}"
+                )
+            elif slug in slugs:
+                self.error(shown, None, f"session slug '{slug}' is also used by {slugs[slug]}")
+            else:
+                files.append((number, slug, path))
+            numbers.setdefault(number, path.name)
+            slugs.setdefault(slug, path.name)
+        return files
+
+    def _sessions(self):
+        self.session_files = self._session_files()
+        module_slugs = [slug for _, slug, _ in self.module_files]
+        found = []
+        for number, slug, path in self.session_files:
+            session = self._session(number, slug, path, module_slugs)
+            if session is not None:
+                found.append(session)
+        return found
+
+    def _session(self, number, slug, path, module_slugs):
+        shown = f"{self.shown}/{live_sessions.SESSIONS_FOLDER}/{path.name}"
+        failed_before, self.failed = self.failed, False
+        try:
+            return self._read_session(number, slug, path, shown, module_slugs)
+        finally:
+            self.failed = self.failed or failed_before
+
+    def _read_session(self, number, slug, path, shown, module_slugs):
+        text = self._read(path, shown)
+        if text is None:
+            return None
+        fm = self._front_matter(text, shown, live_sessions.session_schema)
+        if fm is None or self.failed:
+            return None
+        settings, body, body_line, located = fm
+        split, problems = training_domains.module_split(settings, located, self.domains)
+        for line, message in problems:
+            self.error(shown, line, message)
+        requires = tuple(dict.fromkeys(settings.get("requires", ())))
+        for message in live_sessions.requires_problems(requires, module_slugs):
+            self.error(shown, located["requires"].line, message)
+        guide, skills, guide_problems = live_sessions.split_guide(body, body_line)
+        for line, message, is_warning in guide_problems:
+            (self.warn if is_warning else self.error)(shown, line, message)
+        if not guide:
+            self.error(
+                shown, body_line - 1,
+                "this session has no facilitator guide: write the plan, timings and prompts "
+                "below the front matter",
+            )  # fmt: skip
+        used_media = self._check_links(
+            body.split("\n"), body_line, shown, folder=live_sessions.SESSIONS_FOLDER
+        )
+        if self.failed:
+            return None
+        values = {
+            "title": settings["title"],
+            "minutes": settings["minutes"],
+            "domain": training_domains.primary_domain(split),
+            "domain_minutes": split,
+            "objectives": settings["objectives"],
+            "requires": requires,
+            "guide": guide,
+            "skills": skills,
+        }
+        content_hash = _digest(
+            {**values, "media": {name: self.media[name].sha256 for name in used_media}}
+        )
+        return LiveSession(
+            slug=slug,
+            number=number,
+            file_name=path.name,
+            media=tuple(used_media),
+            content_hash=content_hash,
+            **values,
+        )
 
     def _requires(self, requires, slug, shown, key_lines):
         """Check a module's `requires:` list against the course's module slugs."""
@@ -472,8 +613,11 @@ class _CourseReader:
                     + "), so none of them could ever be opened: remove one 'requires'",
                 )  # fmt: skip
 
-    def _check_links(self, lines, first_line, shown):
-        """Report links and raw HTML that will not work; return the media names used."""
+    def _check_links(self, lines, first_line, shown, folder=""):
+        """Report links and raw HTML that will not work; return the media names used.
+
+        Links are relative to the file's own folder: `folder` is that folder inside the course
+        ("sessions" for a session file, so its images are '../media/...')."""
         module_names = self.module_names
         used = []
         for kind, line, payload in links.scan(lines, first_line):
@@ -493,6 +637,8 @@ class _CourseReader:
                     )  # fmt: skip
                 continue
             path, _ = links.local_path(target)
+            if folder and not path.startswith("/"):
+                path = links.within_course(folder, path)
             if path.startswith("..") or path.startswith("/"):
                 self.error(shown, line, f"{kind} '{target}' leaves the course folder")
             elif path in self.media:
@@ -518,6 +664,15 @@ def _lines(located, *keys):
             return {}
         located = item.value
     return {key: item.line for key, item in located.items()}
+
+
+def _minutes_by_domain(units):
+    """{domain: minutes} added up over modules or live sessions."""
+    sums = {}
+    for unit in units:
+        for domain, minutes in unit.domain_minutes.items():
+            sums[domain] = sums.get(domain, 0) + minutes
+    return sums
 
 
 def _last_line(lines, first_line):

@@ -79,6 +79,26 @@ class Module:
 
 
 @dataclass(frozen=True)
+class LiveSession:
+    """A live session (sessions/NN-slug.md): practice taught in a room or on a video call. Its
+    guide is for facilitators and staff only; it has no quiz."""
+
+    slug: str
+    number: int
+    file_name: str
+    title: str
+    minutes: int  # the planned length
+    domain: str  # the domain with the most minutes
+    objectives: tuple[str, ...]
+    guide: str  # Markdown: the facilitator guide, without its skills checklist
+    skills: tuple[str, ...] = ()  # the skills checklist, as plain text (empty: no checklist)
+    requires: tuple[str, ...] = ()  # slugs of modules a trainee should pass first
+    domain_minutes: dict = field(default_factory=dict)  # {domain: minutes}, adding up to minutes
+    media: tuple[str, ...] = ()  # names of the media files the guide shows
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
 class Course:
     slug: str
     path: Path
@@ -100,6 +120,11 @@ class Course:
     domains: tuple[str, ...] = ()  # the domains training hours are counted in, in order
     # {"total" or a domain: hours} of passed modules' training time the certificate requires
     training_hours: dict = field(default_factory=dict)
+    sessions: tuple[LiveSession, ...] = ()
+    # slugs of the live sessions the certificate requires attending, and of those whose skills
+    # checklist must be complete (each of these is in required_sessions too)
+    required_sessions: tuple[str, ...] = ()
+    required_checklists: tuple[str, ...] = ()
 
 
 @dataclass

@@ -159,6 +159,13 @@ def render_inline(text, resolve=None):
     return html
 
 
+def plain_text(text):
+    """Inline Markdown as the plain text a reader sees: emphasis and code marks dropped, a link
+    reduced to its words, entities decoded. (Pages escape it again when they show it.)"""
+    html = nh3.clean(render_inline(text), tags=set())
+    return " ".join(html_text.unescape(html).split())
+
+
 def url_scheme(url):
     """The scheme of a URL as a browser would read it ('javascript'), or None for a relative one."""
     cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)

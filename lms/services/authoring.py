@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from ..content.loader import MODULE_FILE, SLUG, load_courses
 from ..content.render import render_block, render_inline
+from ..content.sessions import SESSIONS_FOLDER
 from ..extensions import db
 from ..models import AuditEvent, Course, Module
 from .item_analysis import (
@@ -38,12 +39,14 @@ __all__ = [
     "ModulePreview",
     "NotFound",
     "QuestionItems",
+    "SessionPreview",
     "check",
     "item_analysis",
     "media_file",
     "preview",
     "publish",
     "published",
+    "session_preview",
 ]
 
 MEDIA_FOLDER = "media"
@@ -217,6 +220,62 @@ def preview(folder, course_slug, module_slug):
         questions=questions,
         previous=(before.slug, before.title) if before else None,
         next=(after.slug, after.title) if after else None,
+    )
+
+
+@dataclass(frozen=True)
+class SessionPreview:
+    """A live session's facilitator guide and skills checklist, rendered from the files on disk:
+    what staff and facilitators see, never trainees."""
+
+    course_slug: str
+    course_title: str
+    slug: str
+    position: int
+    session_count: int
+    title: str
+    minutes: int
+    domain_minutes: dict
+    objectives: tuple
+    requires: tuple  # (slug, title) of the modules to pass first
+    guide_html: str
+    skills: tuple
+
+
+def session_preview(folder, course_slug, session_slug):
+    """The live session `session_slug` of `course_slug`, rendered from disk; nothing is written.
+
+    Raises NotFound and CourseHasErrors as preview() does.
+    """
+    course = _course_on_disk(folder, course_slug)
+    sessions = course.sessions
+    index = next((i for i, s in enumerate(sessions) if s.slug == session_slug), None)
+    if index is None:
+        raise NotFound(session_slug)
+    source = sessions[index]
+    # The page is /staff/courses/<course>/sessions/<session>: modules' previews are at
+    # ../preview/<module>, media at ../media/<name>, the list of courses three levels up.
+    resolve = link_resolver(
+        course,
+        media_link=preview_media_link,
+        course_link="../../../courses",
+        module_link=lambda slug: f"../preview/{slug}",
+        folder=SESSIONS_FOLDER,
+    )
+    titles = {m.slug: m.title for m in course.modules}
+    return SessionPreview(
+        course_slug=course.slug,
+        course_title=course.title,
+        slug=source.slug,
+        position=index + 1,
+        session_count=len(sessions),
+        title=source.title,
+        minutes=source.minutes,
+        domain_minutes=dict(source.domain_minutes),
+        objectives=tuple(source.objectives),
+        requires=tuple((slug, titles[slug]) for slug in source.requires),
+        guide_html=render_block(source.guide, resolve),
+        skills=tuple(source.skills),
     )
 
 

@@ -95,6 +95,8 @@ def test_no_staff_page_scrolls_sideways_and_axe_finds_nothing(
         f"/staff/courses/{COURSE_SLUG}/items": "course-items",
         f"/supervise/cohorts/{people['cohort']}": "cohort-picture",
         f"/staff/courses/{COURSE_SLUG}/preview/the-recovery-process": "course-preview",
+        # a live session's facilitator guide, with its plan table and skills checklist
+        f"/staff/courses/{COURSE_SLUG}/sessions/role-play-listening": "session-preview",
     }
     wide = {}
     for path, page_type in pages.items():

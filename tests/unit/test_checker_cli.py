@@ -73,3 +73,15 @@ def test_the_bundled_courses_check_clean_from_the_command_line(runner):
     result = runner.invoke(args=["courses", "check", str(BUNDLED_COURSES)])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
+    assert result.stderr.endswith(": 2 courses, 16 modules, 2 live sessions, no problems\n")
+
+
+def test_the_bundled_live_sessions_are_read_but_not_required():
+    (foundations, _) = load_courses(BUNDLED_COURSES, "courses").courses
+    sessions = {s.slug: s for s in foundations.sessions}
+    assert list(sessions) == ["role-play-listening", "boundaries-practice"]
+    assert sessions["role-play-listening"].domain_minutes == {"mentoring-education": 90}
+    assert sessions["boundaries-practice"].domain_minutes == {"ethical-responsibility": 90}
+    assert all(5 <= len(s.skills) <= 7 for s in sessions.values())
+    assert foundations.required_sessions == ()
+    assert foundations.required_checklists == ()

@@ -142,3 +142,41 @@ def test_what_check_accepts_sync_publishes(app_ctx, tmp_path, seed):
         pytest.fail(f"seed {seed} (changed {changed}): check passed, sync failed: {error!r}")
     assert report.warnings == checked.warnings
     db.session.remove()
+
+
+SESSION_SNIPPETS = [
+    "## Skills checklist",
+    "## Skill checklist",
+    "- [ ] a skill",
+    "- [x] a ticked skill",
+    "- [ ] " + "s" * 400,
+    "- plain item",
+    "#### deeper heading",
+]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_what_check_accepts_in_a_session_file_sync_publishes(app_ctx, tmp_path, seed):
+    rng = random.Random(seed)
+    source = BUNDLED_COURSES / "peer-support-foundations"
+    folder = tmp_path / "mutated" / source.name
+    shutil.copytree(source, folder)
+    files = sorted((folder / "sessions").glob("*.md"))
+    other_lines = rng.choice(files).read_text(encoding="utf-8").split("\n")
+    other_lines += [rng.choice(SESSION_SNIPPETS) for _ in range(4)]
+    changed = rng.sample(files, k=rng.randint(1, len(files)))
+    for path in changed:
+        path.write_text(_mutate(path.read_text(encoding="utf-8"), rng, other_lines), "utf-8")
+    checked = load_courses(folder, "course")
+    if checked.errors:
+        with pytest.raises(ContentError) as refused:
+            sync_courses(folder, "course")
+        assert refused.value.problems == checked.problems
+        return
+    try:
+        report = sync_courses(folder, "course")
+    except Exception as error:  # the property: this must never happen
+        names = [path.name for path in changed]
+        pytest.fail(f"seed {seed} (changed {names}): check passed, sync failed: {error!r}")
+    assert report.warnings == checked.warnings
+    db.session.remove()

@@ -426,11 +426,14 @@ def test_the_number_of_correct_choices_sets_the_kind_of_question(course):
 
 def test_the_examples_in_the_authors_guide_check_clean(course):
     guide = (BUNDLED_COURSES / "README.md").read_text(encoding="utf-8")
-    course_md, module_md = re.findall(r"```markdown\n(.*?)```", guide, re.DOTALL)
+    course_md, module_md, session_md = re.findall(r"```markdown\n(.*?)```", guide, re.DOTALL)
     course.write("course.md", course_md)
     course.write("03-boundaries.md", module_md)
     course.write("04-confidentiality.md", course.read("02-listening.md"))
+    course.write("sessions/01-boundaries-practice.md", session_md)
     result = course.load()
     assert result.problems == []
     boundaries = result.courses[0].modules[2]
     assert [q.kind for q in boundaries.questions] == ["single", "multiple"]
+    (practice,) = result.courses[0].sessions
+    assert len(practice.skills) == 2

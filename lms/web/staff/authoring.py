@@ -1,5 +1,6 @@
-"""Tools for course authors: check the course files, preview a module before publishing, publish,
-and the item analysis of a published course's quiz questions."""
+"""Tools for course authors: check the course files, preview a module or a live session's
+facilitator guide before publishing, publish, and the item analysis of a published course's quiz
+questions."""
 
 from pathlib import Path
 
@@ -43,6 +44,20 @@ def course_preview(course_slug, module_slug):
             "staff/course_preview_errors.html", course_slug=course_slug, problems=error.problems
         )
     return render_template("staff/course_preview.html", module=module)
+
+
+@bp.get("/courses/<course_slug>/sessions/<session_slug>")
+@role("staff", "admin")
+def session_preview(course_slug, session_slug):
+    try:
+        session = authoring.session_preview(_courses_folder(), course_slug, session_slug)
+    except authoring.NotFound:
+        abort(404)
+    except authoring.CourseHasErrors as error:
+        return render_template(
+            "staff/course_preview_errors.html", course_slug=course_slug, problems=error.problems
+        )
+    return render_template("staff/session_preview.html", session=session)
 
 
 @bp.get("/courses/<course_slug>/media/<path:name>")
