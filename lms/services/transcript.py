@@ -35,7 +35,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import audit, certification, codes, training
+from . import audit, certification, codes, supervision, training
 from .practice import KIND_NAMES
 from .practice import hours_text as exact_hours
 
@@ -368,6 +368,20 @@ def _courses(user_id, course_ids):
             .order_by(Course.title, Course.id)
         )
     )
+
+
+def check_may_view(viewer, trainee_id):
+    """Raise NotFound unless `trainee_id` is a trainee whose records the viewer may see
+    (supervision.can_view_trainee: staff all, a supervisor their current trainees, a trainee
+    themself), exactly as for a trainee that does not exist."""
+    trainee = db.session.get(User, trainee_id)
+    if (
+        trainee is None
+        or not trainee.has_role("trainee")
+        or not supervision.can_view_trainee(viewer, trainee_id)
+    ):
+        raise NotFound(str(trainee_id))
+    return trainee
 
 
 # --- issuing and checking -------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ..services.practice import KIND_NAMES
+from ..services.practice import KIND_NAMES, hours_text
 from ..services.training import domain_label
 
 # Month names spelled out here rather than taken from the locale, so a date reads the same on
@@ -35,3 +35,4 @@ def init_app(app):
     app.add_template_filter(counted)
     app.add_template_filter(domain_label, "domain_label")
     app.add_template_filter(KIND_NAMES.__getitem__, "practice_kind")
+    app.add_template_filter(hours_text, "exact_hours")  # minutes -> "1.25"
