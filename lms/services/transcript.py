@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -37,10 +38,16 @@ from ..models import (
 from ..models.types import utcnow
 from . import audit, certification, codes, supervision, training
 from .practice import KIND_NAMES
-from .practice import hours_text as exact_hours
 
 PREFIX = "TR"
 _MAX_CODE_TRIES = 5
+
+
+def hours_text(minutes):
+    """Minutes as hours to two decimals at most, as people write them: 95 -> "1.58",
+    90 -> "1.5", 1500 -> "25"."""
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return format(hours.normalize(), "f")
 
 
 class NotFound(LookupError):
@@ -61,7 +68,7 @@ class PassedModule:
 
     @property
     def hours(self):
-        return exact_hours(self.minutes)
+        return hours_text(self.minutes)
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ class AttendedSession:
 
     @property
     def hours(self):
-        return exact_hours(self.minutes)
+        return hours_text(self.minutes)
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,7 @@ class HoursEntry:
 
     @property
     def hours(self):
-        return exact_hours(self.minutes)
+        return hours_text(self.minutes)
 
     @property
     def kind_name(self):
@@ -115,7 +122,7 @@ class HoursAgainst:
 
     @property
     def hours(self):
-        return exact_hours(self.minutes)
+        return hours_text(self.minutes)
 
     @property
     def met(self):
