@@ -9,7 +9,7 @@ from flask import abort, current_app, render_template, send_file
 from flask_login import current_user
 
 from ..services import transcript
-from ..services.transcript_pdf import TranscriptSheet, transcript_pdf
+from ..services.transcript.pdf import TranscriptSheet, transcript_pdf
 from .filters import long_date
 from .forms import Form
 from .links import external_url

@@ -1,15 +1,18 @@
 """The training transcript as a service: what it lists and counts, issuing it with a code, and
 what /verify may learn from that code (also once the trainee was erased)."""
 
+import io
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Transcript
 from lms.services import codes, privacy, transcript
+from lms.services.transcript.pdf import TranscriptSheet, transcript_pdf
 from tests import records
 from tests import roster_data as rd
 from tests import transcriptkit as kit
@@ -163,3 +166,23 @@ def test_an_erased_trainees_transcript_still_verifies_without_name_or_figures(wo
     assert found.holder is None and found.issued_on == kit.TODAY
     kept = db.session.scalar(select(Transcript).where(Transcript.code == row.code))
     assert kept.snapshot == {}
+
+
+def test_hours_are_shown_to_two_decimals_at_most():
+    assert [transcript.hours_text(m) for m in (0, 10, 75, 90, 95, 1500, 6000)] == [
+        "0", "0.17", "1.25", "1.5", "1.58", "25", "100"
+    ]  # fmt: skip
+
+
+def test_an_empty_transcript_prints_with_none_yet_under_each_heading(world):
+    data = transcript.transcript_for(world["ada"].id, now=kit.NOW)
+    sheet = TranscriptSheet("Peer Support Training", "TR-AAAA-BBBB-CCCC", "http://x/verify/TR",
+                            "21 November 2026")  # fmt: skip
+
+    pdf = transcript_pdf(data, sheet, lambda day: day.isoformat() if day else "")
+
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    for expected in ("Training transcript", "Ada Trainee", "Issued on 21 November 2026",
+                     "TR-AAAA-BBBB-CCCC", "Modules passed", "Live sessions attended",
+                     "None yet.", "Page 1 of 1"):  # fmt: skip
+        assert expected in text, expected

@@ -5,7 +5,7 @@ statements however long the history."""
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -13,7 +13,7 @@ from sqlalchemy import event, func, select
 
 from lms.extensions import db
 from lms.models import Transcript, User
-from lms.services import codes, privacy, supervision
+from lms.services import certification, codes, privacy, supervision
 from tests import records
 from tests import roster_data as rd
 from tests import transcriptkit as kit
@@ -276,3 +276,16 @@ def test_the_transcript_page_and_pdf_run_the_same_statements_whatever_the_histor
 
     assert large == small
     assert all(count <= 20 for count in large.values()), large
+
+
+def test_a_certificate_whose_course_initials_are_tr_still_verifies(app, client, world):
+    with app.app_context():
+        code = certification.new_code("trauma-recovery")
+        rd.certificate(world["ada"], world["course"], expires_on=date(2099, 1, 1), code=code)
+        db.session.commit()
+    assert code.startswith("TR-")
+
+    page = client.get(f"/verify/{code}")
+
+    assert page.status_code == 200 and "Awarded to" in page.get_data(as_text=True)
+    assert client.get(f"/verify/{code}.json").json["status"] == "valid"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import certificate_fonts
-from .certificate_pdf import ACCENT, INK, MUTED, qr_code
-from .practice import KIND_NAMES
-from .training import domain_label
-from .transcript import hours_text
+from .. import certificate_fonts
+from ..certificate_pdf import ACCENT, INK, MUTED, qr_code
+from ..practice import KIND_NAMES
+from ..training import domain_label
+from .record import hours_text
 
 MARGIN = 15
 WIDTH = 210 - 2 * MARGIN

@@ -1,5 +1,5 @@
-"""The training transcript: everything a trainee has done that a certification board counts,
-as one dated record, and issuing it with a code that /verify resolves.
+"""The training transcript's content: everything a trainee has done that a certification board
+counts, as one dated record.
 
 A passed module is listed once, with the title, minutes and domains of the version first passed
 (as training.py counts it). A live session is listed when the trainee attended it (present or
@@ -14,11 +14,10 @@ from datetime import UTC, date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     Attendance,
     CohortCourse,
     Course,
@@ -32,15 +31,11 @@ from ..models import (
     ModuleVersion,
     PracticeSession,
     QuizAttempt,
-    Transcript,
     User,
 )
-from ..models.types import utcnow
-from . import audit, certification, codes, supervision, training
-from .practice import KIND_NAMES
-
-PREFIX = "TR"
-_MAX_CODE_TRIES = 5
+from ...models.types import utcnow
+from .. import certification, training
+from ..practice import KIND_NAMES
 
 
 def hours_text(minutes):
@@ -52,10 +47,6 @@ def hours_text(minutes):
 
 class NotFound(LookupError):
     """No transcript has this code."""
-
-
-class MistypedCode(NotFound):
-    """The code cannot be one we issued: its shape or its check character is wrong."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +186,7 @@ class TranscriptData:
         }  # fmt: skip
 
 
-def _day(moment, zone):
+def day_in(moment, zone):
     """The calendar day of a UTC timestamp in the program's time zone."""
     return moment.astimezone(zone or UTC).date() if moment else None
 
@@ -216,7 +207,7 @@ def transcript_for(user_id, zone=None, now=None):
     sessions = _attended_sessions(user_id, zone)
     hours = _approved_hours(user_id, zone)
     signatures = [
-        Signature(title, _day(signature.signed_at, zone), signature.typed_name)
+        Signature(title, day_in(signature.signed_at, zone), signature.typed_name)
         for signature, title in db.session.execute(
             select(EthicsSignature, Course.title)
             .join(Course, Course.id == EthicsSignature.course_id)
@@ -232,7 +223,7 @@ def transcript_for(user_id, zone=None, now=None):
     touched |= {certificate.course_id for certificate in held}
     courses = _courses(user_id, touched)
     minutes = training.minutes_by_domain(user_id, [course.id for course in courses])
-    today = _day(now, zone)
+    today = day_in(now, zone)
     return TranscriptData(
         user_id=user_id,
         name=person.name,
@@ -299,7 +290,7 @@ def _passed_modules(user_id, zone):
         version = passed_version or current_version
         found.append(
             (course_id, PassedModule(
-                course_title, version.title, _day(passed_at, zone), version.minutes,
+                course_title, version.title, day_in(passed_at, zone), version.minutes,
                 _split(version.domain_minutes, version.domain, version.minutes),
             ))
         )  # fmt: skip
@@ -331,7 +322,7 @@ def _attended_sessions(user_id, zone):
         )
         found.append(
             (course_id, AttendedSession(
-                course_title, version.title, _day(starts_at, zone), facilitator_name or "",
+                course_title, version.title, day_in(starts_at, zone), facilitator_name or "",
                 attendance.minutes, attendance.status,
                 _split(version.domain_minutes, version.domain, version.minutes), shown,
             ))
@@ -348,7 +339,7 @@ def _approved_hours(user_id, zone):
             entry.minutes,
             entry.activity,
             name or "",
-            _day(entry.reviewed_at, zone),
+            day_in(entry.reviewed_at, zone),
         )  # fmt: skip
         for entry, name in db.session.execute(
             select(PracticeSession, reviewer.name)
@@ -374,90 +365,4 @@ def _courses(user_id, course_ids):
             .where(or_(Course.id.in_(course_ids), Course.id.in_(enrolled), Course.id.in_(signed)))
             .order_by(Course.title, Course.id)
         )
-    )
-
-
-def check_may_view(viewer, trainee_id):
-    """Raise NotFound unless `trainee_id` is a trainee whose records the viewer may see
-    (supervision.can_view_trainee: staff all, a supervisor their current trainees, a trainee
-    themself), exactly as for a trainee that does not exist."""
-    trainee = db.session.get(User, trainee_id)
-    if (
-        trainee is None
-        or not trainee.has_role("trainee")
-        or not supervision.can_view_trainee(viewer, trainee_id)
-    ):
-        raise NotFound(str(trainee_id))
-    return trainee
-
-
-# --- issuing and checking -------------------------------------------------------------------------
-
-
-def issue(user_id, issued_by_id, zone=None, now=None):
-    """Issue the trainee's transcript as it stands: a new code, its snapshot and its audit event,
-    committed. Returns (Transcript, TranscriptData)."""
-    now = now or utcnow()
-    data = transcript_for(user_id, zone, now)
-    for _ in range(_MAX_CODE_TRIES):
-        row = Transcript(
-            code=codes.new_code(PREFIX), user_id=user_id, issued_at=now,
-            issued_by_id=issued_by_id, snapshot=data.snapshot(),
-        )  # fmt: skip
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-                audit.record(
-                    "transcript.issued",
-                    f"Training transcript {row.code} issued",
-                    actor_id=issued_by_id, subject_id=user_id, code=row.code,
-                )  # fmt: skip
-        except IntegrityError:
-            continue  # the code was taken: draw another
-        db.session.commit()
-        return row, data
-    raise RuntimeError("could not find an unused transcript code")
-
-
-def issued_for(user_id):
-    """The transcripts issued to this trainee, newest first."""
-    return list(
-        db.session.scalars(
-            select(Transcript)
-            .where(Transcript.user_id == user_id)
-            .order_by(Transcript.issued_at.desc(), Transcript.id.desc())
-        )
-    )
-
-
-@dataclass(frozen=True)
-class Verification:
-    """What the public may learn from a transcript code: who it was issued to, and when.
-    `holder` is None once the trainee's account was erased."""
-
-    code: str
-    holder: str | None
-    issued_on: date
-
-
-def is_transcript_code(code):
-    return codes.normalise_code(code).startswith(PREFIX + "-")
-
-
-def verify(code, zone=None):
-    """The public facts of the transcript with this code. Raises NotFound or MistypedCode."""
-    code = codes.normalise_code(code)
-    if not codes.is_well_formed(code):
-        raise MistypedCode(code)
-    found = db.session.execute(
-        select(Transcript.code, Transcript.issued_at, User.name, User.erased_at)
-        .join(User, User.id == Transcript.user_id)
-        .where(Transcript.code == code)
-    ).first()
-    if found is None:
-        raise NotFound(code)
-    return Verification(
-        code=found.code,
-        holder=None if found.erased_at is not None else found.name,
-        issued_on=_day(found.issued_at, zone),
     )
