@@ -25,6 +25,7 @@ ACTIONS = (
     "cohort.imported",
     "course.synced",
     "trainee.erased",
+    "transcript.issued",
 )
 
 

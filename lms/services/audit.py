@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "cohort.imported": "Cohort imported",
     "course.synced": "Courses published",
     "trainee.erased": "Trainee erased",
+    "transcript.issued": "Training transcript issued",
 }
 PAGE_SIZE = 50
 

@@ -79,7 +79,7 @@ def certificate_pdf(sheet):
     _set_font(pdf, sheet.verify_url, "", 10)
     pdf.set_text_color(*ACCENT)
     pdf.multi_cell(120, 5, sheet.verify_url, align="L", link=sheet.verify_url, wrapmode="CHAR")
-    _qr(pdf, sheet.verify_url, x=PAGE_W - 30 - 38, y=top, size=38)
+    qr_code(pdf, sheet.verify_url, x=PAGE_W - 30 - 38, y=top, size=38)
     if sheet.stamp:
         _stamp(pdf, sheet.stamp, sheet.stamp_note)
     return bytes(pdf.output())
@@ -182,7 +182,8 @@ def _facts(pdf, x, y, facts, width=70):
         y += 19
 
 
-def _qr(pdf, url, x, y, size):
+def qr_code(pdf, url, x, y, size):
+    """A QR code that opens `url`, `size` mm square at (x, y), with "Scan to check it" under it."""
     import qrcode  # here, not at the top: see the module's docstring
     from qrcode.image.pil import PilImage
 

@@ -1,8 +1,8 @@
 """A person's own data: everything the app holds about them as one export, and erasing a trainee.
 
 Erasing removes the personal data and the records of their learning in one transaction. The
-account row stays (emptied) so that the audit log and issued certificates keep pointing at
-something; the certificates stay verifiable by their code, without the holder's name.
+account row stays (emptied) so that the audit log, issued certificates and transcripts keep
+pointing at something; they stay verifiable by their code, without the holder's name.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
+    Attendance,
     AuditEvent,
     Certificate,
     Course,
@@ -28,6 +29,7 @@ from ..models import (
     QuizAttempt,
     SignInThrottle,
     SupervisorAssignment,
+    Transcript,
     User,
 )
 from ..models.types import utcnow
@@ -87,6 +89,7 @@ def export_for(user_id, now=None):
         "ethics_signatures": _signatures(user_id),
         "practice_sessions": _practice(user_id),
         "certificates": _certificates(user_id),
+        "transcripts": _transcripts(user_id),
         "cohorts": _cohorts(user_id),
         "supervisors": _supervisors(user_id),
         "sign_in_failures": _throttle(user.email),
@@ -237,6 +240,18 @@ def _certificates(user_id, today=None):
     ]
 
 
+def _transcripts(user_id):
+    rows = db.session.scalars(
+        select(Transcript)
+        .where(Transcript.user_id == user_id)
+        .order_by(Transcript.issued_at, Transcript.id)
+    )
+    return [
+        {"code": row.code, "issued_at": _when(row.issued_at), "snapshot": row.snapshot}
+        for row in rows
+    ]
+
+
 def _cohorts(user_id):
     rows = db.session.scalars(
         select(Enrolment)
@@ -328,8 +343,9 @@ def erase_trainee(admin_id, user_id, now=None):
     """Erase a trainee's personal data, in one transaction with its audit event. Commits.
 
     The name, email, password and roles go; so do their module progress, quiz attempts, ethics
-    signatures, practice sessions, enrolments, supervisor assignments and sign-in failures.
-    Certificates stay, so their codes still verify ("no longer available" for the holder).
+    signatures, practice sessions, attendance at live sessions, enrolments, supervisor
+    assignments and sign-in failures. Certificates and issued transcripts stay, so their codes
+    still verify ("no longer available" for the holder); a transcript's snapshot is emptied.
     Raises ErasureRefused (not an admin, own account, staff or admin account, already erased)
     or NotFound.
     """
@@ -389,6 +405,7 @@ def _remove_records(user, now):
         ("quiz_attempts", QuizAttempt, QuizAttempt.user_id),
         ("ethics_signatures", EthicsSignature, EthicsSignature.user_id),
         ("practice_sessions", PracticeSession, PracticeSession.user_id),
+        ("attendance", Attendance, Attendance.user_id),
         ("enrolments", Enrolment, Enrolment.user_id),
         ("supervisor_assignments", SupervisorAssignment, SupervisorAssignment.trainee_id),
     ):
@@ -397,6 +414,11 @@ def _remove_records(user, now):
         )
         db.session.execute(delete(model).where(column == user.id))
     db.session.execute(delete(SignInThrottle).where(SignInThrottle.email == user.email))
+    # Issued transcripts keep their code and date, so that a board can still check one; what
+    # they said about the trainee's training goes with the rest of the record.
+    removed["transcript_snapshots"] = db.session.execute(
+        update(Transcript).where(Transcript.user_id == user.id).values(snapshot={})
+    ).rowcount
     # Trainees they supervised keep their own history; the assignments simply end.
     db.session.execute(
         update(SupervisorAssignment)

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from ..services.practice import KIND_NAMES
 from ..services.training import domain_label
+from ..services.transcript import hours_text
 
 # Month names spelled out here rather than taken from the locale, so a date reads the same on
 # every server: 21 November 2026.
@@ -35,3 +36,4 @@ def init_app(app):
     app.add_template_filter(counted)
     app.add_template_filter(domain_label, "domain_label")
     app.add_template_filter(KIND_NAMES.__getitem__, "practice_kind")
+    app.add_template_filter(hours_text, "decimal_hours")  # minutes -> "1.58"

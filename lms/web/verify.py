@@ -1,21 +1,25 @@
-"""Public verification of a certificate by its code: a form, a page and JSON.
+"""Public verification of a certificate or a training transcript by its code: a form, a page and
+JSON.
 
-These pages say only who holds the certificate, what it is, its dates and whether it is valid,
-and ask search engines not to index them.
+These pages say only who holds the certificate, what it is, its dates and whether it is valid;
+for a transcript, only to whom and when it was issued (never its hours or modules). They ask
+search engines not to index them.
 """
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from ..services import certification
+from ..services import certification, transcript
 from .access import public
 from .forms import Form
 from .links import external_url
+from .transcripts import program_zone
 
 bp = Blueprint("verify", __name__)
 
 NOT_FOUND = "No certificate has this code."
+NO_TRANSCRIPT = "No transcript has this code."
 MISTYPED = (
     "This code looks mistyped: one of its characters is probably wrong or missing. "
     "Check it against the certificate and try again."
@@ -77,6 +81,21 @@ def _canonical(code, endpoint):
     return None
 
 
+def _verify(code):
+    """("transcript" or "certificate", its public facts). Raises certification.NotFound (or
+    MistypedCode) when neither has this code."""
+    if transcript.is_transcript_code(code):
+        try:
+            return "transcript", transcript.verify(code, program_zone())
+        except transcript.NotFound:
+            pass  # perhaps a certificate of a course whose initials are TR
+    return "certificate", certification.verify(code)
+
+
+def _asked_for(code):
+    return "transcript" if transcript.is_transcript_code(code) else "certificate"
+
+
 @bp.get("/verify/<code>")
 @public
 def certificate(code):
@@ -84,13 +103,15 @@ def certificate(code):
     if moved:
         return moved
     try:
-        result = certification.verify(code)
+        kind, result = _verify(code)
     except certification.NotFound as error:
-        mistyped = isinstance(error, certification.MistypedCode)
         form = VerifyForm(data={"code": code})
-        page = render_template("verify/not_found.html", code=code, mistyped=mistyped, form=form)
+        page = render_template(
+            "verify/not_found.html", code=code, form=form, what=_asked_for(code),
+            mistyped=isinstance(error, certification.MistypedCode),
+        )  # fmt: skip
         return page, 404
-    return render_template("verify/certificate.html", result=result)
+    return render_template(f"verify/{kind}.html", result=result)
 
 
 @bp.get("/verify/<code>.json")
@@ -100,11 +121,18 @@ def certificate_json(code):
     if moved:
         return moved
     try:
-        result = certification.verify(code)
+        kind, result = _verify(code)
     except certification.MistypedCode:
         return {"error": MISTYPED}, 404
     except certification.NotFound:
-        return {"error": NOT_FOUND}, 404
+        return {"error": NO_TRANSCRIPT if _asked_for(code) == "transcript" else NOT_FOUND}, 404
+    if kind == "transcript":
+        return {
+            "type": "transcript",
+            "code": result.code,
+            "issued_on": result.issued_on.isoformat(),
+            "holder": result.holder,  # null once the trainee's account was erased
+        }
     return {
         "code": result.code,
         "holder": result.holder,  # null once the holder's account was erased

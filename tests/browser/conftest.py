@@ -104,6 +104,8 @@ PAGE_TYPES = (
     "sign-up-sent",
     "session-ended",
     "session-preview",
+    "transcript",
+    "verify-transcript",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

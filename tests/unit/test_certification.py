@@ -11,7 +11,6 @@ from lms.extensions import db
 from lms.models import Certificate, Course, Module, ModuleProgress, User
 from lms.services import certification
 from lms.services.certification import (
-    ALPHABET,
     MistypedCode,
     NotFound,
     add_months,
@@ -25,6 +24,7 @@ from lms.services.certification import (
     new_code,
     normalise_code,
 )
+from lms.services.codes import ALPHABET
 from lms.services.publishing import sync_courses
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)

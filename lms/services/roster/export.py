@@ -20,9 +20,11 @@ def export_csv(rows):
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS.values())
     for row in rows:
-        writer.writerow(_safe(cell) for cell in row.cells())
+        writer.writerow(spreadsheet_safe(cell) for cell in row.cells())
     return out.getvalue()
 
 
-def _safe(cell):
+def spreadsheet_safe(cell):
+    """The cell as a spreadsheet will show it, never run it: text that a spreadsheet would read
+    as a formula gets a leading apostrophe (also used by the cohort hours export)."""
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell

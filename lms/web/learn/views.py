@@ -1,9 +1,10 @@
 """The course catalogue, the trainee's dashboard and the module pages."""
 
-from flask import abort, render_template, send_file
+from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 
 from ...services import catalog, certification, learning, media, training
+from .. import transcripts
 from ..access import public, signed_in
 from .blueprint import bp
 
@@ -82,3 +83,15 @@ def media_file(sha256, name):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
+
+
+@bp.get("/transcript")
+@signed_in
+def transcript():
+    return transcripts.page(current_user.id, url_for(".transcript_pdf"), own=True)
+
+
+@bp.post("/transcript.pdf")
+@signed_in
+def transcript_pdf():
+    return transcripts.pdf_download(current_user.id)

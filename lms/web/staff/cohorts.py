@@ -1,10 +1,10 @@
 """Staff pages for cohorts: list and create them, see and change who is enrolled, and import a
 cohort from a CSV file (a preview first; the import only from a clean preview)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services import catalog, cohort_import, cohorts, people
+from ...services import catalog, cohort_import, cohorts, hours_export, people
 from ..access import role
 from ..forms import show_problems
 from .blueprint import bp
@@ -56,6 +56,24 @@ def _cohort_page(detail, enrol_form=None, status=200):
 @role("staff", "admin")
 def cohort_page(cohort_id):
     return _cohort_page(_cohort_or_404(cohort_id))
+
+
+@bp.get("/cohorts/<int:cohort_id>/hours.csv")
+@role("staff", "admin")
+def cohort_hours_csv(cohort_id):
+    try:
+        cohort, text = hours_export.cohort_hours_csv(cohort_id)
+    except cohorts.NoSuchCohort:
+        abort(404)
+    # The byte order mark lets spreadsheet programs read the names' accents as UTF-8.
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="cohort-{cohort.id}-hours.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.post("/cohorts/<int:cohort_id>/enrol")

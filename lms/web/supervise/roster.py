@@ -1,10 +1,11 @@
 """The roster of trainees (and its CSV), a cohort's progress picture and a trainee's record."""
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from ...models.types import utcnow
-from ...services import roster
+from ...services import roster, transcript
+from .. import transcripts
 from ..access import role
 from .blueprint import bp
 from .roster_forms import RosterFilterForm
@@ -71,3 +72,30 @@ def trainee(trainee_id):
     except LookupError:
         abort(404)
     return render_template("supervise/trainee.html", record=record)
+
+
+def _transcript_trainee(trainee_id):
+    """The trainee, when this viewer may see their record; 404 otherwise (as for the record)."""
+    try:
+        return transcript.check_may_view(current_user, trainee_id)
+    except transcript.NotFound:
+        abort(404)
+
+
+@bp.get("/trainees/<int:trainee_id>/transcript")
+@role(*VIEWERS)
+def trainee_transcript(trainee_id):
+    trainee = _transcript_trainee(trainee_id)
+    return transcripts.page(
+        trainee.id,
+        url_for(".trainee_transcript_pdf", trainee_id=trainee.id),
+        own=False,
+        back=url_for(".trainee", trainee_id=trainee.id),
+    )
+
+
+@bp.post("/trainees/<int:trainee_id>/transcript.pdf")
+@role(*VIEWERS)
+def trainee_transcript_pdf(trainee_id):
+    trainee = _transcript_trainee(trainee_id)
+    return transcripts.pdf_download(trainee.id)
