@@ -25,6 +25,11 @@ ACTIONS = (
     "cohort.imported",
     "course.synced",
     "trainee.erased",
+    "meeting.scheduled",
+    "meeting.changed",
+    "meeting.cancelled",
+    "attendance.recorded",
+    "attendance.corrected",
 )
 
 

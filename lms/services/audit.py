@@ -65,6 +65,11 @@ ACTION_LABELS = {
     "cohort.imported": "Cohort imported",
     "course.synced": "Courses published",
     "trainee.erased": "Trainee erased",
+    "meeting.scheduled": "Live session scheduled",
+    "meeting.changed": "Live session changed",
+    "meeting.cancelled": "Live session cancelled",
+    "attendance.recorded": "Attendance recorded",
+    "attendance.corrected": "Attendance corrected",
 }
 PAGE_SIZE = 50
 

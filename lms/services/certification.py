@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import audit
+from .live_requirements import required_sessions_attended
 from .training import training_hours_met
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -275,6 +276,7 @@ REQUIREMENTS = (
     current_ethics_signed,
     practice_hours_approved,
     training_hours_met,
+    required_sessions_attended,
 )
 
 
