@@ -122,8 +122,9 @@ def _whole_minutes(value):
     return int(text)
 
 
-def _check_plan(plan, zone, now, problems):
-    """(UTC start, minutes, place, facilitator) from `plan`, adding what is wrong to problems."""
+def _check_plan(plan, zone, now, problems, planned_minutes=None):
+    """(UTC start, minutes, place, facilitator) from `plan`, adding what is wrong to problems.
+    Minutes left empty are the session's `planned_minutes`, when given."""
     starts_at = None
     if plan.on is None:
         problems["on"] = "Enter the date of the session, for example 2027-03-01."
@@ -143,6 +144,8 @@ def _check_plan(plan, zone, now, problems):
                 "Choose another time."
             )
     minutes = _whole_minutes(plan.minutes)
+    if planned_minutes and str(plan.minutes if plan.minutes is not None else "").strip() == "":
+        minutes = planned_minutes
     if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
         problems["minutes"] = (
             f"Enter the length in minutes, as a whole number from {MIN_MINUTES} to {MAX_MINUTES}."
@@ -166,7 +169,8 @@ def _check_plan(plan, zone, now, problems):
 
 def schedule(live_session_id, cohort_id, plan, zone, by_id, now=None):
     """A new meeting of the live session for the cohort, pinned to the session's current
-    version, with its "meeting.scheduled" audit event. Commits. MeetingError says what to fix."""
+    version, with its "meeting.scheduled" audit event; its length is the session's planned
+    minutes when left empty. Commits. MeetingError says what to fix."""
     now = now or utcnow()
     problems = {}
     session = db.session.get(LiveSession, live_session_id) if live_session_id else None
@@ -184,15 +188,18 @@ def schedule(live_session_id, cohort_id, plan, zone, by_id, now=None):
             f"{cohort.name} does not take {session.course.title}, the course this session "
             "belongs to. Choose one of its cohorts, or add the course to the cohort first."
         )
-    starts_at, minutes, place, facilitator = _check_plan(plan, zone, now, problems)
+    version = None
+    if "live_session_id" not in problems:
+        version = db.session.scalar(
+            select(LiveSessionVersion).where(
+                LiveSessionVersion.live_session_id == session.id,
+                LiveSessionVersion.number == session.current_version_number,
+            )
+        )
+    planned = version.minutes if version is not None else None
+    starts_at, minutes, place, facilitator = _check_plan(plan, zone, now, problems, planned)
     if problems:
         raise MeetingError(problems)
-    version = db.session.scalar(
-        select(LiveSessionVersion).where(
-            LiveSessionVersion.live_session_id == session.id,
-            LiveSessionVersion.number == session.current_version_number,
-        )
-    )
     meeting = Meeting(
         live_session_id=session.id, version_id=version.id, cohort_id=cohort.id,
         starts_at=starts_at, minutes=minutes, place=place, facilitator_id=facilitator.id,
@@ -234,7 +241,8 @@ def change(meeting_id, plan, zone, by_id, now=None):
     if meeting.cancelled_at is not None:
         raise MeetingError("This session was cancelled, so it cannot be changed.")
     problems = {}
-    starts_at, minutes, place, facilitator = _check_plan(plan, zone, now, problems)
+    planned = meeting.version.minutes
+    starts_at, minutes, place, facilitator = _check_plan(plan, zone, now, problems, planned)
     if problems:
         raise MeetingError(problems)
     before = _facts(meeting)

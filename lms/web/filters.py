@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from ..services.meetings import is_place_link
 from ..services.practice import KIND_NAMES
 from ..services.training import domain_label
 
@@ -75,5 +76,6 @@ def init_app(app):
     app.add_template_filter(local_date)
     app.add_template_filter(local_time)
     app.add_template_filter(local_datetime)
+    app.add_template_filter(is_place_link, "is_place_link")
     app.add_template_filter(domain_label, "domain_label")
     app.add_template_filter(KIND_NAMES.__getitem__, "practice_kind")
