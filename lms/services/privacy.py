@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
+    Attendance,
     AuditEvent,
     Certificate,
     Course,
@@ -86,6 +87,7 @@ def export_for(user_id, now=None):
         "quiz_attempts": _attempts(user_id),
         "ethics_signatures": _signatures(user_id),
         "practice_sessions": _practice(user_id),
+        "live_session_attendance": _attendance(user_id),
         "certificates": _certificates(user_id),
         "cohorts": _cohorts(user_id),
         "supervisors": _supervisors(user_id),
@@ -214,6 +216,27 @@ def _practice(user_id):
     ]
 
 
+def _attendance(user_id):
+    rows = db.session.scalars(
+        select(Attendance)
+        .options(joinedload(Attendance.meeting))
+        .where(Attendance.user_id == user_id)
+        .order_by(Attendance.recorded_at, Attendance.id)
+    )
+    return [
+        {
+            "session": row.meeting.version.title,
+            "starts_at": _when(row.meeting.starts_at),
+            "status": row.status,
+            "minutes": row.minutes,
+            "skills": [row.meeting.version.skills[i] for i in row.skills or ()],
+            "note": row.note,
+            "recorded_at": _when(row.recorded_at),
+        }
+        for row in rows
+    ]
+
+
 def _certificates(user_id, today=None):
     rows = db.session.scalars(
         select(Certificate)
@@ -328,7 +351,8 @@ def erase_trainee(admin_id, user_id, now=None):
     """Erase a trainee's personal data, in one transaction with its audit event. Commits.
 
     The name, email, password and roles go; so do their module progress, quiz attempts, ethics
-    signatures, practice sessions, enrolments, supervisor assignments and sign-in failures.
+    signatures, practice sessions, live-session attendance, enrolments, supervisor assignments
+    and sign-in failures.
     Certificates stay, so their codes still verify ("no longer available" for the holder).
     Raises ErasureRefused (not an admin, own account, staff or admin account, already erased)
     or NotFound.
@@ -389,6 +413,7 @@ def _remove_records(user, now):
         ("quiz_attempts", QuizAttempt, QuizAttempt.user_id),
         ("ethics_signatures", EthicsSignature, EthicsSignature.user_id),
         ("practice_sessions", PracticeSession, PracticeSession.user_id),
+        ("live_session_attendance", Attendance, Attendance.user_id),
         ("enrolments", Enrolment, Enrolment.user_id),
         ("supervisor_assignments", SupervisorAssignment, SupervisorAssignment.trainee_id),
     ):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Attendance, Certificate
-from lms.services import attendance, certification, live_requirements, requirements
+from lms.services import attendance, certification, live_requirements, privacy, requirements
 from tests import livekit
 from tests.requirementkit import (
     NOW,
@@ -18,6 +18,7 @@ from tests.requirementkit import (
     log,
     make_people,
     pass_quizzes,
+    person,
     publish_course_with_requirements,
     published_course,
 )
@@ -212,3 +213,17 @@ def test_exactly_one_certificate_when_the_last_requirement_is_met_in_any_order(w
     take(world, mark(ada, "present", skills=["0", "1", "2"], note="Great work"))
     assert certification.issue_if_due(ada.id, course.id, now=NOW) is not None
     assert len(audit_events("certificate.issued")) == 1
+
+
+def test_attendance_is_in_the_trainees_export_and_goes_when_they_are_erased(world):
+    ada = world["ada"]
+    take(world, mark(ada, "present", skills=["1"], note="Kind and clear."))
+    [row] = privacy.export_for(ada.id)["live_session_attendance"]
+    assert (row["session"], row["status"], row["skills"], row["note"]) == (
+        "Role-play: listening", "present", ["Asks open questions"], "Kind and clear.",
+    )  # fmt: skip
+    admin = person("Alex Admin", "alex@example.org", "admin")
+    privacy.erase_trainee(admin.id, ada.id, now=NOW)
+    assert ada.id not in rows()
+    [event] = audit_events("trainee.erased")
+    assert event.details["removed"]["live_session_attendance"] == 1

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from lms.extensions import db
-from lms.models import Attendance, Cohort, LiveSession, Meeting, User
+from lms.models import Attendance, Cohort, Course, LiveSession, Meeting, User
+from lms.services import cohorts
 from lms.services.publishing import sync_courses
 from tests import livekit
 from tests.conftest import csrf_token
@@ -100,8 +101,6 @@ def test_the_schedule_form_says_what_to_fix(app, world, changes, field, words):
 
 def test_a_cohort_not_taking_the_sessions_course_is_refused(app, world):
     with app.app_context():
-        from lms.services import cohorts
-
         other = cohorts.create_cohort(
             "Autumn", datetime(2026, 9, 1).date(), None, [world["course"]]
         )
@@ -344,3 +343,25 @@ def test_names_and_places_are_escaped(app, world):
         html = page(client_for(app, world[name]), path)
         assert "<script>alert(1)" not in html
         assert_no_script(html, path, page=True, allow_tags=("form", "input", "button", "textarea"))
+
+
+def test_the_course_page_lists_required_sessions_and_checklists(app, world):
+    with app.app_context():
+        course = db.session.get(Course, world["course"])
+        course.required_sessions = ["role-play-listening"]
+        course.required_checklists = ["role-play-listening"]
+        db.session.commit()
+    next_id = upcoming(app, world)
+    ada = client_for(app, world["ada"])
+    html = page(ada, "/courses/sample-course/")
+    assert "Attend the live session “Role-play: listening”" in html
+    assert "Not yet; next session" in html
+    assert "Demonstrate every skill of “Role-play: listening”" in html
+    assert "0 of 3 skills demonstrated" in html
+    assert next_id
+
+    sam = client_for(app, world["sam"])
+    take(world, sam, {"ada": ("present", "", [0, 1], ""), "bo": ("absent", "", [], "")})
+    html = page(ada, "/courses/sample-course/")
+    assert re.search(r"Attended on \d{1,2} \w+ 20\d\d", html)
+    assert "2 of 3 skills demonstrated" in html
