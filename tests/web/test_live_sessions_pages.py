@@ -18,7 +18,7 @@ from tests.conftest import csrf_token
 from tests.requirementkit import audit_events, make_people, person, published_course
 from tests.web.test_error_summary import assert_error_page
 from tests.web.test_requirements_pages import client_for, field_error, page
-from tests.xss import assert_no_script
+from tests.xss import assert_no_script, find_script, load_payloads
 
 LIST = "/staff/live-sessions"
 NEW = "/staff/live-sessions/new"
@@ -365,3 +365,42 @@ def test_the_course_page_lists_required_sessions_and_checklists(app, world):
     html = page(ada, "/courses/sample-course/")
     assert re.search(r"Attended on \d{1,2} \w+ 20\d\d", html)
     assert "2 of 3 skills demonstrated" in html
+
+
+def test_xss_payloads_in_every_live_session_text_never_reach_a_page_as_script(app, world):
+    payloads = [p for p in load_payloads("xss_payloads_quick.txt") if "\x00" not in p][:40]
+    with app.app_context():
+        course = db.session.get(Course, world["course"])
+        session = livekit.add_session(
+            course, slug="xss", title=payloads[0][:200], objectives=payloads[1:8],
+            skills=payloads[8:12],
+        )  # fmt: skip
+        cohort = db.session.get(Cohort, world["cohort"])
+        sam = db.session.get(User, world["sam"])
+        sam.name = payloads[12][:200]
+        db.session.get(User, world["ada"]).name = payloads[13][:200]
+        db.session.commit()
+        started = livekit.meet(session, cohort, sam, datetime.now(UTC) - timedelta(minutes=5))
+        for payload in payloads[14:]:
+            livekit.meet(session, cohort, sam, datetime.now(UTC) + timedelta(days=1),
+                         place=payload[:500])  # fmt: skip
+        started_id = started.id
+    sam_client = client_for(app, world["sam"])
+    html = page(sam_client, meeting_path(world, started_id))
+    data = attendance_data(world, sam_client, {
+        "ada": ("present", "", [0, 1], payloads[-1]), "bo": ("absent", "", [], payloads[-2]),
+    })  # fmt: skip
+    assert sam_client.post(meeting_path(world, started_id), data=data).status_code == 303
+    pages = [
+        (world["ada"], "/dashboard"),
+        (world["ada"], "/courses/sample-course/"),
+        (world["stella"], LIST),
+        (world["sam"], "/supervise/live-sessions"),
+        (world["sam"], meeting_path(world, started_id)),
+        (world["stella"], f"{LIST}/{started_id}/cancel"),
+        (world["stella"], f"{LIST}/{started_id}/edit"),
+    ]
+    own_markup = ("form", "input", "button", "textarea", "select")
+    for user_id, path in pages:
+        html = page(client_for(app, user_id), path)
+        assert find_script(html, page=True, allow_tags=own_markup) == [], path
