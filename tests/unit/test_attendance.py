@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import Attendance, Certificate
 from lms.services import attendance, certification, live_requirements, privacy, requirements
+from lms.services.roster.rows import roster_rows
 from tests import livekit
 from tests.requirementkit import (
     NOW,
@@ -227,3 +228,16 @@ def test_attendance_is_in_the_trainees_export_and_goes_when_they_are_erased(worl
     assert ada.id not in rows()
     [event] = audit_events("trainee.erased")
     assert event.details["removed"]["live_session_attendance"] == 1
+
+
+def test_the_roster_says_which_required_session_or_skills_are_missing(world):
+    course, ada, bo = world["course"], world["ada"], world["bo"]
+    require_sessions(course, checklists=("role-play-listening",))
+    take(
+        world, mark(ada, "partial", "30", skills=["0"]), mark(bo, "present", skills=["0", "1", "2"])
+    )
+
+    rows = {row.name: row for row in roster_rows([ada.id, bo.id])}
+    assert "live session role-play-listening not attended" in rows["Ada Trainee"].missing
+    assert "skills of role-play-listening: 1 of 3" in rows["Ada Trainee"].missing
+    assert not any("role-play" in text for text in rows["Bo Trainee"].missing)
