@@ -3,6 +3,7 @@
 import os
 from functools import wraps
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -14,7 +15,7 @@ from .content.loader import load_courses
 from .content.model import ContentError
 from .extensions import db
 from .models import ROLES
-from .services import accounts, health, password_reset, supervision
+from .services import accounts, health, live_demo, password_reset, supervision
 from .services.publishing import sync_courses
 
 courses_cli = AppGroup("courses", help="Check and publish the course files.")
@@ -151,6 +152,14 @@ def demo_command():
     # So the demo trainee can have practice hours approved on the way to a certificate.
     supervision.assign_supervisor(users["trainee"].id, users["supervisor"].id)
     click.echo("The demo supervisor supervises the demo trainee.")
+    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
+    meeting = live_demo.ensure_demo_meeting(users["trainee"], users["supervisor"], zone)
+    if meeting is not None:
+        when = meeting.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        click.echo(
+            f"Live session “{meeting.version.title}” is scheduled for {meeting.cohort.name} on "
+            f"{when}, facilitated by the demo supervisor."
+        )
 
 
 @users_cli.command("create")

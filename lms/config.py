@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_COURSES = PROJECT_ROOT / "courses"
@@ -49,6 +50,8 @@ def load_settings(instance_path):
         "LMS_SESSION_IDLE_MINUTES": _positive_int("LMS_SESSION_IDLE_MINUTES", 30),
         "LMS_SESSION_MAX_HOURS": _positive_int("LMS_SESSION_MAX_HOURS", 12),
         "LMS_CRISIS_RESOURCES": [line.strip() for line in crisis.split("|") if line.strip()],
+        # The program's own time zone: staff schedule live sessions in it and pages show it.
+        "LMS_TIMEZONE": _time_zone(),
         "LMS_OPEN_REGISTRATION": _env("LMS_OPEN_REGISTRATION", "1").strip().lower()
         not in ("0", "false", "no", "off"),
         **_smtp_settings(_env("LMS_BASE_URL", "")),
@@ -78,6 +81,18 @@ def _base_url(env):
             "for example https://training.example.org."
         )
     return base_url
+
+
+def _time_zone():
+    name = _env("LMS_TIMEZONE", "America/New_York").strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"LMS_TIMEZONE is {name!r}: set it to a time zone name such as America/New_York, "
+            "America/Chicago, America/Denver or America/Los_Angeles (the IANA names)."
+        ) from None
+    return name
 
 
 def _positive_int(name, default):

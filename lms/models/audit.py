@@ -26,6 +26,11 @@ ACTIONS = (
     "course.synced",
     "trainee.erased",
     "transcript.issued",
+    "meeting.scheduled",
+    "meeting.changed",
+    "meeting.cancelled",
+    "attendance.recorded",
+    "attendance.corrected",
 )
 
 

@@ -66,6 +66,11 @@ ACTION_LABELS = {
     "course.synced": "Courses published",
     "trainee.erased": "Trainee erased",
     "transcript.issued": "Training transcript issued",
+    "meeting.scheduled": "Live session scheduled",
+    "meeting.changed": "Live session changed",
+    "meeting.cancelled": "Live session cancelled",
+    "attendance.recorded": "Attendance recorded",
+    "attendance.corrected": "Attendance corrected",
 }
 PAGE_SIZE = 50
 

@@ -28,6 +28,7 @@ from ..models import (
 from ..models.types import utcnow
 from . import audit, codes
 from .codes import PREFIX_LENGTH, is_well_formed, normalise_code
+from .live_requirements import required_sessions_attended
 from .training import training_hours_met
 
 # Roles that may open any trainee's certificate page; everyone else sees only their own.
@@ -206,6 +207,7 @@ REQUIREMENTS = (
     current_ethics_signed,
     practice_hours_approved,
     training_hours_met,
+    required_sessions_attended,
 )
 
 

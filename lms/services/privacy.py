@@ -88,6 +88,7 @@ def export_for(user_id, now=None):
         "quiz_attempts": _attempts(user_id),
         "ethics_signatures": _signatures(user_id),
         "practice_sessions": _practice(user_id),
+        "live_session_attendance": _attendance(user_id),
         "certificates": _certificates(user_id),
         "transcripts": _transcripts(user_id),
         "cohorts": _cohorts(user_id),
@@ -212,6 +213,27 @@ def _practice(user_id):
             "reviewed_by": reviewers.get(row.reviewed_by_id),
             "reviewed_at": _when(row.reviewed_at),
             "review_comment": row.review_comment,
+        }
+        for row in rows
+    ]
+
+
+def _attendance(user_id):
+    rows = db.session.scalars(
+        select(Attendance)
+        .options(joinedload(Attendance.meeting))
+        .where(Attendance.user_id == user_id)
+        .order_by(Attendance.recorded_at, Attendance.id)
+    )
+    return [
+        {
+            "session": row.meeting.version.title,
+            "starts_at": _when(row.meeting.starts_at),
+            "status": row.status,
+            "minutes": row.minutes,
+            "skills": [row.meeting.version.skills[i] for i in row.skills or ()],
+            "note": row.note,
+            "recorded_at": _when(row.recorded_at),
         }
         for row in rows
     ]
@@ -405,7 +427,7 @@ def _remove_records(user, now):
         ("quiz_attempts", QuizAttempt, QuizAttempt.user_id),
         ("ethics_signatures", EthicsSignature, EthicsSignature.user_id),
         ("practice_sessions", PracticeSession, PracticeSession.user_id),
-        ("attendance", Attendance, Attendance.user_id),
+        ("live_session_attendance", Attendance, Attendance.user_id),
         ("enrolments", Enrolment, Enrolment.user_id),
         ("supervisor_assignments", SupervisorAssignment, SupervisorAssignment.trainee_id),
     ):

@@ -9,14 +9,14 @@ it straight away, in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Course, EthicsSignature, User
 from ..models.types import utcnow
-from . import audit, certification, training
+from . import audit, certification, live_requirements, training
 from .practice import (
     ACTIVITIES,
     NotFound,
@@ -171,11 +171,12 @@ def sign_ethics(user_id, course_id, typed_name, now=None, agreed=True):
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    kind: str  # "modules", "ethics", "hours" or "training": what the page links it to
+    kind: str  # "modules", "ethics", "hours", "training", "session" or "skills"
     what: str
     met: bool
     detail: str
-    on: date | None = None  # a date the detail ends with ("Signed 21 November 2026")
+    on: date | datetime | None = None  # a date the detail ends with ("Signed 21 November 2026")
+    next_at: datetime | None = None  # a live session's next meeting, for one still to attend
 
 
 def has_requirements(course):
@@ -184,11 +185,12 @@ def has_requirements(course):
         course.ethics_hash is not None
         or certification.asks_for_hours(course)
         or bool(course.training_hours)
+        or live_requirements.asks_for_sessions(course)
     )
 
 
-def checklists(user_id, courses, trained=None):
-    """{course id: [ChecklistItem]} for these courses, in at most four queries however many.
+def checklists(user_id, courses, trained=None, now=None):
+    """{course id: [ChecklistItem]} for these courses, in at most eight queries however many.
     `trained`: training.progress_for(user_id, ...) for them, when the caller already has it."""
     courses = list(courses)
     if not courses:
@@ -213,10 +215,12 @@ def checklists(user_id, courses, trained=None):
     training_courses = [c for c in courses if c.training_hours]
     if trained is None:
         trained = training.progress_for(user_id, training_courses) if training_courses else {}
+    sessions = live_requirements.standings(user_id, courses, now)
     return {
         course.id: _checklist(
             course, counts.get(course.id, (0, 0)), signatures, totals, trained.get(course.id)
         )
+        + _session_items(course, sessions.get(course.id, {}))
         for course in courses
     }
 
@@ -275,9 +279,39 @@ def _checklist(course, counts, signatures, totals, trained):
         items.append(
             ChecklistItem(
                 "training",
-                "Training hours from passed modules",
+                "Training hours from modules and live sessions",
                 all(row.met for row in required),
                 "; ".join(f"{row.label} {row.text}" for row in required),
+            )
+        )
+    return items
+
+
+def _session_items(course, standings):
+    """A live session the certificate requires: attended on a date, or not yet (with the next
+    meeting for the trainee's cohort); a checklist it requires: how many skills are done."""
+    items = []
+    for slug in course.required_sessions or ():
+        row = standings[slug]
+        what = f"Attend the live session “{row.title}”"
+        if row.attended_at is not None:
+            items.append(ChecklistItem("session", what, True, "Attended on", row.attended_at))
+        elif row.next_at is not None:
+            items.append(
+                ChecklistItem("session", what, False, "Not yet; next session", next_at=row.next_at)
+            )
+        else:
+            items.append(ChecklistItem("session", what, False, "Not yet; no session is scheduled"))
+    for slug in course.required_checklists or ():
+        row = standings[slug]
+        items.append(
+            ChecklistItem(
+                "skills",
+                f"Demonstrate every skill of “{row.title}”",
+                row.checklist_complete,
+                f"{row.skills_done} of {row.skills_total} skills demonstrated"
+                if row.published
+                else "This session is not available yet",
             )
         )
     return items

@@ -1,10 +1,16 @@
-"""Training hours by domain: what a trainee's passed modules add up to in each of a course's
-domains, against the training hours its certificate requires.
+"""Training hours by domain: what a trainee's passed modules and attended live sessions add up
+to in each of a course's domains, against the training hours its certificate requires.
 
 A passed module counts once, with the minutes and domains of the version the trainee first passed
 (a later version with other minutes changes nothing already earned; passing it again adds nothing);
 a pass with no attempt on record (none is made that way today) counts the current version.
 A retired module the trainee passed still counts: the training was done.
+
+A live session counts the minutes the trainee attended it (present: the meeting's length;
+partial: the minutes recorded; absent: none; a cancelled meeting: none), split across the domains
+of the version the meeting was pinned to in proportion to that version's domain minutes, by
+largest remainder so that the parts add up exactly to the minutes attended. A correction of
+attendance changes the count, as it is read from the attendance as it stands.
 """
 
 from __future__ import annotations
@@ -17,7 +23,17 @@ from sqlalchemy.orm import aliased
 from ..content.domains import DEFAULT_DOMAINS, hours_text
 from ..content.domains import label as domain_label
 from ..extensions import db
-from ..models import Course, Module, ModuleProgress, ModuleVersion, QuizAttempt
+from ..models import (
+    Attendance,
+    Course,
+    LiveSession,
+    LiveSessionVersion,
+    Meeting,
+    Module,
+    ModuleProgress,
+    ModuleVersion,
+    QuizAttempt,
+)
 
 TOTAL = "total"
 __all__ = ["DomainProgress", "domain_label", "hours_text", "progress", "progress_for"]
@@ -107,18 +123,68 @@ def _passed_splits(user_ids, course_ids):
     ).all()
 
 
+def split_minutes(minutes, domain_minutes, main_domain=None):
+    """`minutes` shared across the domains of `domain_minutes` ({domain: planned minutes}) in
+    proportion, as whole minutes that add up exactly to `minutes`: each domain gets the whole part
+    of its share, and the minutes left over go one each to the largest remainders (the earlier
+    domain first on a tie). With no planned minutes, all go to `main_domain`."""
+    planned = {domain: share for domain, share in (domain_minutes or {}).items() if share > 0}
+    total = sum(planned.values())
+    if not total:
+        return {main_domain: minutes} if main_domain and minutes else {}
+    parts = {domain: minutes * share // total for domain, share in planned.items()}
+    left = minutes - sum(parts.values())
+    order = sorted(planned, key=lambda d: -(minutes * planned[d] % total))
+    for domain in order[:left]:
+        parts[domain] += 1
+    return {domain: part for domain, part in parts.items() if part}
+
+
+def _attended(user_ids, course_ids):
+    """(user id, course id, minutes attended, version's domain minutes, version's domain) for
+    every attendance with minutes at a meeting that was not cancelled."""
+    rows = db.session.execute(
+        select(
+            Attendance.user_id,
+            LiveSession.course_id,
+            Attendance.status,
+            Attendance.minutes,
+            Meeting.minutes,
+            LiveSessionVersion.domain_minutes,
+            LiveSessionVersion.domain,
+        )
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(LiveSession, LiveSession.id == Meeting.live_session_id)
+        .join(LiveSessionVersion, LiveSessionVersion.id == Meeting.version_id)
+        .where(
+            Attendance.user_id.in_(user_ids),
+            LiveSession.course_id.in_(course_ids),
+            Meeting.cancelled_at.is_(None),
+            Attendance.status.in_(("present", "partial")),
+        )
+    )
+    for user_id, course_id, status, attended, length, domain_minutes, domain in rows:
+        minutes = length if status == "present" else min(attended, length)
+        yield user_id, course_id, minutes, domain_minutes, domain
+
+
 def minutes_by_domain_for(user_ids, course_ids):
-    """{(user id, course id): {domain: minutes}} of passed modules, in one query."""
+    """{(user id, course id): {domain: minutes}} of passed modules and attended live sessions
+    together, in two queries however many users."""
     totals = {}
     for user_id, course_id, passed, current in _passed_splits(user_ids, course_ids):
         sums = totals.setdefault((user_id, course_id), {})
         for domain, minutes in (passed if passed is not None else current or {}).items():
             sums[domain] = sums.get(domain, 0) + minutes
+    for user_id, course_id, minutes, domain_minutes, domain in _attended(user_ids, course_ids):
+        sums = totals.setdefault((user_id, course_id), {})
+        for part_domain, part in split_minutes(minutes, domain_minutes, domain).items():
+            sums[part_domain] = sums.get(part_domain, 0) + part
     return totals
 
 
 def minutes_by_domain(user_id, course_ids):
-    """{course id: {domain: minutes}} of the trainee's passed modules, in one query."""
+    """{course id: {domain: minutes}} of the trainee's passed modules and attended sessions."""
     course_ids = list(course_ids)
     if not course_ids:
         return {}
@@ -139,14 +205,15 @@ def progress(course, minutes):
 
 
 def progress_for(user_id, courses):
-    """{course id: [DomainProgress]} for these courses, in one query however many."""
+    """{course id: [DomainProgress]} for these courses, in two queries however many."""
     courses = list(courses)
     minutes = minutes_by_domain(user_id, [c.id for c in courses])
     return {course.id: progress(course, minutes.get(course.id, {})) for course in courses}
 
 
 def training_hours_met(user_id, course_id):
-    """The course requires no training hours, or the trainee's passed modules add up to them."""
+    """The course requires no training hours, or the trainee's passed modules and attended
+    sessions add up to them."""
     course = db.session.get(Course, course_id)
     if not course.training_hours:
         return True

@@ -1,7 +1,12 @@
 """Jinja filters shared by every page."""
 
 from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
 
+from flask import current_app
+
+from ..services.meetings import is_place_link
 from ..services.practice import KIND_NAMES
 from ..services.training import domain_label
 from ..services.transcript import hours_text
@@ -23,6 +28,41 @@ def long_date(value):
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@cache
+def _zone(name):
+    return ZoneInfo(name)
+
+
+def program_zone():
+    """The program's time zone (LMS_TIMEZONE): staff type times in it, pages show times in it."""
+    return _zone(current_app.config["LMS_TIMEZONE"])
+
+
+def local_date(value):
+    """A UTC timestamp's date in the program's time zone as "21 November 2026" (a date as is)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(program_zone())
+    return long_date(value)
+
+
+def local_time(value):
+    """A UTC timestamp's time in the program's zone, with the zone: "6:30 PM EST"."""
+    local = value.astimezone(program_zone())
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'} {local.strftime('%Z')}"
+
+
+def local_datetime(value):
+    """A UTC timestamp in the program's zone: "Tuesday 1 December 2026, 6:30 PM EST"."""
+    if value is None:
+        return ""
+    local = value.astimezone(program_zone())
+    return f"{DAYS[local.weekday()]} {long_date(local)}, {local_time(value)}"
+
+
 def counted(number, singular, plural=None):
     """A count with its noun in the right number: "1 question", "2 questions", "1,200 trainees".
 
@@ -34,6 +74,10 @@ def counted(number, singular, plural=None):
 def init_app(app):
     app.add_template_filter(long_date)
     app.add_template_filter(counted)
+    app.add_template_filter(local_date)
+    app.add_template_filter(local_time)
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(is_place_link, "is_place_link")
     app.add_template_filter(domain_label, "domain_label")
     app.add_template_filter(KIND_NAMES.__getitem__, "practice_kind")
     app.add_template_filter(hours_text, "decimal_hours")  # minutes -> "1.58"

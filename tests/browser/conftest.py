@@ -106,6 +106,15 @@ PAGE_TYPES = (
     "session-preview",
     "transcript",
     "verify-transcript",
+    "staff-live-sessions",
+    "staff-schedule-errors",
+    "staff-live-scheduled",
+    "staff-meeting-cancel",
+    "facilitator-sessions",
+    "attendance",
+    "attendance-errors",
+    "attendance-saved",
+    "dashboard-live-sessions",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

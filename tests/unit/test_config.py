@@ -5,14 +5,14 @@ from pathlib import Path
 import pytest
 
 from lms import create_app
-from lms.config import BUNDLED_COURSES, ConfigError
+from lms.config import BUNDLED_COURSES, ConfigError, load_settings
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
     for name in ["LMS_ENV", "LMS_SECRET_KEY", "LMS_DATABASE_URL", "LMS_COURSES_DIR",
                  "LMS_SITE_NAME", "LMS_CRISIS_RESOURCES", "LMS_BASE_URL", "LMS_TRUSTED_HOSTS",
-                 "LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS"]:  # fmt: skip
+                 "LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS", "LMS_TIMEZONE"]:  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -97,3 +97,13 @@ def test_settings_are_read_from_the_environment(clean_env, tmp_path):
     assert config["LMS_COURSES_DIR"] == str(tmp_path)
     assert config["LMS_SITE_NAME"] == "Hope Academy"
     assert config["LMS_CRISIS_RESOURCES"] == ["Call the on-call worker", "Text the team"]
+
+
+def test_the_time_zone_defaults_to_new_york_and_an_unknown_one_stops_start_up(clean_env, tmp_path):
+    assert load_settings(tmp_path)["LMS_TIMEZONE"] == "America/New_York"
+    clean_env.setenv("LMS_TIMEZONE", "America/Chicago")
+    assert load_settings(tmp_path)["LMS_TIMEZONE"] == "America/Chicago"
+    for wrong in ("Mars/Olympus", "../../etc/passwd", "EST5EDT/x"):
+        clean_env.setenv("LMS_TIMEZONE", wrong)
+        with pytest.raises(ConfigError, match="LMS_TIMEZONE is .*IANA"):
+            load_settings(tmp_path)

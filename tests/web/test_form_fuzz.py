@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from lms.extensions import db
 from lms.models import Certificate
 from lms.services import cohorts
+from tests import livekit
 from tests import requirementkit as kit
 from tests.conftest import sign_in_as
 
@@ -102,6 +103,9 @@ def world(app, tmp_path):
             )
         )  # fmt: skip
         db.session.commit()
+        # A live session met an hour ago for the cohort, facilitated by Sam: its attendance form.
+        session = livekit.add_session(course)
+        meeting = livekit.meet(session, cohort, found["sam"], livekit.hours_ago(1))
         return {
             "roles": {
                 None: None,
@@ -120,6 +124,7 @@ def world(app, tmp_path):
                 "attempt_id": 1,
                 "code": "FUZZ-CERT-0001",
                 "token": "x",
+                "meeting_id": meeting.id,
             },  # fmt: skip
         }
 

@@ -17,7 +17,8 @@ certificate is about to be issued), "in_progress" (a module opened, or the code 
 Percent complete is the share of the course's current (not retired) modules passed.
 
 Every figure comes from eight aggregate queries (GROUP BY trainee and course), however many
-trainees there are; sorting and the status filter happen here in Python over the computed rows.
+trainees there are (one more when a course requires training hours, two more when one requires
+live sessions); sorting and the status filter happen here in Python over the computed rows.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from ...models import (
     User,
 )
 from ...models.types import utcnow
-from .. import certification, practice, training
+from .. import certification, live_requirements, practice, training
 from .scope import visible_trainee_ids
 
 # In the order the roster sorts them (the precedence is decided in _status).
@@ -217,6 +218,8 @@ class _Course(NamedTuple):
     supervision_hours: int
     domains: list
     training_hours: dict  # {"total" or domain: hours}, {} when none are required
+    required_sessions: list  # live-session slugs to attend
+    required_checklists: list  # live-session slugs whose skills checklist must be complete
     modules: int  # current (not retired) ones
 
 
@@ -239,6 +242,7 @@ class _Facts:
     ethics: dict  # (trainee id, course id) -> 1 when the current text is signed, 0 an older one
     minutes: dict  # trainee id -> {kind: approved practice minutes}
     trained: dict  # (trainee id, course id) -> {domain: minutes} of passed modules
+    sessions: dict  # (trainee id, course id) -> {slug: live_requirements.SessionStanding}
 
 
 def _facts(trainee_ids):
@@ -273,6 +277,8 @@ def _facts(trainee_ids):
                 Course.supervision_hours,
                 Course.domains,
                 Course.training_hours,
+                Course.required_sessions,
+                Course.required_checklists,
                 select(func.count(Module.id))
                 .where(Module.course_id == Course.id, Module.retired_at.is_(None))
                 .scalar_subquery(),
@@ -328,9 +334,11 @@ def _facts(trainee_ids):
     # Training hours by domain, only when a course requires them (one more query then).
     training_ids = [course_id for course_id, course in courses.items() if course.training_hours]
     trained = training.minutes_by_domain_for(trainee_ids, training_ids) if training_ids else {}
+    sessions = live_requirements.standings_for(trainee_ids, courses)
     return _Facts(
-        trainees, enrolments, courses, progress, attempts, certificates, ethics, minutes, trained
-    )
+        trainees, enrolments, courses, progress, attempts, certificates, ethics, minutes, trained,
+        sessions,
+    )  # fmt: skip
 
 
 def _tuples(query):
@@ -356,6 +364,8 @@ def _row(trainee, cohorts, course_id, facts, today):
     moments = [moment for moment in (last_activity, last_submitted) if moment is not None]
     status = _status(certificate, total, passed, progress or ethics is not None, today)
     missing = _missing(course, ethics, facts.minutes.get(trainee_id, {}), facts.trained.get(key))
+    if key in facts.sessions:
+        missing += tuple(live_requirements.missing_text(course, facts.sessions[key]))
     if status == "waiting" and not missing:
         missing = ("certificate not issued yet",)  # every requirement met: issuing is pending
     return RosterRow(
@@ -394,7 +404,7 @@ def _status(certificate, total, passed, started, today):
 def _missing(course, ethics, minutes_by_kind, trained):
     """What the course's certificate asks beyond quizzes that the trainee has not done: the same
     rules as certification.REQUIREMENTS (current_ethics_signed, practice_hours_approved,
-    training_hours_met), here
+    training_hours_met; required_sessions_attended is added by the caller), here
     applied to facts fetched for every trainee at once."""
     if course is None:
         return ()

@@ -3,7 +3,7 @@
 from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 
-from ...services import catalog, certification, learning, media, training
+from ...services import catalog, certification, learning, media, meetings, training
 from .. import transcripts
 from ..access import public, signed_in
 from .blueprint import bp
@@ -24,6 +24,7 @@ def dashboard():
         progress=progress,
         training=training.progress_for(current_user.id, [p.course for p in progress]),
         certificates=certification.certificates_for_user(current_user.id),
+        upcoming=meetings.upcoming_for_trainee(current_user.id),
     )
 
 

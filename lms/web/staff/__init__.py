@@ -3,7 +3,17 @@
 Each area is a module of views on the one blueprint; importing it here registers its routes.
 """
 
-from . import audit, authoring, certificates, cohorts, home, people, privacy
+from . import audit, authoring, certificates, cohorts, home, meetings, people, privacy
 from .blueprint import bp
 
-__all__ = ["audit", "authoring", "bp", "certificates", "cohorts", "home", "people", "privacy"]
+__all__ = [
+    "audit",
+    "authoring",
+    "bp",
+    "certificates",
+    "cohorts",
+    "home",
+    "meetings",
+    "people",
+    "privacy",
+]

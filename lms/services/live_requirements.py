@@ -1,0 +1,206 @@
+"""What a certificate asks of live sessions (course.md's `requires: sessions:` and
+`skills_checklists:`, published into Course.required_sessions and Course.required_checklists),
+and where a trainee stands on it.
+
+A required session is met by being marked present at one meeting of it that was not cancelled
+(partial attendance does not meet it). A required checklist is met when the skills demonstrated
+across all the trainee's meetings of that session cover every skill of the session's current
+checklist, compared by the skill's text: a skill ticked under an earlier version counts when the
+current version still has it, word for word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, select
+
+from ..extensions import db
+from ..models import (
+    Attendance,
+    Course,
+    Enrolment,
+    LiveSession,
+    LiveSessionVersion,
+    Meeting,
+)
+from .meetings import next_meetings
+
+
+@dataclass(frozen=True)
+class SessionStanding:
+    """One required session (or checklist) of a course, for one trainee."""
+
+    slug: str
+    title: str  # of the current version (the slug when the session is not published)
+    attended_at: datetime | None  # the first meeting the trainee was present at
+    skills_done: int  # distinct current checklist skills demonstrated
+    skills_total: int  # skills on the current checklist
+    next_at: datetime | None = None  # the next meeting scheduled for one of the trainee's cohorts
+    published: bool = True
+
+    @property
+    def checklist_complete(self):
+        return self.published and self.skills_done >= self.skills_total
+
+
+def asks_for_sessions(course):
+    return bool(course.required_sessions or course.required_checklists)
+
+
+def _wanted_slugs(course):
+    wanted = [*(course.required_sessions or ()), *(course.required_checklists or ())]
+    return list(dict.fromkeys(wanted))
+
+
+def _current_versions(course_ids):
+    """{(course id, slug): (LiveSession, its current LiveSessionVersion)}, in one query."""
+    rows = db.session.execute(
+        select(LiveSession, LiveSessionVersion)
+        .join(
+            LiveSessionVersion,
+            and_(
+                LiveSessionVersion.live_session_id == LiveSession.id,
+                LiveSessionVersion.number == LiveSession.current_version_number,
+            ),
+        )
+        .where(LiveSession.course_id.in_(course_ids))
+    )
+    return {(session.course_id, session.slug): (session, version) for session, version in rows}
+
+
+def _attended(user_ids, course_ids):
+    """{(user id, course id, slug): [start of the first meeting they were present at, {skill
+    text demonstrated}]} over meetings not cancelled, in one query however many trainees."""
+    attended = {}
+    for user_id, course_id, slug, status, skills, starts_at, version_skills in db.session.execute(
+        select(
+            Attendance.user_id,
+            LiveSession.course_id,
+            LiveSession.slug,
+            Attendance.status,
+            Attendance.skills,
+            Meeting.starts_at,
+            LiveSessionVersion.skills,
+        )
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(LiveSession, LiveSession.id == Meeting.live_session_id)
+        .join(LiveSessionVersion, LiveSessionVersion.id == Meeting.version_id)
+        .where(
+            Attendance.user_id.in_(user_ids),
+            LiveSession.course_id.in_(course_ids),
+            Meeting.cancelled_at.is_(None),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    ):
+        found = attended.setdefault((user_id, course_id, slug), [None, set()])
+        if status == "present" and found[0] is None:
+            found[0] = starts_at
+        if status in ("present", "partial"):
+            found[1].update(
+                version_skills[position]
+                for position in skills or ()
+                if isinstance(position, int) and 0 <= position < len(version_skills or ())
+            )
+    return attended
+
+
+def _standing(slug, current, attended, next_at=None):
+    """One SessionStanding from the session's current version and what the trainee attended."""
+    session, version = current or (None, None)
+    first_present, skills = attended or (None, set())
+    if version is None:
+        return SessionStanding(slug, slug, first_present, 0, 0, None, False)
+    checklist = list(dict.fromkeys(version.skills or ()))
+    return SessionStanding(
+        slug,
+        version.title,
+        first_present,
+        sum(1 for skill in checklist if skill in skills),
+        len(checklist),
+        next_at,
+        session.retired_at is None,
+    )
+
+
+def standings_for(user_ids, courses_by_id):
+    """{(user id, course id): {slug: SessionStanding}} (without next meetings) for the sessions
+    the courses require ({course id: anything with required_sessions and required_checklists}),
+    in two queries however many trainees and courses."""
+    wanted = {cid: course for cid, course in courses_by_id.items() if asks_for_sessions(course)}
+    if not wanted or not user_ids:
+        return {}
+    current = _current_versions(list(wanted))
+    attended = _attended(user_ids, list(wanted))
+    return {
+        (user_id, course_id): {
+            slug: _standing(
+                slug, current.get((course_id, slug)), attended.get((user_id, course_id, slug))
+            )
+            for slug in _wanted_slugs(course)
+        }  # fmt: skip
+        for user_id in user_ids
+        for course_id, course in wanted.items()
+    }
+
+
+def standings(user_id, courses, now=None, with_next=True):
+    """{course id: {slug: SessionStanding}} for the sessions the courses require, in at most four
+    queries however many courses (two without `with_next`, the next meeting of each)."""
+    courses = [course for course in courses if asks_for_sessions(course)]
+    if not courses:
+        return {}
+    course_ids = [course.id for course in courses]
+    current = _current_versions(course_ids)
+    attended = _attended([user_id], course_ids)
+    soonest = {}
+    if with_next:
+        session_ids = [session.id for session, _ in current.values()]
+        cohort_ids = list(
+            db.session.scalars(select(Enrolment.cohort_id).where(Enrolment.user_id == user_id))
+        )
+        for (_, session_id), found in next_meetings(cohort_ids, session_ids, now).items():
+            if session_id not in soonest or found.starts_at < soonest[session_id]:
+                soonest[session_id] = found.starts_at
+    result = {}
+    for course in courses:
+        rows = result.setdefault(course.id, {})
+        for slug in _wanted_slugs(course):
+            found = current.get((course.id, slug))
+            next_at = soonest.get(found[0].id) if found else None
+            rows[slug] = _standing(slug, found, attended.get((user_id, course.id, slug)), next_at)
+    return result
+
+
+def standing_met(course, rows):
+    """Does the trainee meet the course's live-session requirements, given `rows` (standings)?"""
+    for slug in course.required_sessions or ():
+        if rows[slug].attended_at is None:
+            return False
+    return all(rows[slug].checklist_complete for slug in course.required_checklists or ())
+
+
+def missing_text(course, rows):
+    """What is still short, in words short enough for a roster cell: ["live session
+    role-play-listening not attended", "skills of role-play-listening: 4 of 6"]."""
+    missing = [
+        f"live session {slug} not attended"
+        for slug in course.required_sessions or ()
+        if rows[slug].attended_at is None
+    ]
+    missing += [
+        f"skills of {slug}: {rows[slug].skills_done} of {rows[slug].skills_total}"
+        for slug in course.required_checklists or ()
+        if not rows[slug].checklist_complete
+    ]
+    return missing
+
+
+def required_sessions_attended(user_id, course_id):
+    """The course requires no live sessions, or the trainee was present at each one it requires
+    and has demonstrated every skill of each checklist it requires."""
+    course = db.session.get(Course, course_id)
+    if not asks_for_sessions(course):
+        return True
+    return standing_met(course, standings(user_id, [course], with_next=False)[course.id])

@@ -1,0 +1,133 @@
+"""Staff pages for live sessions: every meeting by cohort, scheduling one, changing it, and
+cancelling it (after a confirmation). Times are typed and shown in the program's time zone."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from ...services import cohorts, meetings
+from ..access import role
+from ..filters import local_datetime, program_zone
+from ..forms import show_problems
+from .blueprint import bp
+from .forms import ButtonForm
+from .meeting_forms import MeetingForm, ScheduleForm
+
+
+def _meeting_or_404(meeting_id):
+    try:
+        return meetings.meeting(meeting_id)
+    except meetings.NotFound:
+        abort(404)
+
+
+def _facilitator_choices():
+    return [SelectChoice("", "Choose a facilitator")] + [
+        SelectChoice(str(user.id), f"{user.name} ({user.email})")
+        for user in meetings.eligible_facilitators()
+    ]
+
+
+def _plan(form):
+    return meetings.Plan(
+        form.on.data, form.at.data, form.minutes.data, form.place.data or "",
+        form.facilitator_id.data,
+    )  # fmt: skip
+
+
+@bp.get("/live-sessions")
+@role("staff", "admin")
+def meetings_page():
+    return render_template(
+        "staff/meetings.html",
+        groups=meetings.meetings_by_cohort(),
+        zone=program_zone(),
+        has_sessions=bool(meetings.schedulable_sessions()),
+    )
+
+
+@bp.route("/live-sessions/new", methods=["GET", "POST"])
+@role("staff", "admin")
+def meeting_new():
+    form = ScheduleForm()
+    sessions = meetings.schedulable_sessions()
+    form.live_session_id.choices = [SelectChoice("", "Choose a live session")] + [
+        SelectChoice(
+            str(session.id), f"{version.title} ({session.course.title}, {version.minutes} minutes)"
+        )
+        for session, version in sessions
+    ]
+    form.cohort_id.choices = [SelectChoice("", "Choose a cohort")] + [
+        SelectChoice(str(cohort.id), cohort.name) for cohort in cohorts.cohorts()
+    ]
+    form.facilitator_id.choices = _facilitator_choices()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            meeting = meetings.schedule(
+                form.live_session_id.data, form.cohort_id.data, _plan(form), program_zone(),
+                current_user.id,
+            )  # fmt: skip
+        except meetings.MeetingError as error:
+            show_problems(form, error)
+        else:
+            flash(
+                f"“{meeting.version.title}” is scheduled for {meeting.cohort.name} on "
+                f"{local_datetime(meeting.starts_at)}."
+            )
+            return redirect(url_for(".meetings_page"), code=303)
+    if form.errors or form.form_errors:
+        status = 422
+    page = render_template(
+        "staff/meeting_form.html", form=form, meeting=None, has_sessions=bool(sessions),
+        zone=program_zone(),
+    )  # fmt: skip
+    return page, status
+
+
+@bp.route("/live-sessions/<int:meeting_id>/edit", methods=["GET", "POST"])
+@role("staff", "admin")
+def meeting_edit(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    if meeting.cancelled_at is not None:
+        flash("This session was cancelled, so it cannot be changed.")
+        return redirect(url_for(".meetings_page"), code=303)
+    plan = meetings.plan_of(meeting, program_zone())
+    form = MeetingForm(
+        data={
+            "on": plan.on,
+            "at": plan.at,
+            "minutes": str(plan.minutes),
+            "place": plan.place,
+            "facilitator_id": plan.facilitator_id,
+        }  # fmt: skip
+    )
+    form.facilitator_id.choices = _facilitator_choices()
+    if form.validate_on_submit():
+        try:
+            meetings.change(meeting.id, _plan(form), program_zone(), current_user.id)
+        except meetings.MeetingError as error:
+            show_problems(form, error)
+        else:
+            flash(f"“{meeting.version.title}” for {meeting.cohort.name} is changed.")
+            return redirect(url_for(".meetings_page"), code=303)
+    page = render_template(
+        "staff/meeting_form.html", form=form, meeting=meeting, has_sessions=True,
+        zone=program_zone(),
+    )  # fmt: skip
+    return page, 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/live-sessions/<int:meeting_id>/cancel", methods=["GET", "POST"])
+@role("staff", "admin")
+def meeting_cancel(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        meetings.cancel(meeting.id, current_user.id)
+        flash(
+            f"“{meeting.version.title}” for {meeting.cohort.name} on "
+            f"{local_datetime(meeting.starts_at)} is cancelled. It stays on the list, marked."
+        )
+        return redirect(url_for(".meetings_page"), code=303)
+    return render_template("staff/meeting_cancel.html", form=form, meeting=meeting)

@@ -1,0 +1,184 @@
+"""Live sessions in real Chromium, at 390 px and on a desktop: staff schedule a session for a
+cohort (after a form with mistakes), the facilitator opens it from "Sessions I facilitate" and
+takes attendance (a partial without minutes first), and the trainee sees it on the dashboard with
+its calendar file. Every new page is photographed, checked by axe-core and must not scroll
+sideways on the phone; the trainee's pages never show the facilitator guide."""
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import Attendance, Course
+from lms.services import cohorts
+from lms.services.accounts import ensure_user
+from tests import livekit
+from tests.browser.steps import PASSWORD, follow
+from tests.browser.test_layout import UNREACHABLE_SCROLLERS, sideways
+
+COURSE_SLUG = "peer-support-foundations"
+GUIDE_WORDS = "FACILITATOR-GUIDE-SECRET"
+
+
+def set_up(app, viewport):
+    """A live session of the foundations course (made directly: publishing sessions is another
+    part), a cohort taking it with two trainees, a staff member and a supervisor."""
+    with app.app_context():
+        names = {
+            "staff": (f"Mireille Staff {viewport}", f"mireille.{viewport}@example.org", "staff"),
+            "facilitator": (f"Kofi Facilitator {viewport}", f"kofi.{viewport}@example.org",
+                            "supervisor"),
+            "trainee": (f"Aiyana Trainee {viewport}", f"aiyana.{viewport}@example.org", "trainee"),
+            "other": (f"Lars Trainee {viewport}", f"lars.{viewport}@example.org", "trainee"),
+        }  # fmt: skip
+        people = {
+            key: ensure_user(email, name, [role], PASSWORD)
+            for key, (name, email, role) in names.items()
+        }
+        course = db.session.scalar(select(Course).where(Course.slug == COURSE_SLUG))
+        session = livekit.add_session(course, slug=f"role-play-{viewport}",
+                                      title=f"Role-play: listening ({viewport})")  # fmt: skip
+        cohort = cohorts.create_cohort(f"Evening group {viewport}", date(2026, 9, 1), None,
+                                       [course.id])  # fmt: skip
+        for key in ("trainee", "other"):
+            cohorts.enrol(cohort.id, people[key].email)
+        return {
+            "names": {key: value[0] for key, value in names.items()},
+            "emails": {key: value[1] for key, value in names.items()},
+            "session": session.id,
+            "cohort": cohort.name,
+        }
+
+
+def sign_in(page, email):
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    follow(page, page.get_by_role("button", name="Sign in"))
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def fits(page, wide, name):
+    if sideways(page) > 0:
+        wide[name] = sideways(page)
+    assert not page.evaluate(UNREACHABLE_SCROLLERS), name
+
+
+def staff_schedule(page, check, world, wide, viewport):
+    sign_in(page, world["emails"]["staff"])
+    page.goto("/staff/")
+    follow(page, page.get_by_role("link", name=re.compile(r"^Live sessions:")))
+    expect(heading(page)).to_have_text("Live sessions")
+    fits(page, wide, "list")
+    check(page, "staff-live-sessions")
+    follow(page, page.get_by_role("link", name="Schedule a live session"))
+    # Everything left empty: each field says what it needs.
+    follow(page, page.get_by_role("button", name="Schedule"))
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Choose one of the published live sessions.")
+    expect(summary).to_contain_text("Enter the room, or the https:// link of the video call.")
+    fits(page, wide, "schedule errors")
+    check(page, "staff-schedule-errors")
+
+    # Started an hour ago (local time), so that attendance can be taken straight away.
+    start = (datetime.now(UTC) - timedelta(hours=1)).astimezone(livekit.ZONE)
+    page.get_by_label("Live session").select_option(str(world["session"]))
+    page.get_by_label("Cohort").select_option(label=world["cohort"])
+    page.get_by_label("Date").fill(start.date().isoformat())
+    page.get_by_label("Start time").fill(start.strftime("%H:%M"))
+    page.get_by_label("Place").fill("https://meet.example.org/evening-group")
+    page.get_by_label("Facilitator").select_option(
+        label=f"{world['names']['facilitator']} ({world['emails']['facilitator']})"
+    )
+    follow(page, page.get_by_role("button", name="Schedule"))
+    expect(page.locator(".notice").first).to_contain_text(f"is scheduled for {world['cohort']}")
+    item = page.locator(".live-item").filter(has_text=f"Role-play: listening ({viewport})")
+    expect(item).to_contain_text("90 minutes")
+    expect(item.get_by_role("link", name="https://meet.example.org/evening-group")).to_be_visible()
+    fits(page, wide, "scheduled")
+    check(page, "staff-live-scheduled")
+    # The cancel confirmation, looked at and not used.
+    follow(page, item.get_by_role("link", name=re.compile(r"^Cancel")))
+    expect(heading(page)).to_contain_text("Cancel “Role-play: listening")
+    fits(page, wide, "cancel")
+    check(page, "staff-meeting-cancel")
+
+
+def facilitator_takes_attendance(page, check, world, wide, viewport):
+    sign_in(page, world["emails"]["facilitator"])
+    page.get_by_role("navigation", name="Your account").get_by_role(
+        "link", name="Sessions I facilitate"
+    ).click()
+    expect(heading(page)).to_have_text("Sessions I facilitate")
+    fits(page, wide, "facilitator list")
+    check(page, "facilitator-sessions")
+    follow(page, page.get_by_role("link", name=f"Role-play: listening ({viewport})"))
+    expect(heading(page)).to_have_text(f"Role-play: listening ({viewport})")
+    page.get_by_text("Facilitator guide").click()
+    expect(page.get_by_text(GUIDE_WORDS)).to_be_visible()
+    fits(page, wide, "attendance")
+    check(page, "attendance")
+
+    trainee = page.locator("fieldset.live-row").filter(has_text=world["names"]["trainee"])
+    other = page.locator("fieldset.live-row").filter(has_text=world["names"]["other"])
+    trainee.get_by_text("Present", exact=True).click()
+    trainee.get_by_label("Reflects feelings back before giving information").check()
+    trainee.get_by_label("Asks open questions").check()
+    other.get_by_text("Partial", exact=True).click()  # and no minutes: a mistake
+    follow(page, page.get_by_role("button", name="Save attendance"))
+    expect(page.locator(".error-summary")).to_contain_text(
+        f"Enter the minutes {world['names']['other']} attended"
+    )
+    other = page.locator("fieldset.live-row").filter(has_text=world["names"]["other"])
+    expect(other.locator(".field-error")).to_contain_text("from 1 to 89")
+    fits(page, wide, "attendance errors")
+    check(page, "attendance-errors")
+
+    other.get_by_label(re.compile(r"^Minutes attended")).fill("60")
+    follow(page, page.get_by_role("button", name="Save attendance"))
+    expect(page.locator(".notice").first).to_have_text("Attendance saved for 2 of 2 trainees.")
+    fits(page, wide, "attendance saved")
+    check(page, "attendance-saved")
+
+
+def trainee_sees_it(page, check, world, wide, viewport):
+    sign_in(page, world["emails"]["trainee"])
+    page.goto("/dashboard")
+    upcoming = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Upcoming live sessions")
+    )
+    expect(upcoming).to_contain_text(f"Role-play: listening ({viewport})")
+    expect(upcoming).to_contain_text(world["names"]["facilitator"])
+    assert GUIDE_WORDS not in page.content()
+    with page.expect_download() as download:
+        upcoming.get_by_role("link", name=re.compile(r"^Add to calendar")).first.click()
+    assert download.value.suggested_filename.endswith(".ics")
+    fits(page, wide, "dashboard")
+    check(page, "dashboard-live-sessions")
+
+
+def test_staff_schedule_the_facilitator_takes_attendance_the_trainee_sees_it(
+    viewport, new_context, check_page, live_app
+):
+    world = set_up(live_app, viewport)
+    check = check_page(viewport)
+    wide = {}
+
+    staff_schedule(new_context(viewport).new_page(), check, world, wide, viewport)
+    facilitator_takes_attendance(new_context(viewport).new_page(), check, world, wide, viewport)
+    trainee_sees_it(new_context(viewport).new_page(), check, world, wide, viewport)
+
+    with live_app.app_context():
+        recorded = sorted((row.status, row.minutes, row.skills) for row in db.session.scalars(
+            select(Attendance).join(Attendance.user).where(
+                Attendance.user.has(email=world["emails"]["trainee"])
+                | Attendance.user.has(email=world["emails"]["other"])
+            )))  # fmt: skip
+    assert recorded == [("partial", 60, []), ("present", 90, [0, 1])]
+    assert not wide, f"pages wider than the {viewport} window (by CSS pixels): {wide}"
+    check.assert_no_violations()

@@ -1,0 +1,406 @@
+"""Live sessions on the pages: staff schedule, change and cancel; a facilitator takes attendance
+on a phone-sized form; trainees see upcoming sessions and download an .ics file. A facilitator
+sees only their own meetings; a trainee never sees a facilitator guide."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from lms.extensions import db
+from lms.models import Attendance, Cohort, Course, LiveSession, Meeting, User
+from lms.services import cohorts
+from lms.services.publishing import sync_courses
+from tests import livekit
+from tests.conftest import csrf_token
+from tests.requirementkit import audit_events, make_people, person, published_course
+from tests.web.test_error_summary import assert_error_page
+from tests.web.test_requirements_pages import client_for, field_error, page
+from tests.xss import assert_no_script, find_script, load_payloads
+
+LIST = "/staff/live-sessions"
+NEW = "/staff/live-sessions/new"
+
+
+@pytest.fixture
+def world(app, courses_dir):
+    """The sample course with a live session; Ada and Bo in Spring; Sam and Pat supervise,
+    Stella is staff; a meeting Sam facilitates that started an hour ago; {name: id}."""
+    with app.app_context():
+        sync_courses(courses_dir)
+        course = published_course()
+        people = make_people()
+        session = livekit.add_session(course)
+        cohort = livekit.cohort_for(course, "Spring", people["ada"], people["bo"])
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        started = livekit.meet(session, cohort, people["sam"], now - timedelta(hours=1))
+        ids = {name: user.id for name, user in people.items()}
+        ids.update(session=session.id, cohort=cohort.id, meeting=started.id, course=course.id)
+        ids["outsider"] = person("Olly Outsider", "olly@example.org", "trainee").id
+        return ids
+
+
+def schedule_data(world, **changes):
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    data = {
+        "live_session_id": str(world["session"]), "cohort_id": str(world["cohort"]),
+        "on": tomorrow, "at": "18:30", "minutes": "", "place": "Room 4, 12 Main Street",
+        "facilitator_id": str(world["pat"]),
+    }  # fmt: skip
+    return {**data, **changes}
+
+
+def post(client, path, data, form_page=None):
+    token = csrf_token(page(client, form_page or path))
+    return client.post(path, data={"csrf_token": token, **data})
+
+
+# --- scheduling -----------------------------------------------------------------------------------
+
+
+def test_staff_schedule_a_session_and_it_is_listed_in_local_time(app, world):
+    stella = client_for(app, world["stella"])
+    html = page(stella, "/staff/")
+    assert 'href="/staff/live-sessions"' in html
+    html = page(stella, NEW)
+    assert "Role-play: listening (Sample Course, 90 minutes)" in html
+    assert "Date and time are America/New_York time." in html
+
+    response = post(stella, NEW, schedule_data(world))
+    assert response.status_code == 303
+    html = page(stella, LIST)
+    assert "is scheduled for Spring on" in html and "6:30 PM E" in html  # EST or EDT
+    with app.app_context():
+        meeting = db.session.scalars(select(Meeting).order_by(Meeting.id.desc())).first()
+        assert meeting.minutes == 90  # left empty: the session's planned length
+        assert meeting.facilitator_id == world["pat"]
+        assert len(audit_events("meeting.scheduled")) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"minutes": "5"}, "minutes", "whole number from 15 to 600"),
+        ({"place": ""}, "place", "Enter the room, or the https:// link"),
+        ({"on": "31/12/2026"}, "on", "Enter a date such as 2027-03-01"),
+        ({"at": "half six"}, "at", "Enter a time such as 18:30"),
+        ({"facilitator_id": ""}, "facilitator_id", "Choose who facilitates the session."),
+        ({"live_session_id": "²"}, "live_session_id", "Choose one of the published live sessions"),
+    ],
+)
+def test_the_schedule_form_says_what_to_fix(app, world, changes, field, words):
+    stella = client_for(app, world["stella"])
+    response = post(stella, NEW, schedule_data(world, **changes))
+
+    assert response.status_code == 422
+    html = assert_error_page(response, {field: words})
+    assert words in field_error(html, field)
+
+
+def test_a_cohort_not_taking_the_sessions_course_is_refused(app, world):
+    with app.app_context():
+        other = cohorts.create_cohort(
+            "Autumn", datetime(2026, 9, 1).date(), None, [world["course"]]
+        )
+        other.courses = []
+        db.session.commit()
+        other_id = other.id
+    stella = client_for(app, world["stella"])
+    response = post(stella, NEW, schedule_data(world, cohort_id=str(other_id)))
+
+    html = assert_error_page(response, {"cohort_id": "Autumn does not take Sample Course"})
+    assert "add the course to the cohort first" in html
+
+
+def test_staff_change_and_cancel_a_meeting_after_confirming(app, world):
+    stella = client_for(app, world["stella"])
+    path = f"/staff/live-sessions/{world['meeting']}"
+    html = page(stella, path + "/edit")
+    assert 'value="Room 4"' in html
+    data = {"on": "", "at": "", "minutes": "60", "place": "https://meet.example.org/room",
+            "facilitator_id": str(world["sam"])}  # fmt: skip
+    with app.app_context():
+        local = db.session.get(Meeting, world["meeting"]).starts_at.astimezone(livekit.ZONE)
+    data.update(on=local.date().isoformat(), at=local.strftime("%H:%M"))
+    assert post(stella, path + "/edit", data).status_code == 303
+    html = page(stella, LIST)
+    assert '<a href="https://meet.example.org/room" rel="noopener noreferrer">' in html
+
+    html = page(stella, path + "/cancel")
+    assert "Cancel “Role-play: listening”?" in html
+    assert post(stella, path + "/cancel", {}).status_code == 303
+    html = page(stella, LIST)
+    assert "Cancelled" in html and f"{path}/edit" not in html
+    with app.app_context():
+        assert [e.details["changed"].keys() for e in audit_events("meeting.changed")][0] == {
+            "minutes", "place"}  # fmt: skip
+        assert len(audit_events("meeting.cancelled")) == 1
+
+
+def test_an_http_link_is_refused_and_a_room_is_not_a_link(app, world):
+    stella = client_for(app, world["stella"])
+    response = post(stella, NEW, schedule_data(world, place="http://meet.example.org/x"))
+    assert_error_page(response, {"place": "starting with https://"})
+    html = page(stella, LIST)
+    assert '<dd class="live-place">Room 4</dd>' in html
+
+
+# --- attendance -----------------------------------------------------------------------------------
+
+
+def meeting_path(world, meeting=None):
+    return f"/supervise/live-sessions/{meeting or world['meeting']}"
+
+
+def attendance_data(world, client, rows):
+    html = page(client, meeting_path(world))
+    data = [("csrf_token", csrf_token(html))]
+    for name, (status, minutes, skills, note) in rows.items():
+        prefix = f"t{world[name]}"
+        if status:
+            data.append((f"{prefix}-status", status))
+        data += [(f"{prefix}-minutes", minutes), (f"{prefix}-note", note)]
+        data += [(f"{prefix}-skills", str(skill)) for skill in skills]
+    return MultiDict(data)
+
+
+def take(world, client, rows):
+    return client.post(meeting_path(world), data=attendance_data(world, client, rows))
+
+
+def saved(app):
+    with app.app_context():
+        return {row.user_id: (row.status, row.minutes, row.skills, row.note)
+                for row in db.session.scalars(select(Attendance))}  # fmt: skip
+
+
+def test_the_facilitator_takes_attendance_on_one_form(app, world):
+    sam = client_for(app, world["sam"])
+    html = page(sam, "/supervise/live-sessions")
+    assert meeting_path(world) in html
+    html = page(sam, meeting_path(world))
+    assert "FACILITATOR-GUIDE-SECRET" in html
+    assert '<legend class="live-name">Ada Trainee</legend>' in html
+    assert f'id="t{world["ada"]}-status-0"' in html and 'value="partial"' in html
+    assert "Reflects feelings back before giving information" in html
+
+    response = take(world, sam, {
+        "ada": ("present", "", [0, 2], "Warm and steady."),
+        "bo": ("partial", "45", [1], ""),
+    })  # fmt: skip
+    assert response.status_code == 303
+    assert "Attendance saved for 2 of 2 trainees." in page(sam, meeting_path(world))
+    assert saved(app) == {
+        world["ada"]: ("present", 90, [0, 2], "Warm and steady."),
+        world["bo"]: ("partial", 45, [1], ""),
+    }
+    html = page(sam, meeting_path(world))
+    ada = world["ada"]
+    assert f'<input checked id="t{ada}-status-0" name="t{ada}-status" type="radio"' in html
+    assert f'<input checked id="t{ada}-skills-2" name="t{ada}-skills" type="checkbox"' in html
+
+
+@pytest.mark.parametrize("minutes", ["", "0", "90", "²", "9" * 40])
+def test_partial_minutes_are_checked_and_nothing_is_saved(app, world, minutes):
+    sam = client_for(app, world["sam"])
+    response = take(
+        world, sam, {"ada": ("partial", minutes, [], ""), "bo": ("present", "", [], "")}
+    )
+
+    assert response.status_code == 422
+    target = f"t{world['ada']}-minutes"
+    html = assert_error_page(response, {target: "Enter the minutes Ada Trainee attended"})
+    assert "from 1 to 89" in field_error(html, target)
+    assert saved(app) == {}
+
+
+def test_skills_for_someone_absent_are_refused_at_their_row(app, world):
+    sam = client_for(app, world["sam"])
+    response = take(world, sam, {"ada": ("absent", "", [0], ""), "bo": ("present", "", [], "")})
+
+    target = f"t{world['ada']}-skills"
+    html = assert_error_page(response, {f"{target}-0": "Ada Trainee is marked absent"})
+    assert "untick the skills" in field_error(html, target)
+    assert saved(app) == {}
+
+
+def test_a_correction_is_audited_per_changed_trainee(app, world):
+    sam = client_for(app, world["sam"])
+    take(world, sam, {"ada": ("present", "", [], ""), "bo": ("present", "", [], "")})
+    response = take(world, sam, {"ada": ("partial", "30", [], ""), "bo": ("present", "", [], "")})
+
+    assert response.status_code == 303
+    assert "Attendance corrected for Ada Trainee." in page(sam, meeting_path(world))
+    with app.app_context():
+        [event] = audit_events("attendance.corrected")
+        assert event.subject_id == world["ada"]
+        assert event.details["before"]["status"] == "present"
+        assert event.details["after"] == {"status": "partial", "minutes": 30, "skills": []}
+        assert len(audit_events("attendance.recorded")) == 1
+
+
+def test_a_meeting_not_started_yet_says_when_attendance_opens(app, world):
+    later_id = upcoming(app, world)
+    sam = client_for(app, world["sam"])
+    html = page(sam, meeting_path(world, later_id))
+    assert "You can take attendance once the session has started" in html
+    data = attendance_data(world, sam, {"ada": ("present", "", [], "")})
+    response = sam.post(meeting_path(world, later_id), data=data)
+    assert response.status_code == 422
+    assert "This session has not started yet." in response.get_data(as_text=True)
+
+
+def test_a_supervisor_cannot_see_or_post_to_another_facilitators_meeting(app, world):
+    pat = client_for(app, world["pat"])
+    assert world["meeting"] not in [
+        int(n)
+        for n in re.findall(
+            r"/supervise/live-sessions/(\d+)", page(pat, "/supervise/live-sessions")
+        )
+    ]
+    assert pat.get(meeting_path(world)).status_code == 404
+    sam = client_for(app, world["sam"])
+    data = attendance_data(world, sam, {"ada": ("present", "", [], "")})
+    data["csrf_token"] = csrf_token(page(pat, "/supervise/live-sessions"))
+    assert pat.post(meeting_path(world), data=data).status_code == 404
+    assert saved(app) == {}
+    # Staff see and run every meeting.
+    stella = client_for(app, world["stella"])
+    assert "FACILITATOR-GUIDE-SECRET" in page(stella, meeting_path(world))
+
+
+# --- the trainee's side ---------------------------------------------------------------------------
+
+
+def upcoming(app, world, **kwargs):
+    with app.app_context():
+        meeting = livekit.meet(
+            db.session.get(LiveSession, world["session"]),
+            db.session.get(Cohort, world["cohort"]),
+            db.session.get(User, world["sam"]),
+            datetime.now(UTC) + timedelta(days=3),
+            **kwargs,
+        )
+        return meeting.id
+
+
+def test_the_dashboard_lists_upcoming_sessions_without_the_guide(app, world):
+    meeting_id = upcoming(app, world, place="https://meet.example.org/abc")
+    ada = client_for(app, world["ada"])
+    html = page(ada, "/dashboard")
+
+    assert "Upcoming live sessions" in html
+    assert "Role-play: listening" in html and "Practise reflective listening" in html
+    assert '<a href="https://meet.example.org/abc" rel="noopener noreferrer">' in html
+    assert "Sam Supervisor" in html and "90 minutes" in html
+    assert f'href="/live-sessions/{meeting_id}/calendar.ics"' in html
+    assert "FACILITATOR-GUIDE-SECRET" not in html
+    outsider = client_for(app, world["outsider"])
+    assert "Upcoming live sessions" not in page(outsider, "/dashboard")
+
+
+def test_a_trainee_gets_no_meeting_page_of_any_kind(app, world):
+    ada = client_for(app, world["ada"])
+    paths = [meeting_path(world), "/supervise/live-sessions", LIST, NEW,
+             f"{LIST}/{world['meeting']}/edit", f"{LIST}/{world['meeting']}/cancel"]  # fmt: skip
+    for path in paths:
+        response = ada.get(path)
+        assert response.status_code in (403, 404), path
+        assert b"FACILITATOR-GUIDE-SECRET" not in response.data
+    response = ada.get(f"/live-sessions/{world['meeting']}/calendar.ics")
+    assert b"FACILITATOR-GUIDE-SECRET" not in response.data
+
+
+def test_the_calendar_file_is_for_the_cohort_facilitator_and_staff_only(app, world):
+    meeting_id = upcoming(app, world)
+    path = f"/live-sessions/{meeting_id}/calendar.ics"
+    for name in ("ada", "sam", "stella"):
+        response = client_for(app, world[name]).get(path)
+        assert response.status_code == 200, name
+        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="live-session-{meeting_id}.ics"'
+        )
+    text = response.get_data(as_text=True)
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert f"UID:meeting-{meeting_id}@localhost\r\n" in text
+    assert "SUMMARY:Role-play: listening\r\n" in text and "LOCATION:Room 4\r\n" in text
+    assert re.search(r"DTSTART:\d{8}T\d{6}Z\r\n", text)
+    for name in ("outsider", "pat"):
+        assert client_for(app, world[name]).get(path).status_code == 404, name
+
+
+def test_names_and_places_are_escaped(app, world):
+    payload = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    meeting_id = upcoming(app, world, place=payload)
+    for name, path in (
+        ("ada", "/dashboard"),
+        ("stella", LIST),
+        ("sam", meeting_path(world, meeting_id)),
+    ):
+        html = page(client_for(app, world[name]), path)
+        assert "<script>alert(1)" not in html
+        assert_no_script(html, path, page=True, allow_tags=("form", "input", "button", "textarea"))
+
+
+def test_the_course_page_lists_required_sessions_and_checklists(app, world):
+    with app.app_context():
+        course = db.session.get(Course, world["course"])
+        course.required_sessions = ["role-play-listening"]
+        course.required_checklists = ["role-play-listening"]
+        db.session.commit()
+    next_id = upcoming(app, world)
+    ada = client_for(app, world["ada"])
+    html = page(ada, "/courses/sample-course/")
+    assert "Attend the live session “Role-play: listening”" in html
+    assert "Not yet; next session" in html
+    assert "Demonstrate every skill of “Role-play: listening”" in html
+    assert "0 of 3 skills demonstrated" in html
+    assert next_id
+
+    sam = client_for(app, world["sam"])
+    take(world, sam, {"ada": ("present", "", [0, 1], ""), "bo": ("absent", "", [], "")})
+    html = page(ada, "/courses/sample-course/")
+    assert re.search(r"Attended on \d{1,2} \w+ 20\d\d", html)
+    assert "2 of 3 skills demonstrated" in html
+
+
+def test_xss_payloads_in_every_live_session_text_never_reach_a_page_as_script(app, world):
+    payloads = [p for p in load_payloads("xss_payloads_quick.txt") if "\x00" not in p][:40]
+    with app.app_context():
+        course = db.session.get(Course, world["course"])
+        session = livekit.add_session(
+            course, slug="xss", title=payloads[0][:200], objectives=payloads[1:8],
+            skills=payloads[8:12],
+        )  # fmt: skip
+        cohort = db.session.get(Cohort, world["cohort"])
+        sam = db.session.get(User, world["sam"])
+        sam.name = payloads[12][:200]
+        db.session.get(User, world["ada"]).name = payloads[13][:200]
+        db.session.commit()
+        started = livekit.meet(session, cohort, sam, datetime.now(UTC) - timedelta(minutes=5))
+        for payload in payloads[14:]:
+            livekit.meet(session, cohort, sam, datetime.now(UTC) + timedelta(days=1),
+                         place=payload[:500])  # fmt: skip
+        started_id = started.id
+    sam_client = client_for(app, world["sam"])
+    html = page(sam_client, meeting_path(world, started_id))
+    data = attendance_data(world, sam_client, {
+        "ada": ("present", "", [0, 1], payloads[-1]), "bo": ("absent", "", [], payloads[-2]),
+    })  # fmt: skip
+    assert sam_client.post(meeting_path(world, started_id), data=data).status_code == 303
+    pages = [
+        (world["ada"], "/dashboard"),
+        (world["ada"], "/courses/sample-course/"),
+        (world["stella"], LIST),
+        (world["sam"], "/supervise/live-sessions"),
+        (world["sam"], meeting_path(world, started_id)),
+        (world["stella"], f"{LIST}/{started_id}/cancel"),
+        (world["stella"], f"{LIST}/{started_id}/edit"),
+    ]
+    own_markup = ("form", "input", "button", "textarea", "select")
+    for user_id, path in pages:
+        html = page(client_for(app, user_id), path)
+        assert find_script(html, page=True, allow_tags=own_markup) == [], path
