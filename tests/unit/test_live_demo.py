@@ -5,23 +5,38 @@ live session, nothing of the kind is made and nothing is said."""
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.models import Cohort, Course, Enrolment, Meeting
-from tests import livekit
+from lms.models import Cohort, Enrolment, Meeting
 from tests.unit.test_commands import empty_app  # noqa: F401 - the fixture
+
+SESSION_FILE = """---
+title: "Role-play: listening"
+minutes: 90
+domain: mentoring-education
+objectives: [Practice reflective listening]
+---
+
+Groups of three take turns as listener, speaker and observer.
+
+## Skills checklist
+
+- [ ] Reflects feelings back before giving information.
+"""
 
 
 def count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_demo_schedules_the_live_session_once(empty_app):  # noqa: F811
+def test_demo_schedules_the_live_session_once(empty_app, courses_dir):  # noqa: F811
     runner = empty_app.test_cli_runner()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "Live session" not in result.output
     with empty_app.app_context():
         assert count(Meeting) == 0 and count(Cohort) == 0
-        livekit.add_session(db.session.scalars(select(Course)).first())
+    sessions = next(courses_dir.iterdir()) / "sessions"
+    sessions.mkdir()
+    (sessions / "01-role-play-listening.md").write_text(SESSION_FILE, encoding="utf-8")
 
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output

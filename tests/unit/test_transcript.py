@@ -186,3 +186,26 @@ def test_an_empty_transcript_prints_with_none_yet_under_each_heading(world):
                      "TR-AAAA-BBBB-CCCC", "Modules passed", "Live sessions attended",
                      "None yet.", "Page 1 of 1"):  # fmt: skip
         assert expected in text, expected
+
+
+def test_minutes_attended_at_live_sessions_count_in_the_domain_totals(world):
+    ada, sam, course = world["ada"], world["sam"], world["course"]
+    first, _ = kit.module_ids(course.id)
+    kit.pass_module(ada.id, first)  # 15 minutes of recovery-wellness
+    version = kit.live_session(
+        course.id, minutes=120, split={"advocacy": 80, "ethical-responsibility": 40}
+    )
+    held = kit.meeting(version, world["cohort"], sam.id)
+    kit.attend(held, ada.id, "partial", minutes=90)  # 60 advocacy, 30 ethics
+    db.session.commit()
+
+    [standing] = transcript.transcript_for(ada.id, now=kit.NOW).courses
+
+    by_domain = {row.domain: row.minutes for row in standing.training}
+    assert by_domain == {
+        "advocacy": 60,
+        "mentoring-education": 0,
+        "recovery-wellness": 15,
+        "ethical-responsibility": 30,
+        "total": 105,
+    }

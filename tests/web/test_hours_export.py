@@ -7,9 +7,10 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from lms.extensions import db
+from lms.models import Course
 from lms.services import hours_export
 from tests import records
 from tests import roster_data as rd
@@ -81,6 +82,22 @@ def test_staff_export_a_row_per_trainee_with_hours_by_domain_and_kind(client, wo
         "SC-TEST-0001",
     )
     assert by_email["evil@example.org"]["sample-course: certificate status"] == "none"
+
+
+def test_minutes_attended_at_live_sessions_are_in_the_domain_columns(app, client, world):
+    with app.app_context():
+        course_id = db.session.scalar(select(Course.id))
+        version = kit.live_session(course_id, minutes=90, split={"advocacy": 90})
+        held = kit.meeting(version, world["cohort"], world["sam"])
+        kit.attend(held, world["ada"], "present")
+        db.session.commit()
+    sign_in_as(client, world["stella"])
+
+    header, *found = rows(client.get(f"/staff/cohorts/{world['cohort']}/hours.csv"))
+
+    ada = {row[1]: dict(zip(header, row, strict=True)) for row in found}["ada.trainee@example.org"]
+    assert ada["sample-course: advocacy hours"] == "1.50"
+    assert ada["sample-course: total training hours"] == "2.08"
 
 
 def test_a_name_a_spreadsheet_would_run_as_a_formula_is_defused(client, world):
