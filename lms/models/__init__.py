@@ -14,10 +14,26 @@ from .live import (
     Meeting,
     Transcript,
 )
+from .renewal import (
+    CE_SOURCES,
+    CE_STATUSES,
+    EMAIL_STATUSES,
+    CEEntry,
+    CEEvidence,
+    OutgoingEmail,
+    SentNotice,
+)
 from .requirements import PRACTICE_KINDS, PRACTICE_STATUSES, EthicsSignature, PracticeSession
 
 __all__ = [
     "ACTIONS",
+    "CE_SOURCES",
+    "CE_STATUSES",
+    "EMAIL_STATUSES",
+    "CEEntry",
+    "CEEvidence",
+    "OutgoingEmail",
+    "SentNotice",
     "ATTENDANCE_STATUSES",
     "Attendance",
     "LiveSession",

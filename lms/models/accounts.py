@@ -22,6 +22,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when an admin erases the trainee: personal data is gone, the row stays for history.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person switched off emails that are not essential (reminders, digests); password
+    # resets and notices that a certificate has expired are always sent.
+    quiet_emails: Mapped[bool] = mapped_column(default=False)
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )

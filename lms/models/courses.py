@@ -40,6 +40,9 @@ class Course(db.Model):
     # them whose skills checklist must be complete (course.md's `sessions:`, `skills_checklists:`).
     required_sessions: Mapped[list] = mapped_column(JSON, default=list)
     required_checklists: Mapped[list] = mapped_column(JSON, default=list)
+    # The certificate's renewal rule (course.md certificate: renewal:), {} when it has none:
+    # {"ce_hours", "minimum": {category: hours}, "window_months", "grace_months", ...}.
+    renewal: Mapped[dict] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -86,6 +89,9 @@ class ModuleVersion(db.Model):
     retry_after_minutes: Mapped[int | None]
     review: Mapped[str] = mapped_column(String(20), default="always")  # or "after_pass"
     requires: Mapped[list] = mapped_column(JSON, default=list)  # module slugs to pass first
+    # Continuing education the module grants when passed (front matter `ce:`), or None.
+    ce_minutes: Mapped[int | None]
+    ce_category: Mapped[str | None] = mapped_column(String(40))
     lesson_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
