@@ -110,3 +110,13 @@ def sign_in_as(client, user_id):
         session["_fresh"] = True
         session[SESSION_TOKEN] = token
     return client
+
+
+@pytest.fixture
+def clock():
+    """The app's one clock (lms/clock.py), to freeze and move: clock.freeze(moment),
+    clock.advance(days=30). Thawed after the test."""
+    from lms import clock as the_clock
+
+    yield the_clock
+    the_clock.thaw()

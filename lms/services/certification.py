@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from .. import clock
 from ..extensions import db
 from ..models import (
     Certificate,
@@ -95,7 +96,7 @@ def certificate_status(certificate, today=None):
 
 
 def _today():
-    return utcnow().date()
+    return clock.today()
 
 
 # --- when a certificate is due -------------------------------------------------------------------
