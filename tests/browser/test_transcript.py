@@ -102,7 +102,7 @@ def test_the_trainee_reads_and_downloads_their_transcript_and_a_visitor_checks_i
 
     visitor = new_context(viewport).new_page()
     visitor.goto("/verify")
-    visitor.get_by_label("Certificate code").fill(code.lower())
+    visitor.get_by_label("Certificate or transcript code").fill(code.lower())
     follow(visitor, visitor.get_by_role("button", name="Check this code"))
     expect(visitor.get_by_role("heading", level=1)).to_contain_text("Training transcript issued on")
     expect(visitor.get_by_role("heading", level=1)).to_contain_text(TRAINEE[0])
