@@ -92,6 +92,23 @@ def test_the_trainee_sees_their_transcript_and_downloads_it_as_a_dated_pdf(app, 
     assert code in client.get("/transcript").get_data(as_text=True)
 
 
+def test_transcripts_issued_are_dated_in_the_programs_time_zone(app, client, world):
+    """Issued at 2 AM UTC on 22 November is still the evening of the 21st in New York, the date
+    the transcript itself carries."""
+    sign_in_as(client, world["ada"])
+    download(client, "/transcript", "/transcript.pdf")
+    with app.app_context():
+        row = db.session.scalar(select(Transcript))
+        row.issued_at = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+        db.session.commit()
+        code = row.code
+
+    html = client.get("/transcript").get_data(as_text=True)
+
+    assert app.config["LMS_TIMEZONE"] == "America/New_York"
+    assert f'21 November 2026 · <span class="certificate-code">{code}</span>' in html
+
+
 def test_downloading_without_the_forms_token_issues_nothing(app, client, world):
     sign_in_as(client, world["ada"])
 
