@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from lms.extensions import db
 from lms.models import Course
 from lms.services import hours_export
-from tests import records
+from tests import livekit, records
 from tests import roster_data as rd
 from tests import transcriptkit as kit
 from tests.conftest import sign_in_as
@@ -87,9 +87,9 @@ def test_staff_export_a_row_per_trainee_with_hours_by_domain_and_kind(client, wo
 def test_minutes_attended_at_live_sessions_are_in_the_domain_columns(app, client, world):
     with app.app_context():
         course_id = db.session.scalar(select(Course.id))
-        version = kit.live_session(course_id, minutes=90, split={"advocacy": 90})
-        held = kit.meeting(version, world["cohort"], world["sam"])
-        kit.attend(held, world["ada"], "present")
+        version = livekit.session_version(course_id, minutes=90, domain_minutes={"advocacy": 90})
+        held = livekit.held_meeting(version, world["cohort"], world["sam"], kit.NOW)
+        livekit.attend(held, world["ada"], "present")
         db.session.commit()
     sign_in_as(client, world["stella"])
 

@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 from lms.extensions import db
 from lms.models import Transcript, User
 from lms.services import certification, codes, privacy, supervision
-from tests import records
+from tests import livekit, records
 from tests import roster_data as rd
 from tests import transcriptkit as kit
 from tests.conftest import csrf_token, sign_in_as
@@ -39,9 +39,11 @@ def world(app, courses_dir):
         rd.supervise(pat.id, bo.id)
         first, _ = kit.module_ids(course.id)
         kit.pass_module(ada.id, first, at=datetime(2026, 3, 2, 9, tzinfo=UTC))
-        version = kit.live_session(course.id)
-        meeting = kit.meeting(version, cohort_id, sam.id, datetime(2026, 5, 1, 15, tzinfo=UTC))
-        kit.attend(meeting, ada.id, "partial", minutes=75, skills=[1])
+        version = livekit.session_version(course.id, minutes=120)
+        meeting = livekit.held_meeting(
+            version, cohort_id, sam.id, datetime(2026, 5, 1, 15, tzinfo=UTC)
+        )
+        livekit.attend(meeting, ada.id, "partial", minutes=75, skills=[1])
         kit.hours(ada.id, 90, reviewer_id=sam.id, activity="Peer group")
         kit.hours(ada.id, 600, status="pending", activity="Not yet approved")
         db.session.commit()
