@@ -239,11 +239,8 @@ def transcript_for(user_id, zone=None, now=None):
                 course.certificate_title,
                 tuple(training.progress(course, minutes.get(course.id, {}))),
                 tuple(
-                    HoursAgainst(
-                        label, certification.counted_minutes(kind, by_kind), getattr(course, column)
-                    )
-                    for column, kind, label in certification.HOURS_REQUIREMENTS
-                    if getattr(course, column)
+                    HoursAgainst(asked.label, asked.approved_minutes, asked.required_hours)
+                    for asked in certification.hours_asked(course, by_kind)
                 ),
             )
             for course in courses
