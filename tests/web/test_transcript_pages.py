@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Transcript, User
@@ -18,6 +18,7 @@ from tests import livekit, records
 from tests import roster_data as rd
 from tests import transcriptkit as kit
 from tests.conftest import csrf_token, sign_in_as
+from tests.statements import count_statements
 from tests.xss import assert_no_script
 
 PAYLOAD = '<img src=x onerror=alert(1)>"><script>alert(2)</script>'
@@ -242,22 +243,6 @@ def test_user_text_on_the_transcript_page_is_escaped(app, client, world):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def _statements(app, action):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        action()
-    finally:
-        with app.app_context():
-            event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def _measure(app, client, world):
     results = {}
     for who, page, pdf in (
@@ -272,13 +257,13 @@ def _measure(app, client, world):
         def open_page(page=page, statuses=statuses):
             statuses.append(client.get(page).status_code)
 
-        results[f"{page} as {who}"] = _statements(app, open_page)
+        results[f"{page} as {who}"] = count_statements(app, open_page)
         token = csrf_token(client.get(page).get_data(as_text=True))
 
         def press(pdf=pdf, statuses=statuses, token=token):
             statuses.append(client.post(pdf, data={"csrf_token": token}).status_code)
 
-        results[f"{pdf} as {who}"] = _statements(app, press)
+        results[f"{pdf} as {who}"] = count_statements(app, press)
         assert statuses == [200, 200]
     return results
 
