@@ -213,3 +213,23 @@ def test_minutes_attended_at_live_sessions_count_in_the_domain_totals(world):
         "ethical-responsibility": 30,
         "total": 105,
     }
+
+
+def test_a_cancelled_meetings_attendance_is_neither_listed_nor_counted(world):
+    """Attendance taken, then the meeting cancelled: the transcript lists what the domain totals
+    count, so neither has it; a present mark counts the meeting's length, as the totals do."""
+    ada, sam, course = world["ada"], world["sam"], world["course"]
+    version = livekit.session_version(course.id, minutes=90)
+    held = livekit.held_meeting(version, world["cohort"], sam.id, kit.NOW)
+    cancelled = livekit.held_meeting(version, world["cohort"], sam.id, kit.NOW)
+    livekit.attend(held, ada.id, "present", minutes=120)  # recorded before the length changed
+    livekit.attend(cancelled, ada.id, "present")
+    cancelled.cancelled_at = kit.NOW
+    db.session.commit()
+
+    data = transcript.transcript_for(ada.id, now=kit.NOW)
+
+    assert [(s.minutes, s.status) for s in data.sessions] == [(90, "present")]
+    assert data.session_minutes == 90
+    [standing] = data.courses
+    assert {row.domain: row.minutes for row in standing.training}["total"] == 90
