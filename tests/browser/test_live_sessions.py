@@ -7,13 +7,11 @@ rendered to a picture beside the page screenshots. Every page is photographed, c
 axe-core and must not scroll sideways on the phone; the trainee's pages never show the
 facilitator guide."""
 
-import io
 import re
 from datetime import UTC, date, datetime, timedelta
 
 import pypdfium2
 from playwright.sync_api import expect
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -21,7 +19,7 @@ from lms.models import Attendance, Course, LiveSession
 from lms.services import cohorts
 from lms.services.accounts import ensure_user
 from tests import livekit
-from tests.browser.steps import PASSWORD, follow
+from tests.browser.steps import PASSWORD, download_transcript, follow
 from tests.browser.test_layout import UNREACHABLE_SCROLLERS, sideways
 
 COURSE_SLUG = "peer-support-foundations"
@@ -202,13 +200,7 @@ def trainee_reads_hours_and_transcript(page, check, world, wide, tmp_path):
     fits(page, wide, "transcript")
     check(page, "transcript")
 
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download PDF").click()
-    path = tmp_path / "transcript.pdf"
-    download.value.save_as(path)
-    data = path.read_bytes()
-    code = re.fullmatch(r"transcript-(TR-[0-9A-Z-]+)\.pdf", download.value.suggested_filename)[1]
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    code, data, text = download_transcript(page, tmp_path)
     for expected in (world["names"]["trainee"], TITLE, "Page 1 of", code,
                      world["names"]["facilitator"]):  # fmt: skip
         assert expected in text, expected

@@ -3,12 +3,9 @@ it from the dashboard, reads it (no sideways scroll; wide tables scroll in their
 box), downloads the PDF and looks inside it; a visitor checks the transcript's code at /verify.
 Every page is photographed and checked by axe-core."""
 
-import io
-import re
 from datetime import UTC, datetime
 
 from playwright.sync_api import expect
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -17,7 +14,7 @@ from lms.services import cohorts, practice, supervision
 from lms.services.accounts import ensure_user
 from tests import livekit
 from tests import transcriptkit as kit
-from tests.browser.steps import PASSWORD, follow
+from tests.browser.steps import PASSWORD, download_transcript, follow
 from tests.browser.test_layout import UNREACHABLE_SCROLLERS, sideways
 
 TRAINEE = ("Mereana Okonkwo-Lindqvist", "mereana.transcript@example.org")
@@ -81,15 +78,7 @@ def test_the_trainee_reads_and_downloads_their_transcript_and_a_visitor_checks_i
     assert not page.evaluate(UNREACHABLE_SCROLLERS)
     check(page, "transcript")
 
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download PDF").click()
-    path = tmp_path / "transcript.pdf"
-    download.value.save_as(path)
-    data = path.read_bytes()
-    assert data.startswith(b"%PDF")
-    code = re.fullmatch(r"transcript-(TR-[0-9A-Z-]+)\.pdf", download.value.suggested_filename)[1]
-    pages = PdfReader(io.BytesIO(data)).pages
-    text = " ".join(" ".join(p.extract_text() for p in pages).split())  # wrapped lines rejoined
+    code, _, text = download_transcript(page, tmp_path)
     for expected in (TRAINEE[0], code, "Page 1 of", "Role-play: reflecting feelings",
                      livekit.SKILLS[2], "Supervision meeting", f"/verify/{code}"):  # fmt: skip
         assert expected in text, expected
