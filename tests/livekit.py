@@ -1,5 +1,7 @@
-"""Live sessions for tests: LiveSession and LiveSessionVersion rows made directly (as publishing
-a course's sessions/ folder will), a cohort taking the course, and meetings scheduled for it."""
+"""Live sessions for tests, written straight to the tables: LiveSession and LiveSessionVersion rows
+(as publishing a course's sessions/ folder makes them), a cohort taking the course, meetings and
+attendance. session_version, held_meeting and attend only flush (for tests that commit once, or
+bulk data); add_session and meet commit."""
 
 import hashlib
 from datetime import UTC, date, datetime, timedelta
@@ -8,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.models import Cohort, LiveSession, LiveSessionVersion, Meeting
+from lms.models import Attendance, Cohort, LiveSession, LiveSessionVersion, Meeting
 from lms.services import cohorts, meetings
 
 ZONE = ZoneInfo("America/New_York")
@@ -20,26 +22,43 @@ SKILLS = [
 ]
 
 
-def add_session(course, slug="role-play-listening", title="Role-play: listening", minutes=90,
-                domain_minutes=None, skills=None, objectives=None, guide=GUIDE):  # fmt: skip
-    """A published live session of `course` with one version; returns the LiveSession."""
-    domain_minutes = domain_minutes or {"mentoring-education": minutes}
-    position = db.session.scalar(
-        select(func.count(LiveSession.id)).where(LiveSession.course_id == course.id)
-    )
+def session_version(course_id, slug="role-play-listening", title="Role-play: listening",
+                    minutes=90, domain_minutes=None, skills=None, objectives=None, guide=GUIDE,
+                    position=None):  # fmt: skip
+    """A published live session of the course with one version (flushed); returns the version.
+    `position` defaults to after the course's other sessions."""
+    if position is None:
+        position = 1 + db.session.scalar(
+            select(func.count(LiveSession.id)).where(LiveSession.course_id == course_id)
+        )
     session = LiveSession(
-        course_id=course.id, slug=slug, position=position + 1, current_version_number=1
+        course_id=course_id, slug=slug, position=position, current_version_number=1
     )
     db.session.add(session)
     db.session.flush()
-    add_version(session, 1, title, minutes, domain_minutes, skills, objectives, guide)
+    return _version(session, 1, title, minutes, domain_minutes or {"mentoring-education": minutes},
+                    skills, objectives, guide)  # fmt: skip
+
+
+def add_session(course, slug="role-play-listening", title="Role-play: listening", minutes=90,
+                domain_minutes=None, skills=None, objectives=None, guide=GUIDE):  # fmt: skip
+    """A published live session of `course` with one version, committed; returns the
+    LiveSession."""
+    version = session_version(course.id, slug, title, minutes, domain_minutes, skills, objectives,
+                              guide)  # fmt: skip
     db.session.commit()
-    return session
+    return version.live_session
 
 
 def add_version(session, number, title, minutes, domain_minutes, skills=None, objectives=None,
                 guide=GUIDE):  # fmt: skip
-    """Another version of the session, made current."""
+    """Another version of the session, made current (committed)."""
+    version = _version(session, number, title, minutes, domain_minutes, skills, objectives, guide)
+    db.session.commit()
+    return version
+
+
+def _version(session, number, title, minutes, domain_minutes, skills, objectives, guide):
     skills = list(SKILLS if skills is None else skills)
     version = LiveSessionVersion(
         live_session_id=session.id, number=number,
@@ -51,7 +70,7 @@ def add_version(session, number, title, minutes, domain_minutes, skills=None, ob
     )  # fmt: skip
     db.session.add(version)
     session.current_version_number = number
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -66,21 +85,41 @@ def cohort_for(course, name="Spring", *trainees):
 
 def meet(session, cohort, facilitator, starts_at, minutes=90, place="Room 4", by=None):
     """A meeting made directly (not through the scheduling rules), pinned to the current
-    version: for tests about attendance and hours."""
+    version, committed: for tests about attendance and hours."""
     version = db.session.scalar(
         select(LiveSessionVersion).where(
             LiveSessionVersion.live_session_id == session.id,
             LiveSessionVersion.number == session.current_version_number,
         )
     )
-    meeting = Meeting(
-        live_session_id=session.id, version_id=version.id, cohort_id=cohort.id,
-        starts_at=starts_at, minutes=minutes, place=place, facilitator_id=facilitator.id,
-        scheduled_by_id=by.id if by else None,
-    )  # fmt: skip
-    db.session.add(meeting)
+    meeting = held_meeting(version, cohort.id, facilitator.id, starts_at, minutes, place,
+                           by.id if by else None)  # fmt: skip
     db.session.commit()
     return meeting
+
+
+def held_meeting(version, cohort_id, facilitator_id, starts_at, minutes=None, place="Room 4",
+                 scheduled_by_id=None):  # fmt: skip
+    """A meeting of this version (flushed); as long as the version plans by default."""
+    meeting = Meeting(
+        live_session_id=version.live_session_id, version_id=version.id, cohort_id=cohort_id,
+        starts_at=starts_at, minutes=minutes or version.minutes, place=place,
+        facilitator_id=facilitator_id, scheduled_by_id=scheduled_by_id,
+    )  # fmt: skip
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def attend(meeting, user_id, status="present", minutes=None, skills=()):
+    """Attendance recorded directly (flushed): present defaults to the meeting's length."""
+    if minutes is None:
+        minutes = meeting.minutes if status == "present" else 0
+    row = Attendance(meeting_id=meeting.id, user_id=user_id, status=status, minutes=minutes,
+                     skills=list(skills))  # fmt: skip
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def hours_ago(hours, now=None):

@@ -1,7 +1,6 @@
-"""Records for the transcript tests, written straight to the tables: live sessions with their
-versions, meetings and attendance (the scheduling pages are another part of issue 8), modules
-passed under one or two versions, and practice hours of every status; and bulk data for the
-statement-count test and the benchmark."""
+"""Records for the transcript tests, written straight to the tables: modules passed under one or
+two versions and practice hours of every status; and bulk data for the statement-count test and
+the benchmark. Live sessions, meetings and attendance come from tests/livekit.py."""
 
 from __future__ import annotations
 
@@ -11,63 +10,16 @@ from sqlalchemy import insert, select
 
 from lms.extensions import db
 from lms.models import (
-    Attendance,
-    LiveSession,
-    LiveSessionVersion,
-    Meeting,
     Module,
     ModuleProgress,
     ModuleVersion,
     PracticeSession,
     QuizAttempt,
 )
+from tests import livekit
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 TODAY = NOW.date()
-SKILLS = [
-    "Reflects feelings back before giving information",
-    "Asks open questions",
-    "Names a boundary kindly",
-]
-
-
-def live_session(course_id, slug="role-play-listening", title="Role-play: listening",
-                 minutes=120, split=None, skills=SKILLS, position=1):  # fmt: skip
-    """A live session with one version; returns the version (flushed)."""
-    split = split or {"mentoring-education": minutes}
-    session = LiveSession(course_id=course_id, slug=slug, position=position,
-                          current_version_number=1)  # fmt: skip
-    db.session.add(session)
-    db.session.flush()
-    version = LiveSessionVersion(
-        live_session_id=session.id, number=1, content_hash=f"hash-{slug}", title=title,
-        minutes=minutes, domain=max(split, key=split.get), domain_minutes=split, objectives=[],
-        requires=[], guide_html="<p>Guide</p>", skills=list(skills),
-    )  # fmt: skip
-    db.session.add(version)
-    db.session.flush()
-    return version
-
-
-def meeting(version, cohort_id, facilitator_id, starts_at=NOW, minutes=None):
-    row = Meeting(
-        live_session_id=version.live_session_id, version_id=version.id, cohort_id=cohort_id,
-        starts_at=starts_at, minutes=minutes or version.minutes, place="Room 2",
-        facilitator_id=facilitator_id,
-    )  # fmt: skip
-    db.session.add(row)
-    db.session.flush()
-    return row
-
-
-def attend(meeting_row, user_id, status="present", minutes=None, skills=()):
-    if minutes is None:
-        minutes = meeting_row.minutes if status == "present" else 0
-    row = Attendance(meeting_id=meeting_row.id, user_id=user_id, status=status, minutes=minutes,
-                     skills=list(skills))  # fmt: skip
-    db.session.add(row)
-    db.session.flush()
-    return row
 
 
 def module_ids(course_id):
@@ -143,10 +95,13 @@ def bulk_history(user_id, course_id, cohort_id, facilitator_id, entries, meeting
               status="approved", logged_at=NOW, reviewed_by_id=facilitator_id, reviewed_at=NOW)
          for n in range(entries)],
     )  # fmt: skip
-    version = live_session(course_id, slug=f"bulk-{user_id}", title="Bulk session")
+    version = livekit.session_version(course_id, slug=f"bulk-{user_id}", title="Bulk session",
+                                      minutes=120)  # fmt: skip
     for n in range(meetings):
-        row = meeting(version, cohort_id, facilitator_id, NOW - timedelta(days=n))
-        attend(row, user_id, "present" if n % 2 else "partial", 90 if n % 2 else 45, skills=[0, 2])
+        row = livekit.held_meeting(version, cohort_id, facilitator_id, NOW - timedelta(days=n))
+        livekit.attend(
+            row, user_id, "present" if n % 2 else "partial", 90 if n % 2 else 45, skills=[0, 2]
+        )
     if modules:
         start = 1000 + user_id * 100
         ids = db.session.scalars(

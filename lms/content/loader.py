@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
-import re
 from pathlib import Path
 
 from . import domains as training_domains
-from . import frontmatter, limits, links
 from . import sessions as live_sessions
+from .files import MODULE_FILE, SLUG, SLUG_LENGTH, CourseFileReader, digest
 from .frontmatter import Field
-from .model import Course, LiveSession, LoadResult, MediaFile, Module, Problem
+from .model import Course, LoadResult, MediaFile, Module, Problem
 from .quiz import find_quiz_heading_typo, parse_quiz, split_lesson
-from .render import RENDER_VERSION
 
-MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A course's code of ethics, which trainees sign when certificate: requires: code_of_ethics is set.
 ETHICS_FILE = "code-of-ethics.md"
 IGNORED_FILES = {"course.md", "readme.md", ETHICS_FILE}
@@ -28,7 +23,6 @@ DEFAULT_PASS_MARK = 80
 REVIEW_MODES = ("always", "after_pass")
 
 TITLE_LENGTH = 200  # the size of the title columns
-SLUG_LENGTH = 100  # the size of the slug columns
 
 
 def course_schema(domains):
@@ -130,19 +124,9 @@ def _in_file_order(problems):
     return sorted(problems, key=lambda p: (order[p.path], p.line or 0))
 
 
-class _CourseReader:
-    def __init__(self, folder, shown, problems):
-        self.folder = folder
-        self.shown = shown
-        self.problems = problems
-        self.failed = False
-
-    def error(self, path, line, message):
-        self.failed = True
-        self.problems.append(Problem(path, line, message))
-
-    def warn(self, path, line, message):
-        self.problems.append(Problem(path, line, message, warning=True))
+class _CourseReader(live_sessions.SessionReading, CourseFileReader):
+    """One course folder: course.md, its modules, code of ethics, media and (in the
+    SessionReading part) its live sessions."""
 
     def read(self):
         slug = self.folder.name
@@ -195,7 +179,7 @@ class _CourseReader:
         if sessions:
             # only a course with sessions hashes them, so adding the feature changed no hash
             hashed["sessions"] = [[s.number, s.slug, s.content_hash] for s in sessions]
-        course_hash = _digest(hashed)
+        course_hash = digest(hashed)
         return Course(
             slug=slug,
             path=self.folder,
@@ -228,8 +212,8 @@ class _CourseReader:
             for path in sorted(media_dir.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
                     name = path.relative_to(self.folder).as_posix()
-                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                    found[name] = MediaFile(name=name, path=path, sha256=digest)
+                    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+                    found[name] = MediaFile(name=name, path=path, sha256=sha256)
         return found
 
     def _module_files(self):
@@ -377,7 +361,7 @@ class _CourseReader:
         if len(split) > 1:
             # only a split module hashes its split, so adding the feature changed no other hash
             values["domain_minutes"] = split
-        content_hash = _digest(
+        content_hash = digest(
             {
                 **values,
                 "lesson": lesson,
@@ -398,44 +382,6 @@ class _CourseReader:
             content_hash=content_hash,
             **{"domain_minutes": split, **values},
         )
-
-    def _read(self, path, shown):
-        """The file's text, or None when it cannot be read (each reason reported)."""
-        data = path.read_bytes()
-        too_big = limits.file_problems(data)
-        for line, message in too_big:
-            self.error(shown, line, message)
-        if too_big:
-            return None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            self.error(
-                shown, line,
-                f"this file is not UTF-8 (byte 0x{data[error.start]:02x}): save it as UTF-8",
-            )  # fmt: skip
-            return None
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        over = limits.text_problems(text)
-        for line, message in over:
-            self.error(shown, line, message)
-        return None if over else text
-
-    def _front_matter(self, text, shown, make_schema, read_domains=None):
-        """`make_schema(domains)` gives the schema; `read_domains(values, shown)`, for course.md,
-        first takes the course's domains from the file itself."""
-        fm = frontmatter.split(text)
-        for line, message in fm.problems:
-            self.error(shown, line, message)
-        if fm.values is None:
-            return None
-        if read_domains is not None:
-            read_domains(fm.values, shown)
-        settings, problems = frontmatter.validate(fm.values, make_schema(self.domains), 1)
-        for line, message in problems:
-            self.error(shown, line, message)
-        return settings, fm.body, fm.body_line, fm.values
 
     def _course_domains(self, located, shown):
         domains, problems = training_domains.course_domains(located.get("domains"))
@@ -458,127 +404,6 @@ class _CourseReader:
         )
         for key, message in problems:
             self.error(shown, lines.get(key), message)
-
-    def _check_certificate_sessions(self, requires, sessions):
-        """The sessions and skills checklists the certificate requires must be the course's."""
-        on_disk = [slug for _, slug, _ in self.session_files]
-        problems = live_sessions.certificate_problems(
-            requires.get("sessions") or (),
-            requires.get("skills_checklists") or (),
-            on_disk,
-            {s.slug: bool(s.skills) for s in sessions},
-            self.certificate_lines,
-        )
-        for line, message in problems:
-            self.error(f"{self.shown}/course.md", line, message)
-
-    # -- Live sessions ------------------------------------------------------------------------
-
-    def _session_files(self):
-        """(number, slug, path) of each file in sessions/, checked like module file names."""
-        folder = self.folder / live_sessions.SESSIONS_FOLDER
-        files = []
-        if not folder.is_dir():
-            return files
-        numbers, slugs = {}, {}
-        for path in sorted(folder.glob("*.md")):
-            if path.name.lower() == "readme.md" or path.name.startswith("."):
-                continue
-            shown = f"{self.shown}/{live_sessions.SESSIONS_FOLDER}/{path.name}"
-            match = MODULE_FILE.match(path.name)
-            if not match:
-                self.error(
-                    shown, None,
-                    "a session file is named NN-slug.md: a number, a hyphen, then lowercase "
-                    "words joined by hyphens (for example 01-role-play-listening.md)",
-                )  # fmt: skip
-                continue
-            number, slug = int(match.group(1)), match.group(2)
-            if len(slug) > SLUG_LENGTH:
-                self.error(
-                    shown, None,
-                    f"the session's slug is {len(slug)} characters long; the limit is "
-                    f"{SLUG_LENGTH}: choose a shorter file name",
-                )  # fmt: skip
-            elif number in numbers:
-                self.error(
-                    shown, None, f"session number {number} is also used by {numbers[number]}"
-                )
-            elif slug in slugs:
-                self.error(shown, None, f"session slug '{slug}' is also used by {slugs[slug]}")
-            else:
-                files.append((number, slug, path))
-            numbers.setdefault(number, path.name)
-            slugs.setdefault(slug, path.name)
-        return files
-
-    def _sessions(self):
-        self.session_files = self._session_files()
-        module_slugs = [slug for _, slug, _ in self.module_files]
-        found = []
-        for number, slug, path in self.session_files:
-            session = self._session(number, slug, path, module_slugs)
-            if session is not None:
-                found.append(session)
-        return found
-
-    def _session(self, number, slug, path, module_slugs):
-        shown = f"{self.shown}/{live_sessions.SESSIONS_FOLDER}/{path.name}"
-        failed_before, self.failed = self.failed, False
-        try:
-            return self._read_session(number, slug, path, shown, module_slugs)
-        finally:
-            self.failed = self.failed or failed_before
-
-    def _read_session(self, number, slug, path, shown, module_slugs):
-        text = self._read(path, shown)
-        if text is None:
-            return None
-        fm = self._front_matter(text, shown, live_sessions.session_schema)
-        if fm is None or self.failed:
-            return None
-        settings, body, body_line, located = fm
-        split, problems = training_domains.module_split(settings, located, self.domains)
-        for line, message in problems:
-            self.error(shown, line, message)
-        requires = tuple(dict.fromkeys(settings.get("requires", ())))
-        for message in live_sessions.requires_problems(requires, module_slugs):
-            self.error(shown, located["requires"].line, message)
-        guide, skills, guide_problems = live_sessions.split_guide(body, body_line)
-        for line, message, is_warning in guide_problems:
-            (self.warn if is_warning else self.error)(shown, line, message)
-        if not guide:
-            self.error(
-                shown, body_line - 1,
-                "this session has no facilitator guide: write the plan, timings and prompts "
-                "below the front matter",
-            )  # fmt: skip
-        used_media = self._check_links(
-            body.split("\n"), body_line, shown, folder=live_sessions.SESSIONS_FOLDER
-        )
-        if self.failed:
-            return None
-        values = {
-            "title": settings["title"],
-            "minutes": settings["minutes"],
-            "domain": training_domains.primary_domain(split),
-            "domain_minutes": split,
-            "objectives": settings["objectives"],
-            "requires": requires,
-            "guide": guide,
-            "skills": skills,
-        }
-        content_hash = _digest(
-            {**values, "media": {name: self.media[name].sha256 for name in used_media}}
-        )
-        return LiveSession(
-            slug=slug,
-            number=number,
-            file_name=path.name,
-            media=tuple(used_media),
-            content_hash=content_hash,
-            **values,
-        )
 
     def _requires(self, requires, slug, shown, key_lines):
         """Check a module's `requires:` list against the course's module slugs."""
@@ -612,48 +437,6 @@ class _CourseReader:
                     "modules require each other in a circle (" + " -> ".join([*cycle, cycle[0]])
                     + "), so none of them could ever be opened: remove one 'requires'",
                 )  # fmt: skip
-
-    def _check_links(self, lines, first_line, shown, folder=""):
-        """Report links and raw HTML that will not work; return the media names used.
-
-        Links are relative to the file's own folder: `folder` is that folder inside the course
-        ("sessions" for a session file, so its images are '../media/...')."""
-        module_names = self.module_names
-        used = []
-        for kind, line, payload in links.scan(lines, first_line):
-            if kind == "html":
-                for message in links.html_warnings(payload):
-                    self.warn(shown, line, message)
-                continue
-            target = payload
-            if not links.url_allowed(target):
-                self.warn(shown, line, f"{kind} '{target}' will be removed when published")
-                continue
-            if links.is_external(target):
-                if kind == "image" and links.is_remote(target):
-                    self.warn(
-                        shown, line,
-                        f"image '{target}' is on another site: {links.REMOTE_IMAGE_WHY}",
-                    )  # fmt: skip
-                continue
-            path, _ = links.local_path(target)
-            if folder and not path.startswith("/"):
-                path = links.within_course(folder, path)
-            if path.startswith("..") or path.startswith("/"):
-                self.error(shown, line, f"{kind} '{target}' leaves the course folder")
-            elif path in self.media:
-                if path not in used:
-                    used.append(path)
-            elif kind == "link" and path in module_names:
-                pass
-            elif (self.folder / path).exists():
-                self.error(
-                    shown, line,
-                    f"{kind} '{target}': only module files and files in media/ can be linked",
-                )  # fmt: skip
-            else:
-                self.error(shown, line, f"{kind} '{target}' points to a file that is not there")
-        return used
 
 
 def _lines(located, *keys):
@@ -703,8 +486,3 @@ def _find_cycle(graph, start):
                 came_from[wanted] = slug
                 stack.append(wanted)
     return None
-
-
-def _digest(value):
-    payload = json.dumps({"render": RENDER_VERSION, **value}, sort_keys=True, default=list)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

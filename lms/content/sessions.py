@@ -11,7 +11,9 @@ import difflib
 import re
 
 from . import domains as training_domains
+from .files import MODULE_FILE, SLUG_LENGTH, digest
 from .frontmatter import Field
+from .model import LiveSession
 from .quiz import QUIZ_HEADING, parse_heading
 from .render import plain_text
 
@@ -219,3 +221,125 @@ def required_sessions(wanted_sessions, wanted_checklists):
     """The sessions a certificate requires: those listed, then those whose checklist is
     required but were not listed (a checklist can only be completed by attending)."""
     return tuple(dict.fromkeys([*wanted_sessions, *wanted_checklists]))
+
+
+class SessionReading:
+    """The part of the course reader (loader._CourseReader, a CourseFileReader) that reads the
+    sessions/ folder: file names, each session file, and the sessions the certificate requires."""
+
+    def _session_files(self):
+        """(number, slug, path) of each file in sessions/, checked like module file names."""
+        folder = self.folder / SESSIONS_FOLDER
+        files = []
+        if not folder.is_dir():
+            return files
+        numbers, slugs = {}, {}
+        for path in sorted(folder.glob("*.md")):
+            if path.name.lower() == "readme.md" or path.name.startswith("."):
+                continue
+            shown = f"{self.shown}/{SESSIONS_FOLDER}/{path.name}"
+            match = MODULE_FILE.match(path.name)
+            if not match:
+                self.error(
+                    shown, None,
+                    "a session file is named NN-slug.md: a number, a hyphen, then lowercase "
+                    "words joined by hyphens (for example 01-role-play-listening.md)",
+                )  # fmt: skip
+                continue
+            number, slug = int(match.group(1)), match.group(2)
+            if len(slug) > SLUG_LENGTH:
+                self.error(
+                    shown, None,
+                    f"the session's slug is {len(slug)} characters long; the limit is "
+                    f"{SLUG_LENGTH}: choose a shorter file name",
+                )  # fmt: skip
+            elif number in numbers:
+                self.error(
+                    shown, None, f"session number {number} is also used by {numbers[number]}"
+                )
+            elif slug in slugs:
+                self.error(shown, None, f"session slug '{slug}' is also used by {slugs[slug]}")
+            else:
+                files.append((number, slug, path))
+            numbers.setdefault(number, path.name)
+            slugs.setdefault(slug, path.name)
+        return files
+
+    def _sessions(self):
+        self.session_files = self._session_files()
+        module_slugs = [slug for _, slug, _ in self.module_files]
+        found = []
+        for number, slug, path in self.session_files:
+            session = self._session(number, slug, path, module_slugs)
+            if session is not None:
+                found.append(session)
+        return found
+
+    def _session(self, number, slug, path, module_slugs):
+        shown = f"{self.shown}/{SESSIONS_FOLDER}/{path.name}"
+        failed_before, self.failed = self.failed, False
+        try:
+            return self._read_session(number, slug, path, shown, module_slugs)
+        finally:
+            self.failed = self.failed or failed_before
+
+    def _read_session(self, number, slug, path, shown, module_slugs):
+        text = self._read(path, shown)
+        if text is None:
+            return None
+        fm = self._front_matter(text, shown, session_schema)
+        if fm is None or self.failed:
+            return None
+        settings, body, body_line, located = fm
+        split, problems = training_domains.module_split(settings, located, self.domains)
+        for line, message in problems:
+            self.error(shown, line, message)
+        requires = tuple(dict.fromkeys(settings.get("requires", ())))
+        for message in requires_problems(requires, module_slugs):
+            self.error(shown, located["requires"].line, message)
+        guide, skills, guide_problems = split_guide(body, body_line)
+        for line, message, is_warning in guide_problems:
+            (self.warn if is_warning else self.error)(shown, line, message)
+        if not guide:
+            self.error(
+                shown, body_line - 1,
+                "this session has no facilitator guide: write the plan, timings and prompts "
+                "below the front matter",
+            )  # fmt: skip
+        used_media = self._check_links(body.split("\n"), body_line, shown, folder=SESSIONS_FOLDER)
+        if self.failed:
+            return None
+        values = {
+            "title": settings["title"],
+            "minutes": settings["minutes"],
+            "domain": training_domains.primary_domain(split),
+            "domain_minutes": split,
+            "objectives": settings["objectives"],
+            "requires": requires,
+            "guide": guide,
+            "skills": skills,
+        }
+        content_hash = digest(
+            {**values, "media": {name: self.media[name].sha256 for name in used_media}}
+        )
+        return LiveSession(
+            slug=slug,
+            number=number,
+            file_name=path.name,
+            media=tuple(used_media),
+            content_hash=content_hash,
+            **values,
+        )
+
+    def _check_certificate_sessions(self, requires, sessions):
+        """The sessions and skills checklists the certificate requires must be the course's."""
+        on_disk = [slug for _, slug, _ in self.session_files]
+        problems = certificate_problems(
+            requires.get("sessions") or (),
+            requires.get("skills_checklists") or (),
+            on_disk,
+            {s.slug: bool(s.skills) for s in sessions},
+            self.certificate_lines,
+        )
+        for line, message in problems:
+            self.error(f"{self.shown}/course.md", line, message)

@@ -18,7 +18,7 @@ from ..content.loader import MODULE_FILE, SLUG, load_courses
 from ..content.render import render_block, render_inline
 from ..content.sessions import SESSIONS_FOLDER
 from ..extensions import db
-from ..models import AuditEvent, Course, Module
+from ..models import AuditEvent, Course, LiveSession, Module
 from .item_analysis import (
     MIN_ANSWERS_TO_FLAG,
     TOO_EASY_PERCENT,
@@ -337,27 +337,35 @@ class PublishedCourse:
     title: str
     version: int
     modules: int
+    live_sessions: int
     published_at: object
     updated_at: object
     retired_at: object
 
 
+def _current_count(model):
+    """{course id: how many of its modules (or live sessions) are not retired}."""
+    return dict(
+        db.session.execute(
+            select(model.course_id, func.count())
+            .where(model.retired_at.is_(None))
+            .group_by(model.course_id)
+        ).all()
+    )
+
+
 def published():
     """Every course in the database (retired ones too) and the last sync that changed something
     (its audit event)."""
-    counts = dict(
-        db.session.execute(
-            select(Module.course_id, func.count())
-            .where(Module.retired_at.is_(None))
-            .group_by(Module.course_id)
-        ).all()
-    )
+    counts = _current_count(Module)
+    session_counts = _current_count(LiveSession)
     courses = [
         PublishedCourse(
             slug=c.slug,
             title=c.title,
             version=c.version,
             modules=counts.get(c.id, 0),
+            live_sessions=session_counts.get(c.id, 0),
             published_at=c.published_at,
             updated_at=c.updated_at,
             retired_at=c.retired_at,

@@ -170,17 +170,36 @@ def counted_minutes(kind, minutes_by_kind):
     return minutes_by_kind.get(kind, 0)
 
 
+@dataclass(frozen=True)
+class HoursAsked:
+    """One hours requirement of a certificate, against the trainee's approved minutes."""
+
+    column: str  # the Course column: "supervised_hours", "work_hours" or "supervision_hours"
+    kind: str | None  # the kind counted, None for every kind
+    label: str  # how the trainee's pages name it: "peer-support work"
+    required_hours: int
+    approved_minutes: int  # counted as this requirement counts them
+
+    @property
+    def met(self):
+        return self.approved_minutes >= self.required_hours * 60
+
+
+def hours_asked(course, minutes_by_kind):
+    """[HoursAsked] for each hours requirement the course's certificate asks (`course`: a Course,
+    or a row with its hours columns), against `minutes_by_kind` (approved): the one rule for
+    approved hours, used by certificate_due, the roster, the trainee's checklist and practice
+    page, and the transcript."""
+    return [
+        HoursAsked(column, kind, label, required, counted_minutes(kind, minutes_by_kind))
+        for column, kind, label in HOURS_REQUIREMENTS
+        if (required := getattr(course, column))
+    ]
+
+
 def hours_shortfalls(course, minutes_by_kind):
-    """[(column, kind, label, approved minutes, required hours)] of the course's hours
-    requirements that `minutes_by_kind` (approved) does not meet yet: the one rule, used by
-    certificate_due and by the supervisor's roster."""
-    short = []
-    for column, kind, label in HOURS_REQUIREMENTS:
-        required = getattr(course, column)
-        approved = counted_minutes(kind, minutes_by_kind)
-        if required and approved < required * 60:
-            short.append((column, kind, label, approved, required))
-    return short
+    """[HoursAsked] of the course's hours requirements that `minutes_by_kind` does not meet."""
+    return [asked for asked in hours_asked(course, minutes_by_kind) if not asked.met]
 
 
 def approved_practice_minutes(user_id):

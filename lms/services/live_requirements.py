@@ -26,6 +26,7 @@ from ..models import (
     Meeting,
 )
 from .meetings import next_meetings
+from .training import attendance_that_counts
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ def _attended(user_ids, course_ids):
     """{(user id, course id, slug): [start of the first meeting they were present at, {skill
     text demonstrated}]} over meetings not cancelled, in one query however many trainees."""
     attended = {}
-    for user_id, course_id, slug, status, skills, starts_at, version_skills in db.session.execute(
-        select(
+    rows = db.session.execute(
+        attendance_that_counts(
             Attendance.user_id,
             LiveSession.course_id,
             LiveSession.slug,
@@ -84,25 +85,18 @@ def _attended(user_ids, course_ids):
             Meeting.starts_at,
             LiveSessionVersion.skills,
         )
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .join(LiveSession, LiveSession.id == Meeting.live_session_id)
-        .join(LiveSessionVersion, LiveSessionVersion.id == Meeting.version_id)
-        .where(
-            Attendance.user_id.in_(user_ids),
-            LiveSession.course_id.in_(course_ids),
-            Meeting.cancelled_at.is_(None),
-        )
+        .where(Attendance.user_id.in_(user_ids), LiveSession.course_id.in_(course_ids))
         .order_by(Meeting.starts_at, Meeting.id)
-    ):
+    )
+    for user_id, course_id, slug, status, skills, starts_at, version_skills in rows:
         found = attended.setdefault((user_id, course_id, slug), [None, set()])
         if status == "present" and found[0] is None:
             found[0] = starts_at
-        if status in ("present", "partial"):
-            found[1].update(
-                version_skills[position]
-                for position in skills or ()
-                if isinstance(position, int) and 0 <= position < len(version_skills or ())
-            )
+        found[1].update(
+            version_skills[position]
+            for position in skills or ()
+            if isinstance(position, int) and 0 <= position < len(version_skills or ())
+        )
     return attended
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import joinedload
@@ -62,8 +63,13 @@ def has_started(meeting, now=None):
 
 
 def is_place_link(place):
-    """A place is shown as a link only when it is an https:// address."""
-    return (place or "").strip().lower().startswith("https://")
+    """A place is shown as a link only when the whole of it is one https:// address: words after
+    an address ("https://meet.example.org/abc, passcode 4411") make it text, or the link would
+    carry them."""
+    place = (place or "").strip()
+    if not place.lower().startswith("https://") or any(char.isspace() for char in place):
+        return False
+    return bool(urlsplit(place).hostname)
 
 
 def _local_start(on, at, zone):
@@ -155,7 +161,7 @@ def _check_plan(plan, zone, now, problems, planned_minutes=None):
         problems["place"] = "Enter the room, or the https:// link of the video call."
     elif len(place) > MAX_PLACE:
         problems["place"] = f"Shorten the place to {MAX_PLACE} characters or fewer."
-    elif "://" in place.split()[0] and not is_place_link(place):
+    elif "://" in place.split()[0] and not place.lower().startswith("https://"):
         problems["place"] = "Give the video call's secure address, starting with https://."
     facilitator = db.session.get(User, plan.facilitator_id) if plan.facilitator_id else None
     if facilitator is None or facilitator.erased_at is not None:

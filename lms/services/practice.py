@@ -235,16 +235,15 @@ def practice_record(user_id):
     approved = totals.approved_by_kind()
     required = [
         HoursRequirement(
-            title,
-            label,
-            kind,
-            hours,
-            certification.counted_minutes(kind, approved),
-            totals.pending_for(kind),
+            course.title,
+            asked.label,
+            asked.kind,
+            asked.required_hours,
+            asked.approved_minutes,
+            totals.pending_for(asked.kind),
         )  # fmt: skip
-        for title, *asks in courses
-        for (_, kind, label), hours in zip(certification.HOURS_REQUIREMENTS, asks, strict=True)
-        if hours
+        for course in courses
+        for asked in certification.hours_asked(course, approved)
     ]
     return PracticeRecord(
         sessions=sessions_for(user_id),

@@ -256,21 +256,18 @@ def _checklist(course, counts, signatures, totals, trained):
             item = ChecklistItem("ethics", "Sign the code of ethics", False, "Not signed yet")
         items.append(item)
     approved = totals.approved_by_kind() if totals else {}
-    for column, kind, label in certification.HOURS_REQUIREMENTS:
-        required = getattr(course, column)
-        if not required:
-            continue
-        done = certification.counted_minutes(kind, approved)
-        detail = f"{hours_text(done)} of {required} hours approved"
-        waiting = totals.pending_for(kind)
+    for asked in certification.hours_asked(course, approved):
+        required = asked.required_hours
+        detail = f"{hours_text(asked.approved_minutes)} of {required} hours approved"
+        waiting = totals.pending_for(asked.kind)
         if waiting:
             detail += f" ({hours_text(waiting)} waiting for review)"
         items.append(
             ChecklistItem(
                 "hours",
-                f"{required} hour{'' if required == 1 else 's'} of {label}, approved by your "
-                "supervisor",
-                done >= required * 60,
+                f"{required} hour{'' if required == 1 else 's'} of {asked.label}, approved by "
+                "your supervisor",
+                asked.met,
                 detail,
             )
         )

@@ -140,11 +140,34 @@ def split_minutes(minutes, domain_minutes, main_domain=None):
     return {domain: part for domain, part in parts.items() if part}
 
 
+ATTENDED = ("present", "partial")
+
+
+def attendance_that_counts(*columns):
+    """select(*columns) over the attendance that counts toward hours and requirements: present
+    or partial, at a meeting that was not cancelled; joined to the Meeting, its LiveSession and
+    the LiveSessionVersion the meeting was pinned to. The one place that says which attendance
+    counts, for training hours, required sessions and the transcript."""
+    return (
+        select(*columns)
+        .select_from(Attendance)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(LiveSession, LiveSession.id == Meeting.live_session_id)
+        .join(LiveSessionVersion, LiveSessionVersion.id == Meeting.version_id)
+        .where(Meeting.cancelled_at.is_(None), Attendance.status.in_(ATTENDED))
+    )
+
+
+def minutes_attended(status, minutes, meeting_minutes):
+    """Present: the meeting's length; partial: the minutes recorded, at most its length."""
+    return meeting_minutes if status == "present" else min(minutes, meeting_minutes)
+
+
 def _attended(user_ids, course_ids):
     """(user id, course id, minutes attended, version's domain minutes, version's domain) for
-    every attendance with minutes at a meeting that was not cancelled."""
+    every attendance that counts."""
     rows = db.session.execute(
-        select(
+        attendance_that_counts(
             Attendance.user_id,
             LiveSession.course_id,
             Attendance.status,
@@ -152,19 +175,10 @@ def _attended(user_ids, course_ids):
             Meeting.minutes,
             LiveSessionVersion.domain_minutes,
             LiveSessionVersion.domain,
-        )
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .join(LiveSession, LiveSession.id == Meeting.live_session_id)
-        .join(LiveSessionVersion, LiveSessionVersion.id == Meeting.version_id)
-        .where(
-            Attendance.user_id.in_(user_ids),
-            LiveSession.course_id.in_(course_ids),
-            Meeting.cancelled_at.is_(None),
-            Attendance.status.in_(("present", "partial")),
-        )
+        ).where(Attendance.user_id.in_(user_ids), LiveSession.course_id.in_(course_ids))
     )
     for user_id, course_id, status, attended, length, domain_minutes, domain in rows:
-        minutes = length if status == "present" else min(attended, length)
+        minutes = minutes_attended(status, attended, length)
         yield user_id, course_id, minutes, domain_minutes, domain
 
 

@@ -1,31 +1,21 @@
 """What the transcript pages share, for the trainee (learn) and for their supervisor and staff
-(supervise): the program's time zone, the page, and issuing a transcript as a PDF download."""
+(supervise): the page, and issuing a transcript as a PDF download, dated in the program's time
+zone."""
 
-from datetime import UTC
 from io import BytesIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, current_app, render_template, send_file
 from flask_login import current_user
 
 from ..services import transcript
 from ..services.transcript.pdf import TranscriptSheet, transcript_pdf
-from .filters import long_date
+from .filters import long_date, program_zone
 from .forms import Form
 from .links import external_url
 
 
 class IssueTranscriptForm(Form):
     """No fields: the button that issues a transcript carries the CSRF token."""
-
-
-def program_zone():
-    """The program's time zone (LMS_TIMEZONE, e.g. America/Chicago) for dates; UTC without it."""
-    name = current_app.config.get("LMS_TIMEZONE")
-    try:
-        return ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
 
 
 def page(user_id, pdf_url, own, back=None):

@@ -12,9 +12,9 @@ from wtforms.validators import DataRequired
 
 from ..services import certification, transcript
 from .access import public
+from .filters import program_zone
 from .forms import Form
 from .links import external_url
-from .transcripts import program_zone
 
 bp = Blueprint("verify", __name__)
 
@@ -33,15 +33,16 @@ class VerifyForm(Form):
         csrf = False
 
     code = StringField(
-        "Certificate code",
+        "Certificate or transcript code",
         [
             DataRequired(
-                "Enter the code printed on the certificate, for example PSF-7K3Q-9XWM-4RT2."
+                "Enter the code printed on the certificate or transcript, for example "
+                "PSF-7K3Q-9XWM-4RT2."
             )
         ],
         filters=[lambda value: value.strip() if value else value],
-        description="You will find it on the certificate, for example PSF-7K3Q-9XWM-4RT2. "
-        "Capitals, spaces and dashes do not matter.",
+        description="You will find it on the certificate or transcript, for example "
+        "PSF-7K3Q-9XWM-4RT2. Capitals, spaces and dashes do not matter.",
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 
@@ -68,7 +69,8 @@ def form():
         if code:
             return redirect(url_for(".certificate", code=code))
         form.code.errors.append(
-            "That code has no letters or digits. Type the code printed on the certificate."
+            "That code has no letters or digits. Type the code printed on the certificate or "
+            "transcript."
         )
     return render_template("verify/form.html", form=form)
 

@@ -5,9 +5,11 @@ that a test can pass or fail a quiz on purpose; choices are matched by their inp
 choice id), since their order is shuffled for every attempt.
 """
 
+import io
 import re
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -99,3 +101,17 @@ def pass_quiz(page, key):
 def module_links(page):
     """The addresses of the modules listed on a course page, in order."""
     return page.locator(".module-list a").evaluate_all("links => links.map((a) => a.href)")
+
+
+def download_transcript(page, folder):
+    """Press the transcript page's Download PDF; returns (its TR code from the file name, the PDF
+    bytes, its text with wrapped lines rejoined). The file is saved in `folder`."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PDF").click()
+    path = folder / "transcript.pdf"
+    download.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    code = re.fullmatch(r"transcript-(TR-[0-9A-Z-]+)\.pdf", download.value.suggested_filename)[1]
+    pages = PdfReader(io.BytesIO(data)).pages
+    return code, data, " ".join(" ".join(p.extract_text() for p in pages).split())

@@ -128,7 +128,7 @@ def test_a_trainee_earns_a_certificate_and_a_visitor_verifies_it(
     expect(heading(visitor)).to_have_text("Check a certificate")
     check(visitor, "verify-form")
     typed = "  " + code.lower().replace("-", " ") + " "
-    visitor.get_by_label("Certificate code").press_sequentially(typed)
+    visitor.get_by_label("Certificate or transcript code").press_sequentially(typed)
     follow(visitor, visitor.get_by_role("button", name="Check this code"))
     expect(visitor).to_have_url(re.compile(rf"/verify/{code}$"))
     expect(heading(visitor)).to_have_text(CERTIFICATE)

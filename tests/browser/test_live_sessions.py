@@ -1,30 +1,42 @@
-"""Live sessions in real Chromium, at 390 px and on a desktop: staff schedule a session for a
-cohort (after a form with mistakes), the facilitator opens it from "Sessions I facilitate" and
-takes attendance (a partial without minutes first), and the trainee sees it on the dashboard with
-its calendar file. Every new page is photographed, checked by axe-core and must not scroll
-sideways on the phone; the trainee's pages never show the facilitator guide."""
+"""Live sessions in real Chromium, at 390 px and on a desktop: staff schedule the bundled course's
+published listening role-play for a cohort (after a form with mistakes), the facilitator opens it
+from "Sessions I facilitate" and takes attendance (a partial without minutes first), and the
+trainee sees it on the dashboard with its calendar file, sees the attended minutes in the training
+hours by domain, and follows the dashboard to the transcript, whose PDF is downloaded, read and
+rendered to a picture beside the page screenshots. Every page is photographed, checked by
+axe-core and must not scroll sideways on the phone; the trainee's pages never show the
+facilitator guide."""
 
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pypdfium2
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Attendance, Course
+from lms.models import Attendance, Course, LiveSession
 from lms.services import cohorts
 from lms.services.accounts import ensure_user
 from tests import livekit
-from tests.browser.steps import PASSWORD, follow
+from tests.browser.steps import PASSWORD, download_transcript, follow
 from tests.browser.test_layout import UNREACHABLE_SCROLLERS, sideways
 
 COURSE_SLUG = "peer-support-foundations"
-GUIDE_WORDS = "FACILITATOR-GUIDE-SECRET"
+# The real session file, courses/peer-support-foundations/sessions/01-role-play-listening.md,
+# published by the live server's set-up.
+SESSION_SLUG = "role-play-listening"
+TITLE = "Role-Play: Listening With Empathy"
+GUIDE_WORDS = "Each person takes a turn as the peer supporter"
+SKILLS = (  # the second and fourth items of its skills checklist
+    "Reflects feelings back before giving any information.",
+    "Asks open questions that invite the person to say more.",
+)
 
 
 def set_up(app, viewport):
-    """A live session of the foundations course (made directly: publishing sessions is another
-    part), a cohort taking it with two trainees, a staff member and a supervisor."""
+    """The foundations course's published listening role-play, a cohort taking the course with
+    two trainees, a staff member and a supervisor."""
     with app.app_context():
         names = {
             "staff": (f"Mireille Staff {viewport}", f"mireille.{viewport}@example.org", "staff"),
@@ -38,8 +50,11 @@ def set_up(app, viewport):
             for key, (name, email, role) in names.items()
         }
         course = db.session.scalar(select(Course).where(Course.slug == COURSE_SLUG))
-        session = livekit.add_session(course, slug=f"role-play-{viewport}",
-                                      title=f"Role-play: listening ({viewport})")  # fmt: skip
+        session = db.session.scalar(
+            select(LiveSession).where(
+                LiveSession.course_id == course.id, LiveSession.slug == SESSION_SLUG
+            )
+        )
         cohort = cohorts.create_cohort(f"Evening group {viewport}", date(2026, 9, 1), None,
                                        [course.id])  # fmt: skip
         for key in ("trainee", "other"):
@@ -97,14 +112,15 @@ def staff_schedule(page, check, world, wide, viewport):
     )
     follow(page, page.get_by_role("button", name="Schedule"))
     expect(page.locator(".notice").first).to_contain_text(f"is scheduled for {world['cohort']}")
-    item = page.locator(".live-item").filter(has_text=f"Role-play: listening ({viewport})")
+    group = page.get_by_role("region", name=world["cohort"])
+    item = group.locator(".live-item").filter(has_text=TITLE)
     expect(item).to_contain_text("90 minutes")
     expect(item.get_by_role("link", name="https://meet.example.org/evening-group")).to_be_visible()
     fits(page, wide, "scheduled")
     check(page, "staff-live-scheduled")
     # The cancel confirmation, looked at and not used.
     follow(page, item.get_by_role("link", name=re.compile(r"^Cancel")))
-    expect(heading(page)).to_contain_text("Cancel “Role-play: listening")
+    expect(heading(page)).to_contain_text(f"Cancel “{TITLE}")
     fits(page, wide, "cancel")
     check(page, "staff-meeting-cancel")
 
@@ -117,8 +133,8 @@ def facilitator_takes_attendance(page, check, world, wide, viewport):
     expect(heading(page)).to_have_text("Sessions I facilitate")
     fits(page, wide, "facilitator list")
     check(page, "facilitator-sessions")
-    follow(page, page.get_by_role("link", name=f"Role-play: listening ({viewport})"))
-    expect(heading(page)).to_have_text(f"Role-play: listening ({viewport})")
+    follow(page, page.get_by_role("link", name=TITLE))
+    expect(heading(page)).to_have_text(TITLE)
     page.get_by_text("Facilitator guide").click()
     expect(page.get_by_text(GUIDE_WORDS)).to_be_visible()
     fits(page, wide, "attendance")
@@ -127,8 +143,8 @@ def facilitator_takes_attendance(page, check, world, wide, viewport):
     trainee = page.locator("fieldset.live-row").filter(has_text=world["names"]["trainee"])
     other = page.locator("fieldset.live-row").filter(has_text=world["names"]["other"])
     trainee.get_by_text("Present", exact=True).click()
-    trainee.get_by_label("Reflects feelings back before giving information").check()
-    trainee.get_by_label("Asks open questions").check()
+    for skill in SKILLS:
+        trainee.get_by_label(skill).check()
     other.get_by_text("Partial", exact=True).click()  # and no minutes: a mistake
     follow(page, page.get_by_role("button", name="Save attendance"))
     expect(page.locator(".error-summary")).to_contain_text(
@@ -152,7 +168,7 @@ def trainee_sees_it(page, check, world, wide, viewport):
     upcoming = page.locator("section").filter(
         has=page.get_by_role("heading", name="Upcoming live sessions")
     )
-    expect(upcoming).to_contain_text(f"Role-play: listening ({viewport})")
+    expect(upcoming).to_contain_text(TITLE)
     expect(upcoming).to_contain_text(world["names"]["facilitator"])
     assert GUIDE_WORDS not in page.content()
     with page.expect_download() as download:
@@ -162,8 +178,51 @@ def trainee_sees_it(page, check, world, wide, viewport):
     check(page, "dashboard-live-sessions")
 
 
+def trainee_reads_hours_and_transcript(page, check, world, wide, tmp_path):
+    """The attended 90 minutes count toward the session's domain on the dashboard, and the
+    transcript lists the session; its PDF is read for its words and rendered to look at."""
+    sign_in(page, world["emails"]["trainee"])
+    page.goto("/dashboard")
+    course = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Peer Support Foundations")
+    )
+    hours = course.get_by_role("list", name="Training hours by domain")
+    expect(hours).to_contain_text("Mentoring and education: 1.5 hours")
+    expect(hours).to_contain_text("Total: 1.5 hours")
+    follow(page, page.get_by_role("link", name="see my training transcript"))
+    expect(heading(page)).to_have_text("My training transcript")
+    attended = page.get_by_role("region", name="Live sessions attended")
+    expect(attended).to_contain_text(TITLE)
+    expect(attended).to_contain_text(world["names"]["facilitator"])
+    for skill in SKILLS:
+        expect(attended).to_contain_text(skill.rstrip("."))
+    assert GUIDE_WORDS not in page.content()
+    fits(page, wide, "transcript")
+    check(page, "transcript")
+
+    code, data, text = download_transcript(page, tmp_path)
+    for expected in (world["names"]["trainee"], TITLE, "Page 1 of", code,
+                     world["names"]["facilitator"]):  # fmt: skip
+        assert expected in text, expected
+    picture = render_first_page(data, check.folder / f"{check.viewport}-transcript-pdf.png")
+    top = picture.crop((0, 0, picture.width, picture.height // 2)).convert("L")
+    dark = sum(count for shade, count in enumerate(top.histogram()) if shade < 128)
+    assert dark > 1000, "the top half of the transcript's first page is (nearly) blank"
+
+
+def render_first_page(data, path):
+    """Page 1 of the PDF as a PIL image at 2x (144 dpi), also saved as a PNG at `path`."""
+    document = pypdfium2.PdfDocument(data)
+    try:
+        picture = document[0].render(scale=2).to_pil()
+    finally:
+        document.close()
+    picture.save(path)
+    return picture
+
+
 def test_staff_schedule_the_facilitator_takes_attendance_the_trainee_sees_it(
-    viewport, new_context, check_page, live_app
+    viewport, new_context, check_page, live_app, tmp_path
 ):
     world = set_up(live_app, viewport)
     check = check_page(viewport)
@@ -172,6 +231,8 @@ def test_staff_schedule_the_facilitator_takes_attendance_the_trainee_sees_it(
     staff_schedule(new_context(viewport).new_page(), check, world, wide, viewport)
     facilitator_takes_attendance(new_context(viewport).new_page(), check, world, wide, viewport)
     trainee_sees_it(new_context(viewport).new_page(), check, world, wide, viewport)
+    trainee_reads_hours_and_transcript(new_context(viewport).new_page(), check, world, wide,
+                                       tmp_path)  # fmt: skip
 
     with live_app.app_context():
         recorded = sorted((row.status, row.minutes, row.skills) for row in db.session.scalars(
@@ -179,6 +240,6 @@ def test_staff_schedule_the_facilitator_takes_attendance_the_trainee_sees_it(
                 Attendance.user.has(email=world["emails"]["trainee"])
                 | Attendance.user.has(email=world["emails"]["other"])
             )))  # fmt: skip
-    assert recorded == [("partial", 60, []), ("present", 90, [0, 1])]
+    assert recorded == [("partial", 60, []), ("present", 90, [1, 3])]
     assert not wide, f"pages wider than the {viewport} window (by CSS pixels): {wide}"
     check.assert_no_violations()

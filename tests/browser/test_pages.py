@@ -42,7 +42,7 @@ def test_pages_off_the_journey(viewport, new_context, check_page):
 
     page.goto("/verify")
     unknown = new_code("running-a-peer-support-program")  # well formed, never issued
-    page.get_by_label("Certificate code").fill(unknown)
+    page.get_by_label("Certificate or transcript code").fill(unknown)
     response = follow(page, page.get_by_role("button", name="Check this code"))
     assert response.status == 404
     expect(heading(page)).to_have_text("No certificate has this code")

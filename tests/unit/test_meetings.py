@@ -116,6 +116,30 @@ def test_each_rule_says_what_to_fix(world, changes, field, message):
     assert audit_events("meeting.scheduled") == []
 
 
+@pytest.mark.parametrize(
+    ("place", "link"),
+    [
+        ("https://meet.example.org/abc", True),
+        ("  HTTPS://meet.example.org/abc?pwd=x  ", True),
+        ("https://meet.example.org/abc passcode 4411", False),
+        ("https://meet.example.org/abc, then room 4", False),
+        ("https://", False),
+        ("https:///no-host", False),
+        ("Room 4", False),
+        ("Room 4, or https://meet.example.org/abc", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_a_place_is_a_link_only_when_the_whole_of_it_is_one_https_address(place, link):
+    assert meetings.is_place_link(place) is link
+
+
+def test_a_video_address_with_a_passcode_after_it_may_be_scheduled(world):
+    meeting = schedule(world, place="https://meet.example.org/abc passcode 4411")
+    assert meeting.place == "https://meet.example.org/abc passcode 4411"
+
+
 def test_a_retired_session_cannot_be_scheduled(world):
     world["session"].retired_at = NOW
     db.session.commit()

@@ -2,6 +2,7 @@
 each (and `supervised_hours`, which counts both), and the migration of sessions logged before."""
 
 from itertools import permutations
+from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
@@ -242,3 +243,21 @@ def test_upgrading_keeps_each_logged_session_and_gives_it_a_kind(empty_app):  # 
         assert tuple(hours) == (25, 0, 0)
         # The course's requirement counts what it counted before: both approved sessions.
         assert certification.approved_practice_minutes(1) == 120
+
+
+def test_hours_asked_is_the_one_rule_for_each_hours_requirement():
+    """Only the requirements a course asks, each counted its way (supervised_hours: every kind),
+    met at exactly the required minutes; the shortfalls are those not met."""
+    course = SimpleNamespace(supervised_hours=2, work_hours=1, supervision_hours=0)
+    approved = {"work": 60, "supervision": 59}
+
+    asked = certification.hours_asked(course, approved)
+
+    assert [(a.column, a.kind, a.required_hours, a.approved_minutes, a.met) for a in asked] == [
+        ("supervised_hours", None, 2, 119, False),
+        ("work_hours", "work", 1, 60, True),
+    ]
+    assert [a.column for a in certification.hours_shortfalls(course, approved)] == [
+        "supervised_hours"
+    ]
+    assert certification.hours_asked(course, {"work": 61, "supervision": 59})[0].met

@@ -13,7 +13,7 @@ from lms.extensions import db
 from lms.models import AuditEvent, Transcript
 from lms.services import codes, privacy, transcript
 from lms.services.transcript.pdf import TranscriptSheet, transcript_pdf
-from tests import records
+from tests import livekit, records
 from tests import roster_data as rd
 from tests import transcriptkit as kit
 
@@ -55,13 +55,17 @@ def test_a_module_passed_under_two_versions_is_listed_once_as_first_passed(world
 
 def test_sessions_list_partial_minutes_skills_by_text_and_leave_out_absences(world):
     ada, sam, course = world["ada"], world["sam"], world["course"]
-    version = kit.live_session(
-        course.id, minutes=120, split={"advocacy": 80, "ethical-responsibility": 40}
+    version = livekit.session_version(
+        course.id, minutes=120, domain_minutes={"advocacy": 80, "ethical-responsibility": 40}
     )
-    held = kit.meeting(version, world["cohort"], sam.id, datetime(2026, 5, 1, 23, 30, tzinfo=UTC))
-    missed = kit.meeting(version, world["cohort"], sam.id, datetime(2026, 5, 8, 18, tzinfo=UTC))
-    kit.attend(held, ada.id, "partial", minutes=75, skills=[2, 0, 7])
-    kit.attend(missed, ada.id, "absent")
+    held = livekit.held_meeting(
+        version, world["cohort"], sam.id, datetime(2026, 5, 1, 23, 30, tzinfo=UTC)
+    )
+    missed = livekit.held_meeting(
+        version, world["cohort"], sam.id, datetime(2026, 5, 8, 18, tzinfo=UTC)
+    )
+    livekit.attend(held, ada.id, "partial", minutes=75, skills=[2, 0, 7])
+    livekit.attend(missed, ada.id, "absent")
     db.session.commit()
 
     data = transcript.transcript_for(ada.id, now=kit.NOW)
@@ -72,7 +76,7 @@ def test_sessions_list_partial_minutes_skills_by_text_and_leave_out_absences(wor
     assert (session.minutes, session.status, session.hours) == (75, "partial", "1.25")
     assert session.domains == (("advocacy", 80), ("ethical-responsibility", 40))
     # Position 7 is not on the checklist: left out, never an error.
-    assert session.skills == (kit.SKILLS[0], kit.SKILLS[2])
+    assert session.skills == (livekit.SKILLS[0], livekit.SKILLS[2])
     assert session.held_on.isoformat() == "2026-05-01"
     # In the program's time zone the evening meeting is on the next day in Auckland.
     later = transcript.transcript_for(ada.id, zone=ZoneInfo("Pacific/Auckland"), now=kit.NOW)
@@ -192,11 +196,11 @@ def test_minutes_attended_at_live_sessions_count_in_the_domain_totals(world):
     ada, sam, course = world["ada"], world["sam"], world["course"]
     first, _ = kit.module_ids(course.id)
     kit.pass_module(ada.id, first)  # 15 minutes of recovery-wellness
-    version = kit.live_session(
-        course.id, minutes=120, split={"advocacy": 80, "ethical-responsibility": 40}
+    version = livekit.session_version(
+        course.id, minutes=120, domain_minutes={"advocacy": 80, "ethical-responsibility": 40}
     )
-    held = kit.meeting(version, world["cohort"], sam.id)
-    kit.attend(held, ada.id, "partial", minutes=90)  # 60 advocacy, 30 ethics
+    held = livekit.held_meeting(version, world["cohort"], sam.id, kit.NOW)
+    livekit.attend(held, ada.id, "partial", minutes=90)  # 60 advocacy, 30 ethics
     db.session.commit()
 
     [standing] = transcript.transcript_for(ada.id, now=kit.NOW).courses
@@ -209,3 +213,23 @@ def test_minutes_attended_at_live_sessions_count_in_the_domain_totals(world):
         "ethical-responsibility": 30,
         "total": 105,
     }
+
+
+def test_a_cancelled_meetings_attendance_is_neither_listed_nor_counted(world):
+    """Attendance taken, then the meeting cancelled: the transcript lists what the domain totals
+    count, so neither has it; a present mark counts the meeting's length, as the totals do."""
+    ada, sam, course = world["ada"], world["sam"], world["course"]
+    version = livekit.session_version(course.id, minutes=90)
+    held = livekit.held_meeting(version, world["cohort"], sam.id, kit.NOW)
+    cancelled = livekit.held_meeting(version, world["cohort"], sam.id, kit.NOW)
+    livekit.attend(held, ada.id, "present", minutes=120)  # recorded before the length changed
+    livekit.attend(cancelled, ada.id, "present")
+    cancelled.cancelled_at = kit.NOW
+    db.session.commit()
+
+    data = transcript.transcript_for(ada.id, now=kit.NOW)
+
+    assert [(s.minutes, s.status) for s in data.sessions] == [(90, "present")]
+    assert data.session_minutes == 90
+    [standing] = data.courses
+    assert {row.domain: row.minutes for row in standing.training}["total"] == 90

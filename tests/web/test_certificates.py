@@ -209,7 +209,7 @@ def test_the_form_has_a_labelled_code_field_and_needs_no_account(client, issued)
 
     html = page(response)
     assert response.status_code == 200
-    assert '<label for="code">Certificate code</label>' in html
+    assert '<label for="code">Certificate or transcript code</label>' in html
     assert (
         'aria-describedby="code-hint"' in html
         and "Capitals, spaces and dashes do not matter" in html
@@ -235,7 +235,8 @@ def test_submitting_the_form_empty_shows_the_error_beside_the_field(client, issu
     assert response.status_code == 200
     error = (
         '<p class="field-error" id="code-error"><strong>Error:</strong> '
-        "Enter the code printed on the certificate, for example PSF-7K3Q-9XWM-4RT2.</p>"
+        "Enter the code printed on the certificate or transcript, for example "
+        "PSF-7K3Q-9XWM-4RT2.</p>"
     )
     assert error in html
     assert 'aria-invalid="true"' in html
@@ -245,7 +246,10 @@ def test_submitting_the_form_empty_shows_the_error_beside_the_field(client, issu
 def test_a_code_with_no_letters_or_digits_says_what_to_type(client):
     html = page(client.get("/verify?code=---"))
 
-    assert "That code has no letters or digits. Type the code printed on the certificate." in html
+    assert (
+        "That code has no letters or digits. Type the code printed on the certificate or "
+        "transcript." in html
+    )
 
 
 # --- the holder's certificate --------------------------------------------------------------------

@@ -7,15 +7,16 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course
 from lms.services import hours_export
-from tests import records
+from tests import livekit, records
 from tests import roster_data as rd
 from tests import transcriptkit as kit
 from tests.conftest import sign_in_as
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -87,9 +88,9 @@ def test_staff_export_a_row_per_trainee_with_hours_by_domain_and_kind(client, wo
 def test_minutes_attended_at_live_sessions_are_in_the_domain_columns(app, client, world):
     with app.app_context():
         course_id = db.session.scalar(select(Course.id))
-        version = kit.live_session(course_id, minutes=90, split={"advocacy": 90})
-        held = kit.meeting(version, world["cohort"], world["sam"])
-        kit.attend(held, world["ada"], "present")
+        version = livekit.session_version(course_id, minutes=90, domain_minutes={"advocacy": 90})
+        held = livekit.held_meeting(version, world["cohort"], world["sam"], kit.NOW)
+        livekit.attend(held, world["ada"], "present")
         db.session.commit()
     sign_in_as(client, world["stella"])
 
@@ -124,33 +125,17 @@ def test_hours_are_decimals_with_two_places():
     ]  # fmt: skip
 
 
-def _statements(app, action):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        action()
-    finally:
-        with app.app_context():
-            event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_the_export_runs_the_same_statements_for_3_trainees_as_for_300(app, client, world):
     sign_in_as(client, world["stella"])
     path = f"/staff/cohorts/{world['cohort']}/hours.csv"
     statuses = []
-    small = _statements(app, lambda: statuses.append(client.get(path).status_code))
+    small = count_statements(app, lambda: statuses.append(client.get(path).status_code))
     with app.app_context():
         course_id, modules = rd.bulk_course(modules=6)
         rd.bulk_trainees(297, course_id, modules, [world["sam"]], world["cohort"], prefix="x")
         db.session.commit()
 
-    large = _statements(app, lambda: statuses.append(client.get(path).status_code))
+    large = count_statements(app, lambda: statuses.append(client.get(path).status_code))
 
     assert statuses == [200, 200]
     assert large == small <= 12

@@ -286,6 +286,14 @@ def upcoming(app, world, **kwargs):
         return meeting.id
 
 
+def test_a_place_with_words_after_its_address_is_shown_as_text_not_a_link(app, world):
+    upcoming(app, world, place="https://meet.example.org/abc passcode 4411")
+    html = page(client_for(app, world["ada"]), "/dashboard")
+
+    assert '<dd class="live-place">https://meet.example.org/abc passcode 4411</dd>' in html
+    assert 'href="https://meet.example.org/abc' not in html
+
+
 def test_the_dashboard_lists_upcoming_sessions_without_the_guide(app, world):
     meeting_id = upcoming(app, world, place="https://meet.example.org/abc")
     ada = client_for(app, world["ada"])

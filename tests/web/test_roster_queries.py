@@ -2,30 +2,14 @@
 trainees as for 2,000 (12 modules each, with progress, attempts, certificates, practice hours
 and signatures), whether a supervisor or staff is looking."""
 
-from sqlalchemy import event
-
 from lms.extensions import db
 from lms.models import User
 from lms.services import roster
 from tests import roster_data as rd
 from tests.conftest import sign_in_as
+from tests.statements import count_statements
 
 BOUND = 15
-
-
-def count_statements(app, action):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            action()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def measure(app, client, ids):

@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from lms.services.publishing import sync_courses
 from tests.auth import make_user
 from tests.conftest import sign_in_as
 from tests.xss import assert_no_script
@@ -61,6 +62,16 @@ def test_the_courses_page_lists_each_session_with_its_length_and_domains(staff, 
         "· 90 minutes · Advocacy (30 minutes), Mentoring and education (60 minutes) · 2 skills to "
         "check" in shown
     )
+
+
+def test_the_published_courses_table_counts_live_sessions(app, staff, session_file):
+    with app.app_context():
+        sync_courses(session_file.parent.parent.parent)
+    page = staff.get(COURSES).get_data(as_text=True)
+
+    assert '<th scope="col">Modules</th><th scope="col">Live sessions</th>' in page
+    row = re.search(r"<th scope=\"row\">Sample Course .*?</tr>", page, re.S)[0]
+    assert re.findall(r"<td>(\d+)</td>", row) == ["1", "2", "1"]  # version, modules, sessions
 
 
 def test_a_course_without_sessions_lists_none(staff):

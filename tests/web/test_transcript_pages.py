@@ -9,15 +9,16 @@ from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Transcript, User
 from lms.services import certification, codes, privacy, supervision
-from tests import records
+from tests import livekit, records
 from tests import roster_data as rd
 from tests import transcriptkit as kit
 from tests.conftest import csrf_token, sign_in_as
+from tests.statements import count_statements
 from tests.xss import assert_no_script
 
 PAYLOAD = '<img src=x onerror=alert(1)>"><script>alert(2)</script>'
@@ -39,9 +40,11 @@ def world(app, courses_dir):
         rd.supervise(pat.id, bo.id)
         first, _ = kit.module_ids(course.id)
         kit.pass_module(ada.id, first, at=datetime(2026, 3, 2, 9, tzinfo=UTC))
-        version = kit.live_session(course.id)
-        meeting = kit.meeting(version, cohort_id, sam.id, datetime(2026, 5, 1, 15, tzinfo=UTC))
-        kit.attend(meeting, ada.id, "partial", minutes=75, skills=[1])
+        version = livekit.session_version(course.id, minutes=120)
+        meeting = livekit.held_meeting(
+            version, cohort_id, sam.id, datetime(2026, 5, 1, 15, tzinfo=UTC)
+        )
+        livekit.attend(meeting, ada.id, "partial", minutes=75, skills=[1])
         kit.hours(ada.id, 90, reviewer_id=sam.id, activity="Peer group")
         kit.hours(ada.id, 600, status="pending", activity="Not yet approved")
         db.session.commit()
@@ -90,6 +93,23 @@ def test_the_trainee_sees_their_transcript_and_downloads_it_as_a_dated_pdf(app, 
     assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
     assert all("Ada Trainee" in page and "issued" in page for page in pages)
     assert code in client.get("/transcript").get_data(as_text=True)
+
+
+def test_transcripts_issued_are_dated_in_the_programs_time_zone(app, client, world):
+    """Issued at 2 AM UTC on 22 November is still the evening of the 21st in New York, the date
+    the transcript itself carries."""
+    sign_in_as(client, world["ada"])
+    download(client, "/transcript", "/transcript.pdf")
+    with app.app_context():
+        row = db.session.scalar(select(Transcript))
+        row.issued_at = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+        db.session.commit()
+        code = row.code
+
+    html = client.get("/transcript").get_data(as_text=True)
+
+    assert app.config["LMS_TIMEZONE"] == "America/New_York"
+    assert f'21 November 2026 · <span class="certificate-code">{code}</span>' in html
 
 
 def test_downloading_without_the_forms_token_issues_nothing(app, client, world):
@@ -223,22 +243,6 @@ def test_user_text_on_the_transcript_page_is_escaped(app, client, world):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def _statements(app, action):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        action()
-    finally:
-        with app.app_context():
-            event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def _measure(app, client, world):
     results = {}
     for who, page, pdf in (
@@ -253,13 +257,13 @@ def _measure(app, client, world):
         def open_page(page=page, statuses=statuses):
             statuses.append(client.get(page).status_code)
 
-        results[f"{page} as {who}"] = _statements(app, open_page)
+        results[f"{page} as {who}"] = count_statements(app, open_page)
         token = csrf_token(client.get(page).get_data(as_text=True))
 
         def press(pdf=pdf, statuses=statuses, token=token):
             statuses.append(client.post(pdf, data={"csrf_token": token}).status_code)
 
-        results[f"{pdf} as {who}"] = _statements(app, press)
+        results[f"{pdf} as {who}"] = count_statements(app, press)
         assert statuses == [200, 200]
     return results
 

@@ -413,10 +413,13 @@ def _missing(course, ethics, minutes_by_kind, trained):
         missing.append(
             "code of ethics not signed" if ethics is None else "code of ethics to sign again"
         )
-    for column, _, _, approved, required in certification.hours_shortfalls(course, minutes_by_kind):
+    for short in certification.hours_shortfalls(course, minutes_by_kind):
         # The course file's own key, short enough for a roster cell: "supervised", "work", ...
-        name = column.removesuffix("_hours")
-        missing.append(f"{practice.hours_text(approved)} of {required} {name} hours approved")
+        name = short.column.removesuffix("_hours")
+        missing.append(
+            f"{practice.hours_text(short.approved_minutes)} of {short.required_hours} {name} "
+            "hours approved"
+        )
     if course.training_hours:
         rows = training.progress(course, trained or {})
         short = training.missing_text(rows)

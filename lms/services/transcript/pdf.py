@@ -31,6 +31,17 @@ class TranscriptSheet:
     issued_on: str  # already worded: "21 November 2026"
 
 
+def _counted(number, noun):
+    """'1 session', '2 sessions' (the page's `counted` filter, for paper)."""
+    return f"{number} {noun if number == 1 else noun + 's'}"
+
+
+def _skills(skills):
+    """Skills in one line: "Asks open questions; Names a boundary kindly". A checklist item's own
+    full stop is dropped, or it would read "information.; Asks" (a new line prints as a box)."""
+    return "; ".join(skill.rstrip(".") for skill in skills) or "None recorded"
+
+
 def _domains(split):
     return ", ".join(domain_label(domain) for domain, _ in split)
 
@@ -55,17 +66,18 @@ def _tables(data, date_text):
              (90, 30, 30, 30), ("Domain", "Hours done", "Hours required", "Status"), rows)
         )  # fmt: skip
     tables.append(
-        ("Modules passed", f"{len(data.modules)} modules.", (50, 55, 27, 15, 33),
+        ("Modules passed", f"{_counted(len(data.modules), 'module')}.", (50, 55, 27, 15, 33),
          ("Course", "Module", "Passed on", "Hours", "Domain"),
          [(m.course, m.title, date_text(m.passed_on), m.hours, _domains(m.domains))
           for m in data.modules])
     )  # fmt: skip
     tables.append(
-        ("Live sessions attended", f"{len(data.sessions)} sessions.", (22, 42, 28, 20, 30, 38),
+        ("Live sessions attended", f"{_counted(len(data.sessions), 'session')}.",
+         (22, 42, 28, 20, 30, 38),
          ("Date", "Session", "Facilitator", "Hours", "Domain", "Skills demonstrated"),
          [(date_text(s.held_on), f"{s.title} ({s.course})", s.facilitator,
            f"{s.hours} ({ATTENDANCE.get(s.status, s.status).lower()})", _domains(s.domains),
-           "; ".join(s.skills) or "None recorded") for s in data.sessions])
+           _skills(s.skills)) for s in data.sessions])
     )  # fmt: skip
     totals = ", ".join(
         f"{KIND_NAMES.get(kind, kind).lower()} {hours_text(minutes)} hours"
@@ -178,11 +190,12 @@ def _first_page_top(pdf, data, sheet, name):
     training = data.module_minutes + data.session_minutes
     pdf.multi_cell(
         WIDTH, 5.5,
-        f"{len(data.modules)} modules passed and {len(data.sessions)} live sessions attended: "
+        f"{_counted(len(data.modules), 'module')} passed and "
+        f"{_counted(len(data.sessions), 'live session')} attended: "
         f"{hours_text(training)} training hours. Approved practice: "
         f"{hours_text(data.hours_by_kind.get('work', 0))} hours of peer-support work and "
         f"{hours_text(data.hours_by_kind.get('supervision', 0))} hours of supervision.",
-        new_x="LMARGIN", new_y="NEXT",
+        align="L", new_x="LMARGIN", new_y="NEXT",
     )  # fmt: skip
 
 
@@ -196,7 +209,7 @@ def _table(pdf, printed, heading, intro, widths, header, rows):
     pdf.set_text_color(*INK)
     if intro:
         _font(pdf, intro, "", 9)
-        pdf.multi_cell(WIDTH, 5, printed[intro], new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(WIDTH, 5, printed[intro], align="L", new_x="LMARGIN", new_y="NEXT")
     if not rows:
         _font(pdf, "", "", 9)
         pdf.set_text_color(*MUTED)

@@ -3,8 +3,10 @@ counts, as one dated record.
 
 A passed module is listed once, with the title, minutes and domains of the version first passed
 (as training.py counts it). A live session is listed when the trainee attended it (present or
-partial), with the minutes attended. Only approved practice hours count. The whole transcript is
-read in a fixed number of queries however long the trainee's history.
+partial) and the meeting was not cancelled, with the minutes that count toward the domain totals
+(training.attendance_that_counts, training.minutes_attended). Only approved practice hours
+count. The whole transcript is read in a fixed number of queries however long the trainee's
+history.
 """
 
 from __future__ import annotations
@@ -239,11 +241,8 @@ def transcript_for(user_id, zone=None, now=None):
                 course.certificate_title,
                 tuple(training.progress(course, minutes.get(course.id, {}))),
                 tuple(
-                    HoursAgainst(
-                        label, certification.counted_minutes(kind, by_kind), getattr(course, column)
-                    )
-                    for column, kind, label in certification.HOURS_REQUIREMENTS
-                    if getattr(course, column)
+                    HoursAgainst(asked.label, asked.approved_minutes, asked.required_hours)
+                    for asked in certification.hours_asked(course, by_kind)
                 ),
             )
             for course in courses
@@ -301,19 +300,16 @@ def _attended_sessions(user_id, zone):
     """[(course id, AttendedSession)] for every meeting attended in full or in part."""
     facilitator = aliased(User)
     rows = db.session.execute(
-        select(Attendance, Meeting.starts_at, LiveSessionVersion, Course.id, Course.title,
-               facilitator.name)
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .join(LiveSessionVersion, LiveSessionVersion.id == Meeting.version_id)
-        .join(LiveSession, LiveSession.id == Meeting.live_session_id)
+        training.attendance_that_counts(Attendance, Meeting.starts_at, Meeting.minutes,
+                                        LiveSessionVersion, Course.id, Course.title,
+                                        facilitator.name)
         .join(Course, Course.id == LiveSession.course_id)
         .outerjoin(facilitator, facilitator.id == Meeting.facilitator_id)
-        .where(Attendance.user_id == user_id, Attendance.status != "absent",
-               Attendance.minutes > 0)
+        .where(Attendance.user_id == user_id, Attendance.minutes > 0)
         .order_by(Meeting.starts_at, Meeting.id)
     ).all()  # fmt: skip
     found = []
-    for attendance, starts_at, version, course_id, course_title, facilitator_name in rows:
+    for attendance, starts_at, length, version, course_id, course_title, facilitator_name in rows:
         skills = version.skills or []
         shown = tuple(
             skills[position]
@@ -323,7 +319,8 @@ def _attended_sessions(user_id, zone):
         found.append(
             (course_id, AttendedSession(
                 course_title, version.title, day_in(starts_at, zone), facilitator_name or "",
-                attendance.minutes, attendance.status,
+                training.minutes_attended(attendance.status, attendance.minutes, length),
+                attendance.status,
                 _split(version.domain_minutes, version.domain, version.minutes), shown,
             ))
         )  # fmt: skip

@@ -1,0 +1,122 @@
+"""What reading any course file shares: file names (NN-slug.md), the text checks (size, UTF-8),
+front matter against a schema, links and images, and the content hash. The course reader
+(loader.py) and its live-session part (sessions.py) build on CourseFileReader."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from . import frontmatter, limits, links
+from .model import Problem
+from .render import RENDER_VERSION
+
+MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_LENGTH = 100  # the size of the slug columns
+
+
+class CourseFileReader:
+    """Problems found in one course folder's files, each located by file and line. A subclass
+    sets `media` ({name: MediaFile}), `module_names` (what a link may point at) and `domains`
+    before reading files that use them."""
+
+    def __init__(self, folder, shown, problems):
+        self.folder = folder
+        self.shown = shown
+        self.problems = problems
+        self.failed = False
+
+    def error(self, path, line, message):
+        self.failed = True
+        self.problems.append(Problem(path, line, message))
+
+    def warn(self, path, line, message):
+        self.problems.append(Problem(path, line, message, warning=True))
+
+    def _read(self, path, shown):
+        """The file's text, or None when it cannot be read (each reason reported)."""
+        data = path.read_bytes()
+        too_big = limits.file_problems(data)
+        for line, message in too_big:
+            self.error(shown, line, message)
+        if too_big:
+            return None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            self.error(
+                shown, line,
+                f"this file is not UTF-8 (byte 0x{data[error.start]:02x}): save it as UTF-8",
+            )  # fmt: skip
+            return None
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        over = limits.text_problems(text)
+        for line, message in over:
+            self.error(shown, line, message)
+        return None if over else text
+
+    def _front_matter(self, text, shown, make_schema, read_domains=None):
+        """`make_schema(domains)` gives the schema; `read_domains(values, shown)`, for course.md,
+        first takes the course's domains from the file itself."""
+        fm = frontmatter.split(text)
+        for line, message in fm.problems:
+            self.error(shown, line, message)
+        if fm.values is None:
+            return None
+        if read_domains is not None:
+            read_domains(fm.values, shown)
+        settings, problems = frontmatter.validate(fm.values, make_schema(self.domains), 1)
+        for line, message in problems:
+            self.error(shown, line, message)
+        return settings, fm.body, fm.body_line, fm.values
+
+    def _check_links(self, lines, first_line, shown, folder=""):
+        """Report links and raw HTML that will not work; return the media names used.
+
+        Links are relative to the file's own folder: `folder` is that folder inside the course
+        ("sessions" for a session file, so its images are '../media/...')."""
+        module_names = self.module_names
+        used = []
+        for kind, line, payload in links.scan(lines, first_line):
+            if kind == "html":
+                for message in links.html_warnings(payload):
+                    self.warn(shown, line, message)
+                continue
+            target = payload
+            if not links.url_allowed(target):
+                self.warn(shown, line, f"{kind} '{target}' will be removed when published")
+                continue
+            if links.is_external(target):
+                if kind == "image" and links.is_remote(target):
+                    self.warn(
+                        shown, line,
+                        f"image '{target}' is on another site: {links.REMOTE_IMAGE_WHY}",
+                    )  # fmt: skip
+                continue
+            path, _ = links.local_path(target)
+            if folder and not path.startswith("/"):
+                path = links.within_course(folder, path)
+            if path.startswith("..") or path.startswith("/"):
+                self.error(shown, line, f"{kind} '{target}' leaves the course folder")
+            elif path in self.media:
+                if path not in used:
+                    used.append(path)
+            elif kind == "link" and path in module_names:
+                pass
+            elif (self.folder / path).exists():
+                self.error(
+                    shown, line,
+                    f"{kind} '{target}': only module files and files in media/ can be linked",
+                )  # fmt: skip
+            else:
+                self.error(shown, line, f"{kind} '{target}' points to a file that is not there")
+        return used
+
+
+def digest(value):
+    """The content hash of a course, module or session: its values and the renderer's version."""
+    payload = json.dumps({"render": RENDER_VERSION, **value}, sort_keys=True, default=list)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
