@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import domains as training_domains
 from . import frontmatter, limits, links
+from . import renewal as course_renewal
 from . import sessions as live_sessions
 from .frontmatter import Field
 from .model import Course, LiveSession, LoadResult, MediaFile, Module, Problem
@@ -61,6 +62,7 @@ def course_schema(domains):
                         "skills_checklists": Field("list"),
                     },
                 ),
+                "renewal": course_renewal.RENEWAL_FIELD,
             },
         ),
         "domains": Field("list"),
@@ -216,6 +218,7 @@ class _CourseReader:
                 requires.get("sessions") or (), requires.get("skills_checklists") or ()
             ),
             required_checklists=tuple(dict.fromkeys(requires.get("skills_checklists") or ())),
+            renewal=course_renewal.published(certificate),
             modules=tuple(modules),
             media=tuple(self.media.values()),
             content_hash=course_hash,
@@ -292,6 +295,8 @@ class _CourseReader:
         settings, body, body_line, located = fm
         used_media = self._check_links(body.split("\n"), body_line, shown)
         self.ethics = self._ethics(settings, located, shown)
+        for line, message in course_renewal.problems(settings.get("certificate"), located):
+            self.error(shown, line, message)
         self.training_hours_lines = _lines(located, "certificate", "requires", "training_hours")
         self.certificate_lines = _lines(located, "certificate", "requires")
         return settings, body.strip(), used_media

@@ -123,7 +123,7 @@ def rule_of(renewal):
     if not renewal or not renewal.get("ce_hours"):
         return {}
     minimum = dict(renewal.get("minimum") or {})
-    categories = list(renewal.get("categories") or [*minimum, "elective"])
+    categories = list(dict.fromkeys(renewal.get("categories") or [*minimum, "elective"]))
     return {
         "ce_hours": renewal["ce_hours"],
         "minimum": minimum,
