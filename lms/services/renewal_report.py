@@ -19,7 +19,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Certificate, Enrolment, User
 from .certification import add_months
-from .renewal import standings_where
+from .renewal import standings_for, standings_of
 from .roster.export import spreadsheet_safe
 
 DUE_WITHIN = timedelta(days=90)
@@ -139,7 +139,7 @@ def renewals_page(view="due", cohort_id=None, descending=False, page=1, today=No
         _rows_query(conditions, descending).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     ids = [row.id for row in found]
-    standings = standings_where(Certificate.id.in_(ids), today) if ids else {}
+    standings = standings_for(ids, today)
     return RenewalPage(rows=_rows(found, standings), page=page, pages=pages, total=total)
 
 
@@ -150,8 +150,7 @@ def all_renewal_rows(view="due", cohort_id=None, descending=False, today=None):
     found = db.session.execute(_rows_query(conditions, descending)).all()
     if not found:
         return []
-    chosen = Certificate.id.in_(select(Certificate.id).where(*conditions))
-    return _rows(found, standings_where(chosen, today))
+    return _rows(found, standings_of(select(Certificate.id).where(*conditions), today))
 
 
 def export_csv(rows):
