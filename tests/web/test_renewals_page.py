@@ -134,3 +134,17 @@ def test_a_page_and_the_csv_run_the_same_statements_for_few_holders_as_for_many(
     page_two = client.get("/staff/renewals?page=2").get_data(as_text=True)
     assert "page 2 of 2" in page_two and 'rel="prev"' in page_two
     assert page_two.count("<tr>") == 1 + 77 - 50  # the heading's row, then the rest
+
+
+def test_a_hostile_name_is_shown_as_text(app, client, courses_dir, clock):
+    from tests.xss import assert_no_script
+
+    staff_id, _, course = _world(app, courses_dir)
+    payload = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+    with app.app_context():
+        _holder(course, 50, TODAY + timedelta(days=5), payload)
+    clock.freeze(at(TODAY))
+    sign_in_as(client, staff_id)
+    page = client.get("/staff/renewals").get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert_no_script(page, "renewals", page=True, allow_tags=("form", "input", "button", "select"))
