@@ -55,6 +55,8 @@ def test_the_dashboard_shows_the_standing_and_the_holder_renews(app, client, cou
     assert f'The current certificate is <a href="/certificates/{new_code}">' in own_old
     again = client.post(f"/certificates/{code}/renew", data={"csrf_token": csrf_token(own_old)})
     assert again.headers["Location"].endswith(f"/certificates/{new_code}")  # a double click
+    pdf = client.get(f"/certificates/{code}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
 
 
 def test_the_certificate_page_says_what_is_missing_and_refuses(app, client, courses_dir, clock):
