@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from . import domains as training_domains
+from . import renewal as course_renewal
 from . import sessions as live_sessions
 from .files import MODULE_FILE, SLUG, SLUG_LENGTH, CourseFileReader, digest
 from .frontmatter import Field
@@ -55,6 +56,7 @@ def course_schema(domains):
                         "skills_checklists": Field("list"),
                     },
                 ),
+                "renewal": course_renewal.RENEWAL_FIELD,
             },
         ),
         "domains": Field("list"),
@@ -200,6 +202,7 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
                 requires.get("sessions") or (), requires.get("skills_checklists") or ()
             ),
             required_checklists=tuple(dict.fromkeys(requires.get("skills_checklists") or ())),
+            renewal=course_renewal.published(certificate),
             modules=tuple(modules),
             media=tuple(self.media.values()),
             content_hash=course_hash,
@@ -276,6 +279,8 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
         settings, body, body_line, located = fm
         used_media = self._check_links(body.split("\n"), body_line, shown)
         self.ethics = self._ethics(settings, located, shown)
+        for line, message in course_renewal.problems(settings.get("certificate"), located):
+            self.error(shown, line, message)
         self.training_hours_lines = _lines(located, "certificate", "requires", "training_hours")
         self.certificate_lines = _lines(located, "certificate", "requires")
         return settings, body.strip(), used_media

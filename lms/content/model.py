@@ -125,6 +125,8 @@ class Course:
     # checklist must be complete (each of these is in required_sessions too)
     required_sessions: tuple[str, ...] = ()
     required_checklists: tuple[str, ...] = ()
+    # the certificate's renewal rule, every key present (lms/content/renewal.py); {}: none
+    renewal: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -194,6 +194,7 @@ def _publish_course(source, now, report):
         course.training_hours = dict(source.training_hours)
         course.required_sessions = list(source.required_sessions)
         course.required_checklists = list(source.required_checklists)
+        course.renewal = dict(source.renewal)
         course.content_hash = source.content_hash
         course.updated_at = now
     _store_media(source.media)

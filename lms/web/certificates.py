@@ -2,16 +2,31 @@
 
 from io import BytesIO
 
-from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
-from ..services import certification
+from .. import clock
+from ..services import certification, renewal
 from ..services.certificate_pdf import CertificateSheet, certificate_pdf
 from .access import signed_in
 from .filters import long_date
+from .forms import Form
 from .verify import verification_url
 
 bp = Blueprint("certificates", __name__)
+
+
+class RenewForm(Form):
+    """No fields: the Renew button carries the CSRF token."""
 
 
 def _viewable(code):
@@ -36,12 +51,49 @@ def certificate(code):
     if moved:
         return moved
     certificate = _viewable(code)
-    return render_template(
+    return _page(certificate, RenewForm())
+
+
+def _page(certificate, form, status_code=200):
+    status = certification.certificate_status(certificate)
+    current = None
+    if status == "superseded":
+        current = certification.newest_in_chain(certificate)
+    own = certificate.user_id == current_user.id
+    page = render_template(
         "certificates/certificate.html",
         certificate=certificate,
-        status=certification.certificate_status(certificate),
+        status=status,
+        current=current,
+        standing=renewal.standing(certificate.id) if own else None,
+        today=clock.today(),
+        form=form,
         verify_url=verification_url(certificate.code),
     )
+    return page, status_code
+
+
+@bp.post("/certificates/<code>/renew")
+@signed_in
+def renew(code):
+    """The holder renews their certificate with one click: they confirm by it that their CE is
+    complete, and nothing is issued behind their back."""
+    certificate = _viewable(code)
+    if certificate.user_id != current_user.id:
+        abort(404)  # staff may see a holder's certificate, but only the holder renews it
+    form = RenewForm()
+    if not form.validate_on_submit():
+        return _page(certificate, form, 400)
+    try:
+        renewed = renewal.renew(certificate.id, current_user.id)
+    except renewal.RenewalError as error:
+        form.form_errors.append(str(error))
+        return _page(certification.certificate_by_code(certificate.code), form, 409)
+    flash(
+        f"Your certificate is renewed. Its new code is {renewed.code}, valid until "
+        f"{long_date(renewed.expires_on)}."
+    )
+    return redirect(url_for(".certificate", code=renewed.code))
 
 
 @bp.get("/certificates/<code>.pdf")
@@ -81,6 +133,8 @@ def _stamp(certificate):
     status = certification.certificate_status(certificate)
     if status == "revoked":
         return "Revoked", f"on {long_date(certificate.revoked_at)}"
+    if status == "superseded":
+        return "Renewed", f"on {long_date(certificate.superseded_at)}"
     if status == "expired":
         return "Expired", f"on {long_date(certificate.expires_on)}"
     return "", ""

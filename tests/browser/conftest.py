@@ -115,6 +115,11 @@ PAGE_TYPES = (
     "attendance-errors",
     "attendance-saved",
     "dashboard-live-sessions",
+    "dashboard-renewal",
+    "certificate-renewal",
+    "certificate-renewed",
+    "verify-superseded",
+    "staff-renewals",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

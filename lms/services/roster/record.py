@@ -31,7 +31,9 @@ from ...models import (
 from .. import certification, practice, supervision, training
 from .rows import roster_rows
 
-CERTIFICATE_ACTIONS = ("certificate.issued", "certificate.revoked", "certificate.reinstated")
+CERTIFICATE_ACTIONS = (
+    "certificate.issued", "certificate.renewed", "certificate.revoked", "certificate.reinstated",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 
-from ...services import catalog, certification, learning, media, meetings, training
+from ... import clock
+from ...services import catalog, certification, learning, media, meetings, renewal, training
 from .. import transcripts
 from ..access import public, signed_in
+from ..certificates import RenewForm
 from .blueprint import bp
 
 
@@ -19,11 +21,15 @@ def home():
 @signed_in
 def dashboard():
     progress = learning.dashboard(current_user.id)
+    certificates = certification.certificates_for_user(current_user.id)
     return render_template(
         "learn/dashboard.html",
         progress=progress,
         training=training.progress_for(current_user.id, [p.course for p in progress]),
-        certificates=certification.certificates_for_user(current_user.id),
+        certificates=certificates,
+        standings=renewal.standings_for([c.id for c in certificates]),
+        renew_form=RenewForm(),
+        today=clock.today(),
         upcoming=meetings.upcoming_for_trainee(current_user.id),
     )
 

@@ -3,7 +3,17 @@
 Each area is a module of views on the one blueprint; importing it here registers its routes.
 """
 
-from . import audit, authoring, certificates, cohorts, home, meetings, people, privacy
+from . import (
+    audit,
+    authoring,
+    certificates,
+    cohorts,
+    home,
+    meetings,
+    people,
+    privacy,
+    renewals,
+)
 from .blueprint import bp
 
 __all__ = [
@@ -16,4 +26,5 @@ __all__ = [
     "meetings",
     "people",
     "privacy",
+    "renewals",
 ]
