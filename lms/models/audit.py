@@ -31,6 +31,8 @@ ACTIONS = (
     "meeting.cancelled",
     "attendance.recorded",
     "attendance.corrected",
+    "ce.approved",
+    "ce.rejected",
 )
 
 

@@ -3,13 +3,14 @@
 Each area is a module of views on the one blueprint; importing it here registers its routes.
 """
 
-from . import audit, authoring, certificates, cohorts, home, meetings, people, privacy
+from . import audit, authoring, ce, certificates, cohorts, home, meetings, people, privacy
 from .blueprint import bp
 
 __all__ = [
     "audit",
     "authoring",
     "bp",
+    "ce",
     "certificates",
     "cohorts",
     "home",
