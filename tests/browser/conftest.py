@@ -115,6 +115,10 @@ PAGE_TYPES = (
     "attendance-errors",
     "attendance-saved",
     "dashboard-live-sessions",
+    "ce-ledger-errors",
+    "ce-ledger",
+    "ce-review",
+    "ce-ledger-approved",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.
