@@ -201,8 +201,9 @@ def _with_evidence(query):
     return query.options(joinedload(CEEntry.evidence).options(defer(CEEvidence.data)))
 
 
-def ledger(user_id):
-    """The person's CE entries and their totals by category."""
+def ledger(user_id, known=None):
+    """The person's CE entries and their totals by category (`known`: categories(), when the
+    caller has it already)."""
     entries = list(
         db.session.scalars(
             _with_evidence(select(CEEntry))
@@ -210,7 +211,7 @@ def ledger(user_id):
             .order_by(CEEntry.completed_on.desc(), CEEntry.id.desc())
         )
     )
-    sums = {category: [0, 0] for category in categories()}
+    sums = {category: [0, 0] for category in (categories() if known is None else known)}
     for entry in entries:
         if entry.status != "rejected":
             sums.setdefault(entry.category, [0, 0])[entry.status == "pending"] += entry.minutes

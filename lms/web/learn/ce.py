@@ -25,12 +25,12 @@ def ce_category_filter(category):
     return ce.category_label(category or "")
 
 
-def _ledger_page(form, status=200):
+def _ledger_page(form, categories, status=200):
     page = render_template(
         "ce/ledger.html",
-        ledger=ce.ledger(current_user.id),
+        ledger=ce.ledger(current_user.id, categories),
         form=form,
-        categories=ce.categories(),
+        categories=categories,
     )
     return page, status
 
@@ -38,9 +38,10 @@ def _ledger_page(form, status=200):
 @bp.route("/ce", methods=["GET", "POST"])
 @signed_in
 def ce_ledger():
-    form = LogCEForm(categories=ce.categories())
+    categories = ce.categories()
+    form = LogCEForm(categories=categories)
     if not form.validate_on_submit():
-        return _ledger_page(form, 422 if form.errors else 200)
+        return _ledger_page(form, categories, 422 if form.errors else 200)
     upload = form.evidence.data
     name, data = None, None
     if upload and getattr(upload, "filename", None):
@@ -54,7 +55,7 @@ def ce_ledger():
         )  # fmt: skip
     except ce.CEError as error:
         show_problems(form, error)
-        return _ledger_page(form, 422)
+        return _ledger_page(form, categories, 422)
     flash(
         f"Logged {ce.hours_text(entry.minutes)} CE hours for “{entry.title}”. Program staff will "
         "review it; it counts once approved."
