@@ -6,7 +6,7 @@ import re
 from io import BytesIO
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from werkzeug.test import EnvironBuilder
 
 from lms.extensions import db
@@ -289,3 +289,34 @@ def test_xss_payloads_in_title_provider_comment_and_file_name_stay_text(app, peo
     with app.app_context():
         names = set(db.session.scalars(select(CEEvidence.file_name)))
     assert all(re.fullmatch(r"[A-Za-z0-9 ._-]+", name) for name in names)
+
+
+def statements_for(app, client, path):
+    statements = []
+
+    def note(*args):
+        statements.append(args[2])
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    return len(statements)
+
+
+def test_the_ledger_and_the_queue_run_as_many_statements_for_30_entries_as_for_1(
+    app, people, clock
+):
+    clock.freeze(cekit.NOW)
+    ada, staff = client_for(app, people["ada"]), client_for(app, people["stella"])
+    log_form(ada)
+    few = statements_for(app, ada, LEDGER), statements_for(app, staff, REVIEW)
+    with app.app_context():
+        for n in range(29):
+            user = db.session.get(ce.User, people["ada" if n % 2 else "bo"])
+            cekit.log(user, title=f"Workshop {n}")
+    many = statements_for(app, ada, LEDGER), statements_for(app, staff, REVIEW)
+    assert many == few
+    assert few[0] <= 8
