@@ -11,8 +11,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from lms.content import ce as content_ce
 from lms.extensions import db
-from lms.models import AuditEvent, CEEntry, CEEvidence, Course
+from lms.models import AuditEvent, CEEntry, CEEvidence, Course, Module, ModuleVersion
 from lms.services import attempts, ce, evidence, privacy
 from lms.services.ce_certificate_pdf import CESheet, ce_certificate_pdf
 from lms.services.publishing import sync_courses
@@ -296,3 +297,29 @@ def test_erasure_removes_entries_and_evidence(world):
     assert count(CEEntry, user_id=world["ada"].id) == 0
     assert count(CEEvidence, user_id=world["ada"].id) == 0
     assert count(CEEntry, user_id=world["bo"].id) == 1
+
+
+def test_publishing_writes_a_modules_ce_and_a_changed_ce_makes_a_new_version(
+    app_ctx, courses_dir, monkeypatch
+):
+    # Until the renewal rule's reader is merged, no course.md can name categories: accept all.
+    monkeypatch.setattr(content_ce, "category_problems", lambda courses: [])
+    first = courses_dir / "sample-course" / "01-first-steps.md"
+    first.write_text(first.read_text().replace("minutes: 15\n", "minutes: 15\nce: {hours: 1.5, "
+                                                "category: ethics}\n", 1))  # fmt: skip
+    sync_courses(courses_dir)
+
+    def versions():
+        return list(
+            db.session.execute(
+                select(ModuleVersion.number, ModuleVersion.ce_minutes, ModuleVersion.ce_category)
+                .join(Module, Module.id == ModuleVersion.module_id)
+                .where(Module.slug == "first-steps")
+                .order_by(ModuleVersion.number)
+            )
+        )
+
+    assert versions() == [(1, 90, "ethics")]
+    first.write_text(first.read_text().replace("hours: 1.5", "hours: 2"))
+    sync_courses(courses_dir)
+    assert versions() == [(1, 90, "ethics"), (2, 120, "ethics")]
