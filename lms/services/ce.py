@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer, joinedload
 from .. import clock
 from ..content.ce import union_of_categories
 from ..extensions import db
-from ..models import CEEntry, CEEvidence, Course, Module, ModuleVersion, User
+from ..models import CEEntry, CEEvidence, Course, Module, ModuleProgress, ModuleVersion, User
 from . import audit, evidence
 from .certification import add_months
 from .errors import FieldErrors
@@ -156,6 +156,13 @@ def record_module_pass(user_id, version, passed_at, program=None):
     passing a newer version, adds nothing. Returns the new entry or None."""
     if not version.ce_minutes or not version.ce_category:
         return None
+    # Should two passes ever be graded at once, they wait here for each other on the person's
+    # progress row, so the second sees the first's entry (PostgreSQL; SQLite writes one at a time).
+    db.session.execute(
+        select(ModuleProgress.id)
+        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == version.module_id)
+        .with_for_update()
+    )
     already = db.session.scalar(
         select(CEEntry.id).where(
             CEEntry.user_id == user_id,
