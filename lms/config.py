@@ -62,6 +62,9 @@ def load_settings(instance_path):
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
         "TESTING": env == "testing",
+        # The largest request: a 10 MB evidence file (services.evidence) and its form. Larger
+        # ones get the "too much to send" page (413) before anything reads them.
+        "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
     }
 
 

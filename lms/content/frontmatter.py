@@ -12,10 +12,10 @@ from . import limits
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # "text", "int", "bool", "list", "choice", "mapping"
+    kind: str  # "text", "int", "number", "bool", "list", "choice", "mapping"
     required: bool = False
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: int | float | None = None  # "number" takes fractions too (e.g. CE hours)
+    maximum: int | float | None = None
     choices: tuple[str, ...] = ()
     children: dict = field(default_factory=dict)
     max_length: int | None = None  # for text: the database column's size
@@ -222,6 +222,13 @@ def _check(name, located, spec):
             return None, f"'{name}' must be a whole number {span}, not {_describe(value)}"
         if value < low or (high is not None and value > high):
             return None, f"'{name}' must be a whole number {span}, not {value}"
+        return value, None
+    if spec.kind == "number":
+        span = f"from {spec.minimum:g} to {spec.maximum:g}"
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            return None, f"'{name}' must be a number {span}, not {_describe(value)}"
+        if not spec.minimum <= value <= spec.maximum:
+            return None, f"'{name}' must be a number {span}, not {located.text or value}"
         return value, None
     if spec.kind == "list":
         texts = located.text if isinstance(located.text, list) else []

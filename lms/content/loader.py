@@ -6,6 +6,7 @@ import difflib
 import hashlib
 from pathlib import Path
 
+from . import ce as continuing_education
 from . import domains as training_domains
 from . import renewal as course_renewal
 from . import sessions as live_sessions
@@ -73,6 +74,7 @@ MODULE_SCHEMA = {
     "retry_after_minutes": Field("int", minimum=0, maximum=525_600),  # a year
     "review": Field("choice", choices=REVIEW_MODES),
     "requires": Field("list"),
+    "ce": continuing_education.FIELD,
 }
 
 
@@ -102,12 +104,16 @@ def load_courses(root, shown=None):
                     shown, None, "no course folders here: a course is a folder with a course.md"
                 )
             )
+    read = []
     for folder, folder_shown in folders:
         start = len(result.problems)
         course = _CourseReader(folder, folder_shown, result.problems).read()
         if course is not None:
             result.courses.append(course)
+            read.append((course, folder_shown))
         result.problems[start:] = _in_file_order(result.problems[start:])
+    # A module's CE category must be named by a renewal rule of some course read here.
+    result.problems += [Problem(*p) for p in continuing_education.category_problems(read)]
     return result
 
 
@@ -321,6 +327,9 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
         split, problems = training_domains.module_split(settings, located, self.domains)
         for line, message in problems:
             self.error(shown, line, message)
+        ce, problems = continuing_education.module_ce(settings, located)
+        for line, message in problems:
+            self.error(shown, line, message)
         key_lines = {key: value.line for key, value in located.items()}
         requires = self._requires(settings.get("requires", ()), slug, shown, key_lines)
         lesson_lines, quiz_index = split_lesson(body)
@@ -369,6 +378,8 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
         content_hash = digest(
             {
                 **values,
+                # only a module with CE hashes it, so adding the feature changed no other hash
+                **({"ce": ce.hashed} if ce else {}),
                 "lesson": lesson,
                 "questions": [
                     [q.stem, q.scenario, q.explanation, [[c.text, c.correct] for c in q.choices]]
@@ -385,6 +396,7 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
             questions=tuple(questions),
             media=tuple(used_media),
             content_hash=content_hash,
+            ce=ce,
             **{"domain_minutes": split, **values},
         )
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .ce import ModuleCE
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Module:
     requires: tuple[str, ...] = ()  # slugs of modules to pass before this one opens
     # {domain: minutes}, adding up to `minutes`; empty means {domain: minutes}
     domain_minutes: dict = field(default_factory=dict)
+    ce: ModuleCE | None = None  # continuing education granted when passed (front matter `ce:`)
 
 
 @dataclass(frozen=True)

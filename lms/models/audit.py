@@ -32,6 +32,8 @@ ACTIONS = (
     "meeting.cancelled",
     "attendance.recorded",
     "attendance.corrected",
+    "ce.approved",
+    "ce.rejected",
 )
 
 

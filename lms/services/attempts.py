@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Module, ModuleProgress, ModuleVersion, Question, QuizAttempt
 from ..models.types import utcnow
-from . import certification
+from . import ce, certification
 from .learning import LearningError, open_progress, progress_row
 
 _shuffle = random.SystemRandom().shuffle
@@ -177,7 +177,7 @@ def order_digest(attempt):
     return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
-def submit_attempt(user_id, attempt_id, answers, shown=None, now=None):
+def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=None):
     """Grade and record an attempt exactly once. `answers` maps question id -> [choice ids];
     `shown`, when given, is the order_digest of the attempt the form was made for.
 
@@ -186,6 +186,9 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None):
     attempt; FormMismatch when the answers do not fit the attempt; AlreadySubmitted when it was
     already graded with other answers (two tabs); Unanswered when a question has no answer; and
     the QuizChance errors when the limits no longer allow it.
+
+    A first pass of a module that grants continuing education adds it to the CE ledger in the
+    same transaction, naming `program` (the site's name) as its provider.
     """
     now = now or utcnow()
     attempt = db.session.get(QuizAttempt, attempt_id)
@@ -234,6 +237,8 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None):
     row.best_score = max(row.best_score or 0, score)
     if passed and row.passed_at is None:
         row.passed_at = now
+    if passed:
+        ce.record_module_pass(user_id, version, now, program)
     db.session.flush()
     certificate = None
     if passed:

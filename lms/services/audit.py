@@ -72,6 +72,8 @@ ACTION_LABELS = {
     "meeting.cancelled": "Live session cancelled",
     "attendance.recorded": "Attendance recorded",
     "attendance.corrected": "Attendance corrected",
+    "ce.approved": "Continuing education approved",
+    "ce.rejected": "Continuing education not approved",
 }
 PAGE_SIZE = 50
 

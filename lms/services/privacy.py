@@ -17,6 +17,8 @@ from ..extensions import db
 from ..models import (
     Attendance,
     AuditEvent,
+    CEEntry,
+    CEEvidence,
     Certificate,
     Course,
     Enrolment,
@@ -88,6 +90,7 @@ def export_for(user_id, now=None):
         "quiz_attempts": _attempts(user_id),
         "ethics_signatures": _signatures(user_id),
         "practice_sessions": _practice(user_id),
+        "continuing_education": _continuing_education(user_id),
         "live_session_attendance": _attendance(user_id),
         "certificates": _certificates(user_id),
         "transcripts": _transcripts(user_id),
@@ -215,6 +218,45 @@ def _practice(user_id):
             "review_comment": row.review_comment,
         }
         for row in rows
+    ]
+
+
+def _continuing_education(user_id):
+    """CE entries with their evidence file described (name, type, size, SHA-256), not its bytes:
+    the person can download each file from their ledger."""
+    rows = list(
+        db.session.execute(
+            select(
+                CEEntry,
+                CEEvidence.file_name,
+                CEEvidence.content_type,
+                CEEvidence.size,
+                CEEvidence.sha256,
+            )  # fmt: skip
+            .outerjoin(CEEvidence, CEEvidence.id == CEEntry.evidence_id)
+            .where(CEEntry.user_id == user_id)
+            .order_by(CEEntry.completed_on, CEEntry.id)
+        )
+    )
+    reviewers = _names(row[0].reviewed_by_id for row in rows)
+    return [
+        {
+            "source": entry.source,
+            "title": entry.title,
+            "provider": entry.provider,
+            "completed_on": _when(entry.completed_on),
+            "hours": entry.minutes / 60,
+            "category": entry.category,
+            "status": entry.status,
+            "logged_at": _when(entry.logged_at),
+            "reviewed_by": reviewers.get(entry.reviewed_by_id),
+            "reviewed_at": _when(entry.reviewed_at),
+            "review_comment": entry.review_comment,
+            "evidence": None
+            if name is None
+            else {"file_name": name, "content_type": kind, "size": size, "sha256": sha256},
+        }
+        for entry, name, kind, size, sha256 in rows
     ]
 
 
@@ -365,7 +407,8 @@ def erase_trainee(admin_id, user_id, now=None):
     """Erase a trainee's personal data, in one transaction with its audit event. Commits.
 
     The name, email, password and roles go; so do their module progress, quiz attempts, ethics
-    signatures, practice sessions, attendance at live sessions, enrolments, supervisor
+    signatures, practice sessions, attendance at live sessions, continuing-education entries
+    and their evidence files, enrolments, supervisor
     assignments and sign-in failures. Certificates and issued transcripts stay, so their codes
     still verify ("no longer available" for the holder); a transcript's snapshot is emptied.
     Raises ErasureRefused (not an admin, own account, staff or admin account, already erased)
@@ -428,6 +471,9 @@ def _remove_records(user, now):
         ("ethics_signatures", EthicsSignature, EthicsSignature.user_id),
         ("practice_sessions", PracticeSession, PracticeSession.user_id),
         ("live_session_attendance", Attendance, Attendance.user_id),
+        # entries before the evidence files they point at
+        ("ce_entries", CEEntry, CEEntry.user_id),
+        ("ce_evidence_files", CEEvidence, CEEvidence.user_id),
         ("enrolments", Enrolment, Enrolment.user_id),
         ("supervisor_assignments", SupervisorAssignment, SupervisorAssignment.trainee_id),
     ):

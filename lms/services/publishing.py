@@ -330,6 +330,8 @@ def _add_version(module, number, source, resolve):
         review=source.review,
         requires=list(source.requires),
         lesson_html=render_block(source.lesson, resolve),
+        ce_minutes=source.ce.minutes if source.ce else None,
+        ce_category=source.ce.category if source.ce else None,
     )
     for q_position, source_question in enumerate(source.questions, start=1):
         question = Question(

@@ -36,7 +36,9 @@ def route_is_public():
 
 def set_security_headers(response):
     headers = response.headers
-    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # A response may bring a stricter policy of its own (an evidence file: sandboxed, loading
+    # nothing); every other response gets the site's.
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers["X-Content-Type-Options"] = "nosniff"
     headers.setdefault("Referrer-Policy", "same-origin")  # a page may ask for no-referrer
     if current_app.config["LMS_ENV"] == "production":

@@ -120,6 +120,10 @@ PAGE_TYPES = (
     "certificate-renewed",
     "verify-superseded",
     "staff-renewals",
+    "ce-ledger-errors",
+    "ce-ledger",
+    "ce-review",
+    "ce-ledger-approved",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

@@ -14,8 +14,8 @@ from werkzeug.routing import IntegerConverter
 
 from lms.extensions import db
 from lms.models import Certificate
-from lms.services import cohorts
-from tests import livekit
+from lms.services import ce, cohorts
+from tests import cekit, livekit
 from tests import requirementkit as kit
 from tests.conftest import sign_in_as
 
@@ -106,6 +106,10 @@ def world(app, tmp_path):
         # A live session met an hour ago for the cohort, facilitated by Sam: its attendance form.
         session = livekit.add_session(course)
         meeting = livekit.meet(session, cohort, found["sam"], livekit.hours_ago(1))
+        # CE: categories to log in, and an entry of Ada's with its evidence to review.
+        cekit.give_renewal_rule(course)
+        entry = ce.log_entry(found["ada"].id, "Ethics", "Network", cekit.TODAY, "1", "ethics",
+                             "proof.pdf", cekit.PDF, now=cekit.NOW)  # fmt: skip
         return {
             "roles": {
                 None: None,
@@ -125,6 +129,8 @@ def world(app, tmp_path):
                 "code": "FUZZ-CERT-0001",
                 "token": "x",
                 "meeting_id": meeting.id,
+                "entry_id": entry.id,
+                "evidence_id": entry.evidence_id,
             },  # fmt: skip
         }
 

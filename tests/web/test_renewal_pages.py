@@ -66,7 +66,7 @@ def test_the_certificate_page_says_what_is_missing_and_refuses(app, client, cour
     page = client.get(f"/certificates/{code}").get_data(as_text=True)
     assert "12 of 20 CE hours, 0 of 6 ethics" in page
     assert "Still needed: 8 more CE hours, 6 of them in ethics." in page
-    assert 'href="/continuing-education"' in page
+    assert 'href="/ce"' in page
     assert "Renew my certificate" not in page
 
     response = client.post(f"/certificates/{code}/renew", data={"csrf_token": csrf_token(page)})

@@ -1,6 +1,6 @@
 """Courses, modules and quizzes as trainees and visitors see them."""
 
-from . import live, quiz, requirements, views
+from . import ce, live, quiz, requirements, views
 from .blueprint import bp
 
-__all__ = ["bp", "live", "quiz", "requirements", "views"]
+__all__ = ["bp", "ce", "live", "quiz", "requirements", "views"]

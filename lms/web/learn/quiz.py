@@ -8,7 +8,7 @@ where they can be.
 
 from functools import wraps
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...services import attempts, catalog, learning
@@ -81,8 +81,9 @@ def submit_quiz(course_slug, module_slug):
         if shown is None:
             raise attempts.FormMismatch()
         attempt, certificate = attempts.submit_attempt(
-            current_user.id, attempt_id, answers, shown=shown
-        )
+            current_user.id, attempt_id, answers, shown=shown,
+            program=current_app.config["LMS_SITE_NAME"],
+        )  # fmt: skip
     except LookupError:
         abort(404)
     except attempts.Unanswered as unanswered:

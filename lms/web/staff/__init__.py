@@ -6,6 +6,7 @@ Each area is a module of views on the one blueprint; importing it here registers
 from . import (
     audit,
     authoring,
+    ce,
     certificates,
     cohorts,
     home,
@@ -20,6 +21,7 @@ __all__ = [
     "audit",
     "authoring",
     "bp",
+    "ce",
     "certificates",
     "cohorts",
     "home",

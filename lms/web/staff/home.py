@@ -2,6 +2,7 @@
 
 from flask import render_template
 
+from ...services import ce
 from ..access import role
 from .blueprint import bp
 
@@ -9,4 +10,4 @@ from .blueprint import bp
 @bp.get("/")
 @role("staff", "admin")
 def home():
-    return render_template("staff/home.html")
+    return render_template("staff/home.html", ce_pending=ce.pending_count())

@@ -1,0 +1,99 @@
+"""A continuing-education (CE) certificate for a module passed here, as a PDF: who completed what,
+when, for how many contact hours in which category, and the module's learning objectives, which
+boards ask to see in an audit. Same fonts, frame and lettering as the course certificate
+(certificate_pdf); fpdf2 is loaded by the first PDF made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from . import certificate_fonts
+from .certificate_pdf import ACCENT, INK, MUTED, PAGE_W, TEXT_W, Fit, _centred, _facts, _frame
+
+MAX_OBJECTIVES = 8  # what fits under the facts; a module rarely has more
+
+
+@dataclass(frozen=True)
+class CESheet:
+    """Everything printed, already worded (the date as "21 November 2026")."""
+
+    program: str  # the provider: the program that runs this site
+    holder: str
+    module_title: str
+    course_title: str
+    hours: str  # "1.5"
+    category: str  # "Ethics"
+    completed_on: str
+    objectives: tuple = ()
+    site_name: str = ""
+
+
+def ce_certificate_pdf(sheet):
+    """The CE certificate as PDF bytes."""
+    from fpdf import FPDF  # here, not at the top: most workers never make one
+
+    objectives = tuple(sheet.objectives[:MAX_OBJECTIVES])
+    texts = {name: value for name, value in vars(sheet).items() if isinstance(value, str) and value}
+    texts.update({f"objective-{i}": text for i, text in enumerate(objectives)})
+    lettering = certificate_fonts.letter(texts)
+    printed = lettering.texts
+    sheet = replace(
+        sheet,
+        **{k: v for k, v in printed.items() if not k.startswith("objective-")},
+        objectives=tuple(printed[f"objective-{i}"] for i in range(len(objectives))),
+    )
+    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
+    for face in lettering.faces:
+        for style, name in face.files().items():
+            pdf.add_font(face.family, style, str(certificate_fonts.FONTS / name))
+    pdf.set_fallback_fonts([face.family for face in lettering.faces], exact_match=False)
+    pdf.set_text_shaping(True)
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.set_title(f"Continuing education certificate: {sheet.holder}, {sheet.module_title}")
+    pdf.set_author(sheet.program)
+    pdf.set_creator(sheet.site_name or sheet.program)
+    pdf.set_lang("en")
+    pdf.add_page()
+    _frame(pdf)
+
+    y = _centred(pdf, 22, sheet.program, Fit(12, floor=8), colour=MUTED)
+    y = _centred(pdf, y + 3, "Certificate of Continuing Education", Fit(28, floor=18), True,
+                 ACCENT)  # fmt: skip
+    y = _centred(pdf, y + 5, "This certifies that", Fit(12), colour=MUTED)
+    y = _centred(pdf, y + 2, sheet.holder, Fit(26, wrap_below=20, floor=14), True)
+    y = _centred(pdf, y + 4, "completed the continuing education module", Fit(12), colour=MUTED)
+    y = _centred(pdf, y + 2, sheet.module_title, Fit(18, wrap_below=14, floor=10), True)
+    if sheet.course_title:
+        y = _centred(pdf, y + 1, f"part of {sheet.course_title}", Fit(11, floor=8), colour=MUTED)
+    top = y + 6
+    _facts(pdf, 30, top, [("Contact hours", sheet.hours)], width=60)
+    _facts(pdf, 95, top, [("Category", sheet.category)], width=80)
+    _facts(pdf, 185, top, [("Date completed", sheet.completed_on)], width=80)
+    y = top + 19
+    if sheet.objectives:
+        pdf.set_xy(30, y)
+        _font(pdf, "Learning objectives", "B", 10)
+        pdf.set_text_color(*INK)
+        pdf.cell(TEXT_W, 5, "Learning objectives")
+        y += 6
+        for objective in sheet.objectives:
+            _font(pdf, objective, "", 9)
+            pdf.set_xy(30, y)
+            pdf.multi_cell(PAGE_W - 60, 4.2, f"• {objective}", align="L")
+            y = pdf.get_y() + 0.6
+            if y > 178:
+                break
+    pdf.set_xy(30, max(y + 3, 180))
+    statement = (
+        f"This is a record of continuing education provided by {sheet.program}: "
+        f"{sheet.hours} contact hours, completed on {sheet.completed_on}."
+    )
+    _font(pdf, statement, "", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(PAGE_W - 60, 4.2, statement, align="L")
+    return bytes(pdf.output())
+
+
+def _font(pdf, text, style, size):
+    pdf.set_font(certificate_fonts.face_for(text).family, style, size)
