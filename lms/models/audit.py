@@ -31,6 +31,7 @@ ACTIONS = (
     "meeting.cancelled",
     "attendance.recorded",
     "attendance.corrected",
+    "email.failed",
 )
 
 

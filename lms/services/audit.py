@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "meeting.cancelled": "Live session cancelled",
     "attendance.recorded": "Attendance recorded",
     "attendance.corrected": "Attendance corrected",
+    "email.failed": "Email not sent",
 }
 PAGE_SIZE = 50
 

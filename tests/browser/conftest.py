@@ -163,6 +163,8 @@ def live_app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "browser-test-secret",
             "LMS_COURSES_DIR": str(courses),
+            "LMS_QUEUE_FILE": str(folder / "huey.db"),
+            "LMS_REDIS_URL": "",
         }
     )
     with app.app_context():

@@ -1,0 +1,117 @@
+"""Background work on a real task queue (Huey): the queue made from the app's settings and thin
+tasks that call services (no rule lives here; every task can be run inline by a test).
+
+The queue is a SQLite file in instance/ by default (LMS_QUEUE_FILE), so the first README command
+needs no other server, and Redis when LMS_REDIS_URL is set. `lms worker` runs the consumer: the
+Flask app is made once per consumer process and each task runs in its own app context.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+from huey.exceptions import RetryTask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..services import outbox
+
+EXTENSION = "lms_jobs"
+logger = logging.getLogger(__name__)
+
+
+def make_huey(settings):
+    """The Huey instance the settings describe (nothing is connected or created until used)."""
+    name = settings["LMS_QUEUE_NAME"]
+    if settings.get("LMS_REDIS_URL"):
+        return RedisHuey(name, url=settings["LMS_REDIS_URL"], results=False)
+    return SqliteHuey(name, filename=settings["LMS_QUEUE_FILE"], results=False)
+
+
+class Jobs:
+    """The app's queue and its tasks. Made lazily: an app that never queues anything (a test, a
+    command) opens no queue file and no Redis connection."""
+
+    def __init__(self, app):
+        self.app = app
+        self._huey = None
+
+    @property
+    def huey(self):
+        if self._huey is None:
+            self._huey = make_huey(self.app.config)
+            self._register_tasks()
+        return self._huey
+
+    def _register_tasks(self):
+        huey, app = self._huey, self.app
+
+        @huey.task(name="send_email")
+        def send_email(email_id):
+            with app.app_context():
+                delivery = outbox.deliver(email_id, app.config)
+            if delivery.outcome == "retry":
+                raise RetryTask(delay=delivery.retry_in)
+            return delivery.outcome
+
+        @huey.periodic_task(crontab(minute="*/5"), name="sweep_outbox")
+        def sweep_outbox():
+            with app.app_context():
+                stranded = outbox.stranded_ids()
+            for email_id in stranded:
+                send_email(email_id)
+
+        self.send_email = send_email
+        self.sweep_outbox = sweep_outbox
+
+    def enqueue_emails(self, email_ids):
+        for email_id in email_ids:
+            self.huey  # noqa: B018  (registers the tasks on first use)
+            self.send_email(email_id)
+
+    def run_pending(self, limit=1000):
+        """Run every task waiting in the queue, here and now (tests; a consumer does this in
+        production). Returns how many ran."""
+        ran = 0
+        while ran < limit and (task := self.huey.dequeue()) is not None:
+            self.huey.execute(task)
+            ran += 1
+        return ran
+
+    def run_scheduled(self, timestamp=None, limit=1000):
+        """Move retries due by `timestamp` (a naive UTC datetime; None: now) to the queue and run
+        them (tests)."""
+        for task in self.huey.read_schedule(timestamp):
+            self.huey.enqueue(task)
+        return self.run_pending(limit)
+
+
+def jobs_of(app):
+    return app.extensions[EXTENSION]
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_after_commit(session):
+    """Emails queued in a transaction go to the worker once it commits (never before: the worker
+    must find the row). If the queue cannot take them now, the outbox sweep sends them later."""
+    email_ids = outbox.take_queued_ids(session)
+    if not email_ids or not has_app_context():
+        return
+    jobs = current_app.extensions.get(EXTENSION)
+    if jobs is None:
+        return
+    try:
+        jobs.enqueue_emails(email_ids)
+    except Exception:  # the commit stands; the periodic sweep will find the rows still queued
+        logger.exception("could not hand %d queued email(s) to the worker", len(email_ids))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session):
+    outbox.forget_queued_ids(session)
+
+
+def init_app(app):
+    app.extensions[EXTENSION] = Jobs(app)
