@@ -81,11 +81,12 @@ class Jobs:
         return ran
 
     def run_scheduled(self, timestamp=None, limit=1000):
-        """Move retries due by `timestamp` (a naive UTC datetime; None: now) to the queue and run
-        them (tests)."""
-        for task in self.huey.read_schedule(timestamp):
-            self.huey.enqueue(task)
-        return self.run_pending(limit)
+        """Run the retries due by `timestamp` (a naive UTC datetime, as Huey keeps its schedule;
+        None: now) here and now (tests)."""
+        tasks = self.huey.read_schedule(timestamp)[:limit]
+        for task in tasks:
+            self.huey.execute(task, timestamp)
+        return len(tasks)
 
 
 def jobs_of(app):

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from sqlalchemy import select
 
 from lms.extensions import db
