@@ -18,6 +18,7 @@ ACTIONS = (
     "certificate.issued",
     "certificate.revoked",
     "certificate.reinstated",
+    "certificate.renewed",
     "hours.approved",
     "hours.rejected",
     "ethics.signed",

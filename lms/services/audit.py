@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "certificate.issued": "Certificate issued",
     "certificate.revoked": "Certificate revoked",
     "certificate.reinstated": "Certificate reinstated",
+    "certificate.renewed": "Certificate renewed",
     "hours.approved": "Practice hours approved",
     "hours.rejected": "Practice hours rejected",
     "ethics.signed": "Code of ethics signed",

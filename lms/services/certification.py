@@ -87,9 +87,12 @@ def add_months(day, months):
 
 
 def certificate_status(certificate, today=None):
-    """ "revoked", "expired" (from its expiry date on) or "valid", on `today` (UTC by default)."""
+    """ "revoked", "superseded" (renewed: a newer certificate replaced it), "expired" (from its
+    expiry date on, a lapsed one included) or "valid", on `today` (UTC by default)."""
     if certificate.revoked_at is not None:
         return "revoked"
+    if getattr(certificate, "superseded_at", None) is not None:  # rows may not carry it
+        return "superseded"
     if (today or _today()) >= certificate.expires_on:
         return "expired"
     return "valid"
@@ -221,9 +224,12 @@ def certificate_due(user_id, course_id):
 
 
 def _existing(user_id, course_id):
+    """The trainee's current certificate for the course (renewed ones are superseded)."""
     return db.session.scalar(
         select(Certificate).where(
-            Certificate.user_id == user_id, Certificate.course_id == course_id
+            Certificate.user_id == user_id,
+            Certificate.course_id == course_id,
+            Certificate.superseded_at.is_(None),
         )
     )
 
@@ -293,12 +299,13 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
 
 
 def certificates_for_user(user_id):
-    """The trainee's certificates, newest first, each with its course loaded."""
+    """The trainee's current certificates (not those a renewal superseded), newest first, each
+    with its course loaded."""
     return list(
         db.session.scalars(
             select(Certificate)
             .options(joinedload(Certificate.course))
-            .where(Certificate.user_id == user_id)
+            .where(Certificate.user_id == user_id, Certificate.superseded_at.is_(None))
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         )
     )
@@ -346,20 +353,47 @@ class Verification:
     title: str
     issued_on: date
     expires_on: date
-    status: str  # "valid", "expired" or "revoked"
+    status: str  # "valid", "expired", "superseded" or "revoked"
+    # For a superseded certificate: when it was renewed, and the newest certificate of the chain.
+    renewed_on: date | None = None
+    current_code: str | None = None
 
 
 def verify(code, today=None):
     """The public facts of the certificate with this code. Raises NotFound or MistypedCode."""
     certificate = certificate_by_code(code)
+    status = certificate_status(certificate, today or _today())
+    renewed_on = current_code = None
+    if status == "superseded":
+        renewed_on = certificate.superseded_at.astimezone(UTC).date()
+        current_code = newest_in_chain(certificate).code
     return Verification(
         code=certificate.code,
         holder=None if certificate.user.erased_at is not None else certificate.user.name,
         title=certificate.title,
         issued_on=certificate.issued_on,
         expires_on=certificate.expires_on,
-        status=certificate_status(certificate, today or _today()),
+        status=status,
+        renewed_on=renewed_on,
+        current_code=current_code,
     )
+
+
+def successor(certificate_id):
+    """The certificate that renewed this one, or None."""
+    return db.session.scalar(select(Certificate).where(Certificate.renews_id == certificate_id))
+
+
+def newest_in_chain(certificate):
+    """Follow renewals from `certificate` to the newest one (itself when never renewed)."""
+    seen = {certificate.id}
+    while certificate.superseded_at is not None:
+        following = successor(certificate.id)
+        if following is None or following.id in seen:
+            break
+        seen.add(following.id)
+        certificate = following
+    return certificate
 
 
 # --- revoking (staff) ----------------------------------------------------------------------------
@@ -448,9 +482,14 @@ def find_certificates(text, limit=100):
 
 def certificate_history(certificate):
     """The audit events about this certificate (issued, revoked, reinstated), newest first."""
-    actions = ("certificate.issued", "certificate.revoked", "certificate.reinstated")
-    return [
-        event
-        for event in audit.events(subject_id=certificate.user_id, limit=1000)
-        if event.action in actions and (event.details or {}).get("code") == certificate.code
-    ]
+    actions = (
+        "certificate.issued", "certificate.renewed", "certificate.revoked",
+        "certificate.reinstated",
+    )  # fmt: skip
+    about = []
+    for event in audit.events(subject_id=certificate.user_id, limit=1000):
+        details = event.details or {}
+        codes_named = (details.get("code"), details.get("renews"))
+        if event.action in actions and certificate.code in codes_named:
+            about.append(event)
+    return about

@@ -64,7 +64,9 @@ def cohort_hours_rows(cohort_id, today=None):
         (c.user_id, c.course_id): c
         for c in db.session.scalars(
             select(Certificate).where(
-                Certificate.user_id.in_(members), Certificate.course_id.in_(course_ids)
+                Certificate.user_id.in_(members),
+                Certificate.course_id.in_(course_ids),
+                Certificate.superseded_at.is_(None),
             )
         )
     }

@@ -81,6 +81,8 @@ def _stamp(certificate):
     status = certification.certificate_status(certificate)
     if status == "revoked":
         return "Revoked", f"on {long_date(certificate.revoked_at)}"
+    if status == "superseded":
+        return "Renewed", f"on {long_date(certificate.superseded_at)}"
     if status == "expired":
         return "Expired", f"on {long_date(certificate.expires_on)}"
     return "", ""

@@ -140,4 +140,9 @@ def certificate_json(code):
         "issued_on": result.issued_on.isoformat(),
         "expires_on": result.expires_on.isoformat(),
         "status": result.status,
+        **(
+            {"renewed_on": result.renewed_on.isoformat(), "current_code": result.current_code}
+            if result.status == "superseded"
+            else {}
+        ),
     }

@@ -317,7 +317,9 @@ def _facts(trainee_ids):
                 Certificate.code,
                 Certificate.expires_on,
                 Certificate.revoked_at,
-            ).where(Certificate.user_id.in_(trainee_ids))  # fmt: skip
+            ).where(
+                Certificate.user_id.in_(trainee_ids), Certificate.superseded_at.is_(None)
+            )  # fmt: skip
         ).items()
     }
     signed_current = case((EthicsSignature.text_hash == Course.ethics_hash, 1), else_=0)

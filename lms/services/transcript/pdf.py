@@ -17,7 +17,7 @@ from .record import hours_text
 
 MARGIN = 15
 WIDTH = 210 - 2 * MARGIN
-STATUS = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked"}
+STATUS = {"valid": "Valid", "expired": "Expired", "superseded": "Renewed", "revoked": "Revoked"}
 ATTENDANCE = {"present": "Present", "partial": "Part of it"}
 
 

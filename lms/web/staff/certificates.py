@@ -8,7 +8,12 @@ from ..access import role
 from .blueprint import bp
 from .certificate_forms import CertificateSearchForm, ReasonForm
 
-STATUS_WORDS = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked"}
+STATUS_WORDS = {
+    "valid": "Valid",
+    "expired": "Expired",
+    "superseded": "Renewed (superseded)",
+    "revoked": "Revoked",
+}
 
 
 def _certificate(code):
