@@ -16,9 +16,10 @@ from huey.exceptions import RetryTask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..services import outbox
+from ..services import outbox, reminders
 
 EXTENSION = "lms_jobs"
+TASKS = ("send_email", "sweep_outbox", "send_renewal_reminders", "send_digests")
 logger = logging.getLogger(__name__)
 
 
@@ -63,12 +64,32 @@ class Jobs:
             for email_id in stranded:
                 send_email(email_id)
 
+        @huey.periodic_task(crontab(hour="6", minute="0"), name="send_renewal_reminders")
+        def send_renewal_reminders():
+            with app.app_context():
+                reminders.send_due_reminders(settings=app.config)
+
+        # Mondays (crontab counts Sunday as 0); the digest's key is the ISO week, so a late or
+        # repeated run still sends each supervisor one digest a week.
+        @huey.periodic_task(crontab(day_of_week="1", hour="6", minute="15"), name="send_digests")
+        def send_digests():
+            with app.app_context():
+                reminders.send_supervisor_digests(settings=app.config)
+
         self.send_email = send_email
         self.sweep_outbox = sweep_outbox
+        self.send_renewal_reminders = send_renewal_reminders
+        self.send_digests = send_digests
+
+    def __getattr__(self, name):
+        # A task (send_email, sweep_outbox, ...) asked for before the queue was made.
+        if name in TASKS and self._huey is None:
+            self.huey  # noqa: B018  (makes the queue and registers the tasks)
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     def enqueue_emails(self, email_ids):
         for email_id in email_ids:
-            self.huey  # noqa: B018  (registers the tasks on first use)
             self.send_email(email_id)
 
     def run_pending(self, limit=1000):
