@@ -115,6 +115,8 @@ PAGE_TYPES = (
     "attendance-errors",
     "attendance-saved",
     "dashboard-live-sessions",
+    "email-settings",
+    "email-settings-errors",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

@@ -14,7 +14,8 @@ from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.models import AuditEvent, OutgoingEmail
 from lms.services import outbox
-from tests.conftest import run_jobs
+from tests.auth import make_user
+from tests.conftest import run_jobs, sign_in_as
 from tests.web.test_password_reset import free_port
 
 FAR_FUTURE = datetime(2100, 1, 1)  # naive UTC, as Huey keeps its schedule: every retry is due
@@ -202,3 +203,17 @@ def test_a_try_lost_mid_send_is_swept_a_day_later(app, clock):
         clock.advance(hours=23)
         assert outbox.stranded_ids() == [email_id]
         assert timedelta(hours=24) == outbox.STUCK_AFTER
+
+
+def test_staff_see_the_emails_that_were_not_sent(app, smtp):
+    smtp(refusals=None)
+    queue_one(app)
+    run_jobs(app)
+    for _ in range(outbox.MAX_ATTEMPTS):
+        jobs_of(app).run_scheduled(FAR_FUTURE)
+    client = sign_in_as(app.test_client(), make_user(app, "pat@example.org", "Pat", ("staff",)))
+
+    page = client.get("/staff/").get_data(as_text=True)
+
+    assert '<h2 id="emails-heading">Emails not sent</h2>' in page
+    assert "<strong>Hello</strong> to dana@example.org" in page and "Message refused" in page

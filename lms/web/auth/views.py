@@ -18,7 +18,14 @@ from .. import quiz_drafts
 from ..access import public, signed_in
 from ..forms import show_problems
 from ..links import external_url
-from .forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+from .forms import (
+    ChangePasswordForm,
+    EmailSettingsForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
 from .signed_in import begin_session, end_session, session_token
 
 bp = Blueprint("auth", __name__)
@@ -147,6 +154,23 @@ def change_password():
             flash("Your password has been changed.")
             return redirect(url_for(AFTER_SIGN_IN))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/emails", methods=["GET", "POST"])
+@signed_in
+def email_settings():
+    form = EmailSettingsForm()
+    if request.method == "GET":
+        form.emails.data = "essential" if current_user.quiet_emails else "all"
+    if form.validate_on_submit():
+        try:
+            accounts.set_email_choice(current_user, form.emails.data)
+        except accounts.AccountError as error:
+            show_problems(form, error)
+        else:
+            flash("Your email settings are saved.")
+            return redirect(url_for("auth.email_settings"))
+    return render_template("auth/email_settings.html", form=form)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from flask import render_template
 
+from ...services import outbox
 from ..access import role
 from .blueprint import bp
 
@@ -9,4 +10,4 @@ from .blueprint import bp
 @bp.get("/")
 @role("staff", "admin")
 def home():
-    return render_template("staff/home.html")
+    return render_template("staff/home.html", failed_emails=outbox.failed_emails(limit=10))
