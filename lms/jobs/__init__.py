@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from ..services import outbox, reminders
 
 EXTENSION = "lms_jobs"
-TASKS = ("send_email", "sweep_outbox", "send_renewal_reminders", "send_digests")
+TASKS = ("send_email", "send_emails", "sweep_outbox", "send_renewal_reminders", "send_digests")
+EMAILS_PER_TASK = 50  # emails queued together are sent by tasks of this many (workers share them)
 logger = logging.getLogger(__name__)
 
 
@@ -57,12 +58,21 @@ class Jobs:
                 raise RetryTask(delay=delivery.retry_in)
             return delivery.outcome
 
+        @huey.task(name="send_emails")
+        def send_emails(email_ids):
+            # Many emails queued at once (the daily reminders): one task per chunk, not one per
+            # email; an email that needs another try gets a task of its own, later.
+            for email_id in email_ids:
+                with app.app_context():
+                    delivery = outbox.deliver(email_id, app.config)
+                if delivery.outcome == "retry":
+                    send_email.schedule((email_id,), delay=delivery.retry_in)
+
         @huey.periodic_task(crontab(minute="*/5"), name="sweep_outbox")
         def sweep_outbox():
             with app.app_context():
                 stranded = outbox.stranded_ids()
-            for email_id in stranded:
-                send_email(email_id)
+            self.enqueue_emails(stranded)
 
         @huey.periodic_task(crontab(hour="6", minute="0"), name="send_renewal_reminders")
         def send_renewal_reminders():
@@ -77,6 +87,7 @@ class Jobs:
                 reminders.send_supervisor_digests(settings=app.config)
 
         self.send_email = send_email
+        self.send_emails = send_emails
         self.sweep_outbox = sweep_outbox
         self.send_renewal_reminders = send_renewal_reminders
         self.send_digests = send_digests
@@ -89,8 +100,13 @@ class Jobs:
         raise AttributeError(name)
 
     def enqueue_emails(self, email_ids):
-        for email_id in email_ids:
-            self.send_email(email_id)
+        email_ids = list(email_ids)
+        for start in range(0, len(email_ids), EMAILS_PER_TASK):
+            chunk = email_ids[start : start + EMAILS_PER_TASK]
+            if len(chunk) == 1:
+                self.send_email(chunk[0])
+            else:
+                self.send_emails(chunk)
 
     def run_pending(self, limit=1000):
         """Run every task waiting in the queue, here and now (tests; a consumer does this in

@@ -259,7 +259,10 @@ def send_supervisor_digests(today=None, settings=None):
             select(User).where(User.id.in_(due), User.erased_at.is_(None))
         )
     }
-    standings = standings_for([c.id for rows in due.values() for c, _ in rows], today=today)
+    certificate_ids = [certificate.id for rows in due.values() for certificate, _ in rows]
+    standings = {}
+    for start in range(0, len(certificate_ids), BATCH_SIZE):
+        standings.update(standings_for(certificate_ids[start : start + BATCH_SIZE], today=today))
     week = iso_week(today)
     notices, emails = [], []
     for supervisor_id, rows in due.items():

@@ -217,3 +217,23 @@ def test_staff_see_the_emails_that_were_not_sent(app, smtp):
 
     assert '<h2 id="emails-heading">Emails not sent</h2>' in page
     assert "<strong>Hello</strong> to dana@example.org" in page and "Message refused" in page
+
+
+def test_emails_queued_together_share_a_task_and_a_refused_one_is_retried_alone(app, smtp):
+    inbox = smtp(refusals=1)
+    with app.app_context():
+        rows = [
+            {"to_address": f"p{n}@example.org", "subject": "Hello", "body": "Hi\n",
+             "purpose": "test", "user_id": None}
+            for n in range(3)
+        ]  # fmt: skip
+        ids = outbox.queue_emails(rows)
+        db.session.commit()
+
+    assert jobs_of(app).huey.pending_count() == 1  # one task for the three
+    run_jobs(app)
+    assert len(inbox.messages) == 2 and jobs_of(app).huey.scheduled_count() == 1
+    jobs_of(app).run_scheduled(FAR_FUTURE)
+
+    assert len(inbox.messages) == 3
+    assert [the_email(app, email_id).status for email_id in ids] == ["sent"] * 3
