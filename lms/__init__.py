@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import cli, web
+from . import cli, jobs, web
 from .config import PROJECT_ROOT, load_settings
 from .extensions import csrf, db, login_manager, migrate, sqlite_write_ahead_log
 
@@ -29,6 +29,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    jobs.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     return app

@@ -1,8 +1,10 @@
 """The `lms` command group: course checking and publishing, the demo set-up, accounts."""
 
+import logging
 import os
 from functools import wraps
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import click
@@ -14,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .content.loader import load_courses
 from .content.model import ContentError
 from .extensions import db
+from .jobs import jobs_of
 from .models import ROLES
 from .services import accounts, health, live_demo, password_reset, supervision
 from .services.publishing import sync_courses
@@ -208,7 +211,36 @@ def reset_link_command(email):
     click.echo(base + path)
 
 
+@click.command("worker")
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+    help="How many tasks may run at once (threads).",
+)  # fmt: skip
+@with_appcontext
+@needs_schema
+def worker_command(workers):
+    """Run the background worker: sends queued emails, daily renewal reminders, weekly digests."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = current_app.config
+    where = (
+        f"Redis ({_without_password(settings['LMS_REDIS_URL'])})"
+        if settings["LMS_REDIS_URL"]
+        else settings["LMS_QUEUE_FILE"]
+    )
+    click.echo(f"Worker: queue {settings['LMS_QUEUE_NAME']!r} in {where}, {workers} at once.")
+    consumer = jobs_of(current_app).huey.create_consumer(workers=workers, worker_type="thread")
+    consumer.run()
+
+
+def _without_password(url):
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
 def init_app(app):
+    app.cli.add_command(worker_command)
     app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ def load_settings(instance_path):
         "LMS_OPEN_REGISTRATION": _env("LMS_OPEN_REGISTRATION", "1").strip().lower()
         not in ("0", "false", "no", "off"),
         **_smtp_settings(_env("LMS_BASE_URL", "")),
+        **_queue_settings(instance_path),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
@@ -136,6 +138,38 @@ def _smtp_settings(base_url):
         "LMS_SMTP_PASSWORD": _env("LMS_SMTP_PASSWORD", ""),
         "LMS_SMTP_FROM": sender,
         "LMS_SMTP_SECURITY": security,
+    }
+
+
+def _queue_settings(instance_path):
+    """The background worker's queue (Huey): a SQLite file in instance/ by default, so that the
+    first command needs no other server; Redis when LMS_REDIS_URL names one."""
+    redis_url = _env("LMS_REDIS_URL", "").strip()
+    if redis_url:
+        parts = urlsplit(redis_url)
+        try:
+            parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
+        except ValueError:
+            parts = None
+        if (
+            parts is None
+            or parts.scheme not in ("redis", "rediss", "unix")
+            or not (parts.hostname or parts.path)
+        ):
+            raise ConfigError(
+                f"LMS_REDIS_URL is {redis_url!r}: set it to a Redis address such as "
+                "redis://127.0.0.1:6379/0 (or rediss:// for TLS), or leave it empty to keep the "
+                "queue in a SQLite file in instance/."
+            )
+    name = _env("LMS_QUEUE_NAME", "lms").strip()
+    if not name.replace("-", "").replace("_", "").isalnum() or not name.isascii():
+        raise ConfigError(
+            f"LMS_QUEUE_NAME is {name!r}: use letters, digits, '-' and '_' only, e.g. lms."
+        )
+    return {
+        "LMS_REDIS_URL": redis_url,
+        "LMS_QUEUE_NAME": name,
+        "LMS_QUEUE_FILE": _env("LMS_QUEUE_FILE", str(Path(instance_path) / "huey.db")),
     }
 
 

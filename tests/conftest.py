@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.extensions import db
+from lms.jobs import jobs_of
 from lms.services import sessions
 from lms.web.auth.signed_in import SESSION_TOKEN
 
@@ -63,6 +64,10 @@ def app(tmp_path, courses_dir):
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "test-secret",
             "LMS_COURSES_DIR": str(courses_dir),
+            # The worker's queue: a SQLite file of this test's own (tests run its tasks inline
+            # with run_jobs, or start a real `lms worker`).
+            "LMS_QUEUE_FILE": str(tmp_path / "huey.db"),
+            "LMS_REDIS_URL": "",
         }
     )
     with app.app_context():
@@ -110,6 +115,12 @@ def sign_in_as(client, user_id):
         session["_fresh"] = True
         session[SESSION_TOKEN] = token
     return client
+
+
+def run_jobs(app):
+    """Run the tasks waiting in the app's queue here, as `lms worker` would (e.g. to send the
+    emails a request queued). Returns how many ran."""
+    return jobs_of(app).run_pending()
 
 
 @pytest.fixture

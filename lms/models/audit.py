@@ -34,6 +34,7 @@ ACTIONS = (
     "attendance.corrected",
     "ce.approved",
     "ce.rejected",
+    "email.failed",
 )
 
 

@@ -367,3 +367,17 @@ def change_password(user, current_password, new_password, keep_session=None):
     user.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
     sessions.end_sessions(user.id, keep_token=keep_session)
     db.session.commit()
+
+
+EMAIL_CHOICES = ("all", "essential")
+
+
+def set_email_choice(user, choice):
+    """Which emails a person wants: "all", or "essential" only (password resets and the notice
+    that a certificate has expired; no reminders or digests). Commits."""
+    if choice not in EMAIL_CHOICES:
+        raise AccountError(
+            {"emails": "Choose which emails you want: all of them, or only the essential ones."}
+        )
+    user.quiet_emails = choice == "essential"
+    db.session.commit()

@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "attendance.corrected": "Attendance corrected",
     "ce.approved": "Continuing education approved",
     "ce.rejected": "Continuing education not approved",
+    "email.failed": "Email not sent",
 }
 PAGE_SIZE = 50
 

@@ -124,6 +124,8 @@ PAGE_TYPES = (
     "ce-ledger",
     "ce-review",
     "ce-ledger-approved",
+    "email-settings",
+    "email-settings-errors",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.
@@ -172,6 +174,8 @@ def live_app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "browser-test-secret",
             "LMS_COURSES_DIR": str(courses),
+            "LMS_QUEUE_FILE": str(folder / "huey.db"),
+            "LMS_REDIS_URL": "",
         }
     )
     with app.app_context():

@@ -9,6 +9,7 @@ SIGNED_IN_PAGES = [
     "/dashboard",
     "/practice",
     "/account/password",
+    "/account/emails",
     "/courses/running-a-peer-support-program/",
 ]
 

@@ -65,6 +65,18 @@ def test_pages_off_the_journey(viewport, new_context, check_page):
     follow(page, account.get_by_role("link", name="Change password"))
     expect(heading(page)).to_have_text("Change your password")
     check(page, "change-password")
+    follow(page, page.get_by_role("link", name="Email settings"))
+    expect(heading(page)).to_have_text("Email settings")
+    page.get_by_label("Only essential emails", exact=False).check()
+    follow(page, page.get_by_role("button", name="Save email settings"))
+    expect(page.get_by_label("Only essential emails", exact=False)).to_be_checked()
+    check(page, "email-settings")
+    page.evaluate("document.querySelectorAll('input[name=emails]').forEach(i => i.value = 'x')")
+    follow(page, page.get_by_role("button", name="Save email settings"))
+    expect(page.locator(".field-error")).to_have_text(
+        "Error: Choose which emails you want: all of them, or only the essential ones."
+    )
+    check(page, "email-settings-errors")
 
     page.goto(f"/courses/{LOCKED_COURSE}/")
     follow(page, page.locator(".module-list").get_by_role("link", name="What Peer Support Is"))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import User
 from tests.auth import make_user, post_form
+from tests.conftest import run_jobs
 from tests.web.test_password_reset import inbox  # noqa: F401  (a real SMTP server started here)
 
 PASSWORD = "a new and quiet passphrase"
@@ -35,6 +36,8 @@ def test_with_email_a_taken_address_gets_the_same_answer_and_its_owner_an_email(
     assert without_tokens(taken.get_data(as_text=True)) == without_tokens(
         new.get_data(as_text=True)
     )
+    assert inbox.messages == []  # the worker sends them, not the request
+    assert run_jobs(app) == 2
     mails = {recipients[0]: message for recipients, message in inbox.messages}
     assert set(mails) == {"dana@example.org", "sam@example.org"}
     to_owner = mails["dana@example.org"].get_content()

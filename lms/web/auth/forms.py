@@ -1,6 +1,13 @@
 """The account forms. They only parse: the rules (and their messages) live in services.accounts."""
 
-from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -41,6 +48,19 @@ class ChangePasswordForm(Form):
     new_password = PasswordField(
         "New password", description=PASSWORD_HINT, render_kw={"autocomplete": "new-password"}
     )
+
+
+class EmailSettingsForm(Form):
+    emails = RadioField(
+        "Which emails do you want from us?",
+        choices=[
+            SelectChoice("all", "All emails, including reminders to renew a certificate and, "
+                         "for supervisors, a weekly digest of the people due to renew"),
+            SelectChoice("essential", "Only essential emails: password resets, and a notice "
+                         "when a certificate has expired"),
+        ],
+        validate_choice=False,  # the service says what to fix
+    )  # fmt: skip
 
 
 class ForgotPasswordForm(Form):

@@ -13,12 +13,19 @@ from flask import (
 )
 from flask_login import current_user
 
-from ...services import accounts, mail, password_reset
+from ...services import accounts, mail, outbox, password_reset
 from .. import quiz_drafts
 from ..access import public, signed_in
 from ..forms import show_problems
 from ..links import external_url
-from .forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+from .forms import (
+    ChangePasswordForm,
+    EmailSettingsForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
 from .signed_in import begin_session, end_session, session_token
 
 bp = Blueprint("auth", __name__)
@@ -90,18 +97,15 @@ def sign_up():
 
 
 def _email_sign_up(user, template):
-    """Tell the owner of the address what happened; a mail failure is logged, never shown (the
-    answer must not differ)."""
+    """Tell the owner of the address what happened, by the worker (never inside this request: the
+    answer must not differ, nor wait for a mail server)."""
     body = render_template(
         f"auth/{template}.txt",
         user=user,
         sign_in=external_url("auth.sign_in"),
         forgot_password=external_url("auth.forgot_password"),
     )
-    try:
-        mail.send_mail(current_app.config, user.email, "Your account", body)
-    except mail.MailError:
-        current_app.logger.exception("the sign-up email was not sent")
+    outbox.post_email(user.email, "Your account", body, "sign-up", user.id)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -152,6 +156,23 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
+@bp.route("/account/emails", methods=["GET", "POST"])
+@signed_in
+def email_settings():
+    form = EmailSettingsForm()
+    if request.method == "GET":
+        form.emails.data = "essential" if current_user.quiet_emails else "all"
+    if form.validate_on_submit():
+        try:
+            accounts.set_email_choice(current_user, form.emails.data)
+        except accounts.AccountError as error:
+            show_problems(form, error)
+        else:
+            flash("Your email settings are saved.")
+            return redirect(url_for("auth.email_settings"))
+    return render_template("auth/email_settings.html", form=form)
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
 def forgot_password():
@@ -169,10 +190,9 @@ def forgot_password():
         else:
             link = external_url("auth.reset_password", token=token)
             body = render_template("auth/reset_email.txt", user=user, link=link)
-            try:
-                mail.send_mail(settings, user.email, "Choose a new password", body)
-            except mail.MailError:
-                current_app.logger.exception("the password-reset email was not sent")
+            # Sent by the worker, with retries: a slow or failing mail server never holds this
+            # page, and the answer is the same either way.
+            outbox.post_email(user.email, "Choose a new password", body, "password-reset", user.id)
         return render_template("auth/forgot_password_sent.html")
     return render_template("auth/forgot_password.html", form=form)
 

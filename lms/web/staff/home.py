@@ -2,7 +2,7 @@
 
 from flask import render_template
 
-from ...services import ce
+from ...services import ce, outbox
 from ..access import role
 from .blueprint import bp
 
@@ -10,4 +10,8 @@ from .blueprint import bp
 @bp.get("/")
 @role("staff", "admin")
 def home():
-    return render_template("staff/home.html", ce_pending=ce.pending_count())
+    return render_template(
+        "staff/home.html",
+        ce_pending=ce.pending_count(),
+        failed_emails=outbox.failed_emails(limit=10),
+    )

@@ -1,0 +1,155 @@
+"""Background work on a real task queue (Huey): the queue made from the app's settings and thin
+tasks that call services (no rule lives here; every task can be run inline by a test).
+
+The queue is a SQLite file in instance/ by default (LMS_QUEUE_FILE), so the first README command
+needs no other server, and Redis when LMS_REDIS_URL is set. `lms worker` runs the consumer: the
+Flask app is made once per consumer process and each task runs in its own app context.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+from huey.exceptions import RetryTask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..services import outbox, reminders
+
+EXTENSION = "lms_jobs"
+TASKS = ("send_email", "send_emails", "sweep_outbox", "send_renewal_reminders", "send_digests")
+EMAILS_PER_TASK = 50  # emails queued together are sent by tasks of this many (workers share them)
+logger = logging.getLogger(__name__)
+
+
+def make_huey(settings):
+    """The Huey instance the settings describe (nothing is connected or created until used)."""
+    name = settings["LMS_QUEUE_NAME"]
+    if settings.get("LMS_REDIS_URL"):
+        return RedisHuey(name, url=settings["LMS_REDIS_URL"], results=False)
+    return SqliteHuey(name, filename=settings["LMS_QUEUE_FILE"], results=False)
+
+
+class Jobs:
+    """The app's queue and its tasks. Made lazily: an app that never queues anything (a test, a
+    command) opens no queue file and no Redis connection."""
+
+    def __init__(self, app):
+        self.app = app
+        self._huey = None
+
+    @property
+    def huey(self):
+        if self._huey is None:
+            self._huey = make_huey(self.app.config)
+            self._register_tasks()
+        return self._huey
+
+    def _register_tasks(self):
+        huey, app = self._huey, self.app
+
+        @huey.task(name="send_email")
+        def send_email(email_id):
+            with app.app_context():
+                delivery = outbox.deliver(email_id, app.config)
+            if delivery.outcome == "retry":
+                raise RetryTask(delay=delivery.retry_in)
+            return delivery.outcome
+
+        @huey.task(name="send_emails")
+        def send_emails(email_ids):
+            # Many emails queued at once (the daily reminders): one task per chunk, not one per
+            # email; an email that needs another try gets a task of its own, later.
+            for email_id in email_ids:
+                with app.app_context():
+                    delivery = outbox.deliver(email_id, app.config)
+                if delivery.outcome == "retry":
+                    send_email.schedule((email_id,), delay=delivery.retry_in)
+
+        @huey.periodic_task(crontab(minute="*/5"), name="sweep_outbox")
+        def sweep_outbox():
+            with app.app_context():
+                stranded = outbox.stranded_ids()
+            self.enqueue_emails(stranded)
+
+        @huey.periodic_task(crontab(hour="6", minute="0"), name="send_renewal_reminders")
+        def send_renewal_reminders():
+            with app.app_context():
+                reminders.send_due_reminders(settings=app.config)
+
+        # Mondays (crontab counts Sunday as 0); the digest's key is the ISO week, so a late or
+        # repeated run still sends each supervisor one digest a week.
+        @huey.periodic_task(crontab(day_of_week="1", hour="6", minute="15"), name="send_digests")
+        def send_digests():
+            with app.app_context():
+                reminders.send_supervisor_digests(settings=app.config)
+
+        self.send_email = send_email
+        self.send_emails = send_emails
+        self.sweep_outbox = sweep_outbox
+        self.send_renewal_reminders = send_renewal_reminders
+        self.send_digests = send_digests
+
+    def __getattr__(self, name):
+        # A task (send_email, sweep_outbox, ...) asked for before the queue was made.
+        if name in TASKS and self._huey is None:
+            self.huey  # noqa: B018  (makes the queue and registers the tasks)
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def enqueue_emails(self, email_ids):
+        email_ids = list(email_ids)
+        for start in range(0, len(email_ids), EMAILS_PER_TASK):
+            chunk = email_ids[start : start + EMAILS_PER_TASK]
+            if len(chunk) == 1:
+                self.send_email(chunk[0])
+            else:
+                self.send_emails(chunk)
+
+    def run_pending(self, limit=1000):
+        """Run every task waiting in the queue, here and now (tests; a consumer does this in
+        production). Returns how many ran."""
+        ran = 0
+        while ran < limit and (task := self.huey.dequeue()) is not None:
+            self.huey.execute(task)
+            ran += 1
+        return ran
+
+    def run_scheduled(self, timestamp=None, limit=1000):
+        """Run the retries due by `timestamp` (a naive UTC datetime, as Huey keeps its schedule;
+        None: now) here and now (tests)."""
+        tasks = self.huey.read_schedule(timestamp)[:limit]
+        for task in tasks:
+            self.huey.execute(task, timestamp)
+        return len(tasks)
+
+
+def jobs_of(app):
+    return app.extensions[EXTENSION]
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_after_commit(session):
+    """Emails queued in a transaction go to the worker once it commits (never before: the worker
+    must find the row). If the queue cannot take them now, the outbox sweep sends them later."""
+    email_ids = outbox.take_queued_ids(session)
+    if not email_ids or not has_app_context():
+        return
+    jobs = current_app.extensions.get(EXTENSION)
+    if jobs is None:
+        return
+    try:
+        jobs.enqueue_emails(email_ids)
+    except Exception:  # the commit stands; the periodic sweep will find the rows still queued
+        logger.exception("could not hand %d queued email(s) to the worker", len(email_ids))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session):
+    outbox.forget_queued_ids(session)
+
+
+def init_app(app):
+    app.extensions[EXTENSION] = Jobs(app)

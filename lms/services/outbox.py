@@ -1,0 +1,175 @@
+"""The email queue: an email is written as an OutgoingEmail row in the caller's transaction and
+sent later by the background worker (lms/jobs), never inside a web request, with retries when
+the mail server refuses or cannot be reached, and a record of a message that finally failed.
+
+This module knows nothing of the worker: queue_email() notes the new row's id on the session,
+and the worker's after-commit hook (lms/jobs) enqueues it once the transaction commits, so a
+rolled-back transaction sends nothing. A periodic sweep (stranded_ids) picks up any row whose
+enqueue was lost (a worker or Redis down at that moment), so a lost enqueue is not a lost email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, insert, or_, select, update
+
+from ..extensions import db
+from ..models import OutgoingEmail
+from ..models.types import utcnow
+from . import audit
+from .mail import MailError, mail_configured, send_mail
+
+SESSION_KEY = "lms_outbox_queued"  # ids queued in this transaction, for the after-commit hook
+MAX_ATTEMPTS = 5
+# Seconds to wait after a failed try before the next: 1 minute, 5, 30, then 2 hours.
+RETRY_DELAYS = (60, 300, 1800, 7200)
+# A row never tried this long after it was queued lost its enqueue; one tried but still queued
+# this long after (far longer than every retry delay together) lost its worker mid-send.
+NEVER_TRIED_AFTER = timedelta(minutes=5)
+STUCK_AFTER = timedelta(hours=24)
+NOT_SET_UP = "Email is not set up here (LMS_SMTP_HOST and LMS_BASE_URL), so it was not sent."
+
+
+def queue_email(to, subject, body, purpose, user_id=None):
+    """Add an email to the caller's transaction; it is sent after the caller commits."""
+    email = OutgoingEmail(
+        to_address=to, subject=subject[:300], body=body, purpose=purpose, user_id=user_id
+    )
+    db.session.add(email)
+    db.session.flush()
+    db.session.info.setdefault(SESSION_KEY, []).append(email.id)
+    return email
+
+
+def post_email(to, subject, body, purpose, user_id=None):
+    """Queue one email in a transaction of its own (a page that only sends an email). Commits."""
+    email = queue_email(to, subject, body, purpose, user_id)
+    db.session.commit()
+    return email
+
+
+def queue_emails(rows):
+    """Add many emails (dicts of to_address, subject, body, purpose, user_id) to the caller's
+    transaction in one statement; they are sent after the caller commits."""
+    if not rows:
+        return []
+    now = utcnow()
+    fixed = {"status": "queued", "attempts": 0, "created_at": now}
+    values = [{**row, "subject": row["subject"][:300], **fixed} for row in rows]
+    ids = list(db.session.scalars(insert(OutgoingEmail).values(values).returning(OutgoingEmail.id)))
+    db.session.info.setdefault(SESSION_KEY, []).extend(ids)
+    return ids
+
+
+def take_queued_ids(session):
+    """The ids queued in a transaction that has just committed (for the after-commit hook)."""
+    return session.info.pop(SESSION_KEY, [])
+
+
+def forget_queued_ids(session):
+    """A rolled-back transaction queued nothing."""
+    session.info.pop(SESSION_KEY, None)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one try at sending came to: "sent", "retry" (in retry_in seconds), "failed", or
+    "skipped" (already sent or failed, or another worker is trying it)."""
+
+    outcome: str
+    retry_in: int | None = None
+
+
+def deliver(email_id, settings):
+    """Try to send one queued email now. Commits. Safe to call twice at once for the same email:
+    each try is claimed by moving `attempts` on from the value read, which only one caller can."""
+    email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
+    if email is None or email.status != "queued":
+        db.session.rollback()
+        return Delivery("skipped")
+    tried = email.attempts
+    to, subject, body = email.to_address, email.subject, email.body
+    if not mail_configured(settings):
+        email.attempts, email.status = tried + 1, "failed"
+        email.last_error, email.failed_at = NOT_SET_UP, utcnow()
+        db.session.commit()
+        return Delivery("failed")
+    claimed = db.session.execute(
+        update(OutgoingEmail)
+        .where(
+            OutgoingEmail.id == email_id,
+            OutgoingEmail.status == "queued",
+            OutgoingEmail.attempts == tried,
+        )
+        .values(attempts=tried + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()  # the claim is committed before the (slow) send: no lock held meanwhile
+    if not claimed:
+        return Delivery("skipped")
+    try:
+        send_mail(settings, to, subject, body)
+    except MailError as error:
+        return _record_failure(email_id, tried + 1, str(error))
+    db.session.execute(
+        update(OutgoingEmail)
+        .where(OutgoingEmail.id == email_id)
+        .values(status="sent", sent_at=utcnow(), body="", last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return Delivery("sent")
+
+
+def _record_failure(email_id, attempts, error):
+    email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
+    email.last_error = error[:2000]
+    if attempts < MAX_ATTEMPTS:
+        db.session.commit()
+        return Delivery("retry", RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
+    email.status, email.failed_at = "failed", utcnow()
+    audit.record(
+        "email.failed",
+        f"Email “{email.subject}” to {email.to_address} was not sent after {attempts} tries",
+        subject_id=email.user_id,
+        email_id=email.id,
+        purpose=email.purpose,
+        error=email.last_error[:300],
+    )
+    db.session.commit()
+    return Delivery("failed")
+
+
+def stranded_ids(now=None, limit=500):
+    """Queued emails whose send was lost: never tried a few minutes after being queued, or still
+    queued a day after a first try."""
+    now = now or utcnow()
+    query = (
+        select(OutgoingEmail.id)
+        .where(
+            OutgoingEmail.status == "queued",
+            or_(
+                and_(
+                    OutgoingEmail.attempts == 0,
+                    OutgoingEmail.created_at <= now - NEVER_TRIED_AFTER,
+                ),
+                OutgoingEmail.created_at <= now - STUCK_AFTER,
+            ),
+        )
+        .order_by(OutgoingEmail.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def failed_emails(limit=20):
+    """The latest emails that could not be sent, newest first, for staff to see."""
+    query = (
+        select(OutgoingEmail)
+        .where(OutgoingEmail.status == "failed")
+        .order_by(OutgoingEmail.failed_at.desc(), OutgoingEmail.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
