@@ -303,12 +303,14 @@ def renew(certificate_id, actor_id, now=None) -> Certificate:
         )
         if old is None:
             raise NotFound(str(certificate_id))
-        if old.superseded_at is not None and old.revoked_at is None:
+        where = standing(old.id, today)
+        # Renewed already, perhaps by another request a moment ago (on SQLite the row read above
+        # may be from before that request committed; this standing is read after it).
+        if where.state == "superseded" or (old.superseded_at and old.revoked_at is None):
             following = successor(old.id)
             if following is not None:
                 db.session.rollback()
                 return following
-        where = standing(old.id, today)
         message = refusal(where)
         if message:
             raise RenewalError(message)
