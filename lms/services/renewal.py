@@ -16,11 +16,13 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..dates import long_date
 from ..extensions import db
 from ..models import CEEntry, Certificate, Course
 from ..models.types import utcnow
 from . import audit
 from .certification import add_months, new_code, successor
+from .hours import hours_text
 
 STATES = ("no-rule", "not-open", "open", "ready", "grace", "lapsed", "superseded", "revoked")
 # The states in which a holder whose CE meets the rule may renew.
@@ -40,12 +42,6 @@ class RenewalError(ValueError):
 
 class NotFound(LookupError):
     """No certificate has this id."""
-
-
-def hours_text(minutes):
-    """Minutes as hours for people: 720 -> "12", 90 -> "1.5", 135 -> "2.25"."""
-    hours = minutes / 60
-    return f"{hours:.2f}".rstrip("0").rstrip(".")
 
 
 def _hours_word(minutes):
@@ -265,10 +261,10 @@ def refusal(standing_now):
     if state == "no-rule":
         return "This certificate has no renewal rule, so it cannot be renewed."
     if state == "not-open":
-        return f"Renewal opens on {_long_date(standing_now.opens_on)}."
+        return f"Renewal opens on {long_date(standing_now.opens_on)}."
     if state == "lapsed":
         return (
-            f"This certificate lapsed on {_long_date(standing_now.closes_on)}, so it can no "
+            f"This certificate lapsed on {long_date(standing_now.closes_on)}, so it can no "
             f"longer be renewed. {LAPSED_ADVICE}"
         )
     if not standing_now.met:
@@ -277,10 +273,6 @@ def refusal(standing_now):
             "your certificate was issued) before you can renew."
         )
     return ""
-
-
-def _long_date(day):
-    return f"{day.day} {day:%B %Y}"
 
 
 def renew(certificate_id, actor_id, now=None) -> Certificate:
