@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..content import renewal as renewal_rules
 from ..dates import long_date
 from ..extensions import db
 from ..models import CEEntry, Certificate, Course
@@ -27,8 +28,6 @@ from .hours import hours_text
 STATES = ("no-rule", "not-open", "open", "ready", "grace", "lapsed", "superseded", "revoked")
 # The states in which a holder whose CE meets the rule may renew.
 RENEWABLE_STATES = ("open", "ready", "grace")
-DEFAULT_WINDOW_MONTHS = 6
-DEFAULT_GRACE_MONTHS = 0
 # What a holder whose certificate lapsed can do: the course's requirements are met anew.
 LAPSED_ADVICE = (
     "To be certified again, you will need to meet the course's requirements again: "
@@ -118,15 +117,7 @@ def rule_of(renewal):
     """A course's published renewal rule with every key present, or {} when it has none."""
     if not renewal or not renewal.get("ce_hours"):
         return {}
-    minimum = dict(renewal.get("minimum") or {})
-    categories = list(dict.fromkeys(renewal.get("categories") or [*minimum, "elective"]))
-    return {
-        "ce_hours": renewal["ce_hours"],
-        "minimum": minimum,
-        "categories": categories,
-        "window_months": renewal.get("window_months") or DEFAULT_WINDOW_MONTHS,
-        "grace_months": renewal.get("grace_months") or DEFAULT_GRACE_MONTHS,
-    }
+    return renewal_rules.filled(renewal)
 
 
 def _chosen(query, chosen):
