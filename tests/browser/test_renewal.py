@@ -18,7 +18,7 @@ from lms.models import Certificate, Course, User
 from lms.services import ce
 from lms.services.accounts import ensure_user
 from lms.services.certification import add_months, new_code
-from tests.browser.steps import PASSWORD, follow
+from tests.browser.steps import PASSWORD, follow, sign_in, sign_out
 from tests.browser.test_layout import sideways
 from tests.cekit import PDF
 
@@ -71,17 +71,6 @@ def set_up(app, viewport):
         _certify(waiting, course, today + timedelta(days=40))
         _approved_ce(waiting, staff, 2.5, "ethics", today - timedelta(days=3))
         return first.code
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    follow(page, page.get_by_role("button", name="Sign in"))
-
-
-def sign_out(page):
-    follow(page, page.get_by_role("button", name="Sign out"))
 
 
 def fits(page):
