@@ -10,24 +10,16 @@ from lms.extensions import db
 from lms.models import CEEntry, Course
 from lms.services.certification import add_months
 
+# RULE: the IC&RC-like rule, 20 CE hours a cycle, 6 of them in ethics
+from .cekit import RULE, give_renewal_rule
 from .records import certify, person, publish
 
-RULE = {
-    "ce_hours": 20,
-    "minimum": {"ethics": 6},
-    "categories": ["ethics", "peer-specific", "elective"],
-    "window_months": 6,
-    "grace_months": 0,
-}
 ISSUED = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)  # the sample course is valid 12 months
 
 
 def course_with_rule(courses_dir, **changes):
     """The sample course, published, with RULE (and `changes` to it) as its renewal rule."""
-    course = publish(courses_dir)
-    course.renewal = {**RULE, **changes}
-    db.session.commit()
-    return course
+    return give_renewal_rule(publish(courses_dir), {**RULE, **changes})
 
 
 def holder(clock, course, email="ada@example.org", name="Ada Holder", when=ISSUED):

@@ -117,6 +117,11 @@ def published(certificate):
     rule = (certificate or {}).get("renewal")
     if not rule:
         return {}
+    return filled(rule)
+
+
+def filled(rule):
+    """A renewal rule (as written, or as stored) with every key present and defaults filled."""
     minimum = dict(rule.get("minimum") or {})
     categories = list(dict.fromkeys(rule.get("categories") or [*minimum, "elective"]))
     return {

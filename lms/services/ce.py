@@ -6,8 +6,6 @@ as they are made). Only approved entries count toward renewing a certificate (se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import defer, joinedload
@@ -19,8 +17,9 @@ from ..models import CEEntry, CEEvidence, Course, Module, ModuleProgress, Module
 from . import audit, evidence
 from .certification import add_months
 from .errors import FieldErrors
+from .hours import hours_text, past_day, quarter_hours
 
-MIN_MINUTES, MAX_MINUTES, STEP_MINUTES = 15, 40 * 60, 15
+MAX_MINUTES = 40 * 60
 MAX_TITLE = 200
 MAX_PROVIDER = 200
 MAX_COMMENT = 2000
@@ -29,8 +28,6 @@ DECISIONS = ("approve", "reject")
 # Who earned CE here is told it came from the program; the app's name (LMS_SITE_NAME) is passed
 # in by the web layer, this only when nothing is.
 DEFAULT_PROGRAM = "this training program"
-# The latest date anywhere on Earth is 14 hours ahead of UTC (see services.practice).
-_AHEAD_OF_UTC = timedelta(hours=14)
 
 
 class CEError(FieldErrors):
@@ -59,34 +56,16 @@ def _minutes(hours):
     """Hours as typed ("1.5", "1,25") -> whole minutes, or a message for the person."""
     if hours is None or str(hours).strip() == "":
         return None, "Enter the number of hours, for example 1.5."
-    try:
-        value = Decimal(str(hours).strip().replace(",", "."))
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        return None, "Enter the number of hours as a number, for example 1.5."
-    minutes = value * 60
-    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        return None, "Enter between 0.25 and 40 hours."
-    if minutes % STEP_MINUTES:
-        return None, "Round to the nearest quarter hour, for example 1, 1.25, 1.5 or 1.75."
-    return int(minutes), None
+    return quarter_hours(hours, MAX_MINUTES, "Enter between 0.25 and 40 hours.")
 
 
 def _completed_on(value, now):
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            value = None
-    if not isinstance(value, date):
-        return None, "Enter the date you completed it, for example 2026-11-21."
-    if value > (now + _AHEAD_OF_UTC).date():
-        return None, "The date is in the future: log training once you have completed it."
-    oldest = add_months(now.date(), -12 * OLDEST_YEARS)
-    if value < oldest:
-        return None, f"Training completed more than {OLDEST_YEARS} years ago cannot be logged."
-    return value, None
+    return past_day(
+        value, now, add_months(now.date(), -12 * OLDEST_YEARS),
+        not_a_date="Enter the date you completed it, for example 2026-11-21.",
+        in_the_future="The date is in the future: log training once you have completed it.",
+        too_old=f"Training completed more than {OLDEST_YEARS} years ago cannot be logged.",
+    )  # fmt: skip
 
 
 def _text(value, limit, missing, field_name):
@@ -322,11 +301,6 @@ def _already_reviewed(entry):
         return "This entry has been withdrawn."
     word = "approved" if entry.status == "approved" else "not approved"
     return f"This entry has already been reviewed ({word})."
-
-
-def hours_text(minutes):
-    """90 -> "1.5", 1500 -> "25"."""
-    return format((Decimal(minutes) / 60).normalize(), "f")
 
 
 def evidence_for_viewer(evidence_id, viewer):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from . import certificate_fonts
+from .certificate_fonts import set_font as _font
 from .certificate_pdf import ACCENT, INK, MUTED, PAGE_W, TEXT_W, Fit, _centred, _facts, _frame
 
 MAX_OBJECTIVES = 8  # what fits under the facts; a module rarely has more
@@ -15,7 +16,7 @@ MAX_OBJECTIVES = 8  # what fits under the facts; a module rarely has more
 
 @dataclass(frozen=True)
 class CESheet:
-    """Everything printed, already worded (the date as "21 November 2026")."""
+    """Everything printed, already worded (the date as "November 21, 2026")."""
 
     program: str  # the provider: the program that runs this site
     holder: str
@@ -43,11 +44,7 @@ def ce_certificate_pdf(sheet):
         objectives=tuple(printed[f"objective-{i}"] for i in range(len(objectives))),
     )
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    for face in lettering.faces:
-        for style, name in face.files().items():
-            pdf.add_font(face.family, style, str(certificate_fonts.FONTS / name))
-    pdf.set_fallback_fonts([face.family for face in lettering.faces], exact_match=False)
-    pdf.set_text_shaping(True)
+    certificate_fonts.load_faces(pdf, lettering)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_title(f"Continuing education certificate: {sheet.holder}, {sheet.module_title}")
@@ -93,7 +90,3 @@ def ce_certificate_pdf(sheet):
     pdf.set_text_color(*MUTED)
     pdf.multi_cell(PAGE_W - 60, 4.2, statement, align="L")
     return bytes(pdf.output())
-
-
-def _font(pdf, text, style, size):
-    pdf.set_font(certificate_fonts.face_for(text).family, style, size)

@@ -129,3 +129,19 @@ def letter(texts):
             REPLACEMENT,
         )
     return Lettering(printed, tuple(face for face in FACES if face in needed))
+
+
+def load_faces(pdf, lettering):
+    """Give an FPDF document the faces `lettering` needs. A character the line's own face lacks is
+    taken from the first other face that has it (bold from a regular face when a script has no
+    bold file); text is shaped, for scripts that join or reorder."""
+    for face in lettering.faces:
+        for style, name in face.files().items():
+            pdf.add_font(face.family, style, str(FONTS / name))
+    pdf.set_fallback_fonts([face.family for face in lettering.faces], exact_match=False)
+    pdf.set_text_shaping(True)
+
+
+def set_font(pdf, text, style, size):
+    """Set the font that draws `text` (its script's face)."""
+    pdf.set_font(face_for(text).family, style, size)

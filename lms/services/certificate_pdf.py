@@ -25,7 +25,7 @@ STAMP = (178, 34, 34)
 
 @dataclass(frozen=True)
 class CertificateSheet:
-    """Everything printed on the page, already worded (dates as "21 November 2026")."""
+    """Everything printed on the page, already worded (dates as "November 21, 2026")."""
 
     site_name: str
     title: str
@@ -37,7 +37,7 @@ class CertificateSheet:
     code: str
     verify_url: str
     stamp: str = ""  # "Revoked" or "Expired", printed across the page; empty while valid
-    stamp_note: str = ""  # a line under the stamp, e.g. "on 3 December 2026"
+    stamp_note: str = ""  # a line under the stamp, e.g. "on December 3, 2026"
 
 
 def certificate_pdf(sheet):
@@ -48,13 +48,7 @@ def certificate_pdf(sheet):
     lettering = certificate_fonts.letter(texts)
     sheet = replace(sheet, **lettering.texts)
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    for face in lettering.faces:
-        for style, name in face.files().items():
-            pdf.add_font(face.family, style, str(certificate_fonts.FONTS / name))
-    # A character the line's own face lacks is taken from the first other face that has it
-    # (bold from a regular face when a script has no bold file).
-    pdf.set_fallback_fonts([face.family for face in lettering.faces], exact_match=False)
-    pdf.set_text_shaping(True)
+    certificate_fonts.load_faces(pdf, lettering)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_title(f"{sheet.title}: {sheet.holder}" + (f" ({sheet.stamp})" if sheet.stamp else ""))

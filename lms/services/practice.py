@@ -8,8 +8,6 @@ approval.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import joinedload
@@ -19,6 +17,7 @@ from ..models import PRACTICE_KINDS, Certificate, Course, PracticeSession, User
 from ..models.types import utcnow
 from . import audit, certification, supervision
 from .errors import FieldErrors
+from .hours import hours_text, past_day, quarter_hours
 
 ACTIVITIES = (
     "One-to-one peer support",
@@ -28,13 +27,10 @@ ACTIVITIES = (
     "Community outreach",
     "Other",
 )
-MIN_MINUTES, MAX_MINUTES, STEP_MINUTES = 15, 12 * 60, 15
+MAX_MINUTES = 12 * 60
 MAX_NOTES = 2000
 MAX_COMMENT = 2000
 OLDEST_SESSION_MONTHS = 24
-# The latest date anywhere on Earth is 14 hours ahead of UTC: a session logged "today" by someone
-# in Auckland is not in the future, whatever the server's clock says.
-_AHEAD_OF_UTC = timedelta(hours=14)
 DECISIONS = ("approve", "reject")
 KIND_NAMES = {"work": "Peer-support work", "supervision": "Supervision"}
 # An activity that only one kind can be (a supervision meeting is time in supervision).
@@ -49,11 +45,6 @@ class NotFound(LookupError):
     """No such session or course, or not one this person may use."""
 
 
-def hours_text(minutes):
-    """Minutes as hours the way people write them: 90 -> "1.5", 1500 -> "25", 45 -> "0.75"."""
-    return format((Decimal(minutes) / 60).normalize(), "f")
-
-
 def hours_words(minutes):
     """Minutes as hours with the word: 60 -> "1 hour", 90 -> "1.5 hours"."""
     hours = hours_text(minutes)
@@ -62,35 +53,19 @@ def hours_words(minutes):
 
 def _minutes(hours):
     """Hours as typed ("1.5", "1,25", Decimal) -> whole minutes, or a message for the person."""
-    try:
-        value = Decimal(str(hours).strip().replace(",", "."))
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        return None, "Enter the number of hours as a number, for example 1.5."
-    minutes = value * 60
-    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        return None, "Enter between 0.25 and 12 hours for one session."
-    if minutes % STEP_MINUTES:
-        return None, "Round to the nearest quarter hour, for example 1, 1.25, 1.5 or 1.75."
-    return int(minutes), None
+    return quarter_hours(
+        hours, MAX_MINUTES, "Enter between 0.25 and 12 hours for one session."
+    )  # fmt: skip
 
 
 def _session_date(value, now):
     """A date (or "YYYY-MM-DD" text) -> date, or a message for the person."""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            value = None
-    if not isinstance(value, date):
-        return None, "Enter the date of the session, for example 2026-11-21."
-    if value > (now + _AHEAD_OF_UTC).date():
-        return None, "The date is in the future: log a session after it has happened."
-    oldest = certification.add_months(now.date(), -OLDEST_SESSION_MONTHS)
-    if value < oldest:
-        return None, "Sessions more than 2 years old cannot be logged."
-    return value, None
+    return past_day(
+        value, now, certification.add_months(now.date(), -OLDEST_SESSION_MONTHS),
+        not_a_date="Enter the date of the session, for example 2026-11-21.",
+        in_the_future="The date is in the future: log a session after it has happened.",
+        too_old="Sessions more than 2 years old cannot be logged.",
+    )  # fmt: skip
 
 
 def log_session(user_id, session_date, hours, activity, notes="", now=None, kind="work"):

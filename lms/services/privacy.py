@@ -26,9 +26,11 @@ from ..models import (
     Module,
     ModuleProgress,
     ModuleVersion,
+    OutgoingEmail,
     PracticeSession,
     Question,
     QuizAttempt,
+    SentNotice,
     SignInThrottle,
     SupervisorAssignment,
     Transcript,
@@ -476,6 +478,9 @@ def _remove_records(user, now):
         ("ce_evidence_files", CEEvidence, CEEvidence.user_id),
         ("enrolments", Enrolment, Enrolment.user_id),
         ("supervisor_assignments", SupervisorAssignment, SupervisorAssignment.trainee_id),
+        # emails to them not yet sent, or that failed, keep their address and the whole message
+        ("emails", OutgoingEmail, OutgoingEmail.user_id),
+        ("sent_notices", SentNotice, SentNotice.user_id),
     ):
         removed[name] = db.session.scalar(
             select(func.count()).select_from(model).where(column == user.id)

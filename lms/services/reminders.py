@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
+from ..dates import long_date
 from ..extensions import db
 from ..models import Certificate, Course, SentNotice, SupervisorAssignment, User
 from . import outbox
@@ -31,10 +32,6 @@ EXPIRY_NOTICE_WITHIN = timedelta(days=30)
 BATCH_SIZE = 500
 DASHBOARD_PATH = "/dashboard"
 SETTINGS_PATH = "/account/emails"
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 @dataclass
@@ -45,10 +42,6 @@ class ReminderRun:
     expiry_notices: int = 0
     digests: int = 0
     batches: int = 0
-
-
-def long_date(day):
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def threshold_due(days_left):

@@ -16,17 +16,18 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..content import renewal as renewal_rules
+from ..dates import long_date
 from ..extensions import db
 from ..models import CEEntry, Certificate, Course
 from ..models.types import utcnow
 from . import audit
 from .certification import add_months, new_code, successor
+from .hours import hours_text
 
 STATES = ("no-rule", "not-open", "open", "ready", "grace", "lapsed", "superseded", "revoked")
 # The states in which a holder whose CE meets the rule may renew.
 RENEWABLE_STATES = ("open", "ready", "grace")
-DEFAULT_WINDOW_MONTHS = 6
-DEFAULT_GRACE_MONTHS = 0
 # What a holder whose certificate lapsed can do: the course's requirements are met anew.
 LAPSED_ADVICE = (
     "To be certified again, you will need to meet the course's requirements again: "
@@ -40,12 +41,6 @@ class RenewalError(ValueError):
 
 class NotFound(LookupError):
     """No certificate has this id."""
-
-
-def hours_text(minutes):
-    """Minutes as hours for people: 720 -> "12", 90 -> "1.5", 135 -> "2.25"."""
-    hours = minutes / 60
-    return f"{hours:.2f}".rstrip("0").rstrip(".")
 
 
 def _hours_word(minutes):
@@ -122,15 +117,7 @@ def rule_of(renewal):
     """A course's published renewal rule with every key present, or {} when it has none."""
     if not renewal or not renewal.get("ce_hours"):
         return {}
-    minimum = dict(renewal.get("minimum") or {})
-    categories = list(dict.fromkeys(renewal.get("categories") or [*minimum, "elective"]))
-    return {
-        "ce_hours": renewal["ce_hours"],
-        "minimum": minimum,
-        "categories": categories,
-        "window_months": renewal.get("window_months") or DEFAULT_WINDOW_MONTHS,
-        "grace_months": renewal.get("grace_months") or DEFAULT_GRACE_MONTHS,
-    }
+    return renewal_rules.filled(renewal)
 
 
 def _chosen(query, chosen):
@@ -265,10 +252,10 @@ def refusal(standing_now):
     if state == "no-rule":
         return "This certificate has no renewal rule, so it cannot be renewed."
     if state == "not-open":
-        return f"Renewal opens on {_long_date(standing_now.opens_on)}."
+        return f"Renewal opens on {long_date(standing_now.opens_on)}."
     if state == "lapsed":
         return (
-            f"This certificate lapsed on {_long_date(standing_now.closes_on)}, so it can no "
+            f"This certificate lapsed on {long_date(standing_now.closes_on)}, so it can no "
             f"longer be renewed. {LAPSED_ADVICE}"
         )
     if not standing_now.met:
@@ -277,10 +264,6 @@ def refusal(standing_now):
             "your certificate was issued) before you can renew."
         )
     return ""
-
-
-def _long_date(day):
-    return f"{day.day} {day:%B %Y}"
 
 
 def renew(certificate_id, actor_id, now=None) -> Certificate:

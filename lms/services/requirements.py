@@ -175,7 +175,7 @@ class ChecklistItem:
     what: str
     met: bool
     detail: str
-    on: date | datetime | None = None  # a date the detail ends with ("Signed 21 November 2026")
+    on: date | datetime | None = None  # a date the detail ends with ("Signed November 21, 2026")
     next_at: datetime | None = None  # a live session's next meeting, for one still to attend
 
 

@@ -1,7 +1,5 @@
 """A trainee's own certificates: as a page, and as a PDF to download and print."""
 
-from io import BytesIO
-
 from flask import (
     Blueprint,
     abort,
@@ -9,7 +7,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -18,6 +15,7 @@ from .. import clock
 from ..services import certification, renewal
 from ..services.certificate_pdf import CertificateSheet, certificate_pdf
 from .access import signed_in
+from .downloads import pdf_attachment
 from .filters import long_date
 from .forms import Form
 from .verify import verification_url
@@ -117,14 +115,7 @@ def pdf(code):
         stamp=stamp,
         stamp_note=stamp_note,
     )
-    response = send_file(
-        BytesIO(certificate_pdf(sheet)),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"certificate-{certificate.code}.pdf",
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_attachment(certificate_pdf(sheet), f"certificate-{certificate.code}.pdf")
 
 
 def _stamp(certificate):

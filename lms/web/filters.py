@@ -6,27 +6,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from ..dates import long_date
 from ..services.meetings import is_place_link
 from ..services.practice import KIND_NAMES
 from ..services.training import domain_label
 from ..services.transcript import hours_text
-
-# Month names spelled out here rather than taken from the locale, so a date reads the same on
-# every server: 21 November 2026.
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def long_date(value):
-    """A date (or a UTC timestamp's date) as "21 November 2026"; empty for None."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -42,7 +26,7 @@ def program_zone():
 
 
 def local_date(value):
-    """A UTC timestamp's date in the program's time zone as "21 November 2026" (a date as is)."""
+    """A UTC timestamp's date in the program's time zone as "November 21, 2026" (a date as is)."""
     if isinstance(value, datetime):
         value = value.astimezone(program_zone())
     return long_date(value)
@@ -56,11 +40,11 @@ def local_time(value):
 
 
 def local_datetime(value):
-    """A UTC timestamp in the program's zone: "Tuesday 1 December 2026, 6:30 PM EST"."""
+    """A UTC timestamp in the program's zone: "Tuesday, December 1, 2026, 6:30 PM EST"."""
     if value is None:
         return ""
     local = value.astimezone(program_zone())
-    return f"{DAYS[local.weekday()]} {long_date(local)}, {local_time(value)}"
+    return f"{DAYS[local.weekday()]}, {long_date(local)}, {local_time(value)}"
 
 
 def counted(number, singular, plural=None):

@@ -2,13 +2,12 @@
 (supervise): the page, and issuing a transcript as a PDF download, dated in the program's time
 zone."""
 
-from io import BytesIO
-
-from flask import abort, current_app, render_template, send_file
+from flask import abort, current_app, render_template
 from flask_login import current_user
 
 from ..services import transcript
 from ..services.transcript.pdf import TranscriptSheet, transcript_pdf
+from .downloads import pdf_attachment
 from .filters import long_date, program_zone
 from .forms import Form
 from .links import external_url
@@ -44,11 +43,4 @@ def pdf_download(user_id):
         verify_url=external_url("verify.certificate", code=row.code),
         issued_on=long_date(data.issued_on),
     )
-    response = send_file(
-        BytesIO(transcript_pdf(data, sheet, long_date)),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"transcript-{row.code}.pdf",
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_attachment(transcript_pdf(data, sheet, long_date), f"transcript-{row.code}.pdf")

@@ -33,6 +33,17 @@ def follow(page, target):
     return navigation.value
 
 
+def sign_in(page, email, password=PASSWORD):
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    follow(page, page.get_by_role("button", name="Sign in"))
+
+
+def sign_out(page):
+    follow(page, page.get_by_role("button", name="Sign out"))
+
+
 def sign_up(page, name, email, password=PASSWORD):
     """On the sign-up page: fill in the form and send it."""
     page.get_by_label("Your name").fill(name)

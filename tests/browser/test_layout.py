@@ -14,7 +14,7 @@ from lms.extensions import db
 from lms.models import Cohort, Course
 from lms.services import cohorts, practice, supervision
 from lms.services.accounts import ensure_user
-from tests.browser.steps import PASSWORD, follow
+from tests.browser.steps import PASSWORD, follow, sign_in
 
 # A name with no space to break at, as some people (and some typos) have.
 LONG_NAME = "Wiremu" + "Tekaumarua" * 6
@@ -49,13 +49,6 @@ def people(live_app):
             cohort = cohorts.create_cohort(COHORT, date(2027, 3, 1), None, course_ids)
         db.session.commit()
         return {"trainee": trainee.id, "cohort": cohort.id}
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    follow(page, page.get_by_role("button", name="Sign in"))
 
 
 # Every box that scrolls sideways, unless the keyboard can reach it (tabindex="0") and it is a

@@ -19,7 +19,7 @@ from lms.models import Attendance, Course, LiveSession
 from lms.services import cohorts
 from lms.services.accounts import ensure_user
 from tests import livekit
-from tests.browser.steps import PASSWORD, download_transcript, follow
+from tests.browser.steps import PASSWORD, download_transcript, follow, sign_in
 from tests.browser.test_layout import UNREACHABLE_SCROLLERS, sideways
 
 COURSE_SLUG = "peer-support-foundations"
@@ -65,13 +65,6 @@ def set_up(app, viewport):
             "session": session.id,
             "cohort": cohort.name,
         }
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    follow(page, page.get_by_role("button", name="Sign in"))
 
 
 def heading(page):

@@ -14,7 +14,7 @@ from lms.services import cohorts, practice, supervision
 from lms.services.accounts import ensure_user
 from tests import livekit
 from tests import transcriptkit as kit
-from tests.browser.steps import PASSWORD, download_transcript, follow
+from tests.browser.steps import PASSWORD, download_transcript, follow, sign_in
 from tests.browser.test_layout import UNREACHABLE_SCROLLERS, sideways
 
 TRAINEE = ("Mereana Okonkwo-Lindqvist", "mereana.transcript@example.org")
@@ -50,13 +50,6 @@ def set_up(app):
             kit.hours(trainee.id, 60, kind="supervision", reviewer_id=boss.id,
                       activity="Supervision meeting")  # fmt: skip
             db.session.commit()
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    follow(page, page.get_by_role("button", name="Sign in"))
 
 
 def test_the_trainee_reads_and_downloads_their_transcript_and_a_visitor_checks_it(

@@ -262,14 +262,14 @@ def test_the_ce_certificate_is_a_pdf_that_says_what_boards_ask(world):
             course_title="Sample Course",
             hours="1.5",
             category="Ethics",
-            completed_on="21 November 2026",
+            completed_on="November 21, 2026",
             objectives=earned.objectives,
         )  # fmt: skip
     )
     assert pdf.startswith(b"%PDF-")
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     for words in ("Certificate of Continuing Education", "Ada Trainee", "First Steps",
-                  "1.5", "Ethics", "21 November 2026", "Name one source of hope.",
+                  "1.5", "Ethics", "November 21, 2026", "Name one source of hope.",
                   "continuing education provided by Riverside Peer Academy"):  # fmt: skip
         assert words in text, words
 

@@ -41,8 +41,8 @@ def sheet(holder, **changes):
         holder=holder,
         course_title="Peer Support Foundations",
         course_version=1,
-        issued_on="21 November 2026",
-        expires_on="21 November 2028",
+        issued_on="November 21, 2026",
+        expires_on="November 21, 2028",
         code="PSF-ABCD-EFGH",
         verify_url="http://localhost/verify/PSF-ABCD-EFGH",
     )
@@ -133,7 +133,7 @@ def test_joiners_and_variation_selectors_print_nothing_and_warn_nothing(font_log
 
 
 @pytest.mark.parametrize(
-    ("stamp", "note"), [("Revoked", "on 3 December 2026"), ("Expired", "on 21 November 2028")]
+    ("stamp", "note"), [("Revoked", "on December 3, 2026"), ("Expired", "on November 21, 2028")]
 )
 def test_a_certificate_no_longer_valid_says_so_across_the_page(stamp, note):
     text = page_text(certificate_pdf(sheet("Ada Trainee", stamp=stamp, stamp_note=note)))

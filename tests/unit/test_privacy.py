@@ -17,8 +17,10 @@ from lms.models import (
     Module,
     ModuleProgress,
     ModuleVersion,
+    OutgoingEmail,
     PracticeSession,
     QuizAttempt,
+    SentNotice,
     SignInThrottle,
     SupervisorAssignment,
     User,
@@ -139,6 +141,22 @@ def test_erasing_removes_personal_data_and_the_learning_records(world):
     assert count(UserRole, user_id=ada) == 0
     assert count(SignInThrottle, email="ada.private@example.org") == 0
     assert count(ModuleProgress, user_id=world["other"]) == 2  # nobody else's records go
+
+
+def test_erasing_removes_emails_to_them_that_still_hold_their_address_and_message(world):
+    ada = world["ada"]
+    for to, user_id in (("ada.private@example.org", ada), ("someone@example.org", world["other"])):
+        db.session.add(OutgoingEmail(
+            to_address=to, subject="Your certificate expires in 30 days", body="Hello, ...",
+            purpose="renewal-reminder", user_id=user_id, status="failed",
+        ))  # fmt: skip
+    db.session.add(SentNotice(key=f"reminder:{ada}:30", user_id=ada))
+    db.session.commit()
+
+    privacy.erase_trainee(world["admin"], ada, now=NOW)
+
+    assert count(OutgoingEmail, user_id=ada) == 0 and count(SentNotice, user_id=ada) == 0
+    assert db.session.scalar(select(func.count()).select_from(OutgoingEmail)) == 1
 
 
 def test_certificates_stay_and_verify_without_the_name(world):

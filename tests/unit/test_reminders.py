@@ -23,7 +23,7 @@ MAIL = {
     "LMS_SMTP_HOST": "127.0.0.1",
     "LMS_BASE_URL": "https://training.example.org",
 }
-EXPIRES = date(2027, 1, 15)  # renewalkit's holder, certified 15 January 2026 for 12 months
+EXPIRES = date(2027, 1, 15)  # renewalkit's holder, certified January 15, 2026 for 12 months
 
 
 def emails():
@@ -69,7 +69,7 @@ def test_a_reminder_at_each_threshold_once_saying_what_is_missing(app_ctx, cours
     )
     assert first.subject == "Your certificate expires in 90 days"
     assert second.subject == "Your certificate expires in 58 days"
-    assert "expires on 15 January 2027, 58 days from today" in second.body
+    assert "expires on January 15, 2027, 58 days from today" in second.body
     assert "So far: 14 of 20 CE hours, 2 of 6 ethics." in second.body
     assert "you still need 6 more CE hours, 4 of them in ethics" in second.body
     assert "https://training.example.org/dashboard" in second.body
@@ -116,7 +116,7 @@ def test_a_quiet_holder_gets_no_reminder_but_the_expiry_notice(app_ctx, courses_
     assert keys() == [f"renewal:{certificate.id}:expired"]
     [notice] = emails()
     assert (notice.subject, notice.purpose) == ("Your certificate has expired", "expiry-notice")
-    assert "expired on 15 January 2027" in notice.body
+    assert "expired on January 15, 2027" in notice.body
 
 
 def test_an_expiry_notice_in_grace_says_until_when_and_what_is_missing(app_ctx, courses_dir, clock):
@@ -127,7 +127,7 @@ def test_an_expiry_notice_in_grace_says_until_when_and_what_is_missing(app_ctx, 
     run_on(clock, EXPIRES + timedelta(days=2))
 
     [notice] = emails()
-    assert "You can still renew it until 15 April 2027: you need 16 more CE hours" in notice.body
+    assert "You can still renew it until April 15, 2027: you need 16 more CE hours" in notice.body
 
 
 def test_old_lapses_renewed_revoked_and_no_rule_certificates_get_nothing(

@@ -181,12 +181,12 @@ def test_hours_are_shown_to_two_decimals_at_most():
 def test_an_empty_transcript_prints_with_none_yet_under_each_heading(world):
     data = transcript.transcript_for(world["ada"].id, now=kit.NOW)
     sheet = TranscriptSheet("Peer Support Training", "TR-AAAA-BBBB-CCCC", "http://x/verify/TR",
-                            "21 November 2026")  # fmt: skip
+                            "November 21, 2026")  # fmt: skip
 
     pdf = transcript_pdf(data, sheet, lambda day: day.isoformat() if day else "")
 
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
-    for expected in ("Training transcript", "Ada Trainee", "Issued on 21 November 2026",
+    for expected in ("Training transcript", "Ada Trainee", "Issued on November 21, 2026",
                      "TR-AAAA-BBBB-CCCC", "Modules passed", "Live sessions attended",
                      "None yet.", "Page 1 of 1"):  # fmt: skip
         assert expected in text, expected

@@ -54,7 +54,7 @@ def test_staff_read_who_did_what_when_and_to_whom_newest_first(client, log):
         "Practice hours approved", "Certificate revoked", "Certificate issued", "Courses published"
     ]  # fmt: skip
     revoked = page.split("<tr>")[3]
-    assert '<time datetime="2026-11-02T23:59:00+00:00">2 November 2026, 23:59</time>' in revoked
+    assert '<time datetime="2026-11-02T23:59:00+00:00">November 2, 2026, 23:59</time>' in revoked
     assert "<td>Pat Staff</td>" in revoked and "Revoked certificate PSF-1" in revoked
     assert "<td>Ada Trainee</td>" in revoked
     synced = page.split("<tr>")[5]

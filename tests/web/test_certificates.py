@@ -377,7 +377,7 @@ def test_a_revoked_certificates_pdf_says_revoked_across_it_with_the_date(app, cl
 
     assert response.status_code == 200
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
-    assert "REVOKED" in text and "on 3 December 2026" in text
+    assert "REVOKED" in text and "on December 3, 2026" in text
     assert HOLDER in text and "Private note" not in text
 
 
@@ -388,7 +388,7 @@ def test_an_expired_certificates_pdf_says_expired(app, client, issued):
     text = PdfReader(io.BytesIO(client.get(f"/certificates/{issued['code']}.pdf").data))
     text = text.pages[0].extract_text()
 
-    assert "EXPIRED" in text and "on 9 January 2026" in text
+    assert "EXPIRED" in text and "on January 9, 2026" in text
 
 
 def test_a_loosely_typed_certificate_address_redirects(client, issued):
@@ -403,7 +403,7 @@ def test_a_loosely_typed_certificate_address_redirects(client, issued):
 
 
 def test_long_date_spells_the_month_without_a_leading_zero():
-    assert long_date(date(2026, 11, 21)) == "21 November 2026"
-    assert long_date(date(2027, 5, 1)) == "1 May 2027"
-    assert long_date(datetime(2026, 1, 9, 23, 59, tzinfo=UTC)) == "9 January 2026"
+    assert long_date(date(2026, 11, 21)) == "November 21, 2026"
+    assert long_date(date(2027, 5, 1)) == "May 1, 2027"
+    assert long_date(datetime(2026, 1, 9, 23, 59, tzinfo=UTC)) == "January 9, 2026"
     assert long_date(None) == ""

@@ -68,9 +68,9 @@ def test_staff_create_a_cohort_and_see_the_rules_next_to_the_fields(app, client,
     assert "Choose at least one published course." in text
     assert made.status_code == 302
     shown = page(client.get(made.headers["Location"]))
-    assert "<h1>Autumn 2027</h1>" in shown and "1 September 2027 to no end date" in shown
+    assert "<h1>Autumn 2027</h1>" in shown and "September 1, 2027 to no end date" in shown
     listing = page(client.get("/staff/cohorts"))
-    assert "Autumn 2027" in listing and "Spring 2027" in listing and "1 March 2027" in listing
+    assert "Autumn 2027" in listing and "Spring 2027" in listing and "March 1, 2027" in listing
 
 
 def test_a_date_that_is_not_a_date_is_named(client, world):

@@ -371,7 +371,7 @@ def test_the_course_page_lists_required_sessions_and_checklists(app, world):
     sam = client_for(app, world["sam"])
     take(world, sam, {"ada": ("present", "", [0, 1], ""), "bo": ("absent", "", [], "")})
     html = page(ada, "/courses/sample-course/")
-    assert re.search(r"Attended on \d{1,2} \w+ 20\d\d", html)
+    assert re.search(r"Attended on \w+ \d{1,2}, 20\d\d", html)
     assert "2 of 3 skills demonstrated" in html
 
 

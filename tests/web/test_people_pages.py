@@ -103,8 +103,8 @@ def test_reassigning_a_supervisor_keeps_the_history_on_the_page(client, world):
     assert "Tia Trainee has a new supervisor. The previous one is kept in the history." in shown
     assert "Lee Supervisor (lee@example.org)</p>" in shown
     history = re.search(r"<h3>History</h3>(.*?)</ol>", shown, re.S).group(1)
-    assert re.search(r"Lee Supervisor: from \d+ \w+ \d{4} \(current\)", history)
-    assert re.search(r"Sam Supervisor: from \d+ \w+ \d{4} to \d+ \w+ \d{4}", history)
+    assert re.search(r"Lee Supervisor: from \w+ \d+, \d{4} \(current\)", history)
+    assert re.search(r"Sam Supervisor: from \w+ \d+, \d{4} to \w+ \d+, \d{4}", history)
 
 
 def test_reassigning_to_someone_who_is_not_a_supervisor_is_refused(client, world):

@@ -24,7 +24,7 @@ def _world(app, courses_dir, clock, hours=((14, "elective"), (6, "ethics"))):
 
 def test_the_dashboard_shows_the_standing_and_the_holder_renews(app, client, courses_dir, clock):
     user_id, code = _world(app, courses_dir, clock)
-    clock.freeze(at(date(2026, 11, 18)))  # 58 days before 15 January 2027
+    clock.freeze(at(date(2026, 11, 18)))  # 58 days before January 15, 2027
     sign_in_as(client, user_id)
     page = client.get("/dashboard").get_data(as_text=True)
     standing = "Your certificate expires in 58 days</strong>:\n    20 of 20 CE hours, 6 of 6 ethics"
@@ -40,10 +40,10 @@ def test_the_dashboard_shows_the_standing_and_the_holder_renews(app, client, cou
         new_code, expires_on = new.code, new.expires_on
     assert expires_on == date(2028, 1, 15)
     page = client.get(f"/certificates/{new_code}").get_data(as_text=True)
-    assert f"Its new code is {new_code}, valid until 15 January 2028." in page
+    assert f"Its new code is {new_code}, valid until January 15, 2028." in page
 
     old = client.get(f"/verify/{code}").get_data(as_text=True)
-    assert "this certificate was renewed on 18 November 2026; the current certificate is" in old
+    assert "this certificate was renewed on November 18, 2026; the current certificate is" in old
     assert f'href="/verify/{new_code}"' in old
     data = client.get(f"/verify/{code}.json").get_json()
     assert data["status"] == "superseded"
@@ -85,12 +85,12 @@ def test_grace_and_lapse_are_stated(app, client, courses_dir, clock):
     clock.freeze(at(date(2027, 2, 1)))
     sign_in_as(client, user_id)
     page = client.get("/dashboard").get_data(as_text=True)
-    assert "Your certificate expired on 15 January 2027.</strong>" in page
-    assert "You can still renew it until 15 March 2027" in page
+    assert "Your certificate expired on January 15, 2027.</strong>" in page
+    assert "You can still renew it until March 15, 2027" in page
     clock.freeze(at(date(2027, 3, 16)))
     sign_in_as(client, user_id)
     page = client.get(f"/certificates/{code}").get_data(as_text=True)
-    assert "Your certificate lapsed on 15 March 2027</strong>" in page
+    assert "Your certificate lapsed on March 15, 2027</strong>" in page
     assert "retaking the course" in page
     assert "Expired" in page
 

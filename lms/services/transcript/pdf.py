@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import certificate_fonts
+from ..certificate_fonts import set_font as _font
 from ..certificate_pdf import ACCENT, INK, MUTED, qr_code
 from ..practice import KIND_NAMES
 from ..training import domain_label
@@ -28,7 +29,7 @@ class TranscriptSheet:
     site_name: str
     code: str
     verify_url: str
-    issued_on: str  # already worded: "21 November 2026"
+    issued_on: str  # already worded: "November 21, 2026"
 
 
 def _counted(number, noun):
@@ -134,11 +135,7 @@ def transcript_pdf(data, sheet, date_text):
             self.cell(WIDTH / 2, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
     pdf = Pages(orientation="portrait", unit="mm", format="A4")
-    for face in lettering.faces:
-        for style, file_name in face.files().items():
-            pdf.add_font(face.family, style, str(certificate_fonts.FONTS / file_name))
-    pdf.set_fallback_fonts([face.family for face in lettering.faces], exact_match=False)
-    pdf.set_text_shaping(True)
+    certificate_fonts.load_faces(pdf, lettering)
     pdf.set_margins(MARGIN, 18, MARGIN)
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_title(f"Training transcript: {name}")
@@ -151,10 +148,6 @@ def transcript_pdf(data, sheet, date_text):
     for heading, intro, widths, header, rows in tables:
         _table(pdf, printed, heading, intro, widths, header, rows)
     return bytes(pdf.output())
-
-
-def _font(pdf, text, style, size):
-    pdf.set_font(certificate_fonts.face_for(text).family, style, size)
 
 
 def _first_page_top(pdf, data, sheet, name):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -37,14 +36,8 @@ from ...models import (
 )
 from ...models.types import utcnow
 from .. import certification, training
+from ..hours import hours_text
 from ..practice import KIND_NAMES
-
-
-def hours_text(minutes):
-    """Minutes as hours to two decimals at most, as people write them: 95 -> "1.58",
-    90 -> "1.5", 1500 -> "25"."""
-    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format(hours.normalize(), "f")
 
 
 class NotFound(LookupError):

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ...services import ce, evidence
 from ...services.ce_certificate_pdf import CESheet, ce_certificate_pdf
 from ..access import signed_in
+from ..downloads import pdf_attachment
 from ..filters import long_date
 from ..forms import show_problems
 from .blueprint import bp
@@ -119,11 +120,4 @@ def ce_certificate(entry_id):
         objectives=earned.objectives,
         site_name=current_app.config["LMS_SITE_NAME"],
     )
-    response = send_file(
-        BytesIO(ce_certificate_pdf(sheet)),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"ce-certificate-{entry.id}.pdf",
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_attachment(ce_certificate_pdf(sheet), f"ce-certificate-{entry.id}.pdf")

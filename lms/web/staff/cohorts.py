@@ -1,11 +1,12 @@
 """Staff pages for cohorts: list and create them, see and change who is enrolled, and import a
 cohort from a CSV file (a preview first; the import only from a clean preview)."""
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ...services import catalog, cohort_import, cohorts, hours_export, people
 from ..access import role
+from ..downloads import csv_attachment
 from ..forms import show_problems
 from .blueprint import bp
 from .forms import ButtonForm, CohortForm, ConfirmImportForm, EnrolForm, ImportForm
@@ -65,15 +66,7 @@ def cohort_hours_csv(cohort_id):
         cohort, text = hours_export.cohort_hours_csv(cohort_id)
     except cohorts.NoSuchCohort:
         abort(404)
-    # The byte order mark lets spreadsheet programs read the names' accents as UTF-8.
-    return Response(
-        "\ufeff" + text,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="cohort-{cohort.id}-hours.csv"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return csv_attachment(text, f"cohort-{cohort.id}-hours.csv")
 
 
 @bp.post("/cohorts/<int:cohort_id>/enrol")

@@ -1,12 +1,13 @@
 """Renewals for staff: who is due in the next 90 days and who has lapsed, with CE progress, by
 cohort, 50 to a page, and as CSV."""
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
 from ... import clock
 from ...services import renewal_report, roster
 from ..access import role
+from ..downloads import csv_attachment
 from ..inputs import optional_id
 from .blueprint import bp
 from .renewal_forms import RenewalsFilterForm
@@ -40,13 +41,7 @@ def renewals():
 def renewals_csv():
     _, filters, _ = _filters()
     rows = renewal_report.all_renewal_rows(**filters)
-    # The byte order mark lets spreadsheet programs read the names' accents as UTF-8.
-    return Response(
-        "\ufeff" + renewal_report.export_csv(rows),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="renewals-{filters["view"]}-{clock.today().isoformat()}.csv"'
-            )
-        },
+    return csv_attachment(
+        renewal_report.export_csv(rows),
+        f"renewals-{filters['view']}-{clock.today().isoformat()}.csv",
     )

@@ -1,12 +1,13 @@
 """The roster of trainees (and its CSV), a cohort's progress picture and a trainee's record."""
 
-from flask import Response, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from ...models.types import utcnow
 from ...services import roster, transcript
 from .. import transcripts
 from ..access import role
+from ..downloads import csv_attachment
 from .blueprint import bp
 from .roster_forms import RosterFilterForm
 
@@ -42,16 +43,7 @@ def roster_page():
 @role(*VIEWERS)
 def roster_csv():
     _, rows, _ = _roster()
-    # The byte order mark lets spreadsheet programs read the names' accents as UTF-8.
-    return Response(
-        "\ufeff" + roster.export_csv(rows),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="roster-{utcnow().date().isoformat()}.csv"'
-            )
-        },
-    )
+    return csv_attachment(roster.export_csv(rows), f"roster-{utcnow().date().isoformat()}.csv")
 
 
 @bp.get("/cohorts/<int:cohort_id>")

@@ -1,0 +1,23 @@
+"""Files the site sends as downloads: a CSV export or a PDF. Routes behind sign-in get
+"Cache-Control: private, no-store" from headers.keep_private_pages_out_of_shared_caches."""
+
+from io import BytesIO
+
+from flask import Response, send_file
+
+
+def csv_attachment(text, file_name):
+    """CSV text as an attachment named `file_name`."""
+    # The byte order mark lets spreadsheet programs read the names' accents as UTF-8.
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+    )
+
+
+def pdf_attachment(data, file_name):
+    """PDF bytes as an attachment named `file_name`."""
+    return send_file(
+        BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=file_name
+    )
