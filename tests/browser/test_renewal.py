@@ -149,7 +149,8 @@ def test_a_holder_logs_ce_staff_approve_it_the_holder_renews_and_the_old_code_is
     standing = page.locator(f"#renewal-{old_code}")
     expect(standing).to_contain_text("20 of 20 CE hours, 6 of 6 ethics")
     expect(standing).to_contain_text("You have the continuing education your renewal needs.")
-    follow(page, page.get_by_role("link", name="Certified Peer Supporter (Foundations)").first)
+    title = "Certificate of Completion: Peer Support Foundations Training"
+    follow(page, page.get_by_role("link", name=title).first)
     expect(page.get_by_role("button", name="Renew my certificate")).to_be_visible()
     fits(page)
     check(page, "certificate-renewal")
