@@ -7,24 +7,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import defer, joinedload
 
 from .. import clock
 from ..content.ce import union_of_categories
 from ..extensions import db
 from ..models import CEEntry, CEEvidence, Course, Module, ModuleProgress, ModuleVersion, User
-from . import audit, evidence
+from . import audit, evidence, reviews
 from .certification import add_months
 from .errors import FieldErrors
 from .hours import hours_text, past_day, quarter_hours
+from .reviews import DECISIONS, MAX_COMMENT
 
 MAX_MINUTES = 40 * 60
 MAX_TITLE = 200
 MAX_PROVIDER = 200
-MAX_COMMENT = 2000
 OLDEST_YEARS = 5
-DECISIONS = ("approve", "reject")
 # Who earned CE here is told it came from the program; the app's name (LMS_SITE_NAME) is passed
 # in by the web layer, this only when nothing is.
 DEFAULT_PROGRAM = "this training program"
@@ -266,20 +265,8 @@ def review(reviewer, entry_id, decision, comment="", now=None):
                 f"(this has {len(comment)})."
             }  # fmt: skip
         )
-    status = "approved" if decision == "approve" else "rejected"
-    # The WHERE clause makes the first review win when two arrive at once.
-    result = db.session.execute(
-        update(CEEntry)
-        .where(CEEntry.id == entry.id, CEEntry.status == "pending")
-        .values(
-            status=status,
-            reviewed_by_id=reviewer.id,
-            reviewed_at=now,
-            review_comment=comment or None,
-        )  # fmt: skip
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    status = reviews.record_decision(CEEntry, entry.id, decision, reviewer.id, comment, now)
+    if status is None:  # another review came first
         db.session.rollback()
         raise CEError(_already_reviewed(db.session.get(CEEntry, entry_id)))
     hours = hours_text(entry.minutes)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import PRACTICE_KINDS, Certificate, Course, PracticeSession, User
 from ..models.types import utcnow
-from . import audit, certification, supervision
+from . import audit, certification, reviews, supervision
 from .errors import FieldErrors
 from .hours import hours_text, past_day, quarter_hours
+from .reviews import DECISIONS, MAX_COMMENT
 
 ACTIVITIES = (
     "One-to-one peer support",
@@ -29,9 +30,7 @@ ACTIVITIES = (
 )
 MAX_MINUTES = 12 * 60
 MAX_NOTES = 2000
-MAX_COMMENT = 2000
 OLDEST_SESSION_MONTHS = 24
-DECISIONS = ("approve", "reject")
 KIND_NAMES = {"work": "Peer-support work", "supervision": "Supervision"}
 # An activity that only one kind can be (a supervision meeting is time in supervision).
 _ACTIVITY_KIND = {"Supervision meeting": "supervision"}
@@ -318,20 +317,10 @@ def review_session(reviewer, session_id, decision, comment="", now=None):
     if decision == "reject" and not comment:
         raise RequirementError({"comment": "Say why, so the trainee can fix it."})
     check_comment_length(comment)
-    status = "approved" if decision == "approve" else "rejected"
-    # The WHERE clause makes the first review win when two arrive at once.
-    result = db.session.execute(
-        update(PracticeSession)
-        .where(PracticeSession.id == session.id, PracticeSession.status == "pending")
-        .values(
-            status=status,
-            reviewed_by_id=reviewer.id,
-            reviewed_at=now,
-            review_comment=comment or None,
-        )
-        .execution_options(synchronize_session=False)
+    status = reviews.record_decision(
+        PracticeSession, session.id, decision, reviewer.id, comment, now
     )
-    if result.rowcount != 1:
+    if status is None:  # another review came first
         db.session.rollback()
         raise RequirementError(_already_reviewed(db.session.get(PracticeSession, session_id)))
     audit_review(reviewer, session, status, comment)
