@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy.exc import SQLAlchemyError
 
+from .content.domains import hours_summary
 from .content.loader import load_courses
 from .content.model import ContentError
 from .extensions import db
@@ -81,6 +82,8 @@ def check_command(path):
     result = load_courses(folder, shown)
     for problem in result.problems:
         click.echo(str(problem))
+    for course in result.courses:
+        click.echo(hours_summary(course))
     modules = sum(len(c.modules) for c in result.courses)
     if result.problems:
         click.echo(f"{_summary(result.problems)} in {shown}", err=True)

@@ -190,3 +190,27 @@ def shortfalls(required, minutes_by_domain, domains, session_minutes=None):
                  f"domain: {sums}; total {hours_text(total)}): {advice}")
             )  # fmt: skip
     return found
+
+
+def hours_summary(course):
+    """A course's training hours per domain, as `lms courses check` prints them: what its modules
+    and live sessions add up to, against what its certificate requires."""
+    sums = {}
+    for unit in (*course.modules, *course.sessions):
+        for name, minutes in (unit.domain_minutes or {unit.domain: unit.minutes}).items():
+            sums[name] = sums.get(name, 0) + minutes
+    required = course.training_hours or {}
+
+    def figure(minutes, key):
+        wanted = f" (requires {required[key]})" if key in required else ""
+        return f"{hours_text(minutes)}{wanted}"
+
+    domains = course.domains or DEFAULT_DOMAINS
+    parts = [f"{name} {figure(sums.get(name, 0), name)}" for name in domains]
+    modules = sum(m.minutes for m in course.modules)
+    sessions = sum(s.minutes for s in course.sessions)
+    total = f"total {figure(modules + sessions, 'total')}"
+    split = f"modules {hours_text(modules)}" + (
+        f", live sessions {hours_text(sessions)}" if course.sessions else ""
+    )
+    return f"{course.slug}: training hours: {', '.join(parts)}; {total} ({split})"

@@ -14,6 +14,7 @@ from .files import MODULE_FILE, SLUG, SLUG_LENGTH, CourseFileReader, digest
 from .frontmatter import Field
 from .model import Course, LoadResult, MediaFile, Module, Problem
 from .quiz import find_quiz_heading_typo, parse_quiz, split_lesson
+from .timing import Estimate
 
 # A course's code of ethics, which trainees sign when certificate: requires: code_of_ethics is set.
 ETHICS_FILE = "code-of-ethics.md"
@@ -72,6 +73,8 @@ MODULE_SCHEMA = {
     "pass_mark": Field("int", minimum=1, maximum=100),
     "max_attempts": Field("int", minimum=1, maximum=1000),
     "retry_after_minutes": Field("int", minimum=0, maximum=525_600),  # a year
+    "wait_after_failures": Field("int", minimum=1, maximum=1000),
+    "draw": Field("int", minimum=1, maximum=1000),
     "review": Field("choice", choices=REVIEW_MODES),
     "requires": Field("list"),
     "ce": continuing_education.FIELD,
@@ -357,6 +360,23 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
                     shown, body_line + quiz_index,
                     "the quiz has no questions: add '### ' question headings under '## Quiz'",
                 )  # fmt: skip
+        draw = settings.get("draw")
+        if draw is not None and questions and draw > len(questions):
+            self.error(
+                shown, key_lines.get("draw"),
+                f"draw: {draw} asks for more questions than the quiz has ({len(questions)}): "
+                f"lower it, or add questions",
+            )  # fmt: skip
+        if settings.get("wait_after_failures") and not settings.get("retry_after_minutes"):
+            self.error(
+                shown, key_lines.get("wait_after_failures"),
+                "wait_after_failures needs retry_after_minutes: how long the wait is",
+            )  # fmt: skip
+        if questions:
+            shown_count = min(draw or len(questions), len(questions))
+            overclaim = Estimate(lesson_lines, shown_count).overclaim(settings["minutes"])
+            if overclaim:
+                self.warn(shown, key_lines.get("minutes"), overclaim)
         used_media = self._check_links(body.split("\n"), body_line, shown)
         if self.failed:
             return None
@@ -375,6 +395,10 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
         if len(split) > 1:
             # only a split module hashes its split, so adding the feature changed no other hash
             values["domain_minutes"] = split
+        # likewise, only a module that draws from a pool or delays its wait hashes those keys
+        for key in ("draw", "wait_after_failures"):
+            if settings.get(key) is not None:
+                values[key] = settings[key]
         content_hash = digest(
             {
                 **values,

@@ -81,6 +81,10 @@ class Module:
     # {domain: minutes}, adding up to `minutes`; empty means {domain: minutes}
     domain_minutes: dict = field(default_factory=dict)
     ce: ModuleCE | None = None  # continuing education granted when passed (front matter `ce:`)
+    # questions each attempt draws from the pool of `questions` (None: every question)
+    draw: int | None = None
+    # failed attempts before `retry_after_minutes` applies (None: the wait follows every failure)
+    wait_after_failures: int | None = None
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,10 @@ class ModuleVersion(db.Model):
     pass_mark: Mapped[int]
     max_attempts: Mapped[int | None]
     retry_after_minutes: Mapped[int | None]
+    # the wait applies from this many failed attempts on (None: from the first)
+    wait_after_failures: Mapped[int | None]
+    # questions an attempt draws from the pool (None: all of them, as before pools)
+    draw: Mapped[int | None]
     review: Mapped[str] = mapped_column(String(20), default="always")  # or "after_pass"
     requires: Mapped[list] = mapped_column(JSON, default=list)  # module slugs to pass first
     # Continuing education the module grants when passed (front matter `ce:`), or None.

@@ -327,6 +327,8 @@ def _add_version(module, number, source, resolve):
         pass_mark=source.pass_mark,
         max_attempts=source.max_attempts,
         retry_after_minutes=source.retry_after_minutes,
+        wait_after_failures=source.wait_after_failures,
+        draw=source.draw,
         review=source.review,
         requires=list(source.requires),
         lesson_html=render_block(source.lesson, resolve),
