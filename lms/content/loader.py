@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import ce as continuing_education
 from . import domains as training_domains
+from . import items as item_writing
 from . import renewal as course_renewal
 from . import sessions as live_sessions
 from .files import MODULE_FILE, SLUG, SLUG_LENGTH, CourseFileReader, digest
@@ -169,6 +170,11 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
             if module is not None:
                 modules.append(module)
         self._check_requirement_cycles(modules)
+        select_all = item_writing.select_all_warning(
+            [(f"{self.shown}/{m.file_name}", q) for m in modules for q in m.questions]
+        )
+        if select_all:
+            self.warn(*select_all)
         sessions = self._sessions()
         if self.failed:
             return None
@@ -355,6 +361,10 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
             questions, quiz_problems = parse_quiz(quiz_lines, body_line + quiz_index + 1)
             for line, message, is_warning in quiz_problems:
                 (self.warn if is_warning else self.error)(shown, line, message)
+            sentences = item_writing.lesson_sentences("\n".join(lesson_lines))
+            for question in questions:
+                for line, message in item_writing.question_warnings(question, sentences):
+                    self.warn(shown, line, message)
             if not questions and not any(not w for _, _, w in quiz_problems):
                 self.error(
                     shown, body_line + quiz_index,

@@ -46,6 +46,8 @@ class Question:
     choices: tuple[Choice, ...]
     explanation: str  # Markdown, may be empty
     line: int
+    # item-writing rules this question breaks on purpose: ((rule, reason), ...); see items.py
+    allowed: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self):

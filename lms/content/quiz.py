@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .items import parse_allow
 from .model import Choice, Question
 
 # Every pattern here runs on author-written lines, so none may backtrack over a long run of
@@ -64,6 +65,7 @@ class _Draft:
     explanation: list = field(default_factory=list)
     state: str = "scenario"  # scenario -> choices -> explanation -> done
     early_explanation: bool = False  # a '> ' before the choices, already reported
+    allowed: list = field(default_factory=list)  # [(rule, reason)] from '<!-- allow ... -->'
     bullet_choices: bool = False  # choices written as a plain list, already reported
 
 
@@ -124,6 +126,13 @@ class _Parser:
                 draft.scenario.append(raw)
             elif fence and self.in_fence:
                 self.stray(number, _stray_message(draft))
+            return True
+        allow = parse_allow(line) if draft is not None else None
+        if allow is not None:
+            rules, problem = allow
+            if problem:
+                self.error(number, f"question '{draft.stem}': {problem}")
+            draft.allowed.extend(rules)
             return True
         heading = parse_heading(line)
         if heading:
@@ -268,4 +277,5 @@ def _finish(draft, problems):
         choices=tuple(choices),
         explanation="\n".join(draft.explanation).strip(),
         line=draft.line,
+        allowed=tuple(draft.allowed),
     )
