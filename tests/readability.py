@@ -16,6 +16,9 @@ import textstat
 MAX_GRADE = 9  # the test fails above it; aim at 8 or below
 
 
+_BLOCK_START = re.compile(r"^\s*(#{1,6}\s|>|[-*+]\s|\d+[.)]\s|\|)")
+
+
 def readable_text(markdown):
     text = markdown
     if text.startswith("---"):
@@ -24,13 +27,26 @@ def readable_text(markdown):
     text = re.sub(r"(?m)^ {0,3}(```|~~~).*?^ {0,3}\1", "", text, flags=re.S)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"(?m)^\s*\|?\s*:?-{3,}.*$", "", text)  # table rules
-    text = re.sub(r"(?m)^\s*(#{1,6}|>|[-*+]\s+\[[ xX]\]|[-*+]|\d+[.)])\s*", "", text)
-    text = text.replace("|", ". ").replace("**", "").replace("*", "").replace("`", "")
-    # a heading or list item without a full stop still ends a sentence
-    return "\n".join(
-        line if not line.strip() or line.rstrip()[-1] in ".?!:;" else line + "."
-        for line in text.split("\n")
-    )
+    # A paragraph wrapped over several lines is one run of sentences; a heading, list item, quote
+    # or table row is a block of its own, and one without a full stop still ends a sentence.
+    blocks, current = [], []
+    for line in text.split("\n"):
+        if not line.strip() or _BLOCK_START.match(line):
+            if current:
+                blocks.append(" ".join(current))
+            current = [line.strip()] if line.strip() else []
+        else:
+            current.append(line.strip())
+    if current:
+        blocks.append(" ".join(current))
+    sentences = []
+    for block in blocks:
+        block = re.sub(r"^(#{1,6}|>|[-*+]\s+\[[ xX]\]|[-*+]|\d+[.)])\s*", "", block)
+        block = block.replace("|", ". ").replace("**", "").replace("*", "").replace("`", "")
+        block = block.strip(" .")
+        if block:
+            sentences.append(block if block[-1] in "?!:;" else block + ".")
+    return "\n".join(sentences)
 
 
 def grade(markdown):

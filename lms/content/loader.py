@@ -382,7 +382,7 @@ class _CourseReader(live_sessions.SessionReading, CourseFileReader):
                 shown, key_lines.get("wait_after_failures"),
                 "wait_after_failures needs retry_after_minutes: how long the wait is",
             )  # fmt: skip
-        if questions:
+        if questions and isinstance(settings.get("minutes"), int):
             shown_count = min(draw or len(questions), len(questions))
             overclaim = Estimate(lesson_lines, shown_count).overclaim(settings["minutes"])
             if overclaim:

@@ -60,5 +60,11 @@ class CourseFolder:
     def load(self):
         return load_courses(self.root, "courses")
 
-    def problems(self):
-        return [str(problem) for problem in self.load().problems]
+    def problems(self, item_writing=False):
+        """Every problem as the checker prints it; the item-writing warnings only when asked for,
+        since a test that breaks a file's structure need not write good questions to do it."""
+        return [
+            str(problem)
+            for problem in self.load().problems
+            if item_writing or "item-writing (" not in problem.message
+        ]

@@ -104,7 +104,7 @@ def test_preview_renders_lesson_questions_and_choices_in_file_order(course):
     assert first.kind == "single"
     assert [(c.text_html, c.is_correct) for c in first.choices] == [
         ("Recovery looks different for each person.", True),
-        ("Recovery is the same for everyone.", False),
+        ("Recovery is the same for each person.", False),
         ("Recovery is a straight line.", False),
     ]
     assert first.explanation_html == "<p>Each person's path is their own.</p>"
@@ -280,7 +280,7 @@ def test_item_analysis_counts_percent_and_the_most_common_wrong_choice(app, app_
     sync_courses(course.root)
     user_id = make_user(app)
     version, ((right, same, line), (welcome, share, fine)) = published_quiz("First Steps")
-    # 10 attempts: 3 right; 5 chose "the same for everyone", 2 "a straight line".
+    # 10 attempts: 3 right; 5 chose "the same for each person", 2 "a straight line".
     add_attempts(user_id, version, [[right], [welcome, share]], times=3)
     add_attempts(user_id, version, [[same], [welcome, share]], times=5)
     add_attempts(user_id, version, [[line], [welcome]], times=2)  # half right is not right
@@ -294,7 +294,7 @@ def test_item_analysis_counts_percent_and_the_most_common_wrong_choice(app, app_
     true_q, maya = first_steps.questions
     assert (true_q.answered, true_q.correct, true_q.percent_correct) == (10, 3, 30)
     assert (true_q.common_wrong_html, true_q.common_wrong_count) == (
-        "Recovery is the same for everyone.",
+        "Recovery is the same for each person.",
         5,
     )
     assert (true_q.flag, true_q.flag_label) == ("too_hard", "Too hard")
@@ -327,11 +327,11 @@ def test_item_analysis_flags_an_easy_question_and_keeps_to_the_current_version(
     true_q, maya = first_steps.questions
     assert (true_q.answered, true_q.percent_correct, true_q.flag) == (20, 95, "too_easy")
     assert (true_q.common_wrong_html, true_q.common_wrong_count) == (
-        "Recovery is the same for everyone.",
+        "Recovery is the same for each person.",
         1,
     )
     assert (maya.percent_correct, maya.flag) == (95, "too_easy")
-    assert maya.common_wrong_html == "Tell her everyone feels fine after a day."
+    assert maya.common_wrong_html == "Tell her the feeling will pass by tomorrow."
 
 
 def test_item_analysis_runs_the_same_few_queries_however_many_attempts(

@@ -12,10 +12,17 @@ def course(tmp_path):
     return CourseFolder(tmp_path / "checked")  # tmp_path/courses is the app's (courses_dir)
 
 
+# the sample course's modules: 15 minutes of recovery-wellness, 20 of mentoring-education
+HOURS = (
+    "sample-course: training hours: advocacy 0, mentoring-education 0.3, recovery-wellness 0.2, "
+    "ethical-responsibility 0; total 0.5 (modules 0.5)\n"
+)
+
+
 def test_check_a_clean_folder(runner, course):
     result = runner.invoke(args=["courses", "check", str(course.root)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == ""
+    assert result.stdout == HOURS
     assert result.stderr == f"{course.root}: 1 courses, 2 modules, no problems\n"
 
 
@@ -43,7 +50,7 @@ def test_check_fails_on_warnings_alone(runner, course):
     assert result.exit_code == 1
     assert result.stdout == (
         f"{course.path}/01-first-steps.md:10: warning: link 'javascript:alert(1)' will be "
-        "removed when published\n"
+        "removed when published\n" + HOURS
     )
 
 

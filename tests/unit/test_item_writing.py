@@ -8,13 +8,11 @@ from tests.unit.coursekit import FIRST, QUIZ_LINE, CourseFolder
 
 @pytest.fixture
 def course(tmp_path):
-    folder = CourseFolder(tmp_path)
-    folder.replace("01-first-steps.md", "minutes: 15", "minutes: 2")
-    return folder
+    return CourseFolder(tmp_path)
 
 
-def item_warnings(course):
-    return [p for p in course.problems() if "item-writing" in p]
+def item_warnings(course, rule=""):
+    return [p for p in course.problems(item_writing=True) if f"item-writing ({rule}" in p]
 
 
 QUESTION = """
@@ -48,7 +46,7 @@ def quiz(course, **changes):
 
 def test_a_well_written_question_draws_no_warning(course):
     quiz(course)
-    assert course.problems() == []
+    assert course.problems(item_writing=True) == []
 
 
 def test_the_longest_right_answer_is_flagged(course):
@@ -57,7 +55,7 @@ def test_the_longest_right_answer_is_flagged(course):
     )
     [warning] = item_warnings(course)
     assert warning.startswith(f"{FIRST}:{QUIZ_LINE}: warning: item-writing (longest-correct): ")
-    assert "(76 characters against at most 31)" in warning
+    assert "(75 characters against at most 31)" in warning
 
 
 def test_a_slightly_longer_right_answer_is_fine(course):
@@ -80,8 +78,7 @@ def test_absolute_words_in_a_right_choice_too_are_fine(course):
 @pytest.mark.parametrize("choice", ["All of the above", "None of these", "both of the above"])
 def test_all_or_none_of_the_above_is_flagged(course, choice):
     quiz(course, wrong2=choice)
-    [warning] = item_warnings(course)
-    assert "item-writing (all-none-of-the-above)" in warning
+    assert len(item_warnings(course, "all-none-of-the-above")) == 1
 
 
 @pytest.mark.parametrize(
@@ -147,7 +144,7 @@ def test_a_rule_is_silenced_for_one_question_with_a_reason(course):
         right="Listen first, ask gently how she is feeling, and offer to stay on the line.",
         extra="<!-- allow longest-correct: the safe answer has to name all three steps -->",
     )
-    assert course.problems() == []
+    assert course.problems(item_writing=True) == []
     [question] = course.load().courses[0].modules[0].questions
     assert question.allowed == (("longest-correct", "the safe answer has to name all three steps"),)
     assert "allow" not in question.scenario

@@ -13,7 +13,7 @@ from lms.services.publishing import sync_courses
 
 MODULE = """---
 title: Module {n}
-minutes: 10
+minutes: 1
 domain: advocacy
 objectives:
   - Learn thing {n}.

@@ -46,7 +46,7 @@ def test_the_record_holds_every_attempt_with_the_answers_given(course):
     assert (passed.score, passed.passed) == (100, True)
     assert [a.right for a in failed.answers] == [False, False]
     assert "Which statement about recovery is true?" in failed.answers[0].stem_html
-    assert failed.answers[0].chosen_html == ("Recovery is the same for everyone.",)
+    assert failed.answers[0].chosen_html == ("Recovery is the same for each person.",)
     assert len(passed.answers[1].chosen_html) == 2
     assert [a.right for a in passed.answers] == [True, True]
 

@@ -111,7 +111,7 @@ def test_preview_shows_the_module_as_a_trainee_would_see_it(staff):
     assert 'action="/courses/' not in page  # nothing to submit
     answers = shown.split("Answers and explanations")[1]
     assert "✓ Correct: Recovery looks different for each person." in answers
-    assert "✗ Wrong: Recovery is the same for everyone." in answers
+    assert "✗ Wrong: Recovery is the same for each person." in answers
     assert "Why:Each person's path is their own." in answers
     assert shown.index("Question 1.") < shown.index("Answers and explanations")
 
@@ -255,7 +255,7 @@ def test_item_analysis_page(app, staff):
     assert "Version 1: 10 submitted attempts." in shown
     assert (
         "1. Which statement about recovery is true? 10 30% "
-        "Recovery is the same for everyone. (7) Too hard"
+        "Recovery is the same for each person. (7) Too hard"
     ) in shown
     assert "2. Maya's first week 10 100% None Too easy" in shown
     assert "1. Which is an open question? 0 No answers yet None None" in shown

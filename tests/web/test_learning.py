@@ -69,7 +69,9 @@ def answer_first_steps(client, right=True):
             "Recovery looks different for each person."
         ]
     else:
-        data["q" + str(_question_id(html, true_q))] = true_q["Recovery is the same for everyone."]
+        data["q" + str(_question_id(html, true_q))] = true_q[
+            "Recovery is the same for each person."
+        ]
     data["q" + str(_question_id(html, maya))] = [
         maya["Welcome her and ask what brought her."],
         maya["Share briefly how your first week felt."],
