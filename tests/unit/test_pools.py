@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from lms.extensions import db
 from lms.models import Course, QuizAttempt
-from lms.services import accounts, attempts, authoring, privacy
+from lms.services import accounts, attempts, authoring, privacy, roster
 from lms.services.publishing import sync_courses
 from tests.statements import count_statements
 
@@ -271,3 +271,16 @@ def test_item_analysis_counts_each_question_over_the_attempts_that_showed_it(cou
     assert [q.answered for q in first_steps.questions] == [shown[n] for n in range(1, POOL + 1)]
     assert [q.correct for q in first_steps.questions] == [right[n] for n in range(1, POOL + 1)]
     assert sum(q.seen for q in first_steps.questions) == 12 * 2
+
+
+def test_the_supervisors_record_shows_the_drawn_questions(courses_dir, trainee):
+    pooled_module(courses_dir)
+    staff, _ = accounts.create_account("sam@example.org", "Sam", ["staff"], "a-long-passphrase")
+    _, questions = take(trainee, right=range(1, POOL + 1))
+
+    record = roster.trainee_record(staff, trainee, today=NOW.date())
+
+    (course_record,) = record.courses
+    (attempt,) = course_record.modules[0].attempts
+    assert [a.stem_html for a in attempt.answers] == [q.stem_html for q in questions]
+    assert [a.right for a in attempt.answers] == [True, True]

@@ -93,7 +93,8 @@ def test_the_quiz_shows_the_drawn_questions_and_says_so(app, courses_dir, signed
     assert response.status_code == 200
     assert page.count("<fieldset") == 2 and len(questions) == 2
     assert f"{POOL_SENTENCE}, so another attempt asks other questions." in page_text(response)
-    assert POOL_SENTENCE in page_text(signed_in.get(MODULE))
+    module_page = page_text(signed_in.get(MODULE))
+    assert f"2 questions. You need 75% to pass. {POOL_SENTENCE}" in module_page
 
 
 def test_a_quiz_without_a_pool_says_nothing_of_one(app, courses_dir, signed_in):
