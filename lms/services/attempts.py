@@ -1,7 +1,8 @@
 """A quiz attempt from opening to grading, and how much its result reveals.
 
-An attempt is tied to the module version it showed, with its own shuffled choice order. Grading
-happens here, on the server; the page never receives the correct answers.
+An attempt is tied to the module version it showed, with its own shuffled choice order and,
+when the module draws from a pool (`draw`), its own questions. Grading happens here, on the
+server; the page never receives the correct answers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Module, ModuleProgress, ModuleVersion, Question, QuizAttempt
@@ -21,7 +23,9 @@ from ..models.types import utcnow
 from . import ce, certification
 from .learning import LearningError, open_progress, progress_row
 
-_shuffle = random.SystemRandom().shuffle
+_random = random.SystemRandom()
+_shuffle = _random.shuffle
+_sample = _random.sample
 
 
 class AttemptsUsedUp(LearningError):
@@ -83,12 +87,16 @@ def quiz_chance(user_id, version, now=None, passed=None):
     """May this trainee start or submit an attempt at this module's quiz now?
 
     `passed` may be given when the caller already knows whether the module is passed.
+    The wait (`retry_after_minutes`) follows a failed attempt once the trainee has failed the
+    module's quiz (any version) `wait_after_failures` times; without that key, every failure.
     """
     now = now or utcnow()
-    used, last_failed_at = db.session.execute(
+    failed = QuizAttempt.passed.is_(False)
+    used, failures, last_failed_at = db.session.execute(
         select(
             func.count(QuizAttempt.id),
-            func.max(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(False)),
+            func.count(QuizAttempt.id).filter(failed),
+            func.max(QuizAttempt.submitted_at).filter(failed),
         ).where(
             QuizAttempt.user_id == user_id,
             QuizAttempt.module_id == version.module_id,
@@ -100,7 +108,12 @@ def quiz_chance(user_id, version, now=None, passed=None):
     error = None
     if version.max_attempts is not None and used >= version.max_attempts:
         error = AttemptsUsedUp(version.max_attempts)
-    elif version.retry_after_minutes and last_failed_at is not None and not passed:
+    elif (
+        version.retry_after_minutes
+        and last_failed_at is not None
+        and failures >= (version.wait_after_failures or 1)
+        and not passed
+    ):
         opens_at = last_failed_at + timedelta(minutes=version.retry_after_minutes)
         if opens_at > now:
             error = RetryLater(opens_at)
@@ -108,11 +121,12 @@ def quiz_chance(user_id, version, now=None, passed=None):
 
 
 def start_attempt(user_id, course_slug, module_slug, now=None):
-    """The trainee's open attempt at this quiz, created (with its shuffled choice order) if needed.
+    """The trainee's open attempt at this quiz, created (with its questions, drawn afresh from
+    the pool when the module sets `draw`, and its shuffled choice order) if needed.
 
-    The same open attempt comes back on every reload, so the order stays put. Raises
+    The same open attempt comes back on every reload, so its questions and order stay put. Raises
     ModuleLocked, AttemptsUsedUp or RetryLater.
-    Returns (course, version, attempt, questions, QuizChance).
+    Returns (course, version, attempt, the attempt's questions, QuizChance).
     """
     now = now or utcnow()
     course, version, _, row = open_progress(user_id, course_slug, module_slug, now)
@@ -122,6 +136,8 @@ def start_attempt(user_id, course_slug, module_slug, now=None):
     if row.read_at is None:
         row.read_at = now
     questions = _questions(version.id)
+    # the whole pool, for pages that say "drawn from a pool of M", without reading it again
+    set_committed_value(version, "questions", questions)
     attempt = db.session.scalar(
         select(QuizAttempt).where(
             QuizAttempt.user_id == user_id,
@@ -134,7 +150,7 @@ def start_attempt(user_id, course_slug, module_slug, now=None):
         attempt = None
     if attempt is None:
         order = {}
-        for question in questions:
+        for question in _draw(questions, version.draw):
             ids = [choice.id for choice in question.choices]
             _shuffle(ids)
             order[str(question.id)] = ids
@@ -147,7 +163,22 @@ def start_attempt(user_id, course_slug, module_slug, now=None):
         )
         db.session.add(attempt)
     db.session.commit()
-    return course, version, attempt, questions, chance
+    return course, version, attempt, shown_questions(attempt, questions), chance
+
+
+def _draw(questions, draw):
+    """`draw` of the questions at random, in the module's order (all of them without a pool)."""
+    if draw is None or draw >= len(questions):
+        return questions
+    return sorted(_sample(questions, draw), key=lambda question: question.position)
+
+
+def shown_questions(attempt, questions):
+    """The questions of its version that an attempt shows, in the module's order: those its
+    choice order holds (drawn for it), or all of them for an attempt stored with none."""
+    if not attempt.choice_order:
+        return list(questions)
+    return [question for question in questions if str(question.id) in attempt.choice_order]
 
 
 def _questions(version_id):
@@ -196,7 +227,8 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
         raise LookupError(attempt_id)
     if attempt is None or (shown is not None and shown != order_digest(attempt)):
         raise FormMismatch()  # an unsent attempt is dropped when its quiz changes
-    questions = _questions(attempt.module_version_id)
+    # Only the questions drawn for this attempt are graded: an answer to any other is refused.
+    questions = shown_questions(attempt, _questions(attempt.module_version_id))
     valid = {q.id: {c.id for c in q.choices} for q in questions}
     if any(q_id not in valid or not set(ids) <= valid[q_id] for q_id, ids in answers.items()):
         raise FormMismatch()
@@ -292,7 +324,7 @@ def attempt_review(user_id, attempt_id, passed_module=None):
         passed_module = has_passed(user_id, version.module_id)
     revealed = reveals_answers(version.review, passed_module)
     reviews = []
-    for question in _questions(version.id):
+    for question in shown_questions(attempt, _questions(version.id)):
         chosen = set(attempt.answers.get(str(question.id), []))
         correct = {c.id for c in question.choices if c.is_correct}
         right = chosen == correct if revealed else None

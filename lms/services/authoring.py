@@ -156,9 +156,12 @@ class ModulePreview:
     pass_mark: int
     max_attempts: int | None
     lesson_html: str
-    questions: tuple
+    questions: tuple  # the whole pool, when each attempt draws from it
     previous: tuple | None  # (slug, title) of the module before, if any
     next: tuple | None
+    draw: int | None = None  # questions each attempt draws from `questions` (None: all)
+    retry_after_minutes: int | None = None
+    wait_after_failures: int | None = None
 
 
 def preview_media_link(item):
@@ -220,6 +223,9 @@ def preview(folder, course_slug, module_slug):
         questions=questions,
         previous=(before.slug, before.title) if before else None,
         next=(after.slug, after.title) if after else None,
+        draw=source.draw,
+        retry_after_minutes=source.retry_after_minutes,
+        wait_after_failures=source.wait_after_failures,
     )
 
 

@@ -1,5 +1,8 @@
 """Item analysis for course authors: how each quiz question of a course's current module
 versions was answered, and which questions to look at again (almost everyone right, most wrong).
+
+When a module draws its questions from a pool, each question counts only the attempts that
+showed it (those that drew it), so a question is judged by the people who saw it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ FLAG_LABELS = {"too_easy": "Too easy", "too_hard": "Too hard"}
 class QuestionItems:
     position: int
     stem_html: str
+    seen: int  # submitted attempts that showed it (all of them, unless the quiz draws a pool)
     answered: int
     correct: int
     common_wrong_html: str | None  # the wrong choice picked most often
@@ -48,6 +52,7 @@ class ModuleItems:
     attempts: int  # submitted attempts on the current version
     older_attempts: int  # submitted attempts on earlier versions (not counted below)
     questions: tuple
+    draw: int | None = None  # questions each attempt draws from the pool (None: all of them)
 
 
 def question_flag(answered, correct):
@@ -68,7 +73,14 @@ def item_analysis(course_id):
     attempts on current versions, and a count of attempts on older versions.
     """
     versions = db.session.execute(
-        select(Module.id, Module.slug, ModuleVersion.id, ModuleVersion.number, ModuleVersion.title)
+        select(
+            Module.id,
+            Module.slug,
+            ModuleVersion.id,
+            ModuleVersion.number,
+            ModuleVersion.title,
+            ModuleVersion.draw,
+        )
         .join(
             ModuleVersion,
             and_(
@@ -85,12 +97,15 @@ def item_analysis(course_id):
     questions = _questions(version_ids)
     tallies = {q_id: _Tally() for qs in questions.values() for q_id in qs}
     attempts = Counter()
-    for version_id, answers in db.session.execute(
-        select(QuizAttempt.module_version_id, QuizAttempt.answers).where(
+    for version_id, shown, answers in db.session.execute(
+        select(QuizAttempt.module_version_id, QuizAttempt.choice_order, QuizAttempt.answers).where(
             QuizAttempt.module_version_id.in_(version_ids), QuizAttempt.submitted_at.is_not(None)
         )
     ):
         attempts[version_id] += 1
+        # an attempt stored without a choice order (before pools) showed every question
+        for q_id in questions[version_id] if not shown else _ids(shown, questions[version_id]):
+            tallies[q_id].seen += 1
         for key, chosen in (answers or {}).items():
             facts = questions[version_id].get(int(key)) if str(key).isdigit() else None
             if facts is not None and chosen:
@@ -116,8 +131,16 @@ def item_analysis(course_id):
             questions=tuple(
                 tallies[q_id].result(question) for q_id, question in questions[version_id].items()
             ),
+            draw=draw if draw is not None and draw < len(questions[version_id]) else None,
         )
-        for module_id, slug, version_id, number, title in versions
+        for module_id, slug, version_id, number, title, draw in versions
+    ]
+
+
+def _ids(choice_order, version_questions):
+    """The ids of the version's questions that an attempt's choice order holds."""
+    return [
+        int(key) for key in choice_order if str(key).isdigit() and int(key) in version_questions
     ]
 
 
@@ -159,6 +182,7 @@ def _questions(version_ids):
 
 class _Tally:
     def __init__(self):
+        self.seen = 0
         self.answered = 0
         self.correct = 0
         self.wrong_picks = Counter()
@@ -178,6 +202,7 @@ class _Tally:
         return QuestionItems(
             position=facts.position,
             stem_html=facts.stem_html,
+            seen=self.seen,
             answered=self.answered,
             correct=self.correct,
             common_wrong_html=common_html,

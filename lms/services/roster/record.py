@@ -28,6 +28,7 @@ from ...models import (
     SupervisorAssignment,
     User,
 )
+from .. import attempts as quiz_attempts
 from .. import certification, practice, supervision, training
 from .rows import roster_rows
 
@@ -240,7 +241,7 @@ def _courses(trainee_id, rows):
 
 def _attempts(trainee_id):
     """(attempt, AttemptRecord) for every submitted attempt, oldest first, with the questions
-    and choices of the version each one answered."""
+    and choices each one showed (those it drew, when its quiz draws from a pool)."""
     attempts = db.session.execute(
         select(QuizAttempt, ModuleVersion.number)
         .join(ModuleVersion, ModuleVersion.id == QuizAttempt.module_version_id)
@@ -258,7 +259,8 @@ def _attempts(trainee_id):
         questions.setdefault(question.module_version_id, []).append(question)
     for attempt, number in attempts:
         answers = []
-        for question in questions.get(attempt.module_version_id, []):
+        shown = quiz_attempts.shown_questions(attempt, questions.get(attempt.module_version_id, []))
+        for question in shown:
             chosen = set((attempt.answers or {}).get(str(question.id), []))
             correct = {choice.id for choice in question.choices if choice.is_correct}
             answers.append(
