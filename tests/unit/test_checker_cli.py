@@ -70,6 +70,7 @@ def test_the_bundled_courses_have_no_problems_at_all():
     result = load_courses(BUNDLED_COURSES, "courses")
     assert [str(p) for p in result.problems] == []
     assert [c.slug for c in result.courses] == [
+        "peer-support-continuing-education",
         "peer-support-foundations",
         "running-a-peer-support-program",
     ]
@@ -79,16 +80,25 @@ def test_the_bundled_courses_have_no_problems_at_all():
 def test_the_bundled_courses_check_clean_from_the_command_line(runner):
     result = runner.invoke(args=["courses", "check", str(BUNDLED_COURSES)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == ""
-    assert result.stderr.endswith(": 2 courses, 16 modules, 2 live sessions, no problems\n")
+    assert result.stderr.endswith(": 3 courses, 39 modules, 9 live sessions, no problems\n")
+    # no problem printed: only each course's training hours, Foundations' meeting 10/10/10/16
+    assert result.stdout.splitlines()[1] == (
+        "peer-support-foundations: training hours: advocacy 10.4 (requires 10), "
+        "mentoring-education 11.6 (requires 10), recovery-wellness 12.7 (requires 10), "
+        "ethical-responsibility 16.5 (requires 16); total 51.3 (requires 46) (modules 29.8, "
+        "live sessions 21.5)"
+    )
+    assert len(result.stdout.splitlines()) == 3
 
 
-def test_the_bundled_live_sessions_are_read_but_not_required():
-    (foundations, _) = load_courses(BUNDLED_COURSES, "courses").courses
+def test_the_bundled_live_sessions_are_read_and_required():
+    courses = {c.slug: c for c in load_courses(BUNDLED_COURSES, "courses").courses}
+    foundations = courses["peer-support-foundations"]
     sessions = {s.slug: s for s in foundations.sessions}
-    assert list(sessions) == ["role-play-listening", "boundaries-practice"]
+    assert list(sessions)[:2] == ["role-play-listening", "boundaries-practice"]
+    assert len(sessions) == 9
     assert sessions["role-play-listening"].domain_minutes == {"mentoring-education": 90}
     assert sessions["boundaries-practice"].domain_minutes == {"ethical-responsibility": 90}
-    assert all(5 <= len(s.skills) <= 7 for s in sessions.values())
-    assert foundations.required_sessions == ()
-    assert foundations.required_checklists == ()
+    assert all(5 <= len(s.skills) <= 8 for s in sessions.values())
+    assert set(foundations.required_sessions) == set(sessions)
+    assert foundations.required_checklists == ("role-play-listening", "crisis-response-practice")

@@ -283,6 +283,7 @@ def test_bundled_courses_publish(app_ctx):
     report = sync_courses(BUNDLED_COURSES)
 
     assert sorted(report.courses_added) == [
+        "peer-support-continuing-education",
         "peer-support-foundations",
         "running-a-peer-support-program",
     ]
