@@ -118,15 +118,17 @@ def _standing(slug, current, attended, next_at=None):
     )
 
 
-def standings_for(user_ids, courses_by_id):
+def standings_for(user_ids, courses_by_id, selected=None):
     """{(user id, course id): {slug: SessionStanding}} (without next meetings) for the sessions
     the courses require ({course id: anything with required_sessions and required_checklists}),
-    in two queries however many trainees and courses."""
+    in two queries however many trainees and courses. `selected`, a query of the same ids, may
+    stand for them in the query (a roster of thousands selects rather than lists them)."""
     wanted = {cid: course for cid, course in courses_by_id.items() if asks_for_sessions(course)}
+    user_ids = list(user_ids)
     if not wanted or not user_ids:
         return {}
     current = _current_versions(list(wanted))
-    attended = _attended(user_ids, list(wanted))
+    attended = _attended(user_ids if selected is None else selected, list(wanted))
     return {
         (user_id, course_id): {
             slug: _standing(

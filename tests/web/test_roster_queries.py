@@ -1,10 +1,12 @@
 """The roster and the cohort picture run a bounded number of SQL statements, the same for 20
 trainees as for 2,000 (12 modules each, with progress, attempts, certificates, practice hours
-and signatures), whether a supervisor or staff is looking."""
+and signatures, and a live session the certificate requires), whether a supervisor or staff is
+looking."""
 
 from lms.extensions import db
-from lms.models import User
+from lms.models import Course, User
 from lms.services import roster
+from tests import livekit
 from tests import roster_data as rd
 from tests.conftest import sign_in_as
 from tests.statements import count_statements
@@ -46,6 +48,9 @@ def test_the_roster_and_the_cohort_picture_run_the_same_few_statements_at_any_si
             "other": rd.person("Sid Supervisor", roles=("supervisor",)),
         }
         course_id, modules = rd.bulk_course(modules=12)
+        course = db.session.get(Course, course_id)
+        livekit.session_version(course_id)
+        course.required_sessions = ["role-play-listening"]
         ids["cohort"] = rd.cohort("Everyone", course_id)
         supervisors = [ids["supervisor"], ids["other"]]
         rd.bulk_trainees(20, course_id, modules, supervisors, ids["cohort"], prefix="a")

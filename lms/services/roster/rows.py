@@ -336,7 +336,9 @@ def _facts(trainee_ids):
     # Training hours by domain, only when a course requires them (one more query then).
     training_ids = [course_id for course_id, course in courses.items() if course.training_hours]
     trained = training.minutes_by_domain_for(trainee_ids, training_ids) if training_ids else {}
-    sessions = live_requirements.standings_for(trainee_ids, courses)
+    sessions = live_requirements.standings_for(
+        [row[0] for row in trainees], courses, selected=trainee_ids
+    )
     return _Facts(
         trainees, enrolments, courses, progress, attempts, certificates, ethics, minutes, trained,
         sessions,
