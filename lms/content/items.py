@@ -24,6 +24,7 @@ RULES = {
 LONGER = 1.2  # "notably longer": by a fifth or more...
 LONGER_BY = 10  # ...and by at least this many characters
 SIMILAR = 0.9  # difflib ratio of their words at which two choices read as the same
+MOST_CHOICES_COMPARED = 30  # beyond this many choices, the pairs are not compared
 SENTENCE_WORDS = 6  # a whole lesson sentence this long, repeated in a question, is flagged
 COPIED_WORDS = 12  # and so is any run of this many of the lesson's words
 SELECT_ALL_MINIMUM = 3  # the count rule needs this many select-all questions to judge
@@ -161,10 +162,13 @@ def _negative_stem(question, _lesson):
 
 
 def _similar_choices(question, _lesson):
+    if len(question.choices) > MOST_CHOICES_COMPARED:
+        return None  # pairs grow with the square; a real question has a handful of choices
     texts = [words(c.text) for c in question.choices]
     for i, first in enumerate(texts):
         for second in texts[i + 1 :]:
-            if first == second or difflib.SequenceMatcher(None, first, second).ratio() >= SIMILAR:
+            pair = difflib.SequenceMatcher(None, first, second)
+            if first == second or (pair.quick_ratio() >= SIMILAR and pair.ratio() >= SIMILAR):
                 one, other = " ".join(first[:8]), " ".join(second[:8])
                 return (
                     f"two choices read nearly the same ('{one} ...' and '{other} ...'): make "

@@ -42,7 +42,7 @@ Overview.
 """
 FRONT = """---
 title: {name}
-minutes: 10
+minutes: 1
 domain: advocacy
 objectives:
   - Stay quick.
@@ -128,6 +128,34 @@ def heading_case(root):
     return folder
 
 
+def choices_case(root):
+    """One question with as many choices as the line limit allows (the item-writing check
+    compares choices in pairs)."""
+    folder = write_course(root, "many-choices", "Short lesson.")
+    module = folder / "01-module.md"
+    count = limits.MAX_BLOCK_CHARS // 12 - 10  # the list is one block: its limit comes first
+    choices = "".join(f"- [ ] c{n}\n" for n in range(count))
+    module.write_text(module.read_text().replace("- [ ] No\n", choices))
+    return folder
+
+
+def questions_case(root):
+    """A long lesson and as many questions as fit, each repeating a lesson sentence (the
+    item-writing check looks for copied sentences)."""
+    sentences = [
+        f"Sentence {n} of the lesson says one plain thing about peer work." for n in range(480)
+    ]
+    questions = "".join(
+        f"\n### {sentence[:-1]}?\n\n- [x] Yes, it does\n- [ ] No, never\n\n> Why.\n"
+        for sentence in sentences[:700]
+    )
+    folder = write_course(root, "many-questions", "\n\n".join(sentences))
+    module = folder / "01-module.md"
+    text = module.read_text().split("\n## Quiz\n")[0]
+    module.write_text(text + "\n## Quiz\n" + questions)
+    return folder
+
+
 def write_course(root, slug, lesson):
     folder = root / slug
     folder.mkdir(parents=True)
@@ -157,6 +185,10 @@ def main(argv=None):
             folders[name] = write_course(root / "courses", name.replace(" ", "-"), make())
         if not args.only or args.only in "quiz heading":
             folders["quiz heading"] = heading_case(root / "courses")
+        if not args.only or args.only in "many choices":
+            folders["many choices"] = choices_case(root / "courses")
+        if not args.only or args.only in "many questions":
+            folders["many questions"] = questions_case(root / "courses")
         url = args.database_url or f"sqlite:///{root / 'limits.db'}"
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
         print(f"limits: file {limits.MAX_FILE_BYTES:,} bytes, {limits.MAX_LINES:,} lines, line "
@@ -169,6 +201,8 @@ def main(argv=None):
             for name, folder in folders.items():
                 size = (folder / "01-module.md").stat().st_size
                 check_seconds, result = timed(load_courses, folder)
+                # item-writing warnings are the point of the many-questions case, not a refusal
+                result.problems[:] = [p for p in result.problems if "item-writing" not in p.message]
                 if result.problems:
                     print(f"{name:<18} {size:>8,} {check_seconds:8.2f} {'-':>8}  NOT ACCEPTED: "
                           f"{result.problems[0]}")  # fmt: skip
