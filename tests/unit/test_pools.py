@@ -11,23 +11,15 @@ from lms.extensions import db
 from lms.models import Course, QuizAttempt
 from lms.services import accounts, attempts, authoring, privacy, roster
 from lms.services.publishing import sync_courses
+from tests.poolkit import POOL, write_pooled_module
 from tests.statements import count_statements
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
-POOL = 5
 
 
 def pooled_module(courses_dir, settings="draw: 2", pool=POOL):
-    """Rewrite First Steps as a quiz of `pool` questions ("Question N?", one right choice "Right
-    N", one wrong "Wrong N") with extra front matter `settings`, and publish it."""
-    path = courses_dir / "sample-course" / "01-first-steps.md"
-    head, _ = path.read_text().split("## Quiz\n")
-    head = head.replace("minutes: 15", f"minutes: 15\n{settings}" if settings else "minutes: 15")
-    quiz = "".join(
-        f"### Question {n}?\n\n- [x] Right {n}\n- [ ] Wrong {n}\n\n> Because {n}.\n\n"
-        for n in range(1, pool + 1)
-    )
-    path.write_text(head + "## Quiz\n\n" + quiz)
+    """First Steps as a pool of `pool` questions with front matter `settings`, published."""
+    write_pooled_module(courses_dir, settings, pool)
     sync_courses(courses_dir)
 
 

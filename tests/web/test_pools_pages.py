@@ -12,27 +12,15 @@ from lms.services import accounts
 from lms.services.publishing import sync_courses
 from tests.auth import make_user
 from tests.conftest import csrf_token, sign_in_as
+from tests.poolkit import POOL, write_pooled_module
 from tests.statements import count_statements
 
 MODULE = "/courses/sample-course/first-steps"
 QUIZ = MODULE + "/quiz"
 PREVIEW = "/staff/courses/sample-course/preview/first-steps"
 ITEMS = "/staff/courses/sample-course/items"
-POOL = 5
 POOL_SENTENCE = "Each attempt shows 2 questions drawn from a pool of 5"
 WAIT_SENTENCE = "After 2 attempts that don't pass, you wait 60 minutes before the next one"
-
-
-def write_pooled_module(courses_dir, settings="draw: 2"):
-    """First Steps as a quiz of 5 questions ("Question N?", choices "Right N" and "Wrong N")."""
-    path = courses_dir / "sample-course" / "01-first-steps.md"
-    head, _ = path.read_text().split("## Quiz\n")
-    head = head.replace("minutes: 15", f"minutes: 15\n{settings}" if settings else "minutes: 15")
-    quiz = "".join(
-        f"### Question {n}?\n\n- [x] Right {n}\n- [ ] Wrong {n}\n\n> Because {n}.\n\n"
-        for n in range(1, POOL + 1)
-    )
-    path.write_text(head + "## Quiz\n\n" + quiz)
 
 
 def publish(app, courses_dir, settings="draw: 2"):
