@@ -112,3 +112,17 @@ def test_the_certificate_course_sets_attempt_rules(courses):
     for module in foundations.modules:
         assert module.review == "after_pass", module.file_name
         assert module.retry_after_minutes and module.wait_after_failures, module.file_name
+
+
+def test_no_phone_numbers_or_web_addresses_in_course_text():
+    """Crisis lines and resources come from the program's configuration, never the course text."""
+    phone = re.compile(r"\b(988|911)\b|\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b|\b1-800\b")
+    web = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+    found = {
+        str(path.relative_to(BUNDLED_COURSES)): match.group(0)
+        for path in sorted(BUNDLED_COURSES.rglob("*.md"))
+        if path.name != "README.md"
+        for match in [phone.search(path.read_text()) or web.search(path.read_text())]
+        if match
+    }
+    assert found == {}
