@@ -138,7 +138,7 @@ def test_a_holder_logs_ce_staff_approve_it_the_holder_renews_and_the_old_code_is
 
     # The holder sees it approved, and the dashboard now offers Renew.
     sign_in(page, email)
-    follow(page, page.get_by_role("link", name="Continuing education"))
+    follow(page, page.get_by_role("link", name="Continuing education", exact=True))
     row = page.locator(".ce-ledger tbody tr").filter(has_text=TITLE)
     expect(row).to_contain_text("Approved")
     expect(row).to_contain_text("Clear certificate, thank you.")

@@ -2,24 +2,27 @@
 hours, sees the trainee become certified and exports the roster; staff create a cohort, import
 trainees into it from a CSV file and revoke the certificate; a visitor sees it revoked.
 
-Only the setup (accounts, modules passed, the signed code of ethics, the supervisor, the logged
-sessions) is made through the services; everything after it is done through the pages. Every page
-looked at is photographed and checked by axe-core.
+Only the setup (accounts, modules passed, the required live sessions attended with their skills
+checklists complete, the signed code of ethics, the supervisor, the logged sessions) is made
+through the services; everything after it is done through the pages. Every page looked at is
+photographed and checked by axe-core.
 """
 
 import csv
 import io
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Course, ModuleProgress
+from lms.models import Course, LiveSession, LiveSessionVersion, ModuleProgress
 from lms.models.types import utcnow
-from lms.services import certification, practice, requirements, supervision
+from lms.services import certification, cohorts, practice, requirements, supervision
 from lms.services.accounts import ensure_user
 from tests.browser.steps import PASSWORD, follow
+from tests.livekit import attend, held_meeting
 
 VIEWPORT = "desktop"
 COURSE_SLUG = "peer-support-foundations"
@@ -36,9 +39,29 @@ def heading(page):
     return page.get_by_role("heading", level=1)
 
 
+def _attend_every_live_session(course, trainee, facilitator, now):
+    """The trainee marked present, every skill shown, at a held meeting of each of the course's
+    live sessions (the certificate requires them, and their hours complete the domains)."""
+    cohort = cohorts.create_cohort("Supervised set-up group", now.date(), None, [course.id])
+    cohorts.enrol(cohort.id, trainee.email)
+    versions = db.session.scalars(
+        select(LiveSessionVersion)
+        .join(LiveSession, LiveSession.id == LiveSessionVersion.live_session_id)
+        .where(
+            LiveSession.course_id == course.id,
+            LiveSessionVersion.number == LiveSession.current_version_number,
+        )
+    ).all()
+    for version in versions:
+        meeting = held_meeting(version, cohort.id, facilitator.id, now - timedelta(days=1))
+        attend(meeting, trainee.id, skills=range(len(version.skills or ())))
+    db.session.commit()
+    return len(versions)
+
+
 def set_up(app):
-    """Three accounts; the trainee has passed every module, signed the code of ethics and logged
-    25 hours that wait for their supervisor's review."""
+    """Three accounts; the trainee has passed every module, attended every live session, signed
+    the code of ethics and logged 25 hours that wait for their supervisor's review."""
     with app.app_context():
         staff = ensure_user(STAFF[1], STAFF[0], ["staff"], PASSWORD)
         boss = ensure_user(SUPERVISOR[1], SUPERVISOR[0], ["supervisor"], PASSWORD)
@@ -58,6 +81,7 @@ def set_up(app):
                     )
                 )
         db.session.commit()
+        assert _attend_every_live_session(course, trainee, boss, now) == 9
         requirements.sign_ethics(trainee.id, course.id, TRAINEE[0])
         supervision.assign_supervisor(trainee.id, boss.id, assigned_by_id=staff.id)
         for hours in SESSION_HOURS:

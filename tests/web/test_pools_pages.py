@@ -176,3 +176,61 @@ def test_item_analysis_says_how_many_attempts_showed_each_question(app, client, 
         seen = numbers.count(n)
         expected = f"{n}. Question {n}? {seen} attempt{'' if seen == 1 else 's'} {seen} "
         assert expected in shown
+
+
+def test_a_second_tab_on_a_pool_says_which_answers_the_new_draw_could_not_keep(
+    app, courses_dir, signed_in, monkeypatch
+):
+    """Two tabs on one attempt of a pooled quiz: the first tab's answers are graded, and the
+    second tab's are put back on a new attempt, which draws other questions: the page says how
+    many of its answers were to questions the new attempt does not ask, instead of claiming that
+    all of them are ticked."""
+    publish(app, courses_dir)
+    draws = iter([[0, 1], [1, 2]])  # the first attempt asks questions 1 and 2, the next 2 and 3
+    monkeypatch.setattr(
+        "lms.services.attempts._sample", lambda questions, k: [questions[i] for i in next(draws)]
+    )
+    page, questions = quiz_form(signed_in)
+    assert sorted(questions) == [1, 2]
+    sent = {
+        "csrf_token": csrf_token(page),
+        "attempt_id": re.search(r'name="attempt_id" value="(\d+)"', page)[1],
+        "shown": re.search(r'name="shown" value="([^"]+)"', page)[1],
+    }
+    tab_b = {**sent, **{field: cid for field, cid in (q["Right"] for q in questions.values())}}
+    tab_a = {**sent, **{field: cid for field, cid in (q["Wrong"] for q in questions.values())}}
+    assert signed_in.post(QUIZ, data=tab_a).status_code == 303
+
+    response = signed_in.post(QUIZ, data=tab_b)
+
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "This attempt was already submitted" in text
+    assert "This new attempt draws its questions afresh" in text
+    assert "1 answer was to questions it does not ask" in text
+    assert "They are ticked below on a new attempt" not in text
+    again = response.get_data(as_text=True)
+    ticked = re.findall(r'value="(\d+)" id="c\d+" checked', again)
+    assert ticked == [questions[2]["Right"][1]]  # question 2 is asked again; question 1 is not
+    assert "Right 3" in again and "Right 1" not in again
+
+
+def test_a_second_tab_on_a_pool_drawing_the_same_questions_says_all_are_ticked(
+    app, courses_dir, signed_in, monkeypatch
+):
+    publish(app, courses_dir)
+    monkeypatch.setattr("lms.services.attempts._sample", lambda questions, k: questions[:k])
+    page, questions = quiz_form(signed_in)
+    sent = {
+        "csrf_token": csrf_token(page),
+        "attempt_id": re.search(r'name="attempt_id" value="(\d+)"', page)[1],
+        "shown": re.search(r'name="shown" value="([^"]+)"', page)[1],
+    }
+    tab_b = {**sent, **{field: cid for field, cid in (q["Right"] for q in questions.values())}}
+    tab_a = {**sent, **{field: cid for field, cid in (q["Wrong"] for q in questions.values())}}
+    signed_in.post(QUIZ, data=tab_a)
+
+    text = page_text(signed_in.post(QUIZ, data=tab_b))
+
+    assert "They are ticked below on a new attempt" in text
+    assert "draws its questions afresh" not in text

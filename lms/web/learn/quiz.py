@@ -144,6 +144,11 @@ def _quiz_page(course_slug, module_slug, answers=None, unanswered=frozenset(), *
         ), status
     if restore:
         extra["notice"], answers = quiz_drafts.take(request.path, attempt)
+    if extra.get("notice") == "already_submitted" and answers:
+        # A module with a pool draws the new attempt's questions afresh: say how many of the
+        # answers sent were to questions it does not ask (they cannot be ticked on it).
+        asked = {question.id for question in questions}
+        extra["not_asked"] = sum(1 for qid, ids in answers.items() if ids and qid not in asked)
     items = [(q, attempts.ordered_choices(attempt, q)) for q in questions]
     page = render_template(
         "learn/quiz.html",
