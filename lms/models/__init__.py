@@ -24,8 +24,12 @@ from .renewal import (
     SentNotice,
 )
 from .requirements import PRACTICE_KINDS, PRACTICE_STATUSES, EthicsSignature, PracticeSession
+from .workspace import DraftCourse, DraftFile, DraftRevision
 
 __all__ = [
+    "DraftCourse",
+    "DraftFile",
+    "DraftRevision",
     "ACTIONS",
     "CE_SOURCES",
     "CE_STATUSES",
