@@ -2,7 +2,7 @@
 
 Revision ID: 0009w
 Revises: 0008q
-Create Date: 2026-11-29 02:40:35.689131
+Create Date: 2026-11-29 02:41:12.843570
 
 """
 from alembic import op
@@ -24,7 +24,11 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('published', sa.JSON(), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_draft_course_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['published_by_id'], ['user_account.id'], name=op.f('fk_draft_course_published_by_id_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_draft_course')),
     sa.UniqueConstraint('slug', name=op.f('uq_draft_course_slug'))
     )
