@@ -44,6 +44,54 @@ def put(course, path, content, author_id=None, note="saved"):
     return draft
 
 
+def move(course, moves, author_id=None):
+    """Give files new paths, keeping each one's row and history: `moves` is {old path: new path}
+    of live files. Each moved file gets a revision, note "renamed from <old path>". The paths may
+    swap among themselves (reordering renumbers several files at once). Flushed, not committed."""
+    drafts = {
+        draft.path: draft
+        for draft in db.session.scalars(
+            select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.path.in_(moves))
+        )
+    }
+    # every row off its path first, so that no two rows share a path on the way
+    for draft in drafts.values():
+        draft.path = f"{draft.path}.moving-{draft.id}"
+    db.session.flush()
+    for old, new in moves.items():
+        drafts[old].path = new
+    db.session.flush()
+    return [put(course, new, drafts[old].content, author_id, f"renamed from {old}")
+            for old, new in moves.items()]  # fmt: skip
+
+
+def remove(course, path, author_id=None):
+    """Delete a live file: a revision with no content, note "deleted"; the row keeps its last
+    bytes and its history, so the file can be restored. Flushed, not committed."""
+    now = clock.now()
+    draft = db.session.scalar(
+        select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.path == path)
+    )
+    draft.revision += 1
+    draft.deleted_at = now
+    draft.updated_at = now
+    draft.updated_by_id = author_id
+    course.updated_at = now
+    db.session.add(
+        DraftRevision(
+            file_id=draft.id,
+            number=draft.revision,
+            path=path,
+            content=None,
+            author_id=author_id,
+            created_at=now,
+            note="deleted",
+        )
+    )
+    db.session.flush()
+    return draft
+
+
 def course_by_slug(slug):
     return db.session.scalar(select(DraftCourse).where(DraftCourse.slug == slug))
 
