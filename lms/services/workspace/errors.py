@@ -39,11 +39,12 @@ class Conflict(WorkspaceError):
 
 
 class NotPublishable(WorkspaceError):
-    """The course has errors; `problems` lists every problem found (warnings too)."""
+    """The course has errors; `content_problems` lists every problem found (warnings too), each
+    a content Problem located "<slug>/<path>:<line>". (`problems` is FieldErrors' message.)"""
 
     def __init__(self, slug, problems):
-        self.problems = list(problems)
-        errors = sum(not p.warning for p in self.problems)
+        self.content_problems = list(problems)
+        errors = sum(not p.warning for p in self.content_problems)
         super().__init__(
             f"{slug} has {errors} error{'s' if errors != 1 else ''}: fix them, then publish"
         )
