@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from lms.content.limits import MAX_FILE_BYTES
 from lms.extensions import db
 from lms.models import DraftCourse, DraftFile, DraftRevision
-from lms.services.workspace import checking, files, store
+from lms.services.workspace import checking, files, history, store
 from lms.services.workspace.errors import Conflict, WorkspaceError
 from tests.records import person
 from tests.workspacekit import MODULE, ready_course, write
@@ -149,7 +149,7 @@ def test_rename_keeps_the_history(app_ctx):
     course = ready_course()
     files.rename_file(course, "01-introduction.md", "01-welcome.md")
     assert "01-introduction.md" not in store.live_files(course)
-    entries = files.history(course, "01-welcome.md")
+    entries = history.history(course, "01-welcome.md")
     assert [(e.number, e.path, e.note) for e in entries] == [
         (2, "01-welcome.md", "renamed from 01-introduction.md"),
         (1, "01-introduction.md", "created"),
@@ -169,7 +169,7 @@ def test_delete_then_restore(app_ctx):
     text, _ = files.open_file(course, "01-introduction.md")
     files.delete_file(course, "01-introduction.md")
     assert "01-introduction.md" not in store.live_files(course)
-    (deleted, created) = files.history(course, "01-introduction.md")
+    (deleted, created) = history.history(course, "01-introduction.md")
     assert (deleted.note, deleted.deleted) == ("deleted", True)
     row = db.session.scalar(
         select(DraftRevision).where(
@@ -178,10 +178,10 @@ def test_delete_then_restore(app_ctx):
     )
     assert row.content is None
     with pytest.raises(WorkspaceError, match="revision 2 is the file's deletion"):
-        files.restore(course, "01-introduction.md", 2)
-    files.restore(course, "01-introduction.md", 1)
+        history.restore(course, "01-introduction.md", 2)
+    history.restore(course, "01-introduction.md", 1)
     assert files.open_file(course, "01-introduction.md") == (text, 3)
-    assert files.history(course, "01-introduction.md")[0].note == "restored revision 1"
+    assert history.history(course, "01-introduction.md")[0].note == "restored revision 1"
 
 
 def test_restore_an_old_revision_and_diff_any_two(app_ctx):
@@ -190,18 +190,18 @@ def test_restore_an_old_revision_and_diff_any_two(app_ctx):
     path = "02-module.md"
     write(course, path, MODULE.format(n=2, text="first words."), editor.id)
     write(course, path, MODULE.format(n=2, text="second words."), editor.id)
-    diff = files.diff(course, path, 1, 2)
+    diff = history.diff(course, path, 1, 2)
     assert diff.startswith("--- 02-module.md (revision 1)\n+++ 02-module.md (revision 2)\n")
     assert "-Lesson 2: first words.\n+Lesson 2: second words.\n" in diff
-    assert files.diff(course, path, 2, 2) == ""
-    files.restore(course, path, 1, editor.id)
+    assert history.diff(course, path, 2, 2) == ""
+    history.restore(course, path, 1, editor.id)
     assert files.open_file(course, path)[0] == MODULE.format(n=2, text="first words.")
-    entries = files.history(course, path)
+    entries = history.history(course, path)
     assert [(e.number, e.author, e.note) for e in entries] == [
         (3, "Eve", "restored revision 1"), (2, "Eve", "saved"), (1, "Eve", "saved"),
     ]  # fmt: skip
     with pytest.raises(WorkspaceError, match="has no revision 9"):
-        files.diff(course, path, 1, 9)
+        history.diff(course, path, 1, 9)
 
 
 def test_reorder_renumbers_modules_in_one_go(app_ctx):
@@ -217,7 +217,7 @@ def test_reorder_renumbers_modules_in_one_go(app_ctx):
     assert [p for p in store.live_files(course) if p != "course.md"] == [
         "01-third.md", "02-introduction.md", "03-second.md",
     ]  # fmt: skip
-    assert files.history(course, "01-third.md")[0].note == "renamed from 03-third.md"
+    assert history.history(course, "01-third.md")[0].note == "renamed from 03-third.md"
     assert checking.check_course(course).errors == []
     with pytest.raises(WorkspaceError, match="list each of the course's files of that kind once"):
         files.reorder(course, "module", ["01-third.md", "01-third.md", "03-second.md"])

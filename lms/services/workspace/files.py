@@ -1,35 +1,17 @@
-"""Editing a draft course: create it, add, save, rename, delete and reorder its files, read a
-file's history, compare and restore revisions. Each call is one transaction (committed when it
-succeeds, rolled back on any error); every change goes through store, so each leaves a revision.
+"""Editing a draft course: create it, add, save, rename, delete and reorder its files (history.py
+reads and restores their revisions). Each call is one transaction (committed when it succeeds,
+rolled back on any error); every change goes through store, so each leaves a revision.
 """
 
 from __future__ import annotations
-
-import difflib
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import select
 
 from ...content.limits import MAX_FILE_BYTES
 from ...content.loader import ETHICS_FILE
 from ...content.quiz import split_lesson
 from ...extensions import db
-from ...models import DraftCourse, DraftFile, DraftRevision, User
+from ...models import DraftCourse, User
 from . import checking, paths, store, templates
 from .errors import Conflict, Version, WorkspaceError
-
-
-@contextmanager
-def transaction():
-    """Commit what the block did, or roll all of it back when it raises."""
-    try:
-        yield
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def course_named(slug):
@@ -47,7 +29,7 @@ def create_course(slug, author_id=None, title=None):
     if store.course_by_slug(slug) is not None:
         raise WorkspaceError(f"the workspace already has a course '{slug}': choose another slug")
     title = (title or "").strip() or slug.replace("-", " ").capitalize()
-    with transaction():
+    with store.transaction():
         course = DraftCourse(slug=slug, created_by_id=author_id, published={})
         db.session.add(course)
         db.session.flush()
@@ -59,13 +41,13 @@ def create_course(slug, author_id=None, title=None):
 
 def add_module(course, title, author_id=None):
     """A new module from the template, numbered after the course's last; returns its DraftFile."""
-    with transaction():
+    with store.transaction():
         return _add_unit(course, "module", title, author_id)
 
 
 def add_session(course, title, author_id=None):
     """A new live session (sessions/NN-slug.md) from the template; returns its DraftFile."""
-    with transaction():
+    with store.transaction():
         return _add_unit(course, "session", title, author_id)
 
 
@@ -73,7 +55,7 @@ def add_ethics(course, author_id=None):
     """The course's code of ethics (code-of-ethics.md) from the template."""
     if ETHICS_FILE in store.live_files(course):
         raise WorkspaceError(f"this course already has its {ETHICS_FILE}: edit that one")
-    with transaction():
+    with store.transaction():
         text = templates.ethics_file("Code of ethics")
         return store.put(course, ETHICS_FILE, _utf8(text), author_id, "created")
 
@@ -108,10 +90,10 @@ def save_text(course, path, text, base_revision, author_id=None, note="saved"):
             f"this file is {len(content):,} bytes; the limit is {MAX_FILE_BYTES:,}: split it "
             "into two modules"
         )
-    with transaction():
+    with store.transaction():
         # the row locked (PostgreSQL) until commit, so a save between this check and the write
         # waits, then sees the revision this one adds
-        draft = _row(course, path, lock=True)
+        draft = store.file_at(course, path, lock=True)
         if draft is None and base_revision is not None:
             raise WorkspaceError(
                 f"{path} is no longer in this course (renamed or deleted since you opened it): "
@@ -131,7 +113,7 @@ def rename_file(course, path, new_path, author_id=None):
     if paths.kind_of(new_path) != paths.kind_of(path):
         raise WorkspaceError(f"{path} cannot become {new_path}: keep it in its kind of place")
     _refuse_taken(course, new_path)
-    with transaction():
+    with store.transaction():
         (moved,) = store.move(course, {path: new_path}, author_id)
         return moved
 
@@ -139,7 +121,7 @@ def rename_file(course, path, new_path, author_id=None):
 def delete_file(course, path, author_id=None):
     """Delete a file: a revision with no content, note "deleted"; restore() brings it back."""
     _live(course, path)
-    with transaction():
+    with store.transaction():
         return store.remove(course, path, author_id)
 
 
@@ -162,63 +144,10 @@ def reorder(course, kind, ordered_paths, author_id=None):
     for new_path in moves.values():
         if new_path not in moves:
             _refuse_taken(course, new_path)
-    with transaction():
+    with store.transaction():
         if moves:
             store.move(course, moves, author_id)
     return moves
-
-
-@dataclass(frozen=True)
-class RevisionEntry:
-    number: int
-    path: str  # the file's path at that revision
-    author: str | None
-    saved_at: datetime
-    note: str
-    deleted: bool
-
-
-def history(course, path):
-    """The revisions of the file at `path` (live or deleted), newest first."""
-    draft = _existing(course, path)
-    rows = db.session.execute(
-        select(DraftRevision, User.name)
-        .outerjoin(User, User.id == DraftRevision.author_id)
-        .where(DraftRevision.file_id == draft.id)
-        .order_by(DraftRevision.number.desc())
-    )
-    return [
-        RevisionEntry(r.number, r.path, name, r.created_at, r.note, r.content is None)
-        for r, name in rows
-    ]
-
-
-def diff(course, path, old, new):
-    """A unified diff of the file's text from revision `old` to revision `new` ('' if the same)."""
-    draft = _existing(course, path)
-    before, after = _revision(draft, old), _revision(draft, new)
-    return "".join(
-        difflib.unified_diff(
-            _lines(before.content),
-            _lines(after.content),
-            f"{before.path} (revision {old})",
-            f"{after.path} (revision {new})",
-        )  # fmt: skip
-    )
-
-
-def restore(course, path, number, author_id=None):
-    """Make revision `number` the file's content again (a new revision, "restored revision N");
-    a deleted file comes back this way."""
-    draft = _existing(course, path)
-    revision = _revision(draft, number)
-    if revision.content is None:
-        raise WorkspaceError(
-            f"revision {number} is the file's deletion: restore one from before it"
-        )
-    with transaction():
-        return store.put(course, draft.path, revision.content, author_id,
-                         f"restored revision {number}")  # fmt: skip
 
 
 def course_domains(course):
@@ -243,31 +172,15 @@ def _utf8(text):
         raise WorkspaceError("the text holds characters that are not valid Unicode") from None
 
 
-def _lines(content):
-    return [] if content is None else content.decode("utf-8", "replace").splitlines(keepends=True)
-
-
-def _row(course, path, lock=False):
-    query = select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.path == path)
-    return db.session.scalar(query.with_for_update() if lock else query)
-
-
-def _existing(course, path):
-    draft = _row(course, path)
-    if draft is None:
-        raise WorkspaceError(f"there is no file {path} in this course")
-    return draft
-
-
 def _live(course, path):
-    draft = _row(course, path)
+    draft = store.file_at(course, path)
     if draft is None or draft.deleted_at is not None:
         raise WorkspaceError(f"there is no file {path} in this course")
     return draft
 
 
 def _refuse_taken(course, path):
-    draft = _row(course, path)
+    draft = store.file_at(course, path)
     if draft is None:
         return
     if draft.deleted_at is None:
@@ -284,27 +197,16 @@ def _moved_on(draft, base_revision):
     return draft.revision != base_revision
 
 
-def _revision(draft, number):
-    revision = db.session.scalar(
-        select(DraftRevision).where(
-            DraftRevision.file_id == draft.id, DraftRevision.number == number
-        )
-    )
-    if revision is None:
-        raise WorkspaceError(f"{draft.path} has no revision {number}")
-    return revision
-
-
 def _revision_text(draft, number):
-    if number is None:
+    revision = store.revision_of(draft, number) if number is not None else None
+    if revision is None or revision.content is None:
         return None
-    content = _revision(draft, number).content
-    return None if content is None else content.decode("utf-8", "replace")
+    return revision.content.decode("utf-8", "replace")
 
 
 def _version(draft):
     """The file as it is now, for a Conflict."""
-    latest = _revision(draft, draft.revision)
+    latest = store.revision_of(draft, draft.revision)
     author = db.session.get(User, latest.author_id) if latest.author_id else None
     text = None if draft.deleted_at else draft.content.decode("utf-8", "replace")
     return Version(text, draft.revision, author.name if author else None, latest.created_at)

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import select
 
 from ... import clock
 from ...extensions import db
 from ...models import DraftCourse, DraftFile, DraftRevision
+
+
+@contextmanager
+def transaction():
+    """Commit what the block did, or roll all of it back when it raises."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def put(course, path, content, author_id=None, note="saved"):
@@ -104,3 +117,18 @@ def live_files(course):
         .order_by(DraftFile.path)
     )
     return {path: content for path, content in rows}
+
+
+def file_at(course, path, lock=False):
+    """The course's DraftFile at `path` (live or deleted), or None; `lock`: FOR UPDATE."""
+    query = select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.path == path)
+    return db.session.scalar(query.with_for_update() if lock else query)
+
+
+def revision_of(draft, number):
+    """Revision `number` of a draft file, or None."""
+    return db.session.scalar(
+        select(DraftRevision).where(
+            DraftRevision.file_id == draft.id, DraftRevision.number == number
+        )
+    )
