@@ -241,3 +241,31 @@ def test_a_failed_operation_writes_nothing(app_ctx):
     with pytest.raises(WorkspaceError):
         files.rename_file(course, "01-introduction.md", "../x.md")
     assert before == (revisions(), db.session.scalar(select(func.count()).select_from(DraftFile)))
+
+
+def test_links_follow_the_files_they_point_at_when_renumbered_or_renamed(app_ctx):
+    course = ready_course()
+    files.add_module(course, "Second")
+    files.add_session(course, "Practice")
+    intro, _ = files.open_file(course, "01-introduction.md")
+    write(course, "01-introduction.md", intro.replace(
+        "Write the lesson here", "Read [Second](02-second.md#top) first.\r\nWrite the lesson here"
+    ))  # fmt: skip
+    session, _ = files.open_file(course, "sessions/01-practice.md")
+    write(course, "sessions/01-practice.md", session + "\nPass [Second](../02-second.md) first.\n")
+    files.reorder(course, "module", ["02-second.md", "01-introduction.md"])
+    assert (
+        "Read [Second](01-second.md#top) first.\r\nWrite"
+        in files.open_file(course, "02-introduction.md")[0]
+    )
+    assert (
+        "Pass [Second](../01-second.md) first."
+        in files.open_file(course, "sessions/01-practice.md")[0]
+    )
+    assert history.history(course, "sessions/01-practice.md")[0].note == (
+        "links updated to renamed files"
+    )
+    assert checking.check_course(course).errors == []
+    files.rename_file(course, "01-second.md", "01-the-second.md")
+    assert "(../01-the-second.md)" in files.open_file(course, "sessions/01-practice.md")[0]
+    assert checking.check_course(course).errors == []

@@ -5,6 +5,8 @@ rolled back on any error); every change goes through store, so each leaves a rev
 
 from __future__ import annotations
 
+import re
+
 from ...content.limits import MAX_FILE_BYTES
 from ...content.loader import ETHICS_FILE
 from ...content.quiz import split_lesson
@@ -105,7 +107,8 @@ def save_text(course, path, text, base_revision, author_id=None, note="saved"):
 
 
 def rename_file(course, path, new_path, author_id=None):
-    """Give a file a new path; its history goes with it (a revision "renamed from <path>")."""
+    """Give a file a new path; its history goes with it (a revision "renamed from <path>"), and
+    links to it in the course's other files follow it (see _relink)."""
     paths.check_path(new_path)
     draft = _live(course, path)
     if new_path == path:
@@ -115,6 +118,7 @@ def rename_file(course, path, new_path, author_id=None):
     _refuse_taken(course, new_path)
     with store.transaction():
         (moved,) = store.move(course, {path: new_path}, author_id)
+        _relink(course, {path: new_path}, author_id)
         return moved
 
 
@@ -128,7 +132,8 @@ def delete_file(course, path, author_id=None):
 def reorder(course, kind, ordered_paths, author_id=None):
     """Renumber the course's modules (kind "module") or live sessions ("session") 01, 02, ... in
     the order given, which must list each of them once. One transaction; a file whose number
-    does not change is left alone. Returns {old path: new path} of the files renamed."""
+    does not change is left alone, and links between the files follow them (see _relink).
+    Returns {old path: new path} of the files renamed."""
     current = sorted(p for p in store.live_files(course) if paths.kind_of(p) == kind)
     if sorted(ordered_paths) != current or len(set(ordered_paths)) != len(ordered_paths):
         raise WorkspaceError(
@@ -147,7 +152,43 @@ def reorder(course, kind, ordered_paths, author_id=None):
     with store.transaction():
         if moves:
             store.move(course, moves, author_id)
+            _relink(course, moves, author_id)
     return moves
+
+
+# A link or image target in Markdown: after '](' or a reference definition '[x]: ', up to the
+# first '#', ')', '>' or space.
+_LINK_TARGET = re.compile(r"(\]\(\s*<?|^ {0,3}\[[^\]]+\]:[ \t]*<?)([^\s)#>]+)", re.MULTILINE)
+
+
+def _relink(course, moves, author_id):
+    """Point the links in the course's text files at the files' new paths: renumbering modules
+    would otherwise break every link to them. Each file changed gets a revision of its own;
+    the rest of its bytes stay as they were."""
+    for path, content in store.live_files(course).items():
+        if paths.kind_of(path) == "media":
+            continue
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # unreadable: the checker says so
+        relinked = _relinked(text, "../" if paths.kind_of(path) == "session" else "", moves)
+        if relinked != text:
+            store.put(course, path, relinked.encode("utf-8"), author_id,
+                      "links updated to renamed files")  # fmt: skip
+
+
+def _relinked(text, up, moves):
+    """`text` with its links to moved files changed; `up` is the way from the file's folder to
+    the course folder ('../' from sessions/)."""
+
+    def follow(match):
+        target = match.group(2)
+        if not target.startswith(up) or target[len(up) :] not in moves:
+            return match.group(0)
+        return match.group(1) + up + moves[target[len(up) :]]
+
+    return _LINK_TARGET.sub(follow, text)
 
 
 def course_domains(course):

@@ -74,7 +74,7 @@ def move(course, moves, author_id=None):
     for old, new in moves.items():
         drafts[old].path = new
     db.session.flush()
-    return [put(course, new, drafts[old].content, author_id, f"renamed from {old}")
+    return [put(course, new, drafts[old].content, author_id, f"renamed from {old}"[:200])
             for old, new in moves.items()]  # fmt: skip
 
 
