@@ -156,3 +156,14 @@ def test_a_module_published_from_disk_shows_as_changed_without_a_diff(app_ctx, c
     assert [c.slug for c in changes.added] == ["introduction"]
     assert [(c.slug, c.diff) for c in changes.changed] == [("first-steps", None)]
     assert [c.slug for c in changes.retired] == ["listening"]
+
+
+def test_the_preview_shows_course_md_changed_with_its_diff(app_ctx):
+    course = two_module_course()
+    publishing.publish(course)
+    text, _ = files.open_file(course, "course.md")
+    write(course, "course.md", text.replace("A course for the tests.", "A better summary."))
+    changes = publishing.preview(course)
+    assert changes.course_changed and not changes.added and not changes.changed
+    assert "-summary: A course for the tests.\n+summary: A better summary.\n" in changes.course_diff
+    assert publishing.publish(course).courses_updated == ["my-course"]
