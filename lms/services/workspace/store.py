@@ -5,10 +5,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from ... import clock
 from ...extensions import db
 from ...models import DraftCourse, DraftFile, DraftRevision
+from .errors import WorkspaceError
 
 
 @contextmanager
@@ -120,9 +122,30 @@ def live_files(course):
 
 
 def file_at(course, path, lock=False):
-    """The course's DraftFile at `path` (live or deleted), or None; `lock`: FOR UPDATE."""
+    """The course's DraftFile at `path` (live or deleted), or None.
+
+    `lock`: read it fresh and hold it until the transaction ends, so that a second save that
+    started from the same revision waits, then sees the revision this one adds (PostgreSQL: the
+    row, FOR UPDATE; SQLite: its one write lock, taken now rather than at the first write)."""
     query = select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.path == path)
-    return db.session.scalar(query.with_for_update() if lock else query)
+    if lock:
+        _take_write_lock()
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def _take_write_lock():
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if connection.connection.driver_connection.in_transaction:
+        return  # this transaction has written already, so it holds the write lock
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError as error:
+        if "locked" not in str(error.orig):
+            raise
+        raise WorkspaceError("someone else is saving this course right now: try again") from None
 
 
 def revision_of(draft, number):
