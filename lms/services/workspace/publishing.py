@@ -58,9 +58,9 @@ class PublishPreview:
         )
 
 
-def preview(course):
-    """What publishing the draft course now would change."""
-    now = store.live_files(course)
+def preview(course, files=None):
+    """What publishing the draft course now (or its `files`, {path: bytes}) would change."""
+    now = store.live_files(course) if files is None else files
     published = course.published or {}
     then = {path: _published_text(course, path, number) for path, number in published.items()}
     live = _live_slugs(course.slug)
@@ -93,16 +93,16 @@ def publish(course, actor_id=None):
     warnings do not block. Otherwise one transaction syncs this course alone, records the
     revisions published on the draft, and audits "course.published" with the change summary.
     Returns the sync's SyncReport (changed False: nothing to publish, nothing written)."""
-    files = store.live_files(course)
+    # the bytes published and the revisions recorded for them come from one read
+    rows = db.session.execute(
+        select(DraftFile.path, DraftFile.content, DraftFile.revision).where(
+            DraftFile.course_id == course.id, DraftFile.deleted_at.is_(None)
+        )
+    ).all()
+    files = {path: content for path, content, _ in rows}
+    revisions = {path: revision for path, _, revision in rows}
     known = checking.known_categories(course.slug)
-    changes = preview(course)
-    revisions = dict(
-        db.session.execute(
-            select(DraftFile.path, DraftFile.revision).where(
-                DraftFile.course_id == course.id, DraftFile.deleted_at.is_(None)
-            )
-        ).all()
-    )
+    changes = preview(course, files)
 
     def record(report):
         if course.published != revisions or report.changed:
