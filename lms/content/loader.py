@@ -86,8 +86,11 @@ def module_schema(domains):
     return {**MODULE_SCHEMA, **training_domains.module_fields(domains)}
 
 
-def load_courses(root, shown=None):
-    """Read a courses folder (or a single course folder) without touching any database."""
+def load_courses(root, shown=None, known_categories=()):
+    """Read a courses folder (or a single course folder) without touching any database.
+
+    `known_categories`: CE categories that courses not read here name in their renewal rules, so
+    a module may use them too (the workspace checks one course against the published ones)."""
     root = Path(root)
     shown = shown if shown is not None else str(root)
     result = LoadResult()
@@ -116,8 +119,10 @@ def load_courses(root, shown=None):
             result.courses.append(course)
             read.append((course, folder_shown))
         result.problems[start:] = _in_file_order(result.problems[start:])
-    # A module's CE category must be named by a renewal rule of some course read here.
-    result.problems += [Problem(*p) for p in continuing_education.category_problems(read)]
+    # A module's CE category must be named by a renewal rule of some course read here (or known).
+    result.problems += [
+        Problem(*p) for p in continuing_education.category_problems(read, known_categories)
+    ]
     return result
 
 

@@ -25,6 +25,7 @@ ACTIONS = (
     "role.changed",
     "cohort.imported",
     "course.synced",
+    "course.published",
     "trainee.erased",
     "transcript.issued",
     "meeting.scheduled",

@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "role.changed": "Roles changed",
     "cohort.imported": "Cohort imported",
     "course.synced": "Courses published",
+    "course.published": "Course published from the workspace",
     "trainee.erased": "Trainee erased",
     "transcript.issued": "Training transcript issued",
     "meeting.scheduled": "Live session scheduled",

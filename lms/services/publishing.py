@@ -74,14 +74,17 @@ class SyncReport:
         )
 
 
-def sync_courses(root, shown=None, actor_id=None):
+def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=None):
     """Publish the courses folder at `root` (or one course folder). Raises ContentError on errors.
 
     A single course folder publishes that course only; a courses folder also retires the courses
     that are no longer in it. A sync that changed something is audited ("course.synced", by
-    `actor_id`; None: a command-line task) in the same transaction.
+    `actor_id`; None: a command-line task) in the same transaction. `known_categories`: CE
+    categories named by courses not in `root` (see load_courses). `record(report)`, when given,
+    is called inside the transaction instead of that audit, to audit and record the publish its
+    own way (the workspace's publish of one course).
     """
-    result = load_courses(root, shown)
+    result = load_courses(root, shown, known_categories)
     if result.errors:
         raise ContentError(result.problems)
     report = SyncReport(warnings=result.warnings)
@@ -97,7 +100,9 @@ def sync_courses(root, shown=None, actor_id=None):
                 if course.slug not in on_disk:
                     course.retired_at = now
                     report.courses_retired.append(course.slug)
-        if report.changed:
+        if record is not None:
+            record(report)
+        elif report.changed:
             _record_sync(report, actor_id)
         db.session.commit()
     except BaseException:
