@@ -44,6 +44,33 @@ def put(course, path, content, author_id=None, note="saved"):
     return draft
 
 
+def remove(course, path, author_id=None, note="deleted"):
+    """Delete a live file: a revision with no content; the row keeps its last bytes and its
+    history, so the file can be restored. Flushed, not committed."""
+    now = clock.now()
+    draft = db.session.scalar(
+        select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.path == path)
+    )
+    draft.revision += 1
+    draft.deleted_at = now
+    draft.updated_at = now
+    draft.updated_by_id = author_id
+    course.updated_at = now
+    db.session.add(
+        DraftRevision(
+            file_id=draft.id,
+            number=draft.revision,
+            path=path,
+            content=None,
+            author_id=author_id,
+            created_at=now,
+            note=note,
+        )
+    )
+    db.session.flush()
+    return draft
+
+
 def course_by_slug(slug):
     return db.session.scalar(select(DraftCourse).where(DraftCourse.slug == slug))
 
