@@ -182,6 +182,9 @@ def test_an_update_adds_changes_and_deletes_files_as_revisions(app_ctx):
     ]
     deleted = db.session.scalar(select(DraftFile).where(DraftFile.path == "media/spare.png"))
     assert deleted.deleted_at is not None
+    with zipfile.ZipFile(io.BytesIO(archive.export(course))) as exported:
+        assert "sample-course/media/spare.png" not in exported.namelist()
+        assert len(exported.namelist()) == len(files)
 
     # a later import that holds the file again brings it back on the same row
     archive.import_zip(sample_zip({"media/spare.png": spare}), slug="sample-course")

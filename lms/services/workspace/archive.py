@@ -27,7 +27,7 @@ from ...content.loader import ETHICS_FILE, load_courses
 from ...content.model import Problem
 from ...content.sessions import SESSIONS_FOLDER
 from ...extensions import db
-from ...models import Course, DraftCourse
+from ...models import Course, DraftCourse, DraftFile
 from . import images, store
 
 MAX_ZIP_BYTES = 20 * 1024 * 1024
@@ -92,22 +92,26 @@ def import_zip(data, author_id=None, slug=None):
     committed; raises ArchiveRefused, with nothing written, if anything is wrong."""
     entries = _entries(_open(data))
     folder, paths = _course_paths(entries, slug)
-    files = _contents(entries, paths)
-    errors = [p for p in course_problems(folder, files) if not p.warning]
-    if errors:
-        raise ArchiveRefused(
-            [f"the course has {len(errors)} error{'s' if len(errors) != 1 else ''}: fix "
-             "them in the files and zip the folder again", *map(str, errors)]
-        )  # fmt: skip
     try:
-        course = _draft_to_write(folder, slug, author_id)
+        course = _draft_to_write(folder, slug)
+        files = _contents(entries, paths)
+        errors = [p for p in course_problems(folder, files) if not p.warning]
+        if errors:
+            raise ArchiveRefused(
+                [f"the course has {len(errors)} error{'s' if len(errors) != 1 else ''}: fix "
+                 "them in the files and zip the folder again", *map(str, errors)]
+            )  # fmt: skip
+        if course is None:
+            course = DraftCourse(slug=folder, created_by_id=author_id)
+            db.session.add(course)
+            db.session.flush()
         _write(course, files, author_id)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise ArchiveRefused(
-            f"a draft course '{folder}' was created while this zip was being imported: "
-            "import it again to update that course"
+            f"someone else changed the draft course '{folder}' while this zip was being "
+            "imported: import it again"
         ) from None
     except BaseException:
         db.session.rollback()
@@ -340,9 +344,17 @@ def course_problems(slug, files):
 def _other_rules(slug):
     """The renewal rules of the published courses and of the other draft courses."""
     rules = list(db.session.scalars(select(Course.renewal).where(Course.retired_at.is_(None))))
-    drafts = db.session.scalars(select(DraftCourse).where(DraftCourse.slug != slug))
-    for draft in drafts:
-        text = store.live_files(draft).get(COURSE_FILE, b"").decode("utf-8", "replace")
+    overviews = db.session.scalars(
+        select(DraftFile.content)
+        .join(DraftCourse)
+        .where(
+            DraftCourse.slug != slug,
+            DraftFile.path == COURSE_FILE,
+            DraftFile.deleted_at.is_(None),
+        )
+    )
+    for content in overviews:
+        text = content.decode("utf-8", "replace")
         rules.append(_written_rule(frontmatter.split(text).values or {}))
     return rules
 
@@ -368,8 +380,12 @@ def _located(values, key):
 # -- Writing -----------------------------------------------------------------------------------
 
 
-def _draft_to_write(folder, slug, author_id):
-    course = store.course_by_slug(folder)
+def _draft_to_write(folder, slug):
+    """The draft course an update writes to, locked until the import commits (so two imports of
+    one course take turns); None for a new course."""
+    course = db.session.scalar(
+        select(DraftCourse).where(DraftCourse.slug == folder).with_for_update()
+    )
     if slug is not None and course is None:
         raise ArchiveRefused(f"there is no draft course '{slug}' to update")
     if slug is None and course is not None:
@@ -377,10 +393,6 @@ def _draft_to_write(folder, slug, author_id):
             f"a draft course '{folder}' is already in the workspace: import the zip into that "
             "course to update it, or rename the folder in the zip to make a new course"
         )
-    if course is None:
-        course = DraftCourse(slug=folder, created_by_id=author_id)
-        db.session.add(course)
-        db.session.flush()
     return course
 
 
