@@ -162,6 +162,38 @@ def test_a_ce_module_may_use_a_category_of_a_published_course(app_ctx):
     assert archive.import_zip(data).slug == slug
 
 
+def test_the_published_rule_of_the_course_imported_does_not_count(app_ctx, tmp_path):
+    # published with a renewal rule naming 'ethics'; the zip drops the rule but a module uses it
+    published = tmp_path / "sample-course"
+    published.mkdir()
+    for path, content in folder_files(SAMPLE).items():
+        (published / path).parent.mkdir(exist_ok=True)
+        (published / path).write_bytes(content)
+    with_rule = (
+        (SAMPLE / "course.md")
+        .read_bytes()
+        .replace(
+            b"  valid_for_months: 12\n",
+            b"  valid_for_months: 12\n  renewal: {ce_hours: 10, categories: [ethics]}\n",
+        )
+    )
+    (published / "course.md").write_bytes(with_rule)
+    sync_courses(published)
+    ce_module = (
+        (SAMPLE / "02-listening.md")
+        .read_bytes()
+        .replace(b"pass_mark: 50\n", b"pass_mark: 50\nce: {hours: 1, category: ethics}\n")
+    )
+    problems = refused(sample_zip({"02-listening.md": ce_module}))
+    assert problems[1] == (
+        "sample-course/02-listening.md:8: 'ce.category' is 'ethics', but no course here has a "
+        "renewal rule naming CE categories: add 'renewal:' under 'certificate:' in a course.md "
+        "first"
+    )
+    course = archive.import_zip(sample_zip({"02-listening.md": ce_module, "course.md": with_rule}))
+    assert store.live_files(course)["02-listening.md"] == ce_module
+
+
 def test_an_update_adds_changes_and_deletes_files_as_revisions(app_ctx):
     spare = picture("PNG")
     course = archive.import_zip(sample_zip({"media/spare.png": spare}))

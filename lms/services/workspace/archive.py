@@ -342,8 +342,13 @@ def course_problems(slug, files):
 
 
 def _other_rules(slug):
-    """The renewal rules of the published courses and of the other draft courses."""
-    rules = list(db.session.scalars(select(Course.renewal).where(Course.retired_at.is_(None))))
+    """The renewal rules of the published courses and of the draft courses, but for the course
+    `slug` itself (its own rule is read from the files being checked)."""
+    rules = list(
+        db.session.scalars(
+            select(Course.renewal).where(Course.retired_at.is_(None), Course.slug != slug)
+        )
+    )
     overviews = db.session.scalars(
         select(DraftFile.content)
         .join(DraftCourse)
