@@ -300,6 +300,7 @@ def test_a_png_named_jpg_is_refused(app_ctx):
         ("media/deep/a.png", "is not where a course keeps a file"),
         ("media/Circle.png", "the image name 'Circle.png' cannot be used"),
         ("media/diagram.svg", "'diagram.svg': SVG images can carry scripts"),
+        ("0" * 196 + "-x.md", "the path is 201 characters long; the limit is 200: shorten"),
     ],
 )
 def test_a_file_outside_the_course_layout_is_refused(app_ctx, name, why):

@@ -40,6 +40,7 @@ MAX_IMAGE_BYTES = images.MAX_BYTES
 EXPORT_TIME = (1980, 1, 1, 0, 0, 0)
 IMPORTED = "imported from a zip"
 DELETED = "deleted by an import"
+MAX_PATH = 200  # a path inside the course; the path columns hold 255
 COURSE_FILE = "course.md"
 MEDIA_FOLDER = "media"
 LAYOUT = (
@@ -240,6 +241,8 @@ def _course_paths(entries, slug):
 
 
 def _layout_problem(path):
+    if len(path) > MAX_PATH:
+        return f"the path is {len(path)} characters long; the limit is {MAX_PATH}: shorten the name"
     parts = path.split("/")
     if parts in ([COURSE_FILE], [ETHICS_FILE]):
         return None
