@@ -232,6 +232,7 @@ def test_files_zip_tools_add_are_skipped(app_ctx):
         "sample-course/media/": b"",
         "__MACOSX/sample-course/._course.md": b"\0\5\26\7",
         "sample-course/.DS_Store": b"\0\0\0\1Bud1",
+        "sample-course/.git/config": b"[core]\n",
     }
     data = zip_of({**{f"sample-course/{n}": c for n, c in files.items()}, **extra})
     course = archive.import_zip(data)

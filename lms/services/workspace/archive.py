@@ -47,8 +47,8 @@ LAYOUT = (
     "a course folder holds course.md, code-of-ethics.md, modules named NN-slug.md, live "
     "sessions as sessions/NN-slug.md and images in media/"
 )
-# What zip tools add on their own, skipped (never read): macOS Finder's resource forks and
-# hidden files such as .DS_Store.
+# What zip tools add on their own, skipped (never read): macOS Finder's resource forks, and
+# hidden files and folders such as .DS_Store or a .git folder.
 _TOOL_FOLDERS = {"__MACOSX"}
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _READABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError)
@@ -162,7 +162,7 @@ def _entries(archive):
             problems.append(f"{name}: {problem}")
             continue
         parts = name.rstrip("/").split("/")
-        if info.is_dir() or parts[0] in _TOOL_FOLDERS or parts[-1].startswith("."):
+        if info.is_dir() or parts[0] in _TOOL_FOLDERS or any(p.startswith(".") for p in parts):
             continue
         files.append((info, parts))
     if problems:
