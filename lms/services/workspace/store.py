@@ -80,9 +80,9 @@ def move(course, moves, author_id=None):
             for old, new in moves.items()]  # fmt: skip
 
 
-def remove(course, path, author_id=None):
-    """Delete a live file: a revision with no content, note "deleted"; the row keeps its last
-    bytes and its history, so the file can be restored. Flushed, not committed."""
+def remove(course, path, author_id=None, note="deleted"):
+    """Delete a live file: a revision with no content; the row keeps its last bytes and its
+    history, so the file can be restored. Flushed, not committed."""
     now = clock.now()
     draft = db.session.scalar(
         select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.path == path)
@@ -100,7 +100,7 @@ def remove(course, path, author_id=None):
             content=None,
             author_id=author_id,
             created_at=now,
-            note="deleted",
+            note=note,
         )
     )
     db.session.flush()

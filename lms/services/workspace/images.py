@@ -1,0 +1,156 @@
+"""The checks an image for a course's media/ folder passes before the workspace keeps it: what it
+is by its bytes (never by its name), a name that matches, a size and a pixel limit.
+
+PNG, JPEG, WebP and GIF are accepted, and only when Pillow reads the whole picture. SVG is
+refused: it is XML that can carry script, which runs when the image is opened on its own.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+
+# Neither the course reader nor the media store has a limit of its own; a course picture needs
+# far less than this (a 1600-pixel-wide photo is about 300 kB as JPEG).
+MAX_BYTES = 2 * 1024 * 1024
+# Pillow warns at 89 million pixels and refuses at twice that; a picture on a page needs a
+# fraction of this, and a small file that decodes to a huge picture is a memory bomb.
+MAX_PIXELS = 25_000_000
+MAX_NAME = 100
+
+# The first bytes of each accepted kind, and what Pillow calls it.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+)
+# kind -> (content type, the extensions its name may have, the one to suggest)
+KINDS = {
+    "PNG": ("image/png", ("png",), "png"),
+    "JPEG": ("image/jpeg", ("jpg", "jpeg"), "jpg"),
+    "WEBP": ("image/webp", ("webp",), "webp"),
+    "GIF": ("image/gif", ("gif",), "gif"),
+}
+EXTENSIONS = {ext: kind for kind, (_, exts, _) in KINDS.items() for ext in exts}
+NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.([a-z0-9]+)$")
+SVG_REFUSED = "SVG images can carry scripts, so they are not accepted: save it as PNG"
+_NAME_RULE = (
+    "use lowercase letters, digits and hyphens, then one extension (.png, .jpg, .webp or .gif), "
+    "for example 'circle-of-chairs.png'"
+)
+
+
+class ImageRefused(ValueError):
+    """The image cannot be kept; the message names the file and says what to do."""
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    name: str
+    kind: str  # "PNG", "JPEG", "WEBP" or "GIF"
+    content_type: str
+    width: int
+    height: int
+
+
+def check(name, data):
+    """The image `data` (bytes) named `name` (the file name in media/, no folder), or
+    ImageRefused with what to fix."""
+    check_name(name)
+    if not data:
+        raise ImageRefused(f"'{name}' is empty: choose the file again")
+    if len(data) > MAX_BYTES:
+        raise ImageRefused(
+            f"'{name}' is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_BYTES // 1024 // 1024} MB: save a smaller copy (fewer pixels, or JPEG or WebP "
+            "for a photo)"
+        )
+    kind = kind_of(data)
+    if kind is None:
+        if looks_like_svg(data):
+            raise ImageRefused(f"'{name}': {SVG_REFUSED}")
+        raise ImageRefused(
+            f"'{name}' is not a PNG, JPEG, WebP or GIF image (whatever its name says): save it "
+            "in one of those formats"
+        )
+    content_type, extensions, suggested = KINDS[kind]
+    extension = name.rsplit(".", 1)[1]
+    if extension not in extensions:
+        stem = name.rsplit(".", 1)[0]
+        raise ImageRefused(
+            f"'{name}' is a {_label(kind)} image but its name ends in .{extension}: "
+            f"rename it '{stem}.{suggested}'"
+        )
+    width, height = _decoded_size(name, data, kind)
+    return CheckedImage(name, kind, content_type, width, height)
+
+
+def check_name(name):
+    """A media file name: lowercase letters, digits and hyphens, one dot, an image extension."""
+    if name.lower().endswith((".svg", ".svgz")):
+        raise ImageRefused(f"'{name}': {SVG_REFUSED}")
+    if len(name) > MAX_NAME:
+        raise ImageRefused(
+            f"the image name '{name[:40]}...' is {len(name)} characters long; the limit is "
+            f"{MAX_NAME}: choose a shorter name"
+        )
+    match = NAME.match(name)
+    if not match:
+        raise ImageRefused(f"the image name '{name}' cannot be used: {_NAME_RULE}")
+    if match.group(1) not in EXTENSIONS:
+        raise ImageRefused(
+            f"'{name}': .{match.group(1)} files are not accepted; an image is a PNG, JPEG, WebP "
+            "or GIF (.png, .jpg, .webp or .gif)"
+        )
+
+
+def kind_of(data):
+    """ "PNG", "JPEG", "WEBP" or "GIF" from the first bytes, or None."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def looks_like_svg(data):
+    """SVG, or any XML or markup: text that starts with '<' once a byte-order mark and spaces are
+    skipped, or that holds '<svg' near its start."""
+    head = data[:4096]
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = head[len(bom) :].replace(b"\x00", b"")
+            break
+    return head.lstrip().startswith(b"<") or b"<svg" in head.lower()
+
+
+def _decoded_size(name, data, kind):
+    """(width, height) once Pillow has read every byte of the picture the way a browser will."""
+    try:
+        with Image.open(io.BytesIO(data), formats=[kind]) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ImageRefused(
+                    f"'{name}' is {width:,} x {height:,} pixels; the limit is "
+                    f"{MAX_PIXELS // 1_000_000} million pixels: save a smaller copy"
+                )
+            image.verify()
+        with Image.open(io.BytesIO(data), formats=[kind]) as image:  # verify() spends the image
+            image.load()
+    except ImageRefused:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ImageRefused(
+            f"'{name}' cannot be opened as a {_label(kind)} image: it may be damaged or cut "
+            "short. Save it again and choose the new copy"
+        ) from None
+    return width, height
+
+
+def _label(kind):
+    return "WebP" if kind == "WEBP" else kind
