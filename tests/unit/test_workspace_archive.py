@@ -432,9 +432,8 @@ def test_a_compression_method_other_than_deflate_is_refused(app_ctx):
 def test_too_many_entries_are_refused(app_ctx):
     files = {f"sample-course/media/p{n}.png": b"" for n in range(archive.MAX_ENTRIES + 1)}
     assert refused(zip_of(files)) == [
-        "the zip holds 1,001 entries; the limit is 1,000: a course folder holds course.md, "
-        "code-of-ethics.md, modules named NN-slug.md, live sessions as sessions/NN-slug.md and "
-        "images in media/, nothing else"
+        "the zip holds 1,001 entries; the limit is 1,000: course.md, code-of-ethics.md, a module "
+        "NN-slug.md, a live session sessions/NN-slug.md or an image media/<name>, nothing else"
     ]
 
 

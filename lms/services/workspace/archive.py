@@ -15,20 +15,18 @@ import tempfile
 import zipfile
 import zlib
 from pathlib import Path
-from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ...content import ce as continuing_education
-from ...content import frontmatter, limits
-from ...content.files import MODULE_FILE, SLUG, SLUG_LENGTH
-from ...content.loader import ETHICS_FILE, load_courses
-from ...content.model import Problem
+from ...content import limits
+from ...content.files import SLUG, SLUG_LENGTH
+from ...content.loader import load_courses
 from ...content.sessions import SESSIONS_FOLDER
 from ...extensions import db
-from ...models import Course, DraftCourse, DraftFile
-from . import images, store
+from ...models import DraftCourse
+from . import checking, images, paths, store
+from .paths import LAYOUT, MEDIA_FOLDER, PATH_LENGTH
 
 MAX_ZIP_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 1000
@@ -40,13 +38,6 @@ MAX_IMAGE_BYTES = images.MAX_BYTES
 EXPORT_TIME = (1980, 1, 1, 0, 0, 0)
 IMPORTED = "imported from a zip"
 DELETED = "deleted by an import"
-MAX_PATH = 200  # a path inside the course; the path columns hold 255
-COURSE_FILE = "course.md"
-MEDIA_FOLDER = "media"
-LAYOUT = (
-    "a course folder holds course.md, code-of-ethics.md, modules named NN-slug.md, live "
-    "sessions as sessions/NN-slug.md and images in media/"
-)
 # What zip tools add on their own, skipped (never read): macOS Finder's resource forks, and
 # hidden files and folders such as .DS_Store or a .git folder.
 _TOOL_FOLDERS = {"__MACOSX"}
@@ -241,22 +232,17 @@ def _course_paths(entries, slug):
 
 
 def _layout_problem(path):
-    if len(path) > MAX_PATH:
-        return f"the path is {len(path)} characters long; the limit is {MAX_PATH}: shorten the name"
+    if len(path) > PATH_LENGTH:
+        return f"the path is {len(path)} characters long; the limit is {PATH_LENGTH}: shorten it"
     parts = path.split("/")
-    if parts in ([COURSE_FILE], [ETHICS_FILE]):
-        return None
-    if len(parts) == 1 and MODULE_FILE.match(parts[0]):
-        return None
-    if len(parts) == 2 and parts[0] == SESSIONS_FOLDER and MODULE_FILE.match(parts[1]):
-        return None
     if len(parts) == 2 and parts[0] == MEDIA_FOLDER:
         try:
-            images.check_name(parts[1])
+            images.check_name(parts[1])  # its message says what is wrong with the name
         except images.ImageRefused as refused:
             return str(refused)
-        return None
-    return f"is not where a course keeps a file: {LAYOUT}"
+    if paths.kind_of(path) is None:
+        return f"is not where a course keeps a file: {LAYOUT}"
+    return None
 
 
 def _contents(entries, paths):
@@ -336,56 +322,8 @@ def course_problems(slug, files):
             target = folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        result = load_courses(folder, shown=slug)
-    read = [(course, slug) for course in result.courses]
-    alone = [Problem(*p) for p in continuing_education.category_problems(read)]
-    others = [(SimpleNamespace(renewal=rule, modules=()), "") for rule in _other_rules(slug)]
-    together = [Problem(*p) for p in continuing_education.category_problems(read + others)]
-    return [p for p in result.problems if p not in alone] + together
-
-
-def _other_rules(slug):
-    """The renewal rules of the published courses and of the draft courses, but for the course
-    `slug` itself (its own rule is read from the files being checked)."""
-    rules = list(
-        db.session.scalars(
-            select(Course.renewal).where(Course.retired_at.is_(None), Course.slug != slug)
-        )
-    )
-    overviews = db.session.scalars(
-        select(DraftFile.content)
-        .join(DraftCourse)
-        .where(
-            DraftCourse.slug != slug,
-            DraftFile.path == COURSE_FILE,
-            DraftFile.deleted_at.is_(None),
-        )
-    )
-    for content in overviews:
-        text = content.decode("utf-8", "replace")
-        rules.append(_written_rule(frontmatter.split(text).values or {}))
-    return rules
-
-
-def _written_rule(values):
-    """The categories of course.md's `certificate: renewal:` as written (not yet checked)."""
-    renewal = _located(_located(values, "certificate"), "renewal")
-    if not isinstance(renewal, dict):
-        return {}
-    listed = _located(renewal, "categories")
-    minimum = _located(renewal, "minimum")
-    return {
-        "categories": [c for c in listed if isinstance(c, str)] if isinstance(listed, list) else [],
-        "minimum": dict.fromkeys(minimum) if isinstance(minimum, dict) else {},
-    }
-
-
-def _located(values, key):
-    item = values.get(key) if isinstance(values, dict) else None
-    return item.value if isinstance(item, frontmatter.Located) else None
-
-
-# -- Writing -----------------------------------------------------------------------------------
+        known = checking.known_categories(except_slug=slug)
+        return load_courses(folder, shown=slug, known_categories=known).problems
 
 
 def _draft_to_write(folder, slug):

@@ -11,8 +11,6 @@ import io
 import re
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
-
 # Neither the course reader nor the media store has a limit of its own; a course picture needs
 # far less than this (a 1600-pixel-wide photo is about 300 kB as JPEG).
 MAX_BYTES = 2 * 1024 * 1024
@@ -108,6 +106,15 @@ def check_name(name):
         )
 
 
+def name_is_usable(name):
+    """Whether check_name accepts the name, for code that only sorts paths."""
+    try:
+        check_name(name)
+    except ImageRefused:
+        return False
+    return True
+
+
 def kind_of(data):
     """ "PNG", "JPEG", "WEBP" or "GIF" from the first bytes, or None."""
     for signature, kind in _SIGNATURES:
@@ -131,6 +138,8 @@ def looks_like_svg(data):
 
 def _decoded_size(name, data, kind):
     """(width, height) once Pillow has read every byte of the picture the way a browser will."""
+    from PIL import Image, UnidentifiedImageError  # only when an image is checked: Pillow is big
+
     try:
         with Image.open(io.BytesIO(data), formats=[kind]) as image:
             width, height = image.size

@@ -9,11 +9,11 @@ import unicodedata
 from ...content.files import MODULE_FILE, SLUG, SLUG_LENGTH
 from ...content.loader import ETHICS_FILE, RESERVED_SLUGS
 from ...content.sessions import SESSIONS_FOLDER
+from . import images
 from .errors import WorkspaceError
 
 COURSE_FILE = "course.md"
 MEDIA_FOLDER = "media"
-MEDIA_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 PATH_LENGTH = 200  # below the 255 of the path columns, leaving room while files move
 LAYOUT = (
     "course.md, code-of-ethics.md, a module NN-slug.md, a live session sessions/NN-slug.md "
@@ -48,7 +48,7 @@ def kind_of(path):
         return "module"
     if len(parts) == 2 and parts[0] == SESSIONS_FOLDER and MODULE_FILE.match(parts[1]):
         return "session"
-    if len(parts) == 2 and parts[0] == MEDIA_FOLDER and MEDIA_NAME.match(parts[1]):
+    if len(parts) == 2 and parts[0] == MEDIA_FOLDER and images.name_is_usable(parts[1]):
         return "media"
     return None
 
