@@ -26,6 +26,7 @@ from ..extensions import db
 from ..models import (
     Choice,
     Course,
+    DraftCourse,
     LiveSession,
     LiveSessionVersion,
     MediaFile,
@@ -92,10 +93,25 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
     try:
         _wait_for_other_syncs(shown if shown is not None else str(root))
         now = utcnow()
+        # A course published from the workspace is edited there: a sync from disk (record is
+        # None) neither overwrites nor retires it, and says so.
+        in_workspace = set() if record is not None else _published_from_workspace()
         for course in result.courses:
+            if course.slug in in_workspace:
+                report.warnings.append(
+                    Problem(
+                        f"{shown or root}/{course.slug}" if retire_missing else str(shown or root),
+                        None,
+                        "not published from this folder: the course is edited and published in "
+                        "the course workspace (Staff tools, Course workspace); export it from "
+                        "there to work on it as files",
+                        warning=True,
+                    )
+                )
+                continue
             _publish_course(course, now, report)
         if retire_missing:
-            on_disk = {course.slug for course in result.courses}
+            on_disk = {course.slug for course in result.courses} | in_workspace
             for course in db.session.scalars(select(Course).where(Course.retired_at.is_(None))):
                 if course.slug not in on_disk:
                     course.retired_at = now
@@ -142,6 +158,13 @@ def _wait_for_other_syncs(shown):
                     )
                 ]  # fmt: skip
             ) from None
+
+
+def _published_from_workspace():
+    """Slugs of the courses last published from the course workspace."""
+    return set(
+        db.session.scalars(select(DraftCourse.slug).where(DraftCourse.published_at.is_not(None)))
+    )
 
 
 def _record_sync(report, actor_id):

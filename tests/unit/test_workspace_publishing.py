@@ -1,6 +1,8 @@
 """Publishing one draft course: the preview of what changes, the publish through the same sync as
 the command line, all or nothing, one course at a time, audited."""
 
+import shutil
+
 import pytest
 from sqlalchemy import select
 
@@ -167,3 +169,27 @@ def test_the_preview_shows_course_md_changed_with_its_diff(app_ctx):
     assert changes.course_changed and not changes.added and not changes.changed
     assert "-summary: A course for the tests.\n+summary: A better summary.\n" in changes.course_diff
     assert publishing.publish(course).courses_updated == ["my-course"]
+
+
+def test_a_sync_from_disk_leaves_a_course_published_from_the_workspace_alone(app_ctx, courses_dir):
+    """The workspace owns what it published: a disk folder with the same slug neither overwrites
+    it nor (when the folder lacks it) retires it, and the sync says why."""
+    course = two_module_course(slug="sample-course")
+    publishing.publish(course)
+    before = published_state("sample-course")
+
+    report = sync_courses(courses_dir, "courses")  # its own sample-course, other files
+    assert published_state("sample-course") == before
+    assert [str(w) for w in report.warnings] == [
+        "courses/sample-course: warning: not published from this folder: the course is edited "
+        "and published in the course workspace (Staff tools, Course workspace); export it from "
+        "there to work on it as files"
+    ]
+
+    # the folder no longer has it, only another course
+    shutil.move(courses_dir / "sample-course", courses_dir / "other-course")
+    report = sync_courses(courses_dir, "courses")
+    assert report.courses_retired == []
+    assert (
+        db.session.scalar(select(Course).where(Course.slug == "sample-course")).retired_at is None
+    )
