@@ -9,11 +9,13 @@ from . import (
     ce,
     certificates,
     cohorts,
+    editor,
     home,
     meetings,
     people,
     privacy,
     renewals,
+    workspace,
 )
 from .blueprint import bp
 
@@ -22,6 +24,7 @@ __all__ = [
     "authoring",
     "bp",
     "ce",
+    "editor",
     "certificates",
     "cohorts",
     "home",
@@ -29,4 +32,5 @@ __all__ = [
     "people",
     "privacy",
     "renewals",
+    "workspace",
 ]
