@@ -263,3 +263,15 @@ def test_signed_out_people_are_sent_to_sign_in(client, course):
     response = client.get(EDIT + MODULE_PATH)
     assert response.status_code in (302, 303)
     assert "/sign-in" in response.headers["Location"] or "sign" in response.headers["Location"]
+
+
+def test_a_module_cannot_be_previewed_while_course_md_has_errors_and_says_where(staff, app):
+    with app.app_context():
+        files.create_course("my-course")  # course.md's summary left empty: an error
+    response = staff.get(EDIT + "01-introduction.md")
+    response = post(staff, "01-introduction.md", textarea(response), "preview")
+
+    shown = text(response)
+    assert "No problems found in this text." in shown
+    assert "The preview appears once the course's other files read without errors:" in shown
+    assert 'href="/staff/workspace/my-course/edit/course.md?line=' in response.get_data(True)

@@ -45,6 +45,11 @@ class CheckResult:
         return [p for p in self.problems if p.warning]
 
 
+@dataclass(frozen=True)
+class TypedResult(CheckResult):
+    elsewhere: list = ()  # [Problem]: the errors of the course's other files
+
+
 @contextmanager
 def materialized(course, files=None):
     """A temporary course folder <tmp>/<slug>/ holding the draft's live files (or `files`,
@@ -102,7 +107,7 @@ def check_typed(course, path, text):
         result = load_courses(folder, course.slug, known_categories(course.slug))
     problems = [p for p in result.problems if p.path == shown]
     loaded = result.courses[0] if result.courses and not result.errors else None
-    return CheckResult(problems, loaded)
+    return TypedResult(problems, loaded, [p for p in result.errors if p.path != shown])
 
 
 def domains_in(course_md):

@@ -25,6 +25,7 @@ class FilePreview:
 class TypedFile:
     problems: list  # content Problems of this file, located "<slug>/<path>"
     preview: FilePreview | None  # None while the course cannot be read (it has errors)
+    elsewhere: tuple = ()  # (path, line, message) of errors in the course's other files
 
 
 def typed(course, path, text, file_link, media_link):
@@ -33,7 +34,11 @@ def typed(course, path, text, file_link, media_link):
     result = checking.check_typed(course, path, text)
     loaded = result.course
     if loaded is None:
-        return TypedFile(result.problems, None)
+        prefix = course.slug + "/"
+        elsewhere = tuple(
+            (p.path.removeprefix(prefix), p.line, p.message) for p in result.elsewhere
+        )
+        return TypedFile(result.problems, None, elsewhere)
     module_paths = {m.slug: m.file_name for m in loaded.modules}
     resolve_media = lambda item: media_link(item.name.removeprefix(paths.MEDIA_FOLDER + "/"))  # noqa: E731
     course_link = file_link(paths.COURSE_FILE)

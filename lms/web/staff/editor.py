@@ -98,7 +98,9 @@ def workspace_live(slug):
         problems=[
             {"line": p.line, "message": p.message, "warning": p.warning} for p in typed.problems
         ],
-        preview_html=render_template("staff/workspace/_preview.html", typed=typed, path=path),
+        preview_html=render_template(
+            "staff/workspace/_preview.html", typed=typed, path=path, course=course
+        ),
         messages_html=render_template(
             "staff/workspace/_messages.html", typed=typed, groups=_grouped(typed.problems, text)
         ),
