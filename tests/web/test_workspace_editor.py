@@ -275,3 +275,27 @@ def test_a_module_cannot_be_previewed_while_course_md_has_errors_and_says_where(
     assert "No problems found in this text." in shown
     assert "The preview appears once the course's other files read without errors:" in shown
     assert 'href="/staff/workspace/my-course/edit/course.md?line=' in response.get_data(True)
+
+
+def test_an_expired_form_brings_the_text_back_unsaved(staff, course, app):
+    page = staff.get(EDIT + MODULE_PATH)
+    data = {"csrf_token": "expired", "revision": revision_field(page), "text": "Kept words.",
+            "action": "save"}  # fmt: skip
+    response = staff.post(EDIT + MODULE_PATH, data=data)
+
+    assert response.status_code == 400
+    assert "This page was open too long, so nothing was done." in text(response)
+    assert textarea(response) == "Kept words."
+    assert csrf_token(response.get_data(as_text=True)) != "expired"
+    with app.app_context():
+        assert files.open_file(files.course_named("my-course"), MODULE_PATH)[1] == 1
+
+
+def test_a_signed_out_post_gets_only_its_own_text_back(client, course):
+    data = {"csrf_token": "x", "revision": "1", "text": "Kept words.", "action": "save"}
+    response = client.post(EDIT + MODULE_PATH, data=data)
+
+    assert response.status_code == 400
+    assert "Your session has ended" in text(response)
+    assert textarea(response) == "Kept words."
+    assert "Lesson 2" not in text(response)

@@ -59,6 +59,30 @@ def workspace_edit(slug, path):
     return _page(course, path, form, typed=typed, shown=action)
 
 
+def _keep_typed_text(slug, path):
+    """The form's CSRF check failed (the page was open too long, or the session ended): nothing
+    is done, but the text sent comes back. Staff get the editor again with a fresh token; anyone
+    else only their own text, to copy before signing in (nothing of the draft is shown)."""
+    sent = request.form.get("text", "")
+    if current_user.is_authenticated and current_user.has_role("staff", "admin"):
+        try:
+            course = files.course_named(slug)
+            files.open_file(course, path)
+        except WorkspaceError:
+            abort(404)
+        form = EditorForm(formdata=None)
+        form.text.label.text = f"Markdown source of {path}"
+        form.text.data = sent
+        form.revision.data = request.form.get("revision", "")
+        note = ("This page was open too long, so nothing was done. Your text is below, as you "
+                "sent it: press the button again.")  # fmt: skip
+        return _page(course, path, form, note=note), 400
+    return render_template("staff/workspace/text_kept.html", text=sent), 400
+
+
+workspace_edit.on_session_lost = _keep_typed_text
+
+
 def _save(course, path, form, text):
     base = _revision(form.revision.data)
     if base is None:
