@@ -7,14 +7,15 @@ import re
 import pytest
 
 from lms.content.limits import MAX_FILE_BYTES
-from lms.services.workspace import files
+from lms.services.workspace import files, store
 from tests.auth import make_user
-from tests.conftest import csrf_token, sign_in_as
+from tests.conftest import FIXTURES, csrf_token, sign_in_as
 from tests.workspacekit import MODULE, ready_course, write
 
 EDIT = "/staff/workspace/my-course/edit/"
 MODULE_PATH = "02-second.md"
 LIVE = "/staff/workspace/my-course/live"
+PNG = FIXTURES / "courses" / "sample-course" / "media" / "circle.png"
 
 
 def text(response):
@@ -299,3 +300,29 @@ def test_a_signed_out_post_gets_only_its_own_text_back(client, course):
     assert "Your session has ended" in text(response)
     assert textarea(response) == "Kept words."
     assert "Lesson 2" not in text(response)
+
+
+def test_saving_a_file_deleted_meanwhile_shows_the_conflict_and_keeps_the_text(staff, course, app):
+    page = staff.get(EDIT + MODULE_PATH)
+    token, base = csrf_token(page.get_data(as_text=True)), revision_field(page)
+    with app.app_context():
+        files.delete_file(files.course_named("my-course"), MODULE_PATH)
+
+    data = {"csrf_token": token, "revision": base, "text": "Mine.", "action": "save"}
+    response = staff.post(EDIT + MODULE_PATH, data=data)
+
+    assert response.status_code == 409
+    assert "They deleted the file. Saving your text brings it back." in text(response)
+    assert textarea(response) == "Mine."
+
+
+def test_the_preview_shows_draft_images_from_the_workspace(staff, course, app):
+    with app.app_context():
+        draft = files.course_named("my-course")
+        with store.transaction():
+            store.put(draft, "media/circle.png", PNG.read_bytes(), None, "uploaded")
+    sent = MODULE.format(n=2, text="![A circle of chairs](media/circle.png)")
+    response = post(staff, MODULE_PATH, sent, "preview")
+
+    page = response.get_data(as_text=True)
+    assert '<img alt="A circle of chairs" src="/staff/workspace/my-course/media/circle.png"' in page

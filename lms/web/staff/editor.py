@@ -18,21 +18,24 @@ from .blueprint import bp
 from .editor_forms import EditorForm
 
 ACTIONS = ("save", "check", "preview", "question")
+EDITABLE = ("course", "ethics", "module", "session")
 
 
 @bp.route("/workspace/<slug>/edit/<path:path>", methods=["GET", "POST"])
 @role("staff", "admin")
 def workspace_edit(slug, path):
     course = _course(slug)
-    if paths.kind_of(path) not in ("course", "ethics", "module", "session"):
-        abort(404)
-    try:
-        saved_text, saved_revision = files.open_file(course, path)
-    except WorkspaceError:
+    if paths.kind_of(path) not in EDITABLE:
         abort(404)
     form = EditorForm()
     form.text.label.text = f"Markdown source of {path}"
+    # A POST works on the text sent even when the file was deleted or renamed meanwhile: Save
+    # then says so (the conflict page, or where to look), Check and Preview still answer.
     if request.method == "GET":
+        try:
+            saved_text, saved_revision = files.open_file(course, path)
+        except WorkspaceError:
+            abort(404)
         form.text.data = saved_text
         form.revision.data = str(saved_revision)
         return _page(course, path, form, line=request.args.get("line", type=int))
@@ -65,10 +68,8 @@ def _keep_typed_text(slug, path):
     else only their own text, to copy before signing in (nothing of the draft is shown)."""
     sent = request.form.get("text", "")
     if current_user.is_authenticated and current_user.has_role("staff", "admin"):
-        try:
-            course = files.course_named(slug)
-            files.open_file(course, path)
-        except WorkspaceError:
+        course = _course(slug)
+        if paths.kind_of(path) not in EDITABLE:
             abort(404)
         form = EditorForm(formdata=None)
         form.text.label.text = f"Markdown source of {path}"
@@ -109,7 +110,7 @@ def workspace_live(slug):
     course = _course(slug)
     path = request.form.get("path", "")
     text = request.form.get("text")
-    if paths.kind_of(path) not in ("course", "ethics", "module", "session") or text is None:
+    if paths.kind_of(path) not in EDITABLE or text is None:
         return jsonify(message="send the file's path and its text"), 422
     too_big = _size_problem(text)
     if too_big:
