@@ -40,9 +40,14 @@ def typed(course, path, text, file_link, media_link):
         )
         return TypedFile(result.problems, None, elsewhere)
     module_paths = {m.slug: m.file_name for m in loaded.modules}
-    resolve_media = lambda item: media_link(item.name.removeprefix(paths.MEDIA_FOLDER + "/"))  # noqa: E731
     course_link = file_link(paths.COURSE_FILE)
-    module_link = lambda slug: file_link(module_paths[slug])  # noqa: E731
+
+    def resolve_media(item):
+        return media_link(item.name.removeprefix(paths.MEDIA_FOLDER + "/"))
+
+    def module_link(slug):
+        return file_link(module_paths[slug])
+
     kind = paths.kind_of(path)
     shown = None
     try:
