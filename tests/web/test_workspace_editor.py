@@ -326,3 +326,12 @@ def test_the_preview_shows_draft_images_from_the_workspace(staff, course, app):
 
     page = response.get_data(as_text=True)
     assert '<img alt="A circle of chairs" src="/staff/workspace/my-course/media/circle.png"' in page
+
+
+@pytest.mark.parametrize("where", ["/staff/workspace/nope/edit/course.md", EDIT + "notes.txt"])
+def test_an_expired_form_for_no_such_file_still_gives_the_text_back(staff, course, where):
+    body = "csrf_token=x&text=Kept%ED%A0%80words%00."  # a lone surrogate and a NUL
+    response = staff.post(where, data=body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert "Kept" in textarea(response) and "words." in textarea(response)

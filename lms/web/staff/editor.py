@@ -13,7 +13,7 @@ from ...services.workspace import files, paths, previewing
 from ...services.workspace.errors import Conflict, WorkspaceError
 from ..access import role
 from ..forms import show_problems
-from ..inputs import text_problem
+from ..inputs import MAX_TEXT, storable, text_problem
 from .blueprint import bp
 from .editor_forms import EditorForm
 
@@ -66,15 +66,20 @@ def _keep_typed_text(slug, path):
     """The form's CSRF check failed (the page was open too long, or the session ended): nothing
     is done, but the text sent comes back. Staff get the editor again with a fresh token; anyone
     else only their own text, to copy before signing in (nothing of the draft is shown)."""
-    sent = request.form.get("text", "")
-    if current_user.is_authenticated and current_user.has_role("staff", "admin"):
-        course = _course(slug)
-        if paths.kind_of(path) not in EDITABLE:
-            abort(404)
+    sent = storable(request.form.get("text", ""), MAX_TEXT)
+    # called from an error handler, where abort() would escape as an exception: no 404 here
+    course = None
+    staff = current_user.is_authenticated and current_user.has_role("staff", "admin")
+    if staff and paths.kind_of(path) in EDITABLE:
+        try:
+            course = files.course_named(slug)
+        except WorkspaceError:
+            course = None
+    if course is not None:
         form = EditorForm(formdata=None)
         form.text.label.text = f"Markdown source of {path}"
         form.text.data = sent
-        form.revision.data = request.form.get("revision", "")
+        form.revision.data = storable(request.form.get("revision", ""))
         note = ("This page was open too long, so nothing was done. Your text is below, as you "
                 "sent it: press the button again.")  # fmt: skip
         return _page(course, path, form, note=note), 400
