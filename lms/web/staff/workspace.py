@@ -253,7 +253,7 @@ def workspace_upload(slug):
         if data is None:
             form.image.errors.append(NO_IMAGE)
         else:
-            name = (form.name.data or "").strip() or filename.rsplit("/", 1)[-1].strip()
+            name = (form.name.data or "").strip() or filename.rsplit("/", 1)[-1].strip().lower()
             try:
                 files.add_image(course, name, data, current_user.id)
             except images.ImageRefused as error:

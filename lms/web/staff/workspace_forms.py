@@ -21,7 +21,8 @@ class ZipForm(Form):
         "Zip of the course folder",
         id="zip-archive",
         description="A zip of one course folder laid out as in courses/ (course.md, the modules, "
-        "sessions/ and media/). Nothing is written unless the whole course checks clean.",
+        "sessions/ and media/), at most 10 MB. Nothing is written unless the whole course checks "
+        "clean.",
         render_kw={"accept": ".zip,application/zip"},
     )
 
