@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course, DraftFile
-from lms.services.workspace import files, store
+from lms.services.workspace import store
 from tests.auth import make_user
 from tests.conftest import csrf_token, sign_in_as
 from tests.workspacekit import MODULE, ready_course, write
@@ -283,4 +283,12 @@ def test_nothing_half_written_without_csrf(app, staff, course):
     assert live_paths(app) == before
 
 
-_ = files  # the services the pages call
+def test_an_images_history_has_no_text_diff(app, staff, course):
+    post(
+        staff, f"{COURSE}media", {"image": (io.BytesIO(picture()), "chairs.png")},
+        COURSE, content_type="multipart/form-data",
+    )  # fmt: skip
+    url = f"{COURSE}history/media/chairs.png"
+    page = staff.get(url)
+    assert page.status_code == 200 and "Compare two revisions" not in text(page)
+    assert staff.get(f"{url}?old=1&new=1").status_code == 422

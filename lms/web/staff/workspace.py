@@ -381,7 +381,10 @@ def workspace_history(slug, path):
     rows, compared = None, None
     if request.args.get("old") is not None or request.args.get("new") is not None:
         numbers = {r.number for r in revisions}
-        if old in numbers and new in numbers:
+        if paths.kind_of(path) == "media":
+            problems.append("An image has no text to compare: open each revision's image instead.")
+            status = 422
+        elif old in numbers and new in numbers:
             rows = diff_rows(history.diff(course, path, old, new))
             compared = (old, new)
         else:
@@ -392,6 +395,7 @@ def workspace_history(slug, path):
         course=course,
         path=path,
         editable=paths.kind_of(path) in MARKDOWN_KINDS,
+        is_image=paths.kind_of(path) == "media",
         live=revisions and not revisions[0].deleted,
         revisions=revisions,
         rows=rows,
