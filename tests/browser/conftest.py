@@ -131,6 +131,8 @@ PAGE_TYPES = (
     "workspace-course-errors",
     "workspace-history",
     "workspace-publish",
+    "workspace-delete-confirm",
+    "workspace-restore-confirm",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

@@ -230,5 +230,15 @@ def test_the_workspace_pages_fit_a_phone_and_axe_finds_nothing(
     page.goto(f"{base}/")
     follow(page, page.get_by_role("button", name="Add"))
     check(page, "workspace-course-errors")
+    page.goto(f"{base}/")
+    page.get_by_label("File to delete").select_option("02-broken.md")
+    follow(page, page.get_by_role("button", name="Delete…"))
+    check(page, "workspace-delete-confirm")
+    page.goto(f"{base}/history/01-introduction.md")
+    # by keyboard: the button sits in the table's sideways-scrolling region on a phone
+    with page.expect_navigation():
+        page.get_by_role("button", name="Restore… revision 1").focus()
+        page.keyboard.press("Enter")
+    check(page, "workspace-restore-confirm")
     assert not wide, f"pages wider than the {viewport} window (by CSS pixels): {wide}"
     check.assert_no_violations()
