@@ -126,6 +126,13 @@ PAGE_TYPES = (
     "staff-renewals",
     "email-settings",
     "email-settings-errors",
+    "workspace",
+    "workspace-course",
+    "workspace-course-errors",
+    "workspace-history",
+    "workspace-publish",
+    "workspace-delete-confirm",
+    "workspace-restore-confirm",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.
