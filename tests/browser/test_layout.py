@@ -198,8 +198,55 @@ def test_approving_in_bulk_on_a_phone_with_nothing_ticked_shows_the_summary(
     check.assert_no_violations()
 
 
+WORKSPACE_SLUG = "layout-draft"
+
+
+def test_the_workspace_pages_fit_a_phone_and_axe_finds_nothing(
+    viewport, new_context, check_page, people, live_app
+):
+    from lms.services.workspace import store
+    from tests.workspacekit import MODULE, ready_course, write
+
+    with live_app.app_context():
+        course = store.course_by_slug(WORKSPACE_SLUG) or ready_course(WORKSPACE_SLUG)
+        # a second revision with a long unbroken line, for the diff, and a module with errors
+        write(course, "01-introduction.md", MODULE.format(n=1, text="x" * 150))
+        write(course, "02-broken.md", "no front matter at all\n")
+    check = check_page(viewport)
+    page = new_context(viewport).new_page()
+    sign_in(page, STAFF[1])
+    base = f"/staff/workspace/{WORKSPACE_SLUG}"
+    pages = {
+        "/staff/workspace/": "workspace",
+        f"{base}/": "workspace-course",
+        f"{base}/history/01-introduction.md?old=1&new=2": "workspace-history",
+        f"{base}/publish": "workspace-publish",
+    }
+    wide = {}
+    for path, page_type in pages.items():
+        page.goto(path)
+        if sideways(page) > 0:
+            wide[path] = sideways(page)
+        assert not page.evaluate(UNREACHABLE_SCROLLERS), path
+        check(page, page_type)
+    page.goto(f"{base}/")
+    follow(page, page.get_by_role("button", name="Add"))
+    check(page, "workspace-course-errors")
+    page.goto(f"{base}/")
+    page.get_by_label("File to delete").select_option("02-broken.md")
+    follow(page, page.get_by_role("button", name="Delete…"))
+    check(page, "workspace-delete-confirm")
+    page.goto(f"{base}/history/01-introduction.md")
+    # by keyboard: the button sits in the table's sideways-scrolling region on a phone
+    with page.expect_navigation():
+        page.get_by_role("button", name="Restore… revision 1").focus()
+        page.keyboard.press("Enter")
+    check(page, "workspace-restore-confirm")
+    assert not wide, f"pages wider than the {viewport} window (by CSS pixels): {wide}"
+
+
 # The workspace editor: a draft course with a module of wide lines and a quiz.
-DRAFT_SLUG = "layout-draft"
+DRAFT_SLUG = "layout-editor-draft"
 DRAFT_MODULE = "01-introduction.md"
 
 

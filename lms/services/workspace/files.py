@@ -6,13 +6,16 @@ rolled back on any error); every change goes through store, so each leaves a rev
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 
 from ...content.limits import MAX_FILE_BYTES
 from ...content.loader import ETHICS_FILE
 from ...content.quiz import split_lesson
 from ...extensions import db
-from ...models import DraftCourse, User
-from . import checking, paths, store, templates
+from ...models import DraftCourse, DraftFile, User
+from . import checking, images, paths, store, templates
 from .errors import Conflict, Version, WorkspaceError
 
 
@@ -251,3 +254,74 @@ def _version(draft):
     author = db.session.get(User, latest.author_id) if latest.author_id else None
     text = None if draft.deleted_at else draft.content.decode("utf-8", "replace")
     return Version(text, draft.revision, author.name if author else None, latest.created_at)
+
+
+def add_image(course, name, data, author_id=None):
+    """Keep the image `data` (bytes) as media/<name>: checked by images.check first (ImageRefused
+    says what to fix, and nothing is written); an image already there by that name gets a new
+    revision. Returns the DraftFile."""
+    images.check(name, data)
+    path = f"{paths.MEDIA_FOLDER}/{name}"
+    with store.transaction():
+        return store.put(course, path, data, author_id, "image uploaded")
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    """One draft course in the workspace's list."""
+
+    slug: str
+    updated_at: object
+    updated_by: str | None  # who made the last change, when known
+    published_at: object
+
+
+def course_summaries():
+    """Every draft course, most recently changed first, with who changed it last."""
+    latest = (
+        select(DraftFile.course_id, func.max(DraftFile.updated_at).label("at"))
+        .group_by(DraftFile.course_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(DraftCourse, User.name)
+        .outerjoin(latest, latest.c.course_id == DraftCourse.id)
+        .outerjoin(
+            DraftFile,
+            (DraftFile.course_id == DraftCourse.id) & (DraftFile.updated_at == latest.c.at),
+        )
+        .outerjoin(User, User.id == DraftFile.updated_by_id)
+        .order_by(DraftCourse.updated_at.desc(), DraftCourse.slug)
+    )
+    seen, summaries = set(), []
+    for course, name in rows:
+        if course.id in seen:
+            continue
+        seen.add(course.id)
+        summaries.append(CourseSummary(course.slug, course.updated_at, name, course.published_at))
+    return summaries
+
+
+def course_files(course):
+    """{kind: [DraftFile]} of the course's live files, modules and sessions in their order."""
+    found = {"course": [], "ethics": [], "module": [], "session": [], "media": []}
+    for draft in db.session.scalars(
+        select(DraftFile)
+        .where(DraftFile.course_id == course.id, DraftFile.deleted_at.is_(None))
+        .order_by(DraftFile.path)
+    ):
+        kind = paths.kind_of(draft.path)
+        if kind in found:
+            found[kind].append(draft)
+    return found
+
+
+def deleted_files(course):
+    """The course's deleted files (they can be restored from their history), by path."""
+    return list(
+        db.session.scalars(
+            select(DraftFile)
+            .where(DraftFile.course_id == course.id, DraftFile.deleted_at.is_not(None))
+            .order_by(DraftFile.path)
+        )
+    )
