@@ -43,10 +43,12 @@ __all__ = [
     "check",
     "item_analysis",
     "media_file",
+    "module_preview",
     "preview",
     "publish",
     "published",
     "session_preview",
+    "session_preview_of",
 ]
 
 MEDIA_FOLDER = "media"
@@ -179,13 +181,22 @@ def preview(folder, course_slug, module_slug):
     errors (its problems are attached).
     """
     course = _course_on_disk(folder, course_slug)
+    # A link to course.md leads back to the list of courses on disk.
+    return module_preview(course, module_slug, preview_media_link, "../../../courses")
+
+
+def module_preview(course, module_slug, media_link, course_link, module_link=None):
+    """The module `module_slug` of the content Course `course`, rendered as trainees see it,
+    its links made by link_resolver with these arguments (the workspace's editor previews a
+    draft this way). Raises NotFound for an unknown module."""
     modules = course.modules
     index = next((i for i, m in enumerate(modules) if m.slug == module_slug), None)
     if index is None:
         raise NotFound(module_slug)
     source = modules[index]
-    # A link to course.md leads back to the list of courses on disk.
-    resolve = link_resolver(course, media_link=preview_media_link, course_link="../../../courses")
+    resolve = link_resolver(
+        course, media_link=media_link, course_link=course_link, module_link=module_link
+    )
     questions = tuple(
         PreviewQuestion(
             id=q_position,
@@ -254,18 +265,30 @@ def session_preview(folder, course_slug, session_slug):
     Raises NotFound and CourseHasErrors as preview() does.
     """
     course = _course_on_disk(folder, course_slug)
+    # The page is /staff/courses/<course>/sessions/<session>: modules' previews are at
+    # ../preview/<module>, media at ../media/<name>, the list of courses three levels up.
+    return session_preview_of(
+        course,
+        session_slug,
+        preview_media_link,
+        "../../../courses",
+        lambda slug: f"../preview/{slug}",
+    )
+
+
+def session_preview_of(course, session_slug, media_link, course_link, module_link):
+    """The live session `session_slug` of the content Course `course`, rendered, its links made
+    by link_resolver with these arguments. Raises NotFound for an unknown session."""
     sessions = course.sessions
     index = next((i for i, s in enumerate(sessions) if s.slug == session_slug), None)
     if index is None:
         raise NotFound(session_slug)
     source = sessions[index]
-    # The page is /staff/courses/<course>/sessions/<session>: modules' previews are at
-    # ../preview/<module>, media at ../media/<name>, the list of courses three levels up.
     resolve = link_resolver(
         course,
-        media_link=preview_media_link,
-        course_link="../../../courses",
-        module_link=lambda slug: f"../preview/{slug}",
+        media_link=media_link,
+        course_link=course_link,
+        module_link=module_link,
         folder=SESSIONS_FOLDER,
     )
     titles = {m.slug: m.title for m in course.modules}

@@ -133,6 +133,9 @@ PAGE_TYPES = (
     "workspace-publish",
     "workspace-delete-confirm",
     "workspace-restore-confirm",
+    "workspace-editor",
+    "workspace-editor-checked",
+    "workspace-conflict",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

@@ -14,6 +14,8 @@ from lms.extensions import db
 from lms.models import Cohort, Course
 from lms.services import cohorts, practice, supervision
 from lms.services.accounts import ensure_user
+from lms.services.workspace import files
+from lms.services.workspace.errors import WorkspaceError
 from tests.browser.steps import PASSWORD, follow, sign_in
 
 # A name with no space to break at, as some people (and some typos) have.
@@ -241,4 +243,71 @@ def test_the_workspace_pages_fit_a_phone_and_axe_finds_nothing(
         page.keyboard.press("Enter")
     check(page, "workspace-restore-confirm")
     assert not wide, f"pages wider than the {viewport} window (by CSS pixels): {wide}"
+
+
+# The workspace editor: a draft course with a module of wide lines and a quiz.
+DRAFT_SLUG = "layout-editor-draft"
+DRAFT_MODULE = "01-introduction.md"
+
+
+def _draft_module(live_app):
+    with live_app.app_context():
+        try:
+            course = files.course_named(DRAFT_SLUG)
+        except WorkspaceError:
+            course = files.create_course(DRAFT_SLUG, None, "Layout draft")
+            overview, revision = files.open_file(course, "course.md")
+            overview = overview.replace("summary:\n", "summary: A draft for the layout walk.\n")
+            files.save_text(course, "course.md", overview, revision)
+        text, revision = files.open_file(course, DRAFT_MODULE)
+        return course, text, revision
+
+
+def unreachable_but_the_text_area(page):
+    """The editor's text area keeps each line on one line (so its line numbers stay beside
+    them) and scrolls sideways itself: a labelled field, reached and scrolled by the keyboard."""
+    return [box for box in page.evaluate(UNREACHABLE_SCROLLERS) if not box.startswith("<textarea")]
+
+
+def test_the_workspace_editor_fits_a_phone_and_axe_finds_nothing(
+    viewport, new_context, check_page, people, live_app
+):
+    _, text, _ = _draft_module(live_app)
+    check = check_page(viewport)
+    page = new_context(viewport).new_page()
+    sign_in(page, STAFF[1])
+    editor = f"/staff/workspace/{DRAFT_SLUG}/edit/{DRAFT_MODULE}"
+    page.goto(editor + "?line=3")
+    assert sideways(page) == 0
+    assert not unreachable_but_the_text_area(page)
+    check(page, "workspace-editor")
+
+    # Typing: the script checks and previews the unsaved text after a pause.
+    box = page.get_by_label(f"Markdown source of {DRAFT_MODULE}")
+    box.fill(text.replace("minutes: 12", "minutes: lots"))
+    expect(page.locator("#editor-messages")).to_contain_text("'minutes' must be")
+    page.locator("#editor-messages a[href='#line-3']").first.click()
+    cursor_line = "(area) => area.value.slice(0, area.selectionStart).split('\\n').length"
+    assert box.evaluate(cursor_line) == 3
+    box.fill(text.replace("Write the lesson here", "Typed *here*: write the lesson"))
+    expect(page.locator("#editor-preview em")).to_have_text("here")
+
+    # Check with the button (as without JavaScript): the messages and the preview beside it.
+    follow(page, page.get_by_role("button", name="Check"))
+    assert sideways(page) == 0
+    assert not unreachable_but_the_text_area(page)
+    check(page, "workspace-editor-checked")
+
+    # Someone else saves meanwhile: Save meets the conflict page.
+    with live_app.app_context():
+        course = files.course_named(DRAFT_SLUG)
+        current, revision = files.open_file(course, DRAFT_MODULE)
+        files.save_text(course, DRAFT_MODULE, current + "\nTheirs.\n", revision)
+    follow(page, page.get_by_role("button", name="Save", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Someone else saved")
+    assert sideways(page) == 0
+    assert not unreachable_but_the_text_area(page)
+    check(page, "workspace-conflict")
+    follow(page, page.get_by_role("button", name="Save merged"))
+    expect(page.get_by_role("status")).to_contain_text("Saved 01-introduction.md as revision")
     check.assert_no_violations()

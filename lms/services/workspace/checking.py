@@ -45,6 +45,11 @@ class CheckResult:
         return [p for p in self.problems if p.warning]
 
 
+@dataclass(frozen=True)
+class TypedResult(CheckResult):
+    elsewhere: list = ()  # [Problem]: the errors of the course's other files
+
+
 @contextmanager
 def materialized(course, files=None):
     """A temporary course folder <tmp>/<slug>/ holding the draft's live files (or `files`,
@@ -80,6 +85,13 @@ def check_file(course, path, text):
     saved files: fast enough to follow typing. A module or live session is read in full with
     the course's other modules and sessions as stand-ins; any other file means the whole
     course."""
+    return check_typed(course, path, text).problems
+
+
+def check_typed(course, path, text):
+    """check_file's problems and, read in the same pass, the content Course (None when it has
+    errors) with `text` in place of the file at `path`: what the editor previews. Its other
+    modules and sessions are stand-ins when `path` is a module or session."""
     paths.check_path(path)
     files = dict(store.live_files(course))
     files[path] = text.encode("utf-8", "surrogatepass")
@@ -93,7 +105,9 @@ def check_file(course, path, text):
     shown = f"{course.slug}/{path}"
     with materialized(course, files) as folder:
         result = load_courses(folder, course.slug, known_categories(course.slug))
-    return [p for p in result.problems if p.path == shown]
+    problems = [p for p in result.problems if p.path == shown]
+    loaded = result.courses[0] if result.courses and not result.errors else None
+    return TypedResult(problems, loaded, [p for p in result.errors if p.path != shown])
 
 
 def domains_in(course_md):
