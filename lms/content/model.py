@@ -140,12 +140,8 @@ class Course:
     renewal: dict = field(default_factory=dict)
 
 
-@dataclass
-class LoadResult:
-    """Courses that were read cleanly enough to publish, and every problem met on the way."""
-
-    courses: list[Course] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+class SortsProblems:
+    """`errors` and `warnings` of anything holding `problems`, a list of Problem."""
 
     @property
     def errors(self):
@@ -154,3 +150,11 @@ class LoadResult:
     @property
     def warnings(self):
         return [p for p in self.problems if p.warning]
+
+
+@dataclass
+class LoadResult(SortsProblems):
+    """Courses that were read cleanly enough to publish, and every problem met on the way."""
+
+    courses: list[Course] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from sqlalchemy import func, select
 
 from ..content.loader import MODULE_FILE, SLUG, load_courses
+from ..content.model import SortsProblems
 from ..content.render import render_block, render_inline
 from ..content.sessions import SESSIONS_FOLDER
 from ..extensions import db
@@ -70,7 +71,7 @@ class CourseHasErrors(ValueError):
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(SortsProblems):
     """What `lms courses check` finds, the courses read cleanly, and the folders that were not."""
 
     shown: str
@@ -78,14 +79,6 @@ class CheckReport:
     courses: list  # content.model.Course values, ready to preview
     folders_with_errors: list  # course folder names that could not be read
     single_course: bool  # the folder checked is one course folder, not a folder of courses
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.warning]
 
     def problems_of(self, folder_name):
         """The problems found in one course folder."""

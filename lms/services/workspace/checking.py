@@ -15,6 +15,7 @@ from ...content import ce as continuing_education
 from ...content import domains as training_domains
 from ...content import frontmatter
 from ...content.loader import load_courses
+from ...content.model import SortsProblems
 from ...extensions import db
 from ...models import Course, DraftCourse, DraftFile
 from . import paths, store
@@ -32,17 +33,9 @@ _SESSION_STAND_IN = (
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(SortsProblems):
     problems: list  # [Problem], located "<slug>/<path>"
     course: object  # the content Course when it has no errors, else None
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.warning]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ def put(course, path, content, author_id=None, note="saved"):
     deleted one brought back, or the next revision of a live one. Returns the DraftFile (flushed,
     not committed: the caller's transaction decides). No conflict check: an editor that must not
     overwrite another person's save compares the revision it started from first."""
-    now = clock.now()
     draft = db.session.scalar(
         select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.path == path)
     )
@@ -40,15 +39,22 @@ def put(course, path, content, author_id=None, note="saved"):
         draft.revision += 1
         draft.content = content
         draft.deleted_at = None
+    db.session.flush()
+    return _revised(course, draft, content, author_id, note)
+
+
+def _revised(course, draft, content, author_id, note):
+    """Stamp the draft's current revision (already numbered) and keep it as a DraftRevision:
+    `content` None records a deletion. Flushed."""
+    now = clock.now()
     draft.updated_at = now
     draft.updated_by_id = author_id
     course.updated_at = now
-    db.session.flush()
     db.session.add(
         DraftRevision(
             file_id=draft.id,
             number=draft.revision,
-            path=path,
+            path=draft.path,
             content=content,
             author_id=author_id,
             created_at=now,
@@ -83,28 +89,12 @@ def move(course, moves, author_id=None):
 def remove(course, path, author_id=None, note="deleted"):
     """Delete a live file: a revision with no content; the row keeps its last bytes and its
     history, so the file can be restored. Flushed, not committed."""
-    now = clock.now()
     draft = db.session.scalar(
         select(DraftFile).where(DraftFile.course_id == course.id, DraftFile.path == path)
     )
     draft.revision += 1
-    draft.deleted_at = now
-    draft.updated_at = now
-    draft.updated_by_id = author_id
-    course.updated_at = now
-    db.session.add(
-        DraftRevision(
-            file_id=draft.id,
-            number=draft.revision,
-            path=path,
-            content=None,
-            author_id=author_id,
-            created_at=now,
-            note=note,
-        )
-    )
-    db.session.flush()
-    return draft
+    draft.deleted_at = clock.now()
+    return _revised(course, draft, None, author_id, note)
 
 
 def course_by_slug(slug):
