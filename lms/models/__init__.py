@@ -5,6 +5,7 @@ from .audit import ACTIONS, AuditEvent
 from .certification import Certificate
 from .cohorts import Cohort, CohortCourse, Enrolment, SupervisorAssignment
 from .courses import Choice, Course, MediaFile, Module, ModuleVersion, Question
+from .credentials import Credential, CredentialStatusList
 from .learning import ModuleProgress, QuizAttempt
 from .live import (
     ATTENDANCE_STATUSES,
@@ -24,9 +25,19 @@ from .renewal import (
     SentNotice,
 )
 from .requirements import PRACTICE_KINDS, PRACTICE_STATUSES, EthicsSignature, PracticeSession
-from .workspace import DraftCourse, DraftFile, DraftRevision
+from .workspace import (
+    PUBLISH_REQUEST_STATUSES,
+    DraftCourse,
+    DraftFile,
+    DraftRevision,
+    PublishRequest,
+)
 
 __all__ = [
+    "Credential",
+    "CredentialStatusList",
+    "PUBLISH_REQUEST_STATUSES",
+    "PublishRequest",
     "DraftCourse",
     "DraftFile",
     "DraftRevision",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
-ROLES = ("trainee", "supervisor", "staff", "admin")
+ROLES = ("trainee", "supervisor", "author", "staff", "admin")
 
 
 class User(UserMixin, db.Model):

@@ -6,7 +6,7 @@ revision; every save adds a revision and none is ever changed.
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -81,3 +81,33 @@ class DraftRevision(db.Model):
     # what the save was, in words: "saved", "imported from a zip", "restored revision 3",
     # "renamed from 02-old.md", "deleted"
     note: Mapped[str] = mapped_column(String(200), default="saved")
+
+
+PUBLISH_REQUEST_STATUSES = ("open", "published", "withdrawn", "declined")
+
+
+class PublishRequest(db.Model):
+    """An author asks staff to publish a draft course: the two-person rule. It records the
+    revision of each file as the author asked, so the person who publishes sees what changed
+    since, and how it ended: published, withdrawn by its author, or declined with a reason."""
+
+    __tablename__ = "publish_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("draft_course.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")  # what the author says changed, and why
+    revisions: Mapped[dict] = mapped_column(JSON, default=dict)  # {path: revision} when asked
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    course: Mapped[DraftCourse] = relationship()

@@ -13,6 +13,7 @@ from .views import bp, private
 ROLE_LABELS = {
     "trainee": "Trainee",
     "supervisor": "Supervisor",
+    "author": "Course author",
     "staff": "Program staff",
     "admin": "Admin",
 }
