@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -19,6 +19,9 @@ class Cohort(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Staff chose to have each new certificate of this cohort's trainees emailed to its holder
+    # (the PDF and the signed credential), by the background worker.
+    email_certificates: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     courses: Mapped[list[Course]] = relationship(secondary="cohort_course", order_by=Course.title)
 

@@ -1,4 +1,5 @@
-"""Signed credentials (Open Badges 3.0) for certificates, and their revocation status lists
+"""Signed credentials (Open Badges 3.0) for certificates, their revocation status lists, and
+whether a cohort's new certificates are emailed to their holders
 
 Revision ID: 0011c
 Revises: 0010p
@@ -17,6 +18,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('cohort', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email_certificates', sa.Boolean(), server_default=sa.false(), nullable=False))
+
     op.create_table('credential_status_list',
     sa.Column('number', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('document', sa.Text(), nullable=True),
@@ -39,5 +43,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('cohort', schema=None) as batch_op:
+        batch_op.drop_column('email_certificates')
+
     op.drop_table('credential')
     op.drop_table('credential_status_list')
