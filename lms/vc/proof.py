@@ -7,13 +7,16 @@ the signature as multibase base58btc ("z...").
 """
 
 import hashlib
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from cachetools import LRUCache
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld import jsonld
+from pyld.context_resolver import ContextResolver
 
 from lms.vc.keys import KeyPair, public_key_from_did_key
 from lms.vc.loader import ContextNotBundled, document_loader
@@ -38,12 +41,27 @@ class ProofCheck:
     problem: str = "ok"
 
 
+# pyld caches resolved contexts by URL in one cache shared by every loader, so a context that
+# a test loader served would later be taken from the cache without asking our loader. One cache
+# per loader keeps "only what this loader serves" true.
+_CONTEXT_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _resolver(loader) -> ContextResolver:
+    if loader not in _CONTEXT_CACHES:
+        _CONTEXT_CACHES[loader] = LRUCache(maxsize=100)
+    return ContextResolver(_CONTEXT_CACHES[loader], loader)
+
+
 def canonicalize(document: dict, loader=document_loader) -> str:
     """RDFC-1.0 canonical N-Quads (pyld calls the algorithm URDNA2015)."""
-    return jsonld.normalize(
-        document,
-        {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader},
-    )
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": loader,
+        "contextResolver": _resolver(loader),
+    }
+    return jsonld.normalize(document, options)
 
 
 def unsecured(document: dict) -> dict:

@@ -5,6 +5,7 @@ import copy
 from datetime import UTC, datetime
 
 import pytest
+from pyld import jsonld
 
 from lms.vc import keys, proof
 from lms.vc.loader import ContextNotBundled, document_loader
@@ -143,3 +144,14 @@ def test_signing_refuses_a_naive_time_and_a_public_only_key():
         proof.sign(open_badge(ISSUER), public_only, KEY.id, "2026-11-21T09:30:00Z")
     with pytest.raises(proof.ProofError, match="already has a proof"):
         proof.sign(SIGNED, KEY, KEY.id, "2026-11-21T09:30:00Z")
+
+
+def test_pyld_default_loader_is_never_used(monkeypatch):
+    """pyld falls back to a requests/aiohttp loader when none is passed; ours is always passed."""
+
+    def refuse(url, options=None):
+        raise AssertionError(f"pyld's default loader was asked for {url}")
+
+    monkeypatch.setattr(jsonld, "_default_document_loader", refuse)
+    signed = proof.sign(open_badge(ISSUER), KEY, KEY.id, "2026-11-21T09:30:00Z")
+    assert verify(signed).ok

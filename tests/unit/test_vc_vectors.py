@@ -82,3 +82,12 @@ def test_the_published_signed_document_verifies():
     assert result.ok, result.reason
     assert result.verification_method == SIGNED["proof"]["verificationMethod"]
     assert result.created == "2023-02-24T23:36:38Z"
+
+
+def test_a_context_a_test_loader_served_is_still_refused_by_the_servers_loader():
+    """pyld's shared context cache must not let the examples context in through the back door."""
+    proof.canonical_document(UNSIGNED, LOADER)
+    result = proof.verify_proof(SIGNED, lambda method: vector_key().public_key)
+    assert result.reason == (
+        "a context is not bundled: https://www.w3.org/ns/credentials/examples/v2"
+    )
