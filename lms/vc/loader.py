@@ -38,7 +38,9 @@ def bundled_document(url: str) -> dict:
 
 
 def _remote_document(url: str, document: dict) -> dict:
-    return {"contextUrl": None, "documentUrl": url, "document": document}
+    # "tag": "static" lets pyld keep the resolved context between calls (bundled files never
+    # change while the server runs); lms.vc.proof gives each loader its own cache for it
+    return {"contextUrl": None, "documentUrl": url, "document": document, "tag": "static"}
 
 
 def document_loader(url, options=None):
