@@ -1,0 +1,133 @@
+"""Checking a credential someone hands us, as a list of checks in words a person can read:
+its shape, its signature, its dates and its revocation status.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from lms.vc.proof import ProofCheck, issuer_id, verify_proof
+
+CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+STATUS_ENTRY = "BitstringStatusListEntry"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    words: str
+
+
+@dataclass(frozen=True)
+class CredentialReport:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(check.ok for check in self.checks)
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _parse_time(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _structure(document) -> list[str]:
+    if not isinstance(document, dict):
+        return ["this is not a credential: it must be one JSON object"]
+    problems = []
+    context = document.get("@context")
+    if not isinstance(context, list) or not context or context[0] != VC_CONTEXT:
+        problems.append(f"its @context must be a list whose first entry is {VC_CONTEXT}")
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    missing = [name for name in CREDENTIAL_TYPES if name not in types]
+    if missing:
+        problems.append("its type must include " + " and ".join(missing))
+    if issuer_id(document) is None:
+        problems.append("it names no issuer")
+    if not isinstance(document.get("credentialSubject"), dict):
+        problems.append("it has no credentialSubject")
+    if "proof" not in document:
+        problems.append("it has no proof (it was never signed)")
+    return problems
+
+
+def _issuer_name(document: dict) -> str:
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict) and isinstance(issuer.get("name"), str):
+        return issuer["name"]
+    return issuer_id(document) or "an unnamed issuer"
+
+
+def _proof_words(document: dict, result: ProofCheck) -> str:
+    if result.ok:
+        return f"Signed by {_issuer_name(document)}, not altered"
+    if result.problem == "unknown-key":
+        return (
+            f"cannot check the signature here: the issuer's key {result.verification_method} "
+            "is not on this server and this server does not fetch from the internet"
+        )
+    return result.reason[:1].upper() + result.reason[1:]
+
+
+def _date_check(document: dict, today: date) -> Check:
+    valid_from = _parse_time(document.get("validFrom"))
+    valid_until = _parse_time(document.get("validUntil"))
+    if "validFrom" in document and valid_from is None:
+        return Check("dates", False, "its validFrom is not a date and time")
+    if "validUntil" in document and valid_until is None:
+        return Check("dates", False, "its validUntil is not a date and time")
+    if valid_from is not None and valid_from.date() > today:
+        return Check("dates", False, f"not valid until {long_date(valid_from.date())}")
+    if valid_until is not None and valid_until.date() < today:
+        return Check("dates", False, f"expired on {long_date(valid_until.date())}")
+    if valid_until is not None:
+        return Check("dates", True, f"valid until {long_date(valid_until.date())}")
+    return Check("dates", True, "valid, with no end date")
+
+
+def _status_check(document: dict, status_bit_for: Callable[[dict], bool | None]) -> Check:
+    entries = document.get("credentialStatus")
+    if entries is None:
+        return Check("status", True, "has no revocation status list")
+    entries = entries if isinstance(entries, list) else [entries]
+    ours = [e for e in entries if isinstance(e, dict) and e.get("type") == STATUS_ENTRY]
+    if not ours:
+        return Check("status", False, "its status uses a kind of list this server cannot read")
+    for entry in ours:
+        purpose = entry.get("statusPurpose", "revocation")
+        revoked = status_bit_for(entry)
+        if revoked is None:
+            return Check("status", False, "could not check the status list here")
+        if revoked:
+            word = "revoked" if purpose == "revocation" else f"marked {purpose}"
+            return Check("status", False, word)
+    return Check("status", True, "not revoked")
+
+
+def check_credential(
+    document,
+    public_key_for: Callable[[str], bytes | None],
+    status_bit_for: Callable[[dict], bool | None],
+    today: date,
+) -> CredentialReport:
+    problems = _structure(document)
+    if problems:
+        return CredentialReport([Check("structure", False, "; ".join(problems))])
+    checks = [Check("structure", True, "an Open Badges 3.0 credential")]
+    result = verify_proof(document, public_key_for)
+    checks.append(Check("proof", result.ok, _proof_words(document, result)))
+    checks.append(_date_check(document, today))
+    checks.append(_status_check(document, status_bit_for))
+    return CredentialReport(checks)

@@ -1,0 +1,146 @@
+"""Ed25519 key pairs as Multikey: the key file, did:key identifiers, and reading them back.
+
+A Multikey public key is base58btc of the multicodec prefix 0xed01 and the 32 key bytes
+("z6Mk..."); the secret key uses prefix 0x8026 and the 32-byte seed.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from lms.vc.multibase import b58decode, b58encode
+
+PUBLIC_PREFIX = b"\xed\x01"
+SECRET_PREFIX = b"\x80\x26"
+
+
+class KeyFileError(ValueError):
+    """A key file or multibase key that cannot be read; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    id: str
+    private_key: Ed25519PrivateKey | None
+    public_key: bytes
+
+
+def _raw_public(private_key: Ed25519PrivateKey) -> bytes:
+    return private_key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+
+
+def _raw_seed(private_key: Ed25519PrivateKey) -> bytes:
+    return private_key.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+
+
+def public_multibase_of(public_key: bytes) -> str:
+    return "z" + b58encode(PUBLIC_PREFIX + public_key)
+
+
+def _with_did_id(private_key: Ed25519PrivateKey | None, public_key: bytes) -> KeyPair:
+    multibase = public_multibase_of(public_key)
+    return KeyPair(f"did:key:{multibase}#{multibase}", private_key, public_key)
+
+
+def generate() -> KeyPair:
+    private_key = Ed25519PrivateKey.generate()
+    return _with_did_id(private_key, _raw_public(private_key))
+
+
+def public_multibase(kp: KeyPair) -> str:
+    return public_multibase_of(kp.public_key)
+
+
+def secret_multibase(kp: KeyPair) -> str:
+    if kp.private_key is None:
+        raise KeyFileError("This key pair has only a public key; there is no secret to write.")
+    return "z" + b58encode(SECRET_PREFIX + _raw_seed(kp.private_key))
+
+
+def _decode(text: str, prefix: bytes, what: str) -> bytes:
+    if not isinstance(text, str) or not text.startswith("z"):
+        raise KeyFileError(f"The {what} must be a multibase string starting with 'z'.")
+    try:
+        raw = b58decode(text[1:])
+    except ValueError as error:
+        raise KeyFileError(f"The {what} is not valid base58btc: {error}.") from None
+    if raw[:2] != prefix or len(raw) != 34:
+        raise KeyFileError(
+            f"The {what} is not an Ed25519 Multikey (expected prefix {prefix.hex()} and 32 "
+            f"key bytes); generate a new key file with `lms keys generate`."
+        )
+    return raw[2:]
+
+
+def from_multibase(public: str, secret: str | None = None, key_id: str | None = None) -> KeyPair:
+    public_key = _decode(public, PUBLIC_PREFIX, "public key (publicKeyMultibase)")
+    private_key = None
+    if secret is not None:
+        seed = _decode(secret, SECRET_PREFIX, "secret key (secretKeyMultibase)")
+        private_key = Ed25519PrivateKey.from_private_bytes(seed)
+        if _raw_public(private_key) != public_key:
+            raise KeyFileError(
+                "The secret key does not belong to the public key in this key file; "
+                "restore both from the same backup or generate a new pair."
+            )
+    if key_id is None:
+        return _with_did_id(private_key, public_key)
+    return KeyPair(key_id, private_key, public_key)
+
+
+def to_json(kp: KeyPair, created: datetime | None = None) -> str:
+    created = created or datetime.now(UTC)
+    document = {
+        "id": kp.id,
+        "type": "Multikey",
+        "publicKeyMultibase": public_multibase(kp),
+        "secretKeyMultibase": secret_multibase(kp),
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def from_json(text: str) -> KeyPair:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise KeyFileError(
+            f"The key file is not JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+        ) from None
+    if not isinstance(document, dict):
+        raise KeyFileError("The key file must hold one JSON object with the key's fields.")
+    if document.get("type") != "Multikey":
+        raise KeyFileError('The key file\'s "type" must be "Multikey".')
+    for field in ("id", "publicKeyMultibase", "secretKeyMultibase"):
+        if not isinstance(document.get(field), str) or not document[field]:
+            raise KeyFileError(f'The key file has no "{field}"; it is needed to sign.')
+    return from_multibase(
+        document["publicKeyMultibase"], document["secretKeyMultibase"], key_id=document["id"]
+    )
+
+
+def did_key(kp: KeyPair) -> str:
+    return "did:key:" + public_multibase(kp)
+
+
+def public_key_from_did_key(did_url: str) -> bytes | None:
+    """The Ed25519 key a did:key URL names, read from the URL itself; None if it is not one."""
+    if not isinstance(did_url, str) or not did_url.startswith("did:key:z6Mk"):
+        return None
+    did, _, fragment = did_url.partition("#")
+    multibase = did[len("did:key:") :]
+    if fragment and fragment != multibase:
+        return None
+    try:
+        return _decode(multibase, PUBLIC_PREFIX, "did:key")
+    except KeyFileError:
+        return None

@@ -1,0 +1,118 @@
+"""check_credential: the ordered checks and the words a person reads on the verify page."""
+
+import copy
+from datetime import date
+
+import pytest
+
+from lms.vc import keys, proof, status_list
+from lms.vc.checking import check_credential
+from tests.unit.vckit import no_network, open_badge  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.usefixtures("no_network")
+
+KEY = keys.generate()
+SIGNED = proof.sign(open_badge(keys.did_key(KEY)), KEY, KEY.id, "2026-11-21T09:30:00Z")
+TODAY = date(2026, 12, 1)
+
+
+def no_keys(method):
+    return None
+
+
+def not_revoked(entry):
+    return False
+
+
+def report_of(document, status=not_revoked, today=TODAY, public_key_for=no_keys):
+    report = check_credential(document, public_key_for, status, today)
+    return report, {check.name: check for check in report.checks}
+
+
+def test_a_good_credential_passes_every_check_in_order():
+    report, checks = report_of(SIGNED)
+    assert report.ok
+    assert [check.name for check in report.checks] == ["structure", "proof", "dates", "status"]
+    assert checks["proof"].words == "Signed by Peer Support Academy, not altered"
+    assert checks["dates"].words == "valid until 21 November 2028"
+    assert checks["status"].words == "not revoked"
+
+
+def test_the_status_callback_gets_the_entry_and_a_revoked_bit_says_revoked():
+    seen = []
+    encoded = status_list.encode([94567])
+
+    def from_list(entry):
+        seen.append(entry)
+        return status_list.is_set(encoded, int(entry["statusListIndex"]))
+
+    report, checks = report_of(SIGNED, status=from_list)
+    assert not report.ok
+    assert checks["status"].words == "revoked"
+    assert seen == [SIGNED["credentialStatus"]]
+
+
+def test_a_status_list_that_cannot_be_read_here():
+    report, checks = report_of(SIGNED, status=lambda entry: None)
+    assert not report.ok
+    assert checks["status"].words == "could not check the status list here"
+
+
+def test_an_altered_credential():
+    document = copy.deepcopy(SIGNED)
+    document["credentialSubject"]["name"] = "Someone Else"
+    report, checks = report_of(document)
+    assert not report.ok
+    assert checks["proof"].words == (
+        "The signature does not match: the credential was altered after signing"
+    )
+
+
+def test_expired_and_not_yet_valid():
+    _, checks = report_of(SIGNED, today=date(2028, 11, 22))
+    assert not checks["dates"].ok
+    assert checks["dates"].words == "expired on 21 November 2028"
+    _, checks = report_of(SIGNED, today=date(2026, 11, 20))
+    assert checks["dates"].words == "not valid until 21 November 2026"
+
+
+def test_a_credential_from_an_issuer_we_cannot_resolve_offline():
+    issuer = "https://elsewhere.example/issuer"
+    signed = proof.sign(open_badge(issuer), KEY, issuer + "#key-1", "2026-11-21T09:30:00Z")
+    report, checks = report_of(signed)
+    assert not report.ok
+    assert checks["proof"].words == (
+        "cannot check the signature here: the issuer's key https://elsewhere.example/issuer#key-1 "
+        "is not on this server and this server does not fetch from the internet"
+    )
+    report, checks = report_of(signed, public_key_for={issuer + "#key-1": KEY.public_key}.get)
+    assert checks["proof"].ok
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda d: d.pop("proof"), "it has no proof (it was never signed)"),
+        (lambda d: d.pop("issuer"), "it names no issuer"),
+        (lambda d: d.pop("credentialSubject"), "it has no credentialSubject"),
+        (lambda d: d.update(type=["VerifiableCredential"]), "its type must include OpenBadge"),
+        (
+            lambda d: d.update({"@context": list(reversed(d["@context"]))}),
+            "its @context must be a list whose first entry is https://www.w3.org/ns/credentials/v2",
+        ),
+    ],
+)
+def test_structure_problems_are_named(change, words):
+    document = copy.deepcopy(SIGNED)
+    change(document)
+    report, checks = report_of(document)
+    assert not report.ok
+    assert [check.name for check in report.checks] == ["structure"]
+    assert words in checks["structure"].words
+
+
+@pytest.mark.parametrize("not_an_object", [[], "text", 3, None])
+def test_json_that_is_not_an_object(not_an_object):
+    report, checks = report_of(not_an_object)
+    assert not report.ok
+    assert checks["structure"].words == "this is not a credential: it must be one JSON object"
