@@ -20,10 +20,12 @@ from .extensions import db
 from .jobs import jobs_of
 from .models import ROLES
 from .services import accounts, health, live_demo, password_reset, supervision
+from .services.credentials import keyring
 from .services.publishing import sync_courses
 
 courses_cli = AppGroup("courses", help="Check and publish the course files.")
 users_cli = AppGroup("users", help="Create accounts and password-reset links.")
+keys_cli = AppGroup("keys", help="The issuer's keys that sign credentials.")
 
 DEMO_ACCOUNTS = (
     ("trainee@demo.example", "Dana Trainee", ["trainee"], "demo-trainee-pass"),
@@ -214,6 +216,37 @@ def reset_link_command(email):
     click.echo(base + path)
 
 
+@keys_cli.command("generate")
+@click.option(
+    "--file", "path", type=click.Path(dir_okay=False),
+    help="The key ring to add a key to (made if missing); LMS_ISSUER_KEYS when not given.",
+)  # fmt: skip
+def generate_key_command(path):
+    """Add a new signing key to the issuer's key ring: new credentials are signed with it, and
+    the keys before it keep only their public half so that what they signed still verifies."""
+    setting = current_app.config["LMS_ISSUER_KEYS"]
+    if path is None:
+        if setting.lstrip().startswith("{"):
+            click.echo(
+                "Error: LMS_ISSUER_KEYS holds the key ring itself, not a path: give the file to "
+                "write with --file, then put its contents in LMS_ISSUER_KEYS.",
+                err=True,
+            )
+            raise SystemExit(2)
+        path = setting
+    try:
+        key = keyring.add_key(path)
+    except (keyring.KeyFileError, OSError) as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Added signing key {key.id} to {path} (readable by its owner only).")
+    click.echo(f"Its verification method: {keyring.verification_method(current_app.config, key)}")
+    click.echo(
+        "Keep a backup of this file: it is the only copy of the secret key. Every app instance "
+        "needs the same file (LMS_ISSUER_KEYS)."
+    )
+
+
 @click.command("worker")
 @click.option(
     "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
@@ -246,4 +279,5 @@ def init_app(app):
     app.cli.add_command(worker_command)
     app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(keys_cli)
     app.cli.add_command(demo_command)

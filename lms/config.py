@@ -42,6 +42,9 @@ def load_settings(instance_path):
         # Where the app is reached from outside, for links in emails, PDFs and QR codes; empty
         # (never in production) means "the address the request came in on, if it is trusted".
         "LMS_BASE_URL": _base_url(env),
+        # The organisation named as issuer in signed credentials (Open Badges 3.0).
+        "LMS_ISSUER_NAME": _env("LMS_ISSUER_NAME", _env("LMS_SITE_NAME", "Peer Support Training")),
+        "LMS_ISSUER_KEYS": _issuer_keys(env, instance_path),
         "LMS_TRUSTED_HOSTS": [
             host.strip().lower()
             for host in _env("LMS_TRUSTED_HOSTS", "localhost,127.0.0.1,::1").split(",")
@@ -86,6 +89,22 @@ def _base_url(env):
             "for example https://training.example.org."
         )
     return base_url
+
+
+def _issuer_keys(env, instance_path):
+    """The key ring that signs credentials: a path, or the ring's JSON itself. Outside production
+    a ring is made in instance/ on first use; production never invents a key: every instance
+    must sign with the same one, and a key made on one machine would be unknown to the others."""
+    keys = _env("LMS_ISSUER_KEYS")
+    if keys:
+        return keys
+    if env == "production":
+        raise ConfigError(
+            "LMS_ISSUER_KEYS is not set. In production (LMS_ENV=production) make the key ring "
+            "that signs credentials with `lms keys generate --file /etc/lms/issuer-keys.json`, "
+            "keep a backup of it, and set LMS_ISSUER_KEYS to its path on every instance."
+        )
+    return str(Path(instance_path) / "issuer_keys.json")
 
 
 def _time_zone():

@@ -12,7 +12,8 @@ from lms.config import BUNDLED_COURSES, ConfigError, load_settings
 def clean_env(monkeypatch):
     for name in ["LMS_ENV", "LMS_SECRET_KEY", "LMS_DATABASE_URL", "LMS_COURSES_DIR",
                  "LMS_SITE_NAME", "LMS_CRISIS_RESOURCES", "LMS_BASE_URL", "LMS_TRUSTED_HOSTS",
-                 "LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS", "LMS_TIMEZONE"]:  # fmt: skip
+                 "LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS", "LMS_TIMEZONE",
+                 "LMS_ISSUER_KEYS", "LMS_ISSUER_NAME"]:  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -28,6 +29,7 @@ def test_production_with_a_secret_key_starts_with_secure_cookies(clean_env, tmp_
     clean_env.setenv("LMS_ENV", "production")
     clean_env.setenv("LMS_SECRET_KEY", "k" * 64)
     clean_env.setenv("LMS_BASE_URL", "https://training.example.org/")
+    clean_env.setenv("LMS_ISSUER_KEYS", str(tmp_path / "issuer-keys.json"))
     clean_env.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
 
     app = create_app()
@@ -37,6 +39,16 @@ def test_production_with_a_secret_key_starts_with_secure_cookies(clean_env, tmp_
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["LMS_BASE_URL"] == "https://training.example.org"
+
+
+def test_production_without_an_issuer_key_ring_refuses_to_start(clean_env, tmp_path):
+    clean_env.setenv("LMS_ENV", "production")
+    clean_env.setenv("LMS_SECRET_KEY", "k" * 64)
+    clean_env.setenv("LMS_BASE_URL", "https://training.example.org")
+    clean_env.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+
+    with pytest.raises(ConfigError, match="LMS_ISSUER_KEYS is not set.*lms keys generate"):
+        create_app()
 
 
 def test_production_without_a_base_url_refuses_to_start(clean_env, tmp_path):
