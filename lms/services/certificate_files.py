@@ -1,12 +1,14 @@
 """The files a certificate is handed out as: today its PDF; the signed Open Badges credential
-(a .json) joins it here, so that every place that hands certificates out (the cohort zip, and
-later the emails) gets each kind of file from one list."""
+(a .json) joins it here, so that every place that hands certificates out (the cohort zip, the
+email that brings a holder their certificate) gets each kind of file from one list."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..dates import long_date
+from ..extensions import db
+from ..models import Certificate
 from . import certification
 from .certificate_pdf import CertificateSheet, certificate_pdf
 
@@ -55,3 +57,17 @@ def certificate_files(certificate, site_name, verify_url, today=None):
     """[CertificateFile] of the certificate, the PDF first."""
     sheet = certificate_sheet(certificate, site_name, verify_url, today)
     return [CertificateFile("pdf", "application/pdf", certificate_pdf(sheet))]
+
+
+def email_attachments(certificate_id, settings):
+    """The certificate's files (PDF, signed credential) as attachments, made now from the
+    certificate as it stands: a certificate revoked meanwhile goes out stamped as revoked."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        return ()
+    code = certificate.code
+    verify_url = f"{settings['LMS_BASE_URL']}/verify/{code}"
+    files = certificate_files(certificate, settings["LMS_SITE_NAME"], verify_url)
+    attachments = tuple((f"{code}.{file.extension}", file.media_type, file.data) for file in files)
+    db.session.rollback()  # end the read: no transaction stays open while the mail is sent
+    return attachments

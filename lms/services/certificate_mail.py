@@ -2,10 +2,10 @@
 "email each new certificate" (Cohort.email_certificates).
 
 It is queued in the outbox in the same transaction that issues (or renews) the certificate, so
-it goes out exactly once: never for a certificate rolled back, never twice for one issued. It
-links to the certificate's page (where its PDF is) and to its public verification page rather
-than attaching the PDF: the outbox sends plain text, and attaching files would need the outbox
-to hold them (see certificate_files for the list such an attachment would send).
+it goes out exactly once: never for a certificate rolled back, never twice for one issued. The
+worker attaches the certificate's files (certificate_files: the PDF, the signed credential) when
+it sends, so the outbox holds no copies of them; the email also links to the certificate's page
+and to its public verification page.
 
 Sent whatever the holder chose in their email settings ("only essential emails"): it comes once
 per certificate, carries the record of what they achieved and the code employers check, and is
@@ -57,7 +57,10 @@ def queue_if_wanted(certificate, renewed=False, settings=None):
     ):
         return None
     subject, body = _email(certificate, holder, renewed, settings["LMS_BASE_URL"])
-    return outbox.queue_email(holder.email, subject, body, PURPOSE, holder.id)
+    db.session.flush()  # the certificate's id, which the email names for its attachments
+    return outbox.queue_email(
+        holder.email, subject, body, PURPOSE, holder.id, certificate_id=certificate.id
+    )
 
 
 def _email(certificate, holder, renewed, base):
@@ -77,7 +80,8 @@ def _email(certificate, holder, renewed, base):
     body = (
         f"Hello {holder.name},\n\n"
         f"{news}\n\n"
-        "See it and download it as a PDF, ready to print (you will be asked to sign in):\n"
+        "Your certificate is attached as a PDF, ready to print.\n\n"
+        "You can also see it on the site at any time (you will be asked to sign in):\n"
         f"{base}/certificates/{certificate.code}\n\n"
         "Anyone you choose, an employer for example, can check that it is genuine, without an "
         "account, here:\n"

@@ -4,7 +4,9 @@ SMTP server (aiosmtpd), once; never for a cohort that did not ask, a course outs
 or where email is not set up."""
 
 from datetime import date
+from io import BytesIO
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -57,10 +59,16 @@ def test_a_new_certificate_is_emailed_once_with_its_links(app, app_ctx, courses_
     [message] = inbox.messages
     assert message["To"] == "ada@example.org"
     assert message["Subject"] == "Your certificate: Sample Certificate"
-    body = message.get_content().replace("\r\n", "\n")
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert body.startswith("Hello Ada Holder,\n\nCongratulations: you have earned your certificate")
+    assert "Your certificate is attached as a PDF, ready to print." in body
     assert f"{BASE}/certificates/{code}\n" in body and f"{BASE}/verify/{code}\n" in body
     assert f"Its code is {code}." in body
+    attachments = {part.get_filename(): part for part in message.iter_attachments()}
+    assert f"{code}.pdf" in attachments
+    assert attachments[f"{code}.pdf"].get_content_type() == "application/pdf"
+    printed = PdfReader(BytesIO(attachments[f"{code}.pdf"].get_content())).pages[0].extract_text()
+    assert "Ada Holder" in printed and code in printed
     assert run_jobs(app) == 0 and len(inbox.messages) == 1
 
 
@@ -124,6 +132,6 @@ def test_a_renewal_is_emailed_with_its_new_code(app, app_ctx, courses_dir, smtp,
         "Your certificate: Sample Certificate",
         "Your certificate is renewed: Sample Certificate",
     ]
-    body = inbox.messages[1].get_content().replace("\r\n", "\n")
+    body = inbox.messages[1].get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert f"Its new code is {new.code}" in body and f"{BASE}/verify/{new.code}" in body
     assert db.session.get(User, user.id).email == "ada@example.org"
