@@ -161,7 +161,9 @@ def test_the_conflict_page_numbers_both_versions_and_the_merge_box(staff, course
     # #line-N targets, as in the editor.
     assert gutters(response) == [([1, 2, 3], False), ([1, 2, 3], False), ([1, 2, 3], True)]
     page = response.get_data(as_text=True)
-    assert "<pre>\n\nTheirs.\n</pre>" in page  # its blank first line survives the HTML parser
+    assert (
+        '<pre class="conflict-lines">\n\nTheirs.\n</pre>' in page
+    )  # its blank first line survives the HTML parser
     assert re.search(
         r'<div class="editor-box">\s*<pre class="editor-gutter".*?<textarea', page, re.S
     )
