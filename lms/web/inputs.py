@@ -25,6 +25,7 @@ MAX_ROUTE_PART = 300
 # a request may be this much larger than the largest file it carries.
 FORM_ALLOWANCE = 1024 * 1024
 MEGABYTE = 1024 * 1024
+SMALLER_FILE = "choose a smaller file"
 
 # NUL and the other C0/C1 control characters except tab, newline and carriage return, and lone
 # surrogates (UTF-16 halves, which cannot be encoded): nothing a person means to type.
@@ -74,7 +75,7 @@ def storable(value, max_length=MAX_LINE):
     return _UNSTORABLE.sub("", value)[:max_length]
 
 
-def accepts_file(max_bytes, advice="choose a smaller file"):
+def accepts_file(max_bytes, advice=SMALLER_FILE):
     """Let this view's requests carry a file of up to `max_bytes`, more than MAX_CONTENT_LENGTH
     allows every other request. `advice`: what to do when the file is still too large."""
 
@@ -93,7 +94,7 @@ def largest_file():
     default = current_app.config["MAX_CONTENT_LENGTH"] - FORM_ALLOWANCE
     return (
         getattr(view, "max_file_bytes", default),
-        getattr(view, "too_large_advice", "choose a smaller file"),
+        getattr(view, "too_large_advice", SMALLER_FILE),
     )
 
 
