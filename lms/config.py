@@ -68,7 +68,8 @@ def load_settings(instance_path):
         "REMEMBER_COOKIE_SECURE": env == "production",
         "TESTING": env == "testing",
         # The largest request: a 10 MB evidence file (services.evidence) and its form. Larger
-        # ones get the "too much to send" page (413) before anything reads them.
+        # ones get the "too large" page (413) before anything reads them. The workspace's zip
+        # imports raise it for their own requests (lms.web.inputs.accepts_file).
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
     }
 

@@ -100,7 +100,8 @@ def _save(course, path, form, text):
     except Conflict as conflict:
         return render_template(
             "staff/workspace/conflict.html", course=course, path=path, conflict=conflict,
-            form=_merge_form(path, conflict),
+            form=_merge_form(path, conflict), my_lines=len(_lines(conflict.mine)),
+            their_lines=len(_lines(conflict.theirs.text or "")),
         ), 409  # fmt: skip
     except WorkspaceError as error:
         show_problems(form, error)
@@ -208,9 +209,14 @@ def _grouped(problems, text):
     return general, [group for group in questions if group[2]]
 
 
+def _lines(text):
+    """The lines of `text` as the gutter numbers them (and editor.js counts them)."""
+    return text.replace("\r\n", "\n").split("\n")
+
+
 def _page(course, path, form, typed=None, shown=None, note=None, line=None):
     text = form.text.data or ""
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = _lines(text)
     pointed = lines[line - 1] if line and 0 < line <= len(lines) else None
     return render_template(
         "staff/workspace/edit.html",

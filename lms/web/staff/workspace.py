@@ -14,6 +14,7 @@ from ...services.workspace import archive, checking, files, history, images, pat
 from ...services.workspace.errors import NotPublishable, WorkspaceError
 from ..access import role
 from ..forms import show_problems
+from ..inputs import accepts_file
 from .blueprint import bp
 from .workspace_forms import (
     AddFileForm,
@@ -29,6 +30,8 @@ from .workspace_forms import (
 
 NO_ZIP = "Choose a zip file to upload."
 NO_IMAGE = "Choose an image file to upload."
+# Said on the "too large" page when a zip is over the importer's limit.
+SMALLER_ZIP = "make the zip smaller (leave out large images, or make them smaller)"
 NOT_CHANGED = (
     "The zip was not imported and nothing was changed: fix what is listed, then upload it again."
 )
@@ -88,6 +91,7 @@ def workspace_new():
 
 @bp.post("/workspace/import")
 @role("staff", "admin")
+@accepts_file(archive.MAX_ZIP_BYTES, SMALLER_ZIP)
 def workspace_import_new():
     form = ZipForm()
     problems = []
@@ -297,6 +301,7 @@ def workspace_export(slug):
 
 @bp.post("/workspace/<slug>/import")
 @role("staff", "admin")
+@accepts_file(archive.MAX_ZIP_BYTES, SMALLER_ZIP)
 def workspace_import(slug):
     course = _course_or_404(slug)
     form = ZipForm()

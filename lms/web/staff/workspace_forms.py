@@ -4,7 +4,9 @@ lms.services.workspace. Each form's field ids are prefixed, as one page shows se
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectChoice, SelectField, StringField
 
+from ...services.workspace.archive import MAX_ZIP_BYTES
 from ..forms import Form
+from ..inputs import MEGABYTE
 
 
 class NewCourseForm(Form):
@@ -21,8 +23,8 @@ class ZipForm(Form):
         "Zip of the course folder",
         id="zip-archive",
         description="A zip of one course folder laid out as in courses/ (course.md, the modules, "
-        "sessions/ and media/), at most 10 MB. Nothing is written unless the whole course checks "
-        "clean.",
+        f"sessions/ and media/), at most {MAX_ZIP_BYTES // MEGABYTE} MB. Nothing is written unless "
+        "the whole course checks clean.",
         render_kw={"accept": ".zip,application/zip"},
     )
 
