@@ -28,6 +28,7 @@ users_cli = AppGroup("users", help="Create accounts and password-reset links.")
 DEMO_ACCOUNTS = (
     ("trainee@demo.example", "Dana Trainee", ["trainee"], "demo-trainee-pass"),
     ("supervisor@demo.example", "Sam Supervisor", ["supervisor"], "demo-supervisor-pass"),
+    ("author@demo.example", "Ari Author", ["author"], "demo-author-pass"),
     ("staff@demo.example", "Pat Staff", ["staff"], "demo-staff-pass"),
     ("admin@demo.example", "Alex Admin", ["admin"], "demo-admin-pass"),
 )
