@@ -73,6 +73,8 @@ def test_staff_may_give_the_author_role(app, ids):
 
 def test_an_author_sees_the_preview_and_asks_instead_of_publishing(app, ids, course):
     author = client_for(app, ids["author"])
+    files_page = text(author.get("/staff/workspace/my-course/"))
+    assert "Review the changes and ask to publish" in files_page
     page = text(author.get(PUBLISH))
     assert "introduction" in page and "Request publishing" in page
     assert 'class="button">Publish my-course' not in author.get(PUBLISH).get_data(True)
