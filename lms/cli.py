@@ -30,6 +30,7 @@ keys_cli = AppGroup("keys", help="The issuer's keys that sign credentials.")
 DEMO_ACCOUNTS = (
     ("trainee@demo.example", "Dana Trainee", ["trainee"], "demo-trainee-pass"),
     ("supervisor@demo.example", "Sam Supervisor", ["supervisor"], "demo-supervisor-pass"),
+    ("author@demo.example", "Ari Author", ["author"], "demo-author-pass"),
     ("staff@demo.example", "Pat Staff", ["staff"], "demo-staff-pass"),
     ("admin@demo.example", "Alex Admin", ["admin"], "demo-admin-pass"),
 )
