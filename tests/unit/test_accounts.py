@@ -170,7 +170,7 @@ def test_create_account_checks_roles(app_ctx):
         accounts.create_account("a@example.org", "A", ["admin"], PASSWORD, granted_by=staff)
 
     assert unknown.value.problems == {
-        "roles": "There is no role 'boss': use one of trainee, supervisor, staff, admin."
+        "roles": "There is no role 'boss': use one of trainee, supervisor, author, staff, admin."
     }
     assert none.value.problems == {"roles": "Choose at least one role."}
     assert not_allowed.value.problems == {
