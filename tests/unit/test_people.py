@@ -54,7 +54,7 @@ def test_only_an_admin_changes_roles_and_never_their_own_admin_role(world):
     with pytest.raises(people.PeopleError) as caught:
         people.set_roles(world["admin"], trainee, ["boss"])
     assert caught.value.problems == {
-        "roles": "There is no role 'boss': use one of trainee, supervisor, staff, admin."
+        "roles": "There is no role 'boss': use one of trainee, supervisor, author, staff, admin."
     }
     assert events("role.changed") == []
 
