@@ -35,7 +35,7 @@ from ..models import (
     Question,
 )
 from ..models.types import utcnow
-from . import audit
+from . import audit, catalog_version
 
 # Links inside published HTML are relative, so the app works under any URL prefix. They assume the
 # course page is served at /courses/<course>/ and a module page at /courses/<course>/<module>.
@@ -120,6 +120,9 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
             record(report)
         elif report.changed:
             _record_sync(report, actor_id)
+        # Every sync, even one that reports nothing (a module set back to an older version,
+        # or brought back, is not in the report): workers drop their copy of the catalog.
+        catalog_version.bump()
         db.session.commit()
     except BaseException:
         db.session.rollback()
