@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Module, ModuleProgress, ModuleVersion, Question, QuizAttempt
+from ..models import Module, ModuleProgress, QuizAttempt
 from ..models.types import utcnow
-from . import ce, certification
+from . import catalog, ce, certification
 from .learning import LearningError, open_progress, progress_row
 
 _random = random.SystemRandom()
@@ -92,19 +91,28 @@ def quiz_chance(user_id, version, now=None, passed=None):
     """
     now = now or utcnow()
     failed = QuizAttempt.passed.is_(False)
-    used, failures, last_failed_at = db.session.execute(
-        select(
-            func.count(QuizAttempt.id),
-            func.count(QuizAttempt.id).filter(failed),
-            func.max(QuizAttempt.submitted_at).filter(failed),
-        ).where(
+    # Whether the module is passed comes in the same query when the caller does not know it.
+    columns = [
+        func.count(QuizAttempt.id),
+        func.count(QuizAttempt.id).filter(failed),
+        func.max(QuizAttempt.submitted_at).filter(failed),
+    ]
+    if passed is None:
+        columns.append(
+            select(ModuleProgress.passed_at)
+            .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == version.module_id)
+            .scalar_subquery()
+        )
+    row = db.session.execute(
+        select(*columns).where(
             QuizAttempt.user_id == user_id,
             QuizAttempt.module_id == version.module_id,
             QuizAttempt.submitted_at.is_not(None),
         )
     ).one()
+    used, failures, last_failed_at = row[:3]
     if passed is None:
-        passed = has_passed(user_id, version.module_id)
+        passed = row[3] is not None
     error = None
     if version.max_attempts is not None and used >= version.max_attempts:
         error = AttemptsUsedUp(version.max_attempts)
@@ -135,9 +143,7 @@ def start_attempt(user_id, course_slug, module_slug, now=None):
         raise chance.error
     if row.read_at is None:
         row.read_at = now
-    questions = _questions(version.id)
-    # the whole pool, for pages that say "drawn from a pool of M", without reading it again
-    set_committed_value(version, "questions", questions)
+    questions = version.questions  # the whole pool, from the catalog's copy
     attempt = db.session.scalar(
         select(QuizAttempt).where(
             QuizAttempt.user_id == user_id,
@@ -181,17 +187,6 @@ def shown_questions(attempt, questions):
     return [question for question in questions if str(question.id) in attempt.choice_order]
 
 
-def _questions(version_id):
-    return list(
-        db.session.scalars(
-            select(Question)
-            .where(Question.module_version_id == version_id)
-            .order_by(Question.position)
-            .options(selectinload(Question.choices))
-        )
-    )
-
-
 def ordered_choices(attempt, question):
     """A question's choices in the order this attempt shows them."""
     by_id = {choice.id: choice for choice in question.choices}
@@ -228,14 +223,14 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
     if attempt is None or (shown is not None and shown != order_digest(attempt)):
         raise FormMismatch()  # an unsent attempt is dropped when its quiz changes
     # Only the questions drawn for this attempt are graded: an answer to any other is refused.
-    questions = shown_questions(attempt, _questions(attempt.module_version_id))
+    version = catalog.module_version(attempt.module_version_id)
+    questions = shown_questions(attempt, version.questions)
     valid = {q.id: {c.id for c in q.choices} for q in questions}
     if any(q_id not in valid or not set(ids) <= valid[q_id] for q_id, ids in answers.items()):
         raise FormMismatch()
     chosen = {q_id: sorted(set(answers.get(q_id, ()))) for q_id in valid}
     if attempt.submitted_at is not None:
         return _already_submitted(attempt, chosen)
-    version = db.session.get(ModuleVersion, attempt.module_version_id)
     chance = quiz_chance(user_id, version, now)
     if chance.error is not None:
         raise chance.error
@@ -248,15 +243,16 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
     score = round(100 * correct / len(questions)) if questions else 0
     passed = score >= version.pass_mark
     # The WHERE clause makes the first submission win; a second one updates nothing.
+    graded = {
+        "submitted_at": now,
+        "answers": {str(q_id): ids for q_id, ids in chosen.items()},
+        "score": score,
+        "passed": passed,
+    }
     result = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(
-            submitted_at=now,
-            answers={str(q_id): ids for q_id, ids in chosen.items()},
-            score=score,
-            passed=passed,
-        )
+        .values(**graded)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # the other tab's submission won the race
@@ -279,7 +275,9 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
         )
         certificate = certification.issue_if_due(user_id, course_id, now=now)
     db.session.commit()
-    db.session.refresh(attempt)
+    # What the update wrote, set on the loaded attempt instead of reading it back.
+    for key, value in graded.items():
+        set_committed_value(attempt, key, value)
     return attempt, certificate
 
 
@@ -300,7 +298,7 @@ def reveals_answers(review, passed_module):
 
 @dataclass(frozen=True)
 class QuestionReview:
-    question: Question
+    question: catalog.QuestionSnapshot
     choices: list  # [Choice] in the attempt's order
     chosen: set  # choice ids the trainee picked
     right: bool | None  # None while the quiz's review setting keeps it hidden
@@ -319,12 +317,12 @@ def attempt_review(user_id, attempt_id, passed_module=None):
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.user_id != user_id or attempt.submitted_at is None:
         raise LookupError(attempt_id)
-    version = db.session.get(ModuleVersion, attempt.module_version_id)
+    version = catalog.module_version(attempt.module_version_id)
     if passed_module is None:
         passed_module = has_passed(user_id, version.module_id)
     revealed = reveals_answers(version.review, passed_module)
     reviews = []
-    for question in shown_questions(attempt, _questions(version.id)):
+    for question in shown_questions(attempt, version.questions):
         chosen = set(attempt.answers.get(str(question.id), []))
         correct = {c.id for c in question.choices if c.is_correct}
         right = chosen == correct if revealed else None

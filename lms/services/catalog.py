@@ -1,13 +1,25 @@
-"""Reading what is published: courses and their current modules, for the pages that list them."""
+"""Reading what is published: courses, their current modules and versions (with questions), for
+the pages that show them.
+
+Each worker keeps one read-only copy of the published catalog per database and reuses it until
+the catalog version (services/catalog_version.py, bumped by every publish) moves: a page then
+costs one indexed read instead of three or four catalog queries. The copy holds only published
+content, never anything about a person, and is made of frozen snapshots, not ORM instances, so
+nothing in it belongs to a session or can be changed by a request and seen by another.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, make_dataclass
+from types import MappingProxyType
 
 from sqlalchemy import and_, select
 
 from ..extensions import db
-from ..models import Course, Module, ModuleVersion
+from ..models import Choice, Course, Module, ModuleVersion, Question
+from . import catalog_version
 
 
 class NotFound(LookupError):
@@ -25,20 +37,72 @@ class ModuleSummary:
     requires: tuple = ()
 
 
-def _current_modules(course_ids):
-    rows = db.session.execute(
-        select(
-            Module.course_id,
-            Module.id,
-            Module.slug,
-            Module.position,
-            ModuleVersion.title,
-            ModuleVersion.minutes,
-            ModuleVersion.domain,
-            ModuleVersion.requires,
-        )
+def _snapshot_class(model, *extra):
+    """A frozen dataclass with a field per column of `model` (same names as the ORM attributes,
+    so templates and services read a snapshot as they read a row), plus `extra` fields."""
+    return make_dataclass(
+        f"{model.__name__}Snapshot",
+        [*(column.key for column in model.__table__.columns), *extra],
+        frozen=True,
+    )
+
+
+CourseSnapshot = _snapshot_class(Course)
+VersionSnapshot = _snapshot_class(ModuleVersion, "questions")  # questions: (QuestionSnapshot,)
+QuestionSnapshot = _snapshot_class(Question, "choices")  # choices: (ChoiceSnapshot,) in order
+ChoiceSnapshot = _snapshot_class(Choice)
+
+
+def _frozen(value):
+    """JSON column values made read-only: lists become tuples, dicts read-only views."""
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    return value
+
+
+def _snapshot(cls, row, **extra):
+    return cls(**{key: _frozen(value) for key, value in row.items()}, **extra)
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    version: int  # the catalog version it was read at (or later: never earlier)
+    courses: tuple  # ((CourseSnapshot, (ModuleSummary,)),) by title
+    by_slug: dict  # course slug -> (CourseSnapshot, (ModuleSummary,))
+    current: dict  # (course id, module slug) -> VersionSnapshot, the module's current version
+    versions: dict  # version id -> VersionSnapshot (the current ones)
+
+
+# One copy per database (engine), so that apps on different databases in one process (tests)
+# never share one. The lock makes one thread load while the others wait for its copy.
+_copies = weakref.WeakKeyDictionary()
+_loading = threading.Lock()
+
+
+def _catalog():
+    version = catalog_version.current()  # read before the content, so a copy is never older
+    engine = db.engine
+    copy = _copies.get(engine)
+    if copy is not None and copy.version == version:
+        return copy
+    with _loading:
+        copy = _copies.get(engine)
+        if copy is not None and copy.version == version:
+            return copy
+        fresh = _load(version)
+        if copy is None or copy.version < version:
+            _copies[engine] = fresh  # an older transaction's read is used, never kept
+    return fresh
+
+
+def _current_versions(course_ids):
+    """The current version of every live module of these courses, with its course and slug."""
+    return db.session.execute(
+        select(ModuleVersion.__table__, Module.course_id, Module.slug, Module.position)
         .join(
-            ModuleVersion,
+            Module,
             and_(
                 ModuleVersion.module_id == Module.id,
                 ModuleVersion.number == Module.current_version_number,
@@ -46,48 +110,104 @@ def _current_modules(course_ids):
         )
         .where(Module.course_id.in_(course_ids), Module.retired_at.is_(None))
         .order_by(Module.course_id, Module.position)
-    )
-    modules = {course_id: [] for course_id in course_ids}
-    for course_id, *fields in rows:
-        *head, requires = fields
-        modules[course_id].append(ModuleSummary(*head, tuple(requires or ())))
-    return modules
+    ).mappings()
+
+
+def _questions_by_version(version_ids):
+    """{version id: (QuestionSnapshot,) in order}, each with its choices, in two queries."""
+    choices = {}
+    for row in db.session.execute(
+        select(Choice.__table__)
+        .join(Question)
+        .where(Question.module_version_id.in_(version_ids))
+        .order_by(Choice.question_id, Choice.position)
+    ).mappings():
+        choices.setdefault(row["question_id"], []).append(_snapshot(ChoiceSnapshot, row))
+    questions = {}
+    for row in db.session.execute(
+        select(Question.__table__)
+        .where(Question.module_version_id.in_(version_ids))
+        .order_by(Question.module_version_id, Question.position)
+    ).mappings():
+        question = _snapshot(QuestionSnapshot, row, choices=tuple(choices.get(row["id"], ())))
+        questions.setdefault(row["module_version_id"], []).append(question)
+    return {version_id: tuple(listed) for version_id, listed in questions.items()}
+
+
+def _load(version):
+    """The whole published catalog, in four queries."""
+    courses = [
+        _snapshot(CourseSnapshot, row)
+        for row in db.session.execute(
+            select(Course.__table__).where(Course.retired_at.is_(None)).order_by(Course.title)
+        ).mappings()
+    ]
+    rows = list(_current_versions([course.id for course in courses]))
+    questions = _questions_by_version([row["id"] for row in rows])
+
+    modules = {course.id: [] for course in courses}
+    current, versions = {}, {}
+    for row in rows:
+        row = dict(row)
+        course_id, slug, position = row.pop("course_id"), row.pop("slug"), row.pop("position")
+        snapshot = _snapshot(VersionSnapshot, row, questions=questions.get(row["id"], ()))
+        current[course_id, slug] = versions[snapshot.id] = snapshot
+        modules[course_id].append(
+            ModuleSummary(
+                snapshot.module_id,
+                slug,
+                position,
+                snapshot.title,
+                snapshot.minutes,
+                snapshot.domain,
+                tuple(snapshot.requires or ()),
+            )  # fmt: skip
+        )
+    listed = tuple((course, tuple(modules[course.id])) for course in courses)
+    by_slug = {course.slug: (course, course_modules) for course, course_modules in listed}
+    return _Catalog(version, listed, by_slug, current, versions)
 
 
 def published_courses():
-    """Every published (not retired) course with its current modules, in two queries."""
-    courses = list(
-        db.session.scalars(select(Course).where(Course.retired_at.is_(None)).order_by(Course.title))
-    )
-    modules = _current_modules([c.id for c in courses])
-    return [(course, modules[course.id]) for course in courses]
+    """Every published (not retired) course with its current modules, by title."""
+    return [(course, list(modules)) for course, modules in _catalog().courses]
 
 
 def course_by_slug(slug):
-    course = db.session.scalar(
-        select(Course).where(Course.slug == slug, Course.retired_at.is_(None))
-    )
-    if course is None:
+    """(course, [ModuleSummary]) of a published course; raises NotFound."""
+    found = _catalog().by_slug.get(slug)
+    if found is None:
         raise NotFound(slug)
-    return course, _current_modules([course.id])[course.id]
+    course, modules = found
+    return course, list(modules)
 
 
 def current_module(course_slug, module_slug):
     """The published course, the current version of one of its modules, and the module list."""
-    course, modules = course_by_slug(course_slug)
-    version = db.session.scalar(
-        select(ModuleVersion)
-        .join(
-            Module,
-            and_(
-                ModuleVersion.module_id == Module.id,
-                ModuleVersion.number == Module.current_version_number,
-            ),
-        )  # fmt: skip
-        .where(
-            Module.course_id == course.id, Module.slug == module_slug, Module.retired_at.is_(None)
-        )  # fmt: skip
-    )
+    catalog = _catalog()
+    found = catalog.by_slug.get(course_slug)
+    if found is None:
+        raise NotFound(course_slug)
+    course, modules = found
+    version = catalog.current.get((course.id, module_slug))
     if version is None:
         raise NotFound(module_slug)
-    return course, version, modules
+    return course, version, list(modules)
+
+
+def module_version(version_id):
+    """A module version (current or not) with its questions and their choices, as a snapshot.
+
+    A version never changes once written, so this worker's copy of the catalog answers for
+    the current versions without reading the catalog version; an older one (an attempt made
+    before a publish) is read from the database, in three queries."""
+    copy = _copies.get(db.engine)
+    if copy is not None and version_id in copy.versions:
+        return copy.versions[version_id]
+    row = db.session.execute(
+        select(ModuleVersion.__table__).where(ModuleVersion.id == version_id)
+    ).mappings().first()  # fmt: skip
+    if row is None:
+        raise NotFound(version_id)
+    questions = _questions_by_version([version_id]).get(version_id, ())
+    return _snapshot(VersionSnapshot, row, questions=questions)

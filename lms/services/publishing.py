@@ -12,9 +12,11 @@ import hashlib
 import mimetypes
 import posixpath
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from ..content import links
@@ -35,7 +37,7 @@ from ..models import (
     Question,
 )
 from ..models.types import utcnow
-from . import audit
+from . import audit, catalog_version
 
 # Links inside published HTML are relative, so the app works under any URL prefix. They assume the
 # course page is served at /courses/<course>/ and a module page at /courses/<course>/<module>.
@@ -90,6 +92,10 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
         raise ContentError(result.problems)
     report = SyncReport(warnings=result.warnings)
     retire_missing = not (Path(root) / "course.md").is_file()
+    touched = []
+    session = db.session()
+    notice = partial(_note_catalog_changes, touched)
+    event.listen(session, "before_flush", notice)
     try:
         _wait_for_other_syncs(shown if shown is not None else str(root))
         now = utcnow()
@@ -120,11 +126,30 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
             record(report)
         elif report.changed:
             _record_sync(report, actor_id)
+        # Workers drop their copy of the catalog when anything in it changed, reported or not
+        # (a module set back to an older version, or moved); an unchanged sync writes nothing.
+        db.session.flush()  # so that the last changes are noted too
+        if report.changed or touched:
+            catalog_version.bump()
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+    finally:
+        event.remove(session, "before_flush", notice)
     return report
+
+
+CATALOG_ROWS = (Course, Module, ModuleVersion, Question, Choice, MediaFile)
+
+
+def _note_catalog_changes(touched, session, flush_context, instances):
+    """Before each flush of a sync: note whether it writes anything the catalog copy holds."""
+    changed = chain(
+        session.new, session.deleted, (o for o in session.dirty if session.is_modified(o))
+    )
+    if any(isinstance(row, CATALOG_ROWS) for row in changed):
+        touched.append(True)
 
 
 def _wait_for_other_syncs(shown):

@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import User, UserSession
@@ -59,17 +60,23 @@ def signed_in_user(user_id, token, idle, lifetime, now=None):
         return None
     now = now or utcnow()
     digest = _digest(token)
-    row = db.session.execute(
-        select(User, UserSession.last_seen_at)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.id == digest,
-            User.id == user_id,
-            User.erased_at.is_(None),
-            UserSession.last_seen_at > now - idle,
-            UserSession.created_at > now - lifetime,
+    # The roles come in the same query (a join), not in a second one as `roles` loads alone.
+    row = (
+        db.session.execute(
+            select(User, UserSession.last_seen_at)
+            .join(UserSession, UserSession.user_id == User.id)
+            .options(joinedload(User.roles))
+            .where(
+                UserSession.id == digest,
+                User.id == user_id,
+                User.erased_at.is_(None),
+                UserSession.last_seen_at > now - idle,
+                UserSession.created_at > now - lifetime,
+            )
         )
-    ).first()
+        .unique()
+        .first()
+    )
     if row is None:
         return None
     user, last_seen_at = row

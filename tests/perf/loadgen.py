@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import math
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -180,6 +181,8 @@ class Server:
         command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
         command += ["--bind", f"{HOST}:{self.port}", "--pythonpath", str(PERF), target]
         self.log = log
+        self.started = time.monotonic()
+        self.ready_after = None  # seconds from start to the first 200 answer (cold start)
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -193,12 +196,13 @@ class Server:
             try:
                 connection.request("GET", path)
                 if connection.getresponse().status == 200:
+                    self.ready_after = time.monotonic() - self.started
                     return
             except (OSError, http.client.HTTPException):
                 pass
             finally:
                 connection.close()
-            time.sleep(0.2)
+            time.sleep(0.02)
         self.log.flush()
         tail = Path(self.log.name).read_text()[-2000:]
         raise RuntimeError(f"the {self.name} server did not answer {path}:\n{tail}")
@@ -214,6 +218,21 @@ class Server:
             if stat.parent.name == str(self.process.pid) or fields[1] == str(self.process.pid):
                 ticks += int(fields[11]) + int(fields[12])
         return ticks / os.sysconf("SC_CLK_TCK")
+
+    def worker_rss_mb(self):
+        """Resident memory of each worker (the master's children), in MB (Linux /proc)."""
+        sizes = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if stat.read_text().rsplit(")", 1)[1].split()[1] != str(self.process.pid):
+                    continue
+                status = (stat.parent / "status").read_text()
+            except OSError:
+                continue
+            kilobytes = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+            if kilobytes:
+                sizes.append(int(kilobytes.group(1)) / 1024)
+        return sizes
 
     def stop(self):
         """Ask the master to shut down; then make sure nothing of its process group is left."""

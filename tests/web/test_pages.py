@@ -185,9 +185,10 @@ def test_public_pages_run_a_fixed_number_of_queries(app, client, published):
     statements = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    client.get("/")  # the worker reads the catalog once after a publish (test_query_counts.py)
     for path, bound in [
-        ("/", 2),
-        ("/courses/sample-course/", 2),
+        ("/", 1),  # the catalog version only: the rest is this worker's copy of the catalog
+        ("/courses/sample-course/", 1),
     ]:
         statements.clear()
         assert client.get(path).status_code == 200

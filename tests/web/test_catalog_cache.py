@@ -1,0 +1,115 @@
+"""Each worker's copy of the published catalog: reused while the catalog version stands, dropped
+on the next request after any publish, by any worker or instance on the same database."""
+
+import dataclasses
+import shutil
+
+import pytest
+from sqlalchemy import delete, select
+
+from lms import create_app
+from lms.extensions import db
+from lms.models import CatalogVersion
+from lms.services import accounts, catalog, catalog_version
+from lms.services.publishing import sync_courses
+from tests.conftest import sign_in_as
+
+MODULE = "/courses/sample-course/first-steps"
+
+
+@pytest.fixture
+def trainee(app, courses_dir):
+    with app.app_context():
+        sync_courses(courses_dir)
+        user = accounts.ensure_user("dana@example.org", "Dana", ["trainee"], "a-long-passphrase")
+        return user.id
+
+
+@pytest.fixture
+def other_worker(app):
+    """A second app on the same database, as another gunicorn worker or instance would be."""
+    other = create_app(dict(app.config))
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def publish_edit(app, courses_dir, old, new):
+    path = courses_dir / "sample-course" / "01-first-steps.md"
+    path.write_text(path.read_text().replace(old, new))
+    with app.app_context():
+        sync_courses(courses_dir)
+
+
+def test_a_publish_through_one_worker_is_served_by_another_on_its_next_request(
+    app, other_worker, courses_dir, trainee
+):
+    reader = sign_in_as(other_worker.test_client(), trainee)
+    page = reader.get(MODULE).get_data(as_text=True)
+    assert "Recovery is personal." in page
+    assert "Recovery is personal." in reader.get(MODULE).get_data(as_text=True)  # cached now
+
+    publish_edit(app, courses_dir, "Recovery is personal.", "Recovery is one's own.")
+
+    page = reader.get(MODULE).get_data(as_text=True)
+    assert "Recovery is one&#39;s own." in page or "Recovery is one's own." in page
+    assert "Recovery is personal." not in page
+
+
+def test_a_retired_course_is_gone_from_another_worker_on_its_next_request(
+    app, other_worker, courses_dir, trainee
+):
+    reader = other_worker.test_client()
+    assert reader.get("/courses/sample-course/").status_code == 200
+    others = courses_dir.parent / "others"
+    shutil.copytree(courses_dir / "sample-course", others / "another-course")
+    with app.app_context():
+        sync_courses(others)  # a courses folder without the course retires it
+    assert reader.get("/courses/sample-course/").status_code == 404
+
+
+def test_the_copy_is_reused_until_the_version_moves(app, trainee):
+    with app.app_context():
+        first = catalog.published_courses()[0][0]
+        db.session.commit()  # a new transaction reads the version again
+        assert catalog.published_courses()[0][0] is first
+        catalog_version.bump()
+        db.session.commit()
+        assert catalog.published_courses()[0][0] is not first
+
+
+def test_the_copy_holds_frozen_snapshots_not_session_objects(app, trainee):
+    with app.app_context():
+        course, version, _ = catalog.current_module("sample-course", "first-steps")
+        for item in (course, version, version.questions[0], version.questions[0].choices[0]):
+            assert dataclasses.is_dataclass(item)
+            assert not hasattr(item, "_sa_instance_state")  # nothing a session could hold
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            course.title = "Changed"
+        assert isinstance(version.objectives, tuple)
+        with pytest.raises(TypeError):
+            course.training_hours["total"] = 1
+
+
+def test_the_version_row_is_made_by_the_first_bump_when_missing(app):
+    with app.app_context():
+        db.session.execute(delete(CatalogVersion))
+        db.session.commit()
+        assert catalog_version.current() == 0
+        catalog_version.bump()
+        catalog_version.bump()
+        db.session.commit()
+        assert db.session.scalar(select(CatalogVersion.version)) == 2
+        assert catalog_version.current() == 2
+
+
+def test_a_sync_that_changes_the_catalog_bumps_the_version_and_one_that_does_not_does_not(
+    app, courses_dir
+):
+    with app.app_context():
+        before = catalog_version.current()
+        sync_courses(courses_dir)
+        sync_courses(courses_dir)  # nothing changed: nothing written, workers keep their copy
+        db.session.commit()
+        assert catalog_version.current() == before + 1
