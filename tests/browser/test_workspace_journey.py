@@ -220,7 +220,28 @@ def meet_and_fix_the_checker_error(page, javascript, check):
         expect(page.locator("#editor-messages li.editor-error")).to_have_count(0)
 
 
-def preview_and_save(page, check):
+# The line numbers stand beside the text only, and follow it as it scrolls, so that each number
+# stays beside its line.
+NUMBERS_FOLLOW = """([area, gutter]) => {
+    area.scrollTop = area.scrollHeight;
+    return new Promise((done) => requestAnimationFrame(() => done({
+        heights: [area.getBoundingClientRect().height, gutter.getBoundingClientRect().height],
+        scrolled: [area.scrollTop, gutter.scrollTop],
+    })));
+}"""
+
+
+def numbers_follow_the_text(page, box):
+    """With the script, the text area has a fixed height and scrolls; the gutter follows it."""
+    found = page.evaluate(
+        NUMBERS_FOLLOW, [box.element_handle(), page.locator(".editor-gutter").element_handle()]
+    )
+    area, gutter = found["heights"]
+    assert abs(area - gutter) <= 1, f"the text area is {area}px high, its line numbers {gutter}px"
+    assert found["scrolled"][0] > 0 and found["scrolled"][0] == found["scrolled"][1], found
+
+
+def preview_and_save(page, javascript, check):
     follow(page, page.get_by_role("button", name="Preview"))
     preview = page.locator("#editor-preview")
     expect(preview.locator(".editor-preview-title")).to_have_text("Arriving Together")
@@ -229,6 +250,8 @@ def preview_and_save(page, check):
     assert picture.evaluate("(img) => img.complete && img.naturalWidth") == 48
     expect(preview.locator("fieldset.question")).to_have_count(2)
     check(page, "workspace-editor-preview")
+    if javascript:
+        numbers_follow_the_text(page, editor_box(page, FIRST))
     save(page, FIRST)
 
 
@@ -313,7 +336,7 @@ def test_staff_write_and_publish_a_course_and_a_trainee_passes_its_quiz(
     open_editor(page, FIRST)
     check(page, "workspace-editor")
     meet_and_fix_the_checker_error(page, javascript, check)
-    preview_and_save(page, check)
+    preview_and_save(page, javascript, check)
     back_to_course(page, slug)
     open_editor(page, SECOND)
     editor_box(page, SECOND).fill(SECOND_LESSON)
