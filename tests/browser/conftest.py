@@ -136,6 +136,8 @@ PAGE_TYPES = (
     "workspace-editor",
     "workspace-editor-checked",
     "workspace-conflict",
+    "workspace-editor-preview",
+    "workspace-published",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.
@@ -234,17 +236,20 @@ def viewport(request):
 
 @pytest.fixture
 def new_context(browser, live_server):
-    """Make browser contexts (one per person) at a viewport; all are closed after the test,
-    which then fails if any page asked another site for anything."""
+    """Make browser contexts (one per person) at a viewport, with JavaScript on or off; all are
+    closed after the test, which then fails if any page asked another site for anything."""
     made, elsewhere = [], []
 
     def note_elsewhere(request):
         if not request.url.startswith((live_server + "/", "data:", "blob:", "about:")):
             elsewhere.append(f"{request.frame.url} asked for {request.url}")
 
-    def make(viewport_name):
+    def make(viewport_name, javascript=True):
         context = browser.new_context(
-            base_url=live_server, bypass_csp=True, **VIEWPORTS[viewport_name]
+            base_url=live_server,
+            bypass_csp=True,
+            java_script_enabled=javascript,
+            **VIEWPORTS[viewport_name],
         )
         context.set_default_timeout(15_000)
         context.on("request", note_elsewhere)
@@ -290,17 +295,18 @@ def axe_source():
 class PageCheck:
     """Photographs a page and runs axe-core on it, keeping what it finds for one assertion."""
 
-    def __init__(self, folder, axe_js, viewport_name):
+    def __init__(self, folder, axe_js, viewport_name, javascript=True):
         self.folder = folder
         self.axe_js = axe_js
-        self.viewport = viewport_name
+        self.viewport = viewport_name if javascript else f"{viewport_name}-no-js"
+        self.javascript = javascript
         self.failures = []
 
     def __call__(self, page, page_type):
         number = PAGE_TYPES.index(page_type) + 1
         path = self.folder / f"{self.viewport}-{number:02d}-{page_type}.png"
         page.screenshot(path=path, full_page=True)
-        for violation in run_axe(page, self.axe_js):
+        for violation in run_axe(page, self.axe_js, self.javascript):
             line = (
                 f"{self.viewport} {page_type} ({page.url}): [{violation['impact']}] "
                 f"{violation['id']}: {violation['help']} at {', '.join(violation['targets'])}"
@@ -313,10 +319,26 @@ class PageCheck:
         )
 
 
-def run_axe(page, axe_js):
+# With JavaScript off a script tag never runs and timers never fire, yet Playwright's evaluate
+# still does: axe is evaluated directly, its timers made microtasks. The page's own scripts stay
+# off, so axe sees the page as a reader without JavaScript gets it.
+MICROTASK_TIMERS = """() => {
+    window.setTimeout = (run, _, ...args) => {
+        Promise.resolve().then(() => run(...args));
+        return 0;
+    };
+    window.clearTimeout = () => {};
+}"""
+
+
+def run_axe(page, axe_js, javascript=True):
     """axe-core's WCAG 2.0/2.1 A and AA and best-practice violations on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(axe_js))
+        if javascript:
+            page.add_script_tag(path=str(axe_js))
+        else:
+            page.evaluate(MICROTASK_TIMERS)
+            page.evaluate(axe_js.read_text(encoding="utf-8"))
     return page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {
@@ -333,8 +355,10 @@ def run_axe(page, axe_js):
 
 @pytest.fixture
 def check_page(screenshot_folder, axe_source):
-    """check_page(viewport_name) -> a PageCheck for this test."""
-    return lambda viewport_name: PageCheck(screenshot_folder, axe_source, viewport_name)
+    """check_page(viewport_name, javascript=True) -> a PageCheck for this test."""
+    return lambda viewport_name, javascript=True: PageCheck(
+        screenshot_folder, axe_source, viewport_name, javascript
+    )
 
 
 def pytest_terminal_summary(terminalreporter, config):
