@@ -312,8 +312,9 @@ def edit_at_once(page, other, slug, check):
     follow(other, other.get_by_role("link", name=f"History of {SECOND}"))
     expect(heading(other)).to_have_text(f"History of {SECOND}")
     rows = other.get_by_role("region", name=re.compile("Revisions of")).locator("tbody tr")
-    expect(rows.nth(0).locator("td").first).to_have_text(COLLEAGUE[0])
-    expect(rows.nth(1).locator("td").first).to_have_text(AUTHOR[0])
+    # each cell is named by its column for screen readers; on a phone it also shows "By"
+    expect(rows.nth(0).get_by_role("cell").first).to_have_accessible_name(COLLEAGUE[0])
+    expect(rows.nth(1).get_by_role("cell").first).to_have_accessible_name(AUTHOR[0])
     check(other, "workspace-history")
 
 
