@@ -36,6 +36,8 @@ ACTIONS = (
     "ce.approved",
     "ce.rejected",
     "email.failed",
+    "cohort.certificates_downloaded",
+    "cohort.emails_changed",
 )
 
 

@@ -76,6 +76,8 @@ ACTION_LABELS = {
     "ce.approved": "Continuing education approved",
     "ce.rejected": "Continuing education not approved",
     "email.failed": "Email not sent",
+    "cohort.certificates_downloaded": "Cohort's certificates downloaded",
+    "cohort.emails_changed": "Cohort's certificate emails turned on or off",
 }
 PAGE_SIZE = 50
 

@@ -27,7 +27,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import audit, codes
+from . import audit, certificate_mail, codes
 from .codes import PREFIX_LENGTH, is_well_formed, normalise_code
 from .credentials import issuing as credentials
 from .credentials import status as credential_status
@@ -304,6 +304,7 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
             continue  # the code was taken: draw another
         # Its signed credential commits with it, or neither does.
         credentials.issue(certificate.id, now=now)
+        certificate_mail.queue_if_wanted(certificate)  # in this transaction: sent exactly once
         db.session.commit()
         return certificate
     raise RuntimeError("could not find an unused certificate code")

@@ -21,7 +21,7 @@ from ..dates import long_date
 from ..extensions import db
 from ..models import CEEntry, Certificate, Course
 from ..models.types import utcnow
-from . import audit
+from . import audit, certificate_mail
 from .certification import add_months, new_code, successor
 from .credentials import issuing as credentials
 from .hours import hours_text
@@ -319,6 +319,7 @@ def renew(certificate_id, actor_id, now=None) -> Certificate:
         # The renewal's credential commits with it; the old one's stays valid until its own
         # validUntil (a renewal is not a revocation), so its status bit is left alone.
         credentials.issue(new.id, now=now)
+        certificate_mail.queue_if_wanted(new, renewed=True)  # in this transaction: sent once
         db.session.commit()
         return new
     except IntegrityError:

@@ -1,0 +1,68 @@
+"""The files a certificate is handed out as: its PDF and its signed Open Badges 3.0 credential
+(a .json), from this one list, so that every place that hands certificates out (the cohort zip,
+and any email that attaches them) gets every kind of file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..dates import long_date
+from . import certification
+from .certificate_pdf import CertificateSheet, certificate_pdf
+from .credentials import issuing
+
+
+@dataclass(frozen=True)
+class CertificateFile:
+    """One file of a certificate: its name's ending ("pdf"), its media type and its bytes."""
+
+    extension: str
+    media_type: str
+    data: bytes
+
+
+def stamp(certificate, today=None):
+    """(stamp, note) printed across a certificate that is no longer valid, so that a printout or
+    a saved copy cannot pass for a valid one; ("", "") while it is valid."""
+    status = certification.certificate_status(certificate, today)
+    if status == "revoked":
+        return "Revoked", f"on {long_date(certificate.revoked_at)}"
+    if status == "superseded":
+        return "Renewed", f"on {long_date(certificate.superseded_at)}"
+    if status == "expired":
+        return "Expired", f"on {long_date(certificate.expires_on)}"
+    return "", ""
+
+
+def certificate_sheet(certificate, site_name, verify_url, today=None):
+    """What the certificate's PDF prints (holder and course loaded from `certificate`)."""
+    printed_stamp, stamp_note = stamp(certificate, today)
+    return CertificateSheet(
+        site_name=site_name,
+        title=certificate.title,
+        holder=certificate.user.name,
+        course_title=certificate.course.title,
+        course_version=certificate.course_version,
+        issued_on=long_date(certificate.issued_on),
+        expires_on=long_date(certificate.expires_on),
+        code=certificate.code,
+        verify_url=verify_url,
+        stamp=printed_stamp,
+        stamp_note=stamp_note,
+    )
+
+
+def certificate_files(certificate, site_name, verify_url, today=None):
+    """[CertificateFile] of the certificate, the PDF first, then its signed credential (the
+    document the holder downloads, made and committed now for a certificate issued before
+    credentials were; none for an erased holder's certificate that never had one)."""
+    sheet = certificate_sheet(certificate, site_name, verify_url, today)
+    files = [CertificateFile("pdf", "application/pdf", certificate_pdf(sheet))]
+    try:
+        credential = issuing.ensure_credential(certificate.id)
+    except issuing.NotIssuable:
+        return files
+    files.append(
+        CertificateFile("credential.json", issuing.MEDIA_TYPE, credential.document.encode())
+    )
+    return files
