@@ -35,6 +35,7 @@ from .settings import app_config
 # OB 3.0's media type for a credential in JSON-LD; a verifier that asks for JSON reads it as JSON
 MEDIA_TYPE = "application/vc+ld+json"
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
+# Random draws before giving up: a list is given up as full long before this could fail.
 _MAX_INDEX_TRIES = 20
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
 
@@ -67,7 +68,10 @@ def _hours(value):
 
 
 def _session_titles(course):
-    """{slug: title} of the course's live sessions, as their current versions name them."""
+    """{slug: title} of the course's live sessions, as their current versions name them (none
+    read when the certificate asks for no session)."""
+    if not (course.required_sessions or course.required_checklists):
+        return {}
     rows = db.session.execute(
         select(LiveSession.slug, LiveSessionVersion.title)
         .join(
@@ -202,14 +206,18 @@ def credential_for(certificate, config, number, index, salt=None, session_titles
 
 
 def _list_with_room():
-    """The newest status list, or the next one when it is full."""
-    number, used = db.session.execute(
-        select(Credential.status_list, func.count())
-        .group_by(Credential.status_list)
-        .order_by(Credential.status_list.desc())
-        .limit(1)
-    ).first() or (1, 0)
-    return number + 1 if used >= LIST_SIZE else number
+    """The newest status list, or the next one when it is full, locked until the transaction
+    ends (status.lock_list): credentials issued at the same moment take turns choosing a place,
+    so two never draw the same one."""
+    number = db.session.scalar(select(func.max(Credential.status_list))) or 1
+    status.lock_list(number)
+    used = db.session.scalar(
+        select(func.count()).select_from(Credential).where(Credential.status_list == number)
+    )
+    if used >= LIST_SIZE:
+        number += 1
+        status.lock_list(number)
+    return number
 
 
 def _free_index(number):
@@ -247,31 +255,24 @@ def issue(certificate_id, config=None, now=None):
     )
     if certificate.user.erased_at is not None or not certificate.user.email:
         raise NotIssuable(certificate.code)
-    titles = _session_titles(certificate.course)
-    for _ in range(_MAX_INDEX_TRIES):
-        number = _list_with_room()
-        index = _free_index(number)
-        document = credential_for(certificate, config, number, index, None, titles, now)
-        credential = Credential(
-            certificate_id=certificate.id,
-            status_list=number,
-            status_index=index,
-            verification_method=document["proof"]["verificationMethod"],
-            document=json.dumps(document, indent=2, ensure_ascii=False),
-            issued_at=now or clock.now(),
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(credential)
-        except IntegrityError:
-            existing = credential_of(certificate_id)
-            if existing is not None:
-                return existing  # another request issued it a moment ago
-            continue  # the place was taken meanwhile: draw another
-        if certificate.revoked_at is not None:
-            status.refresh(number, config, now)
-        return credential
-    raise RuntimeError("could not find a free place in the status list")
+    number = _list_with_room()
+    index = _free_index(number)
+    document = credential_for(certificate, config, number, index, now=now)
+    credential = Credential(
+        certificate_id=certificate.id,
+        status_list=number,
+        status_index=index,
+        verification_method=document["proof"]["verificationMethod"],
+        document=json.dumps(document, indent=2, ensure_ascii=False),
+        issued_at=now or clock.now(),
+    )
+    db.session.add(credential)
+    # A second credential for the same certificate (two first downloads at once) fails here on
+    # the unique certificate_id; ensure_credential then reads the one that won.
+    db.session.flush()
+    if certificate.revoked_at is not None:
+        status.refresh(number, config, now)
+    return credential
 
 
 def ensure_credential(certificate_id, config=None):

@@ -53,9 +53,10 @@ def status_list_credential(number, config, now=None):
     return proof.sign(document, key, method, moment)
 
 
-def _locked_row(number):
-    """The list's row, locked until the transaction ends: two revocations in one list take
-    turns, so the second reads the first's bit (PostgreSQL; SQLite has one writer anyway)."""
+def lock_list(number):
+    """The list's row (made if missing), locked until the transaction ends: two revocations in
+    one list take turns, so the second reads the first's bit, and two credentials being issued
+    take turns choosing their places (PostgreSQL; SQLite has one writer anyway)."""
     query = select(CredentialStatusList).where(CredentialStatusList.number == number)
     row = db.session.scalar(query.with_for_update().execution_options(populate_existing=True))
     if row is not None:
@@ -71,7 +72,7 @@ def _locked_row(number):
 def refresh(number, config=None, now=None):
     """Re-sign list `number` and store it, in the caller's transaction (not committed)."""
     config = config or app_config()
-    row = _locked_row(number)
+    row = lock_list(number)
     moment = now or clock.now()
     row.document = json.dumps(status_list_credential(number, config, moment), indent=2)
     row.updated_at = moment
