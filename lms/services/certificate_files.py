@@ -1,6 +1,6 @@
-"""The files a certificate is handed out as: today its PDF; the signed Open Badges credential
-(a .json) joins it here, so that every place that hands certificates out (the cohort zip, the
-email that brings a holder their certificate) gets each kind of file from one list."""
+"""The files a certificate is handed out as: its PDF and its signed Open Badges 3.0 credential
+(a .json), from this one list, so that every place that hands certificates out (the cohort zip,
+the email that brings a holder their certificate) gets every kind of file."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Certificate
 from . import certification
 from .certificate_pdf import CertificateSheet, certificate_pdf
+from .credentials import issuing
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,19 @@ def certificate_sheet(certificate, site_name, verify_url, today=None):
 
 
 def certificate_files(certificate, site_name, verify_url, today=None):
-    """[CertificateFile] of the certificate, the PDF first."""
+    """[CertificateFile] of the certificate, the PDF first, then its signed credential (the
+    document the holder downloads, made and committed now for a certificate issued before
+    credentials were; none for an erased holder's certificate that never had one)."""
     sheet = certificate_sheet(certificate, site_name, verify_url, today)
-    return [CertificateFile("pdf", "application/pdf", certificate_pdf(sheet))]
+    files = [CertificateFile("pdf", "application/pdf", certificate_pdf(sheet))]
+    try:
+        credential = issuing.ensure_credential(certificate.id)
+    except issuing.NotIssuable:
+        return files
+    files.append(
+        CertificateFile("credential.json", issuing.MEDIA_TYPE, credential.document.encode())
+    )
+    return files
 
 
 def email_attachments(certificate_id, settings):

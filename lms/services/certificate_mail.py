@@ -14,7 +14,6 @@ not a reminder or a digest.
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import exists, select
 
 from ..dates import long_date
@@ -22,6 +21,7 @@ from ..extensions import db
 from ..models import Cohort, CohortCourse, Enrolment, User
 from . import outbox
 from .mail import mail_configured
+from .settings import app_config
 
 PURPOSE = "new-certificate"
 
@@ -48,7 +48,7 @@ def queue_if_wanted(certificate, renewed=False, settings=None):
     when its holder's cohort asks for it and email is set up; the caller commits. The email or
     None. `settings`: the app's settings (the current app's when not given: issuing is called
     from many services, each in a request or a command of the app)."""
-    settings = current_app.config if settings is None else settings
+    settings = app_config() if settings is None else settings
     holder = db.session.get(User, certificate.user_id)  # the certificate may not be flushed
     if (
         not mail_configured(settings)
@@ -80,7 +80,9 @@ def _email(certificate, holder, renewed, base):
     body = (
         f"Hello {holder.name},\n\n"
         f"{news}\n\n"
-        "Your certificate is attached as a PDF, ready to print.\n\n"
+        "Your certificate is attached as a PDF, ready to print, with its signed digital copy "
+        "(the .json file, an Open Badges credential), which you can keep, add to a digital "
+        "wallet or send to an employer.\n\n"
         "You can also see it on the site at any time (you will be asked to sign in):\n"
         f"{base}/certificates/{certificate.code}\n\n"
         "Anyone you choose, an employer for example, can check that it is genuine, without an "

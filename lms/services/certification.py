@@ -29,6 +29,9 @@ from ..models import (
 from ..models.types import utcnow
 from . import audit, certificate_mail, codes
 from .codes import PREFIX_LENGTH, is_well_formed, normalise_code
+from .credentials import issuing as credentials
+from .credentials import status as credential_status
+from .hours import HOURS_REQUIREMENTS
 from .live_requirements import required_sessions_attended
 from .training import training_hours_met
 
@@ -141,16 +144,6 @@ def current_ethics_signed(user_id, course_id):
             select(or_(Course.ethics_hash.is_(None), signed)).where(Course.id == course_id)
         )
     )
-
-
-# What a certificate can ask of practice hours: (Course column, kind counted or None for both
-# kinds together, how the trainee's checklist names it). `supervised_hours` is the key courses
-# used before hours had a kind; it keeps its meaning: every approved hour, whatever the kind.
-HOURS_REQUIREMENTS = (
-    ("supervised_hours", None, "supervised practice"),
-    ("work_hours", "work", "peer-support work"),
-    ("supervision_hours", "supervision", "supervision"),
-)
 
 
 def approved_minutes_by_kind(user_ids):
@@ -309,6 +302,8 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
             if existing is not None:
                 return existing
             continue  # the code was taken: draw another
+        # Its signed credential commits with it, or neither does.
+        credentials.issue(certificate.id, now=now)
         certificate_mail.queue_if_wanted(certificate)  # in this transaction: sent exactly once
         db.session.commit()
         return certificate
@@ -450,6 +445,9 @@ def _change_revocation(certificate_id, actor_id, reason, revoke, now):
             raise RevocationError("This certificate is not revoked, so it cannot be reinstated.")
         certificate.revoked_at = (now or utcnow()) if revoke else None
         certificate.revoked_reason = reason if revoke else None
+        db.session.flush()
+        # The public status list says the same as the certificate, from the same commit.
+        credential_status.refresh_for_certificate(certificate.id)
         verb = "Revoked" if revoke else "Reinstated"
         audit.record(
             "certificate.revoked" if revoke else "certificate.reinstated",

@@ -1,5 +1,5 @@
-"""A cohort's certificates for staff as one zip: a PDF per certificate (and, as they are added to
-certificate_files, each certificate's other files), plus manifest.csv.
+"""A cohort's certificates for staff as one zip: each certificate's files (certificate_files: its
+PDF and its signed credential .json), plus manifest.csv.
 
 What is in it: the current certificate (not one a renewal replaced) of each trainee enrolled in
 the cohort, for each of the cohort's courses, valid or expired (an expired one's PDF says so

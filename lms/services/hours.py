@@ -11,6 +11,17 @@ STEP_MINUTES = 15
 # in Auckland is not in the future, whatever the server's clock says.
 AHEAD_OF_UTC = timedelta(hours=14)
 
+# What a certificate can ask of practice hours: (Course column, kind counted or None for both
+# kinds together, how the trainee's checklist names it). `supervised_hours` is the key courses
+# used before hours had a kind; it keeps its meaning: every approved hour, whatever the kind.
+# It lives here, below certification, so that the signed credential's criteria (credentials/)
+# name the hours in the same words without importing certification.
+HOURS_REQUIREMENTS = (
+    ("supervised_hours", None, "supervised practice"),
+    ("work_hours", "work", "peer-support work"),
+    ("supervision_hours", "supervision", "supervision"),
+)
+
 
 def hours_text(minutes):
     """Minutes as hours to two decimals at most, as people write them: 95 -> "1.58",

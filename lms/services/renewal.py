@@ -23,6 +23,7 @@ from ..models import CEEntry, Certificate, Course
 from ..models.types import utcnow
 from . import audit, certificate_mail
 from .certification import add_months, new_code, successor
+from .credentials import issuing as credentials
 from .hours import hours_text
 
 STATES = ("no-rule", "not-open", "open", "ready", "grace", "lapsed", "superseded", "revoked")
@@ -314,6 +315,10 @@ def renew(certificate_id, actor_id, now=None) -> Certificate:
             actor_id=actor_id, subject_id=old.user_id, code=new.code, renews=old.code,
             course=course.slug,
         )  # fmt: skip
+        db.session.flush()
+        # The renewal's credential commits with it; the old one's stays valid until its own
+        # validUntil (a renewal is not a revocation), so its status bit is left alone.
+        credentials.issue(new.id, now=now)
         certificate_mail.queue_if_wanted(new, renewed=True)  # in this transaction: sent once
         db.session.commit()
         return new

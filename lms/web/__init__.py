@@ -3,6 +3,7 @@
 from . import (
     auth,
     certificates,
+    credentials,
     errors,
     filters,
     forms,
@@ -25,6 +26,7 @@ def init_app(app):
     app.register_blueprint(system.bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(certificates.bp)
+    app.register_blueprint(credentials.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(supervise.bp)
     app.register_blueprint(privacy.bp)

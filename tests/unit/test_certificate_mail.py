@@ -3,6 +3,7 @@ outbox in the issuing transaction, sent by the worker's task (run inline here) t
 SMTP server (aiosmtpd), once; never for a cohort that did not ask, a course outside the cohort,
 or where email is not set up."""
 
+import json
 from datetime import date
 from io import BytesIO
 
@@ -61,7 +62,7 @@ def test_a_new_certificate_is_emailed_once_with_its_links(app, app_ctx, courses_
     assert message["Subject"] == "Your certificate: Sample Certificate"
     body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert body.startswith("Hello Ada Holder,\n\nCongratulations: you have earned your certificate")
-    assert "Your certificate is attached as a PDF, ready to print." in body
+    assert "Your certificate is attached as a PDF, ready to print, with its signed" in body
     assert f"{BASE}/certificates/{code}\n" in body and f"{BASE}/verify/{code}\n" in body
     assert f"Its code is {code}." in body
     attachments = {part.get_filename(): part for part in message.iter_attachments()}
@@ -69,6 +70,8 @@ def test_a_new_certificate_is_emailed_once_with_its_links(app, app_ctx, courses_
     assert attachments[f"{code}.pdf"].get_content_type() == "application/pdf"
     printed = PdfReader(BytesIO(attachments[f"{code}.pdf"].get_content())).pages[0].extract_text()
     assert "Ada Holder" in printed and code in printed
+    credential = json.loads(attachments[f"{code}.credential.json"].get_content())
+    assert "OpenBadgeCredential" in credential["type"] and "ada@example.org" not in str(credential)
     assert run_jobs(app) == 0 and len(inbox.messages) == 1
 
 

@@ -1,9 +1,10 @@
-"""A cohort's certificates as one zip: a PDF per current certificate, named by person and course
-with nothing path-like surviving from names, a manifest, an audit event, and a clear refusal when
-there is nothing to put in it."""
+"""A cohort's certificates as one zip: a PDF and a signed credential per current certificate,
+named by person and course with nothing path-like surviving from names, a manifest, an audit
+event, and a clear refusal when there is nothing to put in it."""
 
 import csv
 import io
+import json
 import zipfile
 
 import pytest
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import AuditEvent
+from lms.models import AuditEvent, Certificate, Credential
 from lms.services import cohort_certificates as zips
 from lms.services import cohorts
 from tests.sharingkit import CHINESE, TRICKY, build, certify_all
@@ -40,7 +41,7 @@ def test_one_pdf_per_current_certificate_and_a_manifest(world):
 
     names = archive.namelist()
     pdfs = sorted(name for name in names if name.endswith(".pdf"))
-    assert names[-1] == "manifest.csv" and len(names) == 4
+    assert names[-1] == "manifest.csv" and len(names) == 7
     # Ada, the tricky name and the Chinese name: not the revoked one, not the outsider's.
     assert pdfs == [
         f"Ada-Lovelace_sample-course_{codes['ada']}.pdf",
@@ -53,6 +54,35 @@ def test_one_pdf_per_current_certificate_and_a_manifest(world):
         assert code in text and verify_url(code) in text
     expired = PdfReader(io.BytesIO(archive.read(pdfs[2]))).pages[0].extract_text()
     assert "EXPIRED on" in expired
+
+
+def test_each_certificate_comes_with_its_signed_credential_as_the_holder_downloads_it(world):
+    codes = certify_all(world)
+
+    archive = written(world)
+
+    name = f"Ada-Lovelace_sample-course_{codes['ada']}.credential.json"
+    credential = db.session.scalar(
+        select(Credential).join(Certificate).where(Certificate.code == codes["ada"])
+    )
+    assert archive.read(name).decode() == credential.document
+    document = json.loads(archive.read(name))
+    assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert document["id"].endswith(f"/credentials/{codes['ada']}.json")
+
+
+def test_a_certificate_from_before_credentials_gets_its_credential_in_the_zip(world):
+    codes = certify_all(world)
+    db.session.execute(Credential.__table__.delete())
+    db.session.commit()
+
+    archive = written(world)
+
+    stored = db.session.scalar(
+        select(Credential).join(Certificate).where(Certificate.code == codes["ada"])
+    )
+    name = f"Ada-Lovelace_sample-course_{codes['ada']}.credential.json"
+    assert archive.read(name).decode() == stored.document
 
 
 def test_names_never_become_paths():
@@ -78,7 +108,10 @@ def test_the_manifest_lists_each_file_with_its_facts(world):
         (CHINESE, codes["chinese"], "expired"),
     ]
     assert rows[2][1] == "Sample Course"
-    assert rows[2][6] == f"Ada-Lovelace_sample-course_{codes['ada']}.pdf"
+    assert rows[2][6] == (
+        f"Ada-Lovelace_sample-course_{codes['ada']}.pdf "
+        f"Ada-Lovelace_sample-course_{codes['ada']}.credential.json"
+    )
     assert all(len(row[4]) == 10 and len(row[5]) == 10 for row in rows[1:])  # ISO dates
 
 

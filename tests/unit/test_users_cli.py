@@ -77,8 +77,8 @@ def test_create_explains_a_bad_role_email_or_password_and_exits_1(app, runner):
 
     assert bad_role.exit_code == 1
     assert (
-        "Error: roles: There is no role 'boss': use one of trainee, supervisor, author, staff, admin."
-        in bad_role.output
+        "Error: roles: There is no role 'boss': use one of trainee, supervisor, author, staff, "
+        "admin." in bad_role.output
     )
     assert bad_details.exit_code == 1
     assert "Error: email: Enter an email address in the form name@example.org." in (

@@ -1,0 +1,205 @@
+"""Issuing each certificate as a signed Open Badges 3.0 credential: its shape against OB 3.0's
+required fields, no personal data beyond a salted email hash, verification with the keyring's
+keys (and after a rotation), and one transaction with its certificate."""
+
+import hashlib
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from lms.models import Certificate, Credential
+from lms.services import certification
+from lms.services.credentials import issuing, keyring
+from lms.vc.loader import OB_CONTEXT, VC_CONTEXT
+from tests.credentialkit import BASE_URL, check, issuer  # noqa: F401  (issuer: a fixture)
+from tests.records import certify, person, publish
+
+
+@pytest.fixture
+def course(app_ctx, issuer, courses_dir):  # noqa: F811
+    return publish(courses_dir)
+
+
+def issued(course, email="Ada.Private@example.org", name="Ada Private"):
+    certificate = certify(person(email, name), course)
+    credential = db.session.scalar(
+        select(Credential).where(Credential.certificate_id == certificate.id)
+    )
+    return certificate, credential, json.loads(credential.document)
+
+
+def test_the_credential_has_the_fields_open_badges_3_requires(course, issuer):  # noqa: F811
+    certificate, credential, document = issued(course)
+
+    assert document["@context"] == [VC_CONTEXT, OB_CONTEXT]
+    assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert document["id"] == f"{BASE_URL}/credentials/{certificate.code}.json"
+    assert document["issuer"] == {
+        "id": "did:web:training.example.org",
+        "type": ["Profile"],
+        "name": "Peer Support Academy",
+        "url": BASE_URL,
+    }
+    assert document["validFrom"] == certificate.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert document["validUntil"] == f"{certificate.expires_on.isoformat()}T00:00:00Z"
+    subject = document["credentialSubject"]
+    assert subject["type"] == ["AchievementSubject"]
+    achievement = subject["achievement"]
+    assert achievement["id"] == f"{BASE_URL}/courses/sample-course/"
+    assert achievement["type"] == ["Achievement"]
+    assert achievement["name"] == "Sample Certificate"
+    assert achievement["description"]
+    assert "every module of *Sample Course*" in achievement["criteria"]["narrative"]
+    assert [a["targetName"] for a in achievement["alignment"]] == [
+        "Advocacy", "Mentoring and education", "Recovery and wellness support",
+        "Ethical responsibility",
+    ]  # fmt: skip
+    assert achievement["alignment"][0]["targetUrl"] == (
+        f"{BASE_URL}/courses/sample-course/#domain-advocacy"
+    )
+    proof = document["proof"]
+    assert (proof["type"], proof["cryptosuite"]) == ("DataIntegrityProof", "eddsa-rdfc-2022")
+    assert proof["verificationMethod"] == credential.verification_method
+    assert credential.verification_method.startswith("did:web:training.example.org#key-")
+
+
+def test_the_holder_is_identified_by_a_salted_email_hash_never_the_email_or_name(course):
+    certificate, credential, document = issued(course)
+
+    [identity] = document["credentialSubject"]["identifier"]
+    assert identity["type"] == "IdentityObject"
+    assert identity["identityType"] == "emailAddress" and identity["hashed"] is True
+    # the account keeps the email as normalised at sign-up (lower case)
+    expected = hashlib.sha256(("ada.private@example.org" + identity["salt"]).encode()).hexdigest()
+    assert identity["identityHash"] == f"sha256${expected}"
+    text = credential.document.lower()
+    assert "ada.private" not in text and "@example.org" not in text, text
+    assert "ada private" not in text and "name" not in document["credentialSubject"]
+
+
+def test_each_credential_has_its_own_salt(course):
+    _, _, first = issued(course, "one@example.org", "One")
+    _, _, second = issued(course, "two@example.org", "Two")
+    salts = {d["credentialSubject"]["identifier"][0]["salt"] for d in (first, second)}
+    assert len(salts) == 2
+
+
+def test_an_issued_credential_passes_every_check_with_the_keyrings_keys(course, issuer):  # noqa: F811
+    _, _, document = issued(course)
+
+    report = check(document, issuer)
+
+    assert report.ok, report.checks
+    assert [c.words for c in report.checks][1] == "Signed by Peer Support Academy, not altered"
+
+
+def test_the_status_entry_points_at_a_random_place_in_the_served_list(course, issuer):  # noqa: F811
+    _, credential, document = issued(course)
+
+    entry = document["credentialStatus"]
+    url = f"{BASE_URL}/credentials/status/{credential.status_list}"
+    assert entry == {
+        "id": f"{url}#{credential.status_index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(credential.status_index),
+        "statusListCredential": url,
+    }
+
+
+def test_criteria_name_every_requirement_of_the_course():
+    course = SimpleNamespace(
+        title="Peer Support *Core*",
+        domains=["advocacy", "recovery-wellness"],
+        training_hours={"total": 46, "advocacy": 10},
+        required_sessions=["role-play"],
+        required_checklists=["role-play", "crisis-drill"],
+        ethics_hash="abc",
+        supervised_hours=0,
+        work_hours=500,
+        supervision_hours=25,
+    )
+
+    narrative = issuing.criteria_narrative(course, {"role-play": "Role play: first contact"})
+
+    assert narrative.splitlines() == [
+        "To earn this certificate, the holder:",
+        "",
+        r"- Passed the quiz of every module of *Peer Support \*Core\**.",
+        "- Completed 46 hours of training in all.",
+        "- Completed 10 hours of training in Advocacy.",
+        "- Attended the live session *Role play: first contact*, with its skills checklist "
+        "complete.",
+        "- Attended the live session *crisis-drill*, with its skills checklist complete.",
+        "- Signed the course's code of ethics.",
+        "- Had 500 hours of peer-support work approved by a supervisor.",
+        "- Had 25 hours of supervision approved by a supervisor.",
+    ]
+
+
+def test_a_credential_signed_by_a_retired_key_still_verifies_after_rotation(course, issuer):  # noqa: F811
+    _, old_credential, old = issued(course, "one@example.org", "One")
+
+    new_key = keyring.add_key(issuer["LMS_ISSUER_KEYS"])
+    _, new_credential, new = issued(course, "two@example.org", "Two")
+
+    assert new_credential.verification_method.endswith("#" + new_key.id)
+    assert old_credential.verification_method != new_credential.verification_method
+    profile = issuing.issuer_profile_document(issuer)
+    listed = {method["id"] for method in profile["verificationMethod"]}
+    assert {old_credential.verification_method, new_credential.verification_method} <= listed
+    assert check(old, issuer).ok and check(new, issuer).ok
+
+
+def test_the_credential_commits_with_its_certificate_or_neither_does(course, issuer):  # noqa: F811
+    # A ring with only a retired public key cannot sign: issuing the certificate must fail
+    # whole, never leaving a certificate without its credential.
+    keyring.add_key(issuer["LMS_ISSUER_KEYS"])
+    entries = json.loads(Path(issuer["LMS_ISSUER_KEYS"]).read_text())["keys"]
+    for entry in entries:
+        entry.pop("secretKeyMultibase", None)
+    issuer["LMS_ISSUER_KEYS"] = json.dumps({"keys": entries})
+    user = person("ada@example.org", "Ada")
+
+    with pytest.raises(keyring.SigningKeyMissing):
+        certify(user, course)
+    db.session.rollback()
+
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+    assert db.session.scalar(select(func.count(Credential.id))) == 0
+
+
+def test_a_certificate_from_before_credentials_gets_one_on_first_use(course):
+    certificate, credential, _ = issued(course)
+    db.session.delete(credential)
+    db.session.commit()
+
+    made = issuing.ensure_credential(certificate.id)
+    again = issuing.ensure_credential(certificate.id)
+
+    assert made.id == again.id
+    assert db.session.scalar(select(func.count(Credential.id))) == 1
+    assert json.loads(made.document)["id"].endswith(f"/credentials/{certificate.code}.json")
+
+
+def test_a_full_status_list_sends_new_credentials_to_the_next(course, monkeypatch):
+    monkeypatch.setattr(issuing, "LIST_SIZE", 2)  # two places a list, to fill one quickly
+
+    places = [issued(course, f"t{n}@example.org", f"T{n}")[1] for n in range(3)]
+
+    assert [(c.status_list) for c in places] == [1, 1, 2]
+    assert {c.status_index for c in places[:2]} == {0, 1}
+
+
+def test_an_erased_holders_certificate_without_a_credential_gets_none(course):
+    certificate, credential, _ = issued(course)
+    db.session.delete(credential)
+    certificate.user.erased_at = certification.utcnow()
+    db.session.commit()
+
+    with pytest.raises(issuing.NotIssuable):
+        issuing.ensure_credential(certificate.id)
