@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from lms.dates import long_date  # the app's US dates ("November 21, 2028"); lms.dates has no Flask
 from lms.vc.proof import ProofCheck, issuer_id, verify_proof
 
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
@@ -27,10 +28,6 @@ class CredentialReport:
     @property
     def ok(self) -> bool:
         return bool(self.checks) and all(check.ok for check in self.checks)
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _parse_time(value) -> datetime | None:
