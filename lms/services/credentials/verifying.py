@@ -156,7 +156,10 @@ def _status_reader(config, site_url):
             listed = json.loads(row.document) if row is not None and row.document else None
             encoded = listed["credentialSubject"]["encodedList"] if listed else None
             return None if encoded is None else status_list.is_set(encoded, int(index))
-        except (SQLAlchemyError, ValueError, KeyError, TypeError):
+        except SQLAlchemyError:
+            db.session.rollback()  # a database that cannot answer: the check says "not here"
+            return None
+        except (ValueError, KeyError, TypeError):
             return None
 
     return revoked
