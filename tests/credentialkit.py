@@ -23,19 +23,19 @@ def configure(app, tmp_path):
     return app.config
 
 
-def status_url(number=1):
-    return f"{BASE_URL}/credentials/status/{number}"
+def status_url(config, number=1):
+    return f"{keyring.base_url(config)}/credentials/status/{number}"
 
 
 def ours(config, index=INDEX, number=1, **changes):
     """One of our credentials, signed with our current key; `changes` go in before signing."""
     document = open_badge(keyring.issuer_did(config))
     document["credentialStatus"] = {
-        "id": f"{status_url(number)}#{index}",
+        "id": f"{status_url(config, number)}#{index}",
         "type": "BitstringStatusListEntry",
         "statusPurpose": "revocation",
         "statusListIndex": str(index),
-        "statusListCredential": status_url(number),
+        "statusListCredential": status_url(config, number),
     }
     document.update(changes)
     key, method = keyring.signing_key(config)
@@ -46,12 +46,12 @@ def store_status_list(config, revoked=(), number=1):
     """Our status list `number`, signed, as the status list service keeps it."""
     listed = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": status_url(number),
+        "id": status_url(config, number),
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": keyring.issuer_did(config),
         "validFrom": SIGNED_AT,
         "credentialSubject": {
-            "id": status_url(number) + "#list",
+            "id": status_url(config, number) + "#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
             "encodedList": status_list.encode(revoked),

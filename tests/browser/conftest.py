@@ -136,6 +136,12 @@ PAGE_TYPES = (
     "workspace-editor",
     "workspace-editor-checked",
     "workspace-conflict",
+    "verify-credential-form",
+    "verify-credential-valid",
+    "verify-credential-unchecked",
+    "verify-credential-no-js",
+    "verify-credential-unreadable",
+    "verify-credential-errors",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.
@@ -242,9 +248,9 @@ def new_context(browser, live_server):
         if not request.url.startswith((live_server + "/", "data:", "blob:", "about:")):
             elsewhere.append(f"{request.frame.url} asked for {request.url}")
 
-    def make(viewport_name):
+    def make(viewport_name, **options):
         context = browser.new_context(
-            base_url=live_server, bypass_csp=True, **VIEWPORTS[viewport_name]
+            base_url=live_server, bypass_csp=True, **VIEWPORTS[viewport_name], **options
         )
         context.set_default_timeout(15_000)
         context.on("request", note_elsewhere)

@@ -1,0 +1,110 @@
+"""Signed credentials in real Chromium, on a 390 px phone and a desktop: a visitor checks a
+credential file at /verify/credential by dropping it on the page (JavaScript on) or choosing it
+(JavaScript off), and reads the checks. Every page is photographed and checked by axe-core."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_layout import sideways
+from tests.credentialkit import as_bytes, did_web_credential, ours, store_status_list
+
+PAGE = "/verify/credential"
+DROP = """([text, name]) => {
+    const area = document.querySelector(".credential-drop");
+    const chosen = new DataTransfer();
+    chosen.items.add(new File([text], name, {type: "application/json"}));
+    for (const kind of ["dragenter", "dragover", "drop"]) {
+        const options = {dataTransfer: chosen, bubbles: true, cancelable: true};
+        area.dispatchEvent(new DragEvent(kind, options));
+    }
+}"""
+
+
+@pytest.fixture(scope="module")
+def files(live_app, tmp_path_factory):
+    """Our credential (its status list stored, nothing revoked), another issuer's did:web one and
+    a broken file, signed with a key ring of this module's own."""
+    folder = tmp_path_factory.mktemp("credentials")
+    live_app.config["LMS_ISSUER_KEYS"] = str(folder / "issuer-keys.json")
+    with live_app.app_context():
+        store_status_list(live_app.config)
+        made = {
+            "ours.json": as_bytes(ours(live_app.config)),
+            "elsewhere.json": as_bytes(did_web_credential()),
+            "broken.json": b'{\n  "issuer": \n',
+        }
+    for name, data in made.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def result_heading(page):
+    return page.get_by_role("heading", level=2).first
+
+
+def test_a_visitor_drops_a_credential_file_and_reads_the_checks(
+    viewport, new_context, check_page, files
+):
+    check = check_page(viewport)
+    page = new_context(viewport).new_page()
+    page.goto(PAGE)
+    expect(page.get_by_text("Or drop the file here")).to_be_visible()
+    assert sideways(page) <= 0
+    check(page, "verify-credential-form")
+
+    with page.expect_navigation():
+        page.evaluate(DROP, [(files / "ours.json").read_text(), "ours.json"])
+    expect(result_heading(page)).to_have_text("Result: Valid")
+    expect(page.locator(".credential-check")).to_have_count(4)
+    expect(page.locator(".check-passed")).to_have_count(4)
+    expect(page.get_by_text("Passed: Signature: Signed by Peer Support Academy")).to_be_visible()
+    assert sideways(page) <= 0
+    check(page, "verify-credential-valid")
+
+    page.get_by_label("Credential file").set_input_files(files / "elsewhere.json")
+    page.get_by_role("button", name="Check this credential").click()
+    expect(result_heading(page)).to_have_text("Result: Not fully checked here")
+    expect(page.locator(".check-unchecked").first).to_contain_text("Not checked here: Signature")
+    assert sideways(page) <= 0
+    check(page, "verify-credential-unchecked")
+    check.assert_no_violations()
+
+
+def _without_javascript(page, files, check=None):
+    """The form as a browser without script uses it: choose a file, send nothing, paste."""
+    page.goto(PAGE)
+    expect(page.get_by_text("Or drop the file here")).to_be_hidden()
+    if check:
+        check(page, "verify-credential-no-js")
+    page.get_by_label("Credential file").set_input_files(files / "broken.json")
+    page.get_by_role("button", name="Check this credential").click()
+    expect(result_heading(page)).to_have_text("Result: Not a credential file")
+    expect(page.get_by_text("The file is not valid JSON: line 3, column 1")).to_be_visible()
+    if check:
+        check(page, "verify-credential-unreadable")
+    page.get_by_role("button", name="Check this credential").click()  # nothing chosen
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Choose the credential's .json file, or paste its text."
+    )
+    if check:
+        check(page, "verify-credential-errors")
+    text = json.dumps(json.loads((files / "ours.json").read_text()))
+    page.get_by_label("Or paste the credential's text").fill(text)
+    page.get_by_role("button", name="Check this credential").click()
+    expect(result_heading(page)).to_have_text("Result: Valid")
+
+
+def test_without_javascript_the_file_input_and_the_text_box_work(
+    viewport, new_context, check_page, files
+):
+    # Script really off: the form works.
+    _without_javascript(new_context(viewport, java_script_enabled=False).new_page(), files)
+    # axe needs script to run, so the same pages are checked with the app's own scripts blocked
+    # (what a browser without script shows, plus axe).
+    check = check_page(viewport)
+    context = new_context(viewport)
+    context.route("**/static/js/**", lambda route: route.abort())
+    _without_javascript(context.new_page(), files, check)
+    check.assert_no_violations()
