@@ -32,6 +32,7 @@ credentials_cli = AppGroup("credentials", help="Signed Open Badges 3.0 credentia
 DEMO_ACCOUNTS = (
     ("trainee@demo.example", "Dana Trainee", ["trainee"], "demo-trainee-pass"),
     ("supervisor@demo.example", "Sam Supervisor", ["supervisor"], "demo-supervisor-pass"),
+    ("author@demo.example", "Ari Author", ["author"], "demo-author-pass"),
     ("staff@demo.example", "Pat Staff", ["staff"], "demo-staff-pass"),
     ("admin@demo.example", "Alex Admin", ["admin"], "demo-admin-pass"),
 )

@@ -58,6 +58,8 @@ def load_settings(instance_path):
         "LMS_TIMEZONE": _time_zone(),
         "LMS_OPEN_REGISTRATION": _env("LMS_OPEN_REGISTRATION", "1").strip().lower()
         not in ("0", "false", "no", "off"),
+        # The two-person rule for publishing from the course workspace (see _publish_review).
+        "LMS_PUBLISH_REVIEW": _publish_review(),
         **_smtp_settings(_env("LMS_BASE_URL", "")),
         **_queue_settings(instance_path),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -68,7 +70,8 @@ def load_settings(instance_path):
         "REMEMBER_COOKIE_SECURE": env == "production",
         "TESTING": env == "testing",
         # The largest request: a 10 MB evidence file (services.evidence) and its form. Larger
-        # ones get the "too much to send" page (413) before anything reads them.
+        # ones get the "too large" page (413) before anything reads them. The workspace's zip
+        # imports raise it for their own requests (lms.web.inputs.accepts_file).
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
     }
 
@@ -117,6 +120,23 @@ def _time_zone():
             "America/Chicago, America/Denver or America/Los_Angeles (the IANA names)."
         ) from None
     return name
+
+
+PUBLISH_REVIEW_MODES = ("off", "certifying", "all")
+
+
+def _publish_review():
+    """Who may publish a draft course: 'off', anyone on staff, their own changes too;
+    'certifying', a course that carries certification weight needs a second person (some
+    programs' rule for such content); 'all', every course does."""
+    mode = _env("LMS_PUBLISH_REVIEW", "off").strip().lower()
+    if mode not in PUBLISH_REVIEW_MODES:
+        raise ConfigError(
+            f"LMS_PUBLISH_REVIEW is {mode!r}: set it to 'off' (staff publish their own changes), "
+            "'certifying' (a second person publishes courses that carry certification weight) "
+            "or 'all' (a second person publishes every course)."
+        )
+    return mode
 
 
 def _positive_int(name, default):

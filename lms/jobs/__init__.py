@@ -16,10 +16,11 @@ from huey.exceptions import RetryTask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..services import outbox, reminders
+from ..services import certificate_files, outbox, reminders
 
 EXTENSION = "lms_jobs"
 TASKS = ("send_email", "send_emails", "sweep_outbox", "send_renewal_reminders", "send_digests")
+ATTACHMENTS = certificate_files.email_attachments  # what an email bringing a certificate attaches
 EMAILS_PER_TASK = 50  # emails queued together are sent by tasks of this many (workers share them)
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Jobs:
         @huey.task(name="send_email")
         def send_email(email_id):
             with app.app_context():
-                delivery = outbox.deliver(email_id, app.config)
+                delivery = outbox.deliver(email_id, app.config, ATTACHMENTS)
             if delivery.outcome == "retry":
                 raise RetryTask(delay=delivery.retry_in)
             return delivery.outcome
@@ -64,7 +65,7 @@ class Jobs:
             # email; an email that needs another try gets a task of its own, later.
             for email_id in email_ids:
                 with app.app_context():
-                    delivery = outbox.deliver(email_id, app.config)
+                    delivery = outbox.deliver(email_id, app.config, ATTACHMENTS)
                 if delivery.outcome == "retry":
                     send_email.schedule((email_id,), delay=delivery.retry_in)
 

@@ -4,7 +4,15 @@ from .accounts import ROLES, SignInThrottle, User, UserRole, UserSession
 from .audit import ACTIONS, AuditEvent
 from .certification import Certificate
 from .cohorts import Cohort, CohortCourse, Enrolment, SupervisorAssignment
-from .courses import Choice, Course, MediaFile, Module, ModuleVersion, Question
+from .courses import (
+    CatalogVersion,
+    Choice,
+    Course,
+    MediaFile,
+    Module,
+    ModuleVersion,
+    Question,
+)
 from .credentials import Credential, CredentialStatusList
 from .learning import ModuleProgress, QuizAttempt
 from .live import (
@@ -34,6 +42,7 @@ from .workspace import (
 )
 
 __all__ = [
+    "CatalogVersion",
     "Credential",
     "CredentialStatusList",
     "PUBLISH_REQUEST_STATUSES",

@@ -26,6 +26,9 @@ ACTIONS = (
     "cohort.imported",
     "course.synced",
     "course.published",
+    "course.publish_requested",
+    "course.publish_request_withdrawn",
+    "course.publish_request_declined",
     "trainee.erased",
     "transcript.issued",
     "meeting.scheduled",
@@ -36,6 +39,8 @@ ACTIONS = (
     "ce.approved",
     "ce.rejected",
     "email.failed",
+    "cohort.certificates_downloaded",
+    "cohort.emails_changed",
 )
 
 

@@ -147,3 +147,15 @@ class MediaFile(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CatalogVersion(db.Model):
+    """One row (id 1) counting changes to the published catalog. Every publish bumps it in the
+    publish's own transaction; a worker that caches the catalog reads this one row per request
+    and drops its copy when the number moved, so every worker and instance stays current."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

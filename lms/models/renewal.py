@@ -101,6 +101,11 @@ class OutgoingEmail(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(String(40))  # e.g. "password-reset", "renewal-reminder"
+    # An email that brings a holder their new certificate: the worker attaches its files (the
+    # PDF and the signed credential), made when it sends, so the table holds no copies of them.
+    certificate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificate.id", ondelete="SET NULL")
+    )
     status: Mapped[str] = mapped_column(String(20), default="queued")  # one of EMAIL_STATUSES
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -66,6 +66,9 @@ ACTION_LABELS = {
     "cohort.imported": "Cohort imported",
     "course.synced": "Courses published",
     "course.published": "Course published from the workspace",
+    "course.publish_requested": "Publishing a course requested",
+    "course.publish_request_withdrawn": "Request to publish a course withdrawn",
+    "course.publish_request_declined": "Request to publish a course declined",
     "trainee.erased": "Trainee erased",
     "transcript.issued": "Training transcript issued",
     "meeting.scheduled": "Live session scheduled",
@@ -76,6 +79,8 @@ ACTION_LABELS = {
     "ce.approved": "Continuing education approved",
     "ce.rejected": "Continuing education not approved",
     "email.failed": "Email not sent",
+    "cohort.certificates_downloaded": "Cohort's certificates downloaded",
+    "cohort.emails_changed": "Cohort's certificate emails turned on or off",
 }
 PAGE_SIZE = 50
 

@@ -376,9 +376,14 @@ def _current_count(model):
     )
 
 
+# What changes the published courses: a sync of the courses folder (the Courses page or `lms
+# courses sync`) and publishing one course from the workspace.
+PUBLISHING_ACTIONS = ("course.synced", "course.published")
+
+
 def published():
-    """Every course in the database (retired ones too) and the last sync that changed something
-    (its audit event)."""
+    """Every course in the database (retired ones too), and the audit event of the last change
+    to them: a sync from disk or a workspace publish, whichever came later (None before any)."""
     counts = _current_count(Module)
     session_counts = _current_count(LiveSession)
     courses = [
@@ -394,10 +399,10 @@ def published():
         )
         for c in db.session.scalars(select(Course).order_by(Course.title))
     ]
-    last_sync = db.session.scalar(
+    last_change = db.session.scalar(
         select(AuditEvent)
-        .where(AuditEvent.action == "course.synced")
+        .where(AuditEvent.action.in_(PUBLISHING_ACTIONS))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(1)
     )
-    return courses, last_sync
+    return courses, last_change

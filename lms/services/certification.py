@@ -27,7 +27,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import audit, codes
+from . import audit, certificate_mail, codes
 from .codes import PREFIX_LENGTH, is_well_formed, normalise_code
 from .live_requirements import required_sessions_attended
 from .training import training_hours_met
@@ -309,6 +309,7 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
             if existing is not None:
                 return existing
             continue  # the code was taken: draw another
+        certificate_mail.queue_if_wanted(certificate)  # in this transaction: sent exactly once
         db.session.commit()
         return certificate
     raise RuntimeError("could not find an unused certificate code")

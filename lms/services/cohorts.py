@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..models import Cohort, Course, Enrolment, SupervisorAssignment, User
-from . import accounts, people, supervision
+from . import accounts, audit, people, supervision
 from .errors import FieldErrors
 
 MAX_COHORT_NAME_LENGTH = 200
@@ -345,3 +345,21 @@ def remove(cohort_id, user_id):
         db.session.rollback()
         raise NotAMember(user_id)
     db.session.commit()
+
+
+def set_email_certificates(cohort_id, on, actor_id):
+    """Turn on or off emailing each new certificate of the cohort's trainees to its holder.
+    Audited when it changes; True if it changed. Commits. Raises NoSuchCohort."""
+    found = cohort(cohort_id)
+    if found.email_certificates == bool(on):
+        return False
+    found.email_certificates = bool(on)
+    audit.record(
+        "cohort.emails_changed",
+        f"Certificate emails turned {'on' if on else 'off'} for cohort “{found.name}”",
+        actor_id=actor_id,
+        cohort_id=found.id,
+        email_certificates=bool(on),
+    )
+    db.session.commit()
+    return True

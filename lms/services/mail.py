@@ -19,14 +19,18 @@ def mail_configured(settings):
     return bool(settings.get("LMS_SMTP_HOST") and settings.get("LMS_BASE_URL"))
 
 
-def send_mail(settings, to, subject, body):
-    """Send one plain-text message. MailError if it could not be handed to the server."""
+def send_mail(settings, to, subject, body, attachments=()):
+    """Send one plain-text message, with (file name, media type, bytes) attachments. MailError if
+    it could not be handed to the server."""
     message = EmailMessage()
     message["From"] = settings["LMS_SMTP_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain=settings["LMS_SMTP_FROM"].rpartition("@")[2] or None)
     message.set_content(body)
+    for name, media_type, data in attachments:
+        maintype, _, subtype = media_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
 
     host, port = settings["LMS_SMTP_HOST"], settings["LMS_SMTP_PORT"]
     security = settings.get("LMS_SMTP_SECURITY", "starttls")

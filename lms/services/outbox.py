@@ -32,10 +32,16 @@ STUCK_AFTER = timedelta(hours=24)
 NOT_SET_UP = "Email is not set up here (LMS_SMTP_HOST and LMS_BASE_URL), so it was not sent."
 
 
-def queue_email(to, subject, body, purpose, user_id=None):
-    """Add an email to the caller's transaction; it is sent after the caller commits."""
+def queue_email(to, subject, body, purpose, user_id=None, certificate_id=None):
+    """Add an email to the caller's transaction; it is sent after the caller commits. With a
+    certificate, the certificate's files are attached when it is sent."""
     email = OutgoingEmail(
-        to_address=to, subject=subject[:300], body=body, purpose=purpose, user_id=user_id
+        to_address=to,
+        subject=subject[:300],
+        body=body,
+        purpose=purpose,
+        user_id=user_id,
+        certificate_id=certificate_id,
     )
     db.session.add(email)
     db.session.flush()
@@ -82,15 +88,18 @@ class Delivery:
     retry_in: int | None = None
 
 
-def deliver(email_id, settings):
+def deliver(email_id, settings, attachments_for=None):
     """Try to send one queued email now. Commits. Safe to call twice at once for the same email:
-    each try is claimed by moving `attempts` on from the value read, which only one caller can."""
+    each try is claimed by moving `attempts` on from the value read, which only one caller can.
+    `attachments_for(certificate_id, settings)` makes the files of an email that brings a
+    certificate (services.certificate_files.email_attachments), when it is sent."""
     email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
     if email is None or email.status != "queued":
         db.session.rollback()
         return Delivery("skipped")
     tried = email.attempts
     to, subject, body = email.to_address, email.subject, email.body
+    certificate_id = email.certificate_id
     if not mail_configured(settings):
         email.attempts, email.status = tried + 1, "failed"
         email.last_error, email.failed_at = NOT_SET_UP, utcnow()
@@ -110,7 +119,10 @@ def deliver(email_id, settings):
     if not claimed:
         return Delivery("skipped")
     try:
-        send_mail(settings, to, subject, body)
+        attachments = ()
+        if certificate_id and attachments_for:
+            attachments = attachments_for(certificate_id, settings)
+        send_mail(settings, to, subject, body, attachments)
     except MailError as error:
         return _record_failure(email_id, tried + 1, str(error))
     db.session.execute(

@@ -21,7 +21,7 @@ from ..dates import long_date
 from ..extensions import db
 from ..models import CEEntry, Certificate, Course
 from ..models.types import utcnow
-from . import audit
+from . import audit, certificate_mail
 from .certification import add_months, new_code, successor
 from .hours import hours_text
 
@@ -314,6 +314,7 @@ def renew(certificate_id, actor_id, now=None) -> Certificate:
             actor_id=actor_id, subject_id=old.user_id, code=new.code, renews=old.code,
             course=course.slug,
         )  # fmt: skip
+        certificate_mail.queue_if_wanted(new, renewed=True)  # in this transaction: sent once
         db.session.commit()
         return new
     except IntegrityError:

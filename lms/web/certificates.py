@@ -13,7 +13,9 @@ from flask_login import current_user
 
 from .. import clock
 from ..services import certification, renewal
-from ..services.certificate_pdf import CertificateSheet, certificate_pdf
+from ..services.certificate_files import certificate_sheet
+from ..services.certificate_pdf import certificate_pdf
+from ..services.linkedin import add_to_profile_url
 from .access import signed_in
 from .downloads import pdf_attachment
 from .filters import long_date
@@ -58,6 +60,17 @@ def _page(certificate, form, status_code=200):
     if status == "superseded":
         current = certification.newest_in_chain(certificate)
     own = certificate.user_id == current_user.id
+    verify_url = verification_url(certificate.code)
+    linkedin_url = None
+    if own and status == "valid":  # only the holder adds it, and only while it is valid
+        linkedin_url = add_to_profile_url(
+            certificate.title,
+            current_app.config["LMS_SITE_NAME"],
+            certificate.issued_on,
+            certificate.expires_on,
+            verify_url,
+            certificate.code,
+        )
     page = render_template(
         "certificates/certificate.html",
         certificate=certificate,
@@ -66,7 +79,8 @@ def _page(certificate, form, status_code=200):
         standing=renewal.standing(certificate.id) if own else None,
         today=clock.today(),
         form=form,
-        verify_url=verification_url(certificate.code),
+        verify_url=verify_url,
+        linkedin_url=linkedin_url,
     )
     return page, status_code
 
@@ -101,31 +115,7 @@ def pdf(code):
     if moved:
         return moved
     certificate = _viewable(code)
-    stamp, stamp_note = _stamp(certificate)
-    sheet = CertificateSheet(
-        site_name=current_app.config["LMS_SITE_NAME"],
-        title=certificate.title,
-        holder=certificate.user.name,
-        course_title=certificate.course.title,
-        course_version=certificate.course_version,
-        issued_on=long_date(certificate.issued_on),
-        expires_on=long_date(certificate.expires_on),
-        code=certificate.code,
-        verify_url=verification_url(certificate.code),
-        stamp=stamp,
-        stamp_note=stamp_note,
+    sheet = certificate_sheet(
+        certificate, current_app.config["LMS_SITE_NAME"], verification_url(certificate.code)
     )
     return pdf_attachment(certificate_pdf(sheet), f"certificate-{certificate.code}.pdf")
-
-
-def _stamp(certificate):
-    """What is printed across a certificate that is no longer valid, so that a printout or a
-    saved copy cannot pass for a valid one."""
-    status = certification.certificate_status(certificate)
-    if status == "revoked":
-        return "Revoked", f"on {long_date(certificate.revoked_at)}"
-    if status == "superseded":
-        return "Renewed", f"on {long_date(certificate.superseded_at)}"
-    if status == "expired":
-        return "Expired", f"on {long_date(certificate.expires_on)}"
-    return "", ""

@@ -1,4 +1,4 @@
-"""Files the site sends as downloads: a CSV export or a PDF. Routes behind sign-in get
+"""Files the site sends as downloads: a CSV export, a PDF or a zip. Routes behind sign-in get
 "Cache-Control: private, no-store" from headers.keep_private_pages_out_of_shared_caches."""
 
 from io import BytesIO
@@ -14,6 +14,13 @@ def csv_attachment(text, file_name):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
     )
+
+
+def zip_attachment(file, file_name):
+    """An open binary file holding a zip, sent from its start as an attachment named
+    `file_name`, in pieces (not read into memory), and closed once sent."""
+    file.seek(0)
+    return send_file(file, mimetype="application/zip", as_attachment=True, download_name=file_name)
 
 
 def pdf_attachment(data, file_name):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..extensions import db, login_manager
+from .inputs import MEGABYTE, largest_file
 
 # How long a browser or a proxy should wait before asking again while the database is away.
 RETRY_AFTER_SECONDS = 60
@@ -68,6 +69,14 @@ def init_app(app):
 
     @app.errorhandler(413)
     def too_large(error):
+        sent, limit = request.content_length, request.max_content_length
+        if sent is not None and limit is not None and sent > limit:
+            largest, advice = largest_file()
+            return _page(413, "That file is too large",
+                         f"This page accepts a file of at most {largest // MEGABYTE} MB and what "
+                         f"you sent was larger, so nothing was saved. Go back, {advice}, and try "
+                         "again.")  # fmt: skip
+        # Otherwise a text field went over Werkzeug's limit for one field (MAX_FORM_MEMORY_SIZE).
         return _page(413, "That was too much to send",
                      "What you sent is larger than this site accepts. Go back, shorten the text "
                      "or choose a smaller file, and try again.")  # fmt: skip

@@ -8,7 +8,7 @@ database's integer, a NUL that PostgreSQL refuses) is answered with a message, n
 
 import re
 
-from flask import g
+from flask import current_app, g, request
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 
 # The largest id either database holds in an `integer` column (PostgreSQL's is 32-bit).
@@ -20,6 +20,12 @@ NOT_AN_ID = "Choose one of the options shown."
 MAX_LINE = 1000
 MAX_TEXT = 400_000
 MAX_ROUTE_PART = 300
+
+# What a form adds around its file (its other fields, the CSRF token, the multipart headers):
+# a request may be this much larger than the largest file it carries.
+FORM_ALLOWANCE = 1024 * 1024
+MEGABYTE = 1024 * 1024
+SMALLER_FILE = "choose a smaller file"
 
 # NUL and the other C0/C1 control characters except tab, newline and carriage return, and lone
 # surrogates (UTF-16 halves, which cannot be encoded): nothing a person means to type.
@@ -69,6 +75,29 @@ def storable(value, max_length=MAX_LINE):
     return _UNSTORABLE.sub("", value)[:max_length]
 
 
+def accepts_file(max_bytes, advice=SMALLER_FILE):
+    """Let this view's requests carry a file of up to `max_bytes`, more than MAX_CONTENT_LENGTH
+    allows every other request. `advice`: what to do when the file is still too large."""
+
+    def decorator(view):
+        view.max_file_bytes = max_bytes
+        view.too_large_advice = advice
+        return view
+
+    return decorator
+
+
+def largest_file():
+    """(bytes, advice): the largest file the request's view accepts, and what to do about one
+    that is larger. Views without `accepts_file` take what MAX_CONTENT_LENGTH leaves room for."""
+    view = current_app.view_functions.get(request.endpoint)
+    default = current_app.config["MAX_CONTENT_LENGTH"] - FORM_ALLOWANCE
+    return (
+        getattr(view, "max_file_bytes", default),
+        getattr(view, "too_large_advice", SMALLER_FILE),
+    )
+
+
 class IdConverter(IntegerConverter):
     """`<int:...>` in routes: ASCII digits within MAX_ID, else the route does not match (404)."""
 
@@ -99,6 +128,14 @@ def init_app(app):
     app.url_map.converters.update(
         int=IdConverter, default=TextConverter, string=TextConverter, path=CheckedPathConverter
     )
+
+    # A URL value preprocessor, because these run before every before_request function, and
+    # Flask-WTF's CSRF check (one of those) reads the form: the limit must be set before that.
+    @app.url_value_preprocessor
+    def allow_larger_files(endpoint, values):
+        view = app.view_functions.get(endpoint)
+        if getattr(view, "max_file_bytes", None) is not None:
+            request.max_content_length = view.max_file_bytes + FORM_ALLOWANCE
 
     @app.after_request
     def refused_input_is_unprocessable(response):

@@ -2,6 +2,7 @@
 // checker's messages and the preview refreshed when typing pauses (POST to the /live endpoint,
 // with the page's CSRF token), links to a line that move the cursor there, and "New question"
 // inserted at the cursor. Without this script the page's buttons do the same by posting the form.
+// On the conflict page (a form#editor without data-live) only the line numbers follow the text.
 (function () {
   "use strict";
   var form = document.getElementById("editor");
@@ -84,8 +85,10 @@
 
   text.addEventListener("input", function () {
     numberLines();
-    clearTimeout(pause);
-    pause = setTimeout(live, 600);
+    if (form.dataset.live) {
+      clearTimeout(pause);
+      pause = setTimeout(live, 600);
+    }
   });
   text.addEventListener("scroll", function () {
     gutter.scrollTop = text.scrollTop;

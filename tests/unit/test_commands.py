@@ -49,14 +49,16 @@ def test_demo_creates_the_database_courses_and_one_account_per_role(empty_app):
 
     assert result.exit_code == 0, result.output
     assert "courses added (1): sample-course" in result.output
-    for line in ["trainee@demo.example", "supervisor@demo.example", "staff@demo.example",
-                 "admin@demo.example", "demo-trainee-pass"]:  # fmt: skip
+    for line in ["trainee@demo.example", "supervisor@demo.example", "author@demo.example",
+                 "demo-author-pass", "staff@demo.example", "admin@demo.example",
+                 "demo-trainee-pass"]:  # fmt: skip
         assert line in result.output
     with empty_app.app_context():
         users = db.session.scalars(select(User).order_by(User.id)).all()
         assert [sorted(u.role_names) for u in users] == [
             ["trainee"],
             ["supervisor"],
+            ["author"],
             ["staff"],
             ["admin"],
         ]

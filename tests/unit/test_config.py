@@ -13,7 +13,7 @@ def clean_env(monkeypatch):
     for name in ["LMS_ENV", "LMS_SECRET_KEY", "LMS_DATABASE_URL", "LMS_COURSES_DIR",
                  "LMS_SITE_NAME", "LMS_CRISIS_RESOURCES", "LMS_BASE_URL", "LMS_TRUSTED_HOSTS",
                  "LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS", "LMS_TIMEZONE",
-                 "LMS_ISSUER_KEYS", "LMS_ISSUER_NAME"]:  # fmt: skip
+                 "LMS_ISSUER_KEYS", "LMS_ISSUER_NAME", "LMS_PUBLISH_REVIEW"]:  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -119,3 +119,15 @@ def test_the_time_zone_defaults_to_new_york_and_an_unknown_one_stops_start_up(cl
         clean_env.setenv("LMS_TIMEZONE", wrong)
         with pytest.raises(ConfigError, match="LMS_TIMEZONE is .*IANA"):
             load_settings(tmp_path)
+
+
+def test_the_publish_review_rule_defaults_to_off_and_a_wrong_value_stops_start_up(
+    clean_env, tmp_path
+):
+    assert load_settings(tmp_path)["LMS_PUBLISH_REVIEW"] == "off"
+    for mode in ("certifying", "all", "ALL "):
+        clean_env.setenv("LMS_PUBLISH_REVIEW", mode)
+        assert load_settings(tmp_path)["LMS_PUBLISH_REVIEW"] == mode.strip().lower()
+    clean_env.setenv("LMS_PUBLISH_REVIEW", "yes")
+    with pytest.raises(ConfigError, match="LMS_PUBLISH_REVIEW is 'yes': set it to 'off'"):
+        load_settings(tmp_path)

@@ -7,9 +7,10 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from lms.services import accounts
+from lms.services.workspace import files
 from tests.conftest import sign_in_as
 
-ROLES = ("trainee", "supervisor", "staff", "admin")
+ROLES = ("trainee", "supervisor", "author", "staff", "admin")
 
 
 @pytest.fixture
@@ -84,19 +85,51 @@ def test_every_route_answers_each_role_as_its_policy_declares(app, people):
 
 
 # Who each area is for: a route added under these prefixes cannot quietly be opened to others.
+# The longest prefix that matches decides. The staff tools page itself lets an author in only to
+# send them on to the workspace (tested in test_workspace_review_pages.py).
 AREAS = {
+    "/staff/workspace/": {"author", "staff", "admin"},
     "/staff/": {"staff", "admin"},
     "/supervise/": {"supervisor", "staff", "admin"},
 }
+EXCEPTIONS = {"/staff/": {"author", "staff", "admin"}}
 
 
 def test_staff_and_supervision_areas_are_declared_for_their_roles_only(app):
     wrong = []
     for rule in app.url_map.iter_rules():
-        for prefix, allowed in AREAS.items():
-            if rule.rule.startswith(prefix):
-                policy = getattr(app.view_functions[rule.endpoint], "access_policy", ("none",))
-                if policy[0] != "role" or not set(policy[1:]) <= allowed:
-                    wrong.append(f"{rule.rule}: {policy}")
+        matching = [prefix for prefix in AREAS if rule.rule.startswith(prefix)]
+        if not matching:
+            continue
+        allowed = EXCEPTIONS.get(rule.rule) or AREAS[max(matching, key=len)]
+        policy = getattr(app.view_functions[rule.endpoint], "access_policy", ("none",))
+        if policy[0] != "role" or not set(policy[1:]) <= allowed:
+            wrong.append(f"{rule.rule}: {policy}")
+
+    assert wrong == []
+
+
+def test_the_workspace_with_a_real_draft_course(app, people):
+    """With a draft course there (so that no answer is a 404 for a missing course): trainees and
+    supervisors get 403 on every workspace route; an author gets every page but Publish and
+    Decline, which answer 403."""
+    with app.app_context():
+        files.create_course("real-course", people["staff"])
+    wrong = []
+    for rule, method, path in routes(app):
+        if not rule.rule.startswith("/staff/workspace/"):
+            continue
+        path = path.replace("/x/", "/real-course/")
+        for role in ("trainee", "supervisor", "author"):
+            status = answer(app, people, role, method, path).status_code
+            publishing = rule.endpoint in (
+                "staff.workspace_publish_now",
+                "staff.workspace_decline_request",
+            )
+            if role == "author" and not publishing:
+                if status in (403, 401) or status >= 500:
+                    wrong.append(f"{method} {path} as author: {status}")
+            elif status != 403:
+                wrong.append(f"{method} {path} as {role}: {status}, not 403")
 
     assert wrong == []

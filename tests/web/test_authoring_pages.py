@@ -3,6 +3,7 @@
 import html
 import re
 import shutil
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import pytest
@@ -13,8 +14,11 @@ from lms.models import Course, ModuleVersion, QuizAttempt
 from lms.models.types import utcnow
 from lms.services import audit
 from lms.services.publishing import sync_courses
+from lms.services.workspace import files as workspace_files
+from lms.services.workspace import publishing as workspace_publishing
 from tests.auth import make_user
 from tests.conftest import FIXTURES, csrf_token, sign_in_as
+from tests.workspacekit import ready_course, write
 
 COURSES = "/staff/courses"
 PREVIEW = "/staff/courses/sample-course/preview/first-steps"
@@ -281,3 +285,30 @@ def test_admins_may_use_them(app, client):
 
     assert client.get(COURSES).status_code == 200
     assert publish(client).status_code == 200
+
+
+def test_last_published_is_the_later_of_a_sync_and_a_workspace_publish(app, staff, clock):
+    from_workspace = re.compile(
+        r"Last change published on [A-Z][a-z]+ \d{1,2}, \d{4} by Sam Other, from the course "
+        r"workspace \(my-course\)\."
+    )
+    from_disk = re.compile(r"Last change published on [A-Z][a-z]+ \d{1,2}, \d{4} by Pat Staff\.")
+    sam = make_user(app, "sam@example.org", "Sam Other", roles=("staff",))
+    clock.freeze(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    with app.app_context():
+        draft = ready_course("my-course", sam)
+        workspace_publishing.publish(draft, sam)
+    assert from_workspace.search(text(staff.get(COURSES)))
+
+    clock.advance(days=1)
+    publish(staff)  # the courses folder: sample-course is new, so the sync changes something
+    listed = text(staff.get(COURSES))
+    assert from_disk.search(listed) and not from_workspace.search(listed)
+
+    clock.advance(days=1)
+    with app.app_context():
+        draft = workspace_files.course_named("my-course")
+        write(draft, "course.md", workspace_files.open_file(draft, "course.md")[0] + "\nMore.\n")
+        workspace_publishing.publish(draft, sam)
+    listed = text(staff.get(COURSES))
+    assert from_workspace.search(listed) and not from_disk.search(listed)

@@ -138,6 +138,38 @@ def test_a_second_save_meets_the_conflict_page_and_saves_merged(staff, course, a
         assert files.open_file(files.course_named("my-course"), MODULE_PATH) == (merged, 3)
 
 
+def gutters(response):
+    """Each line-number gutter on the page: [(its numbers, whether they carry #line-N ids)]."""
+    found = re.findall(
+        r'<pre class="editor-gutter" aria-hidden="true">(.*?)</pre>', response.get_data(True), re.S
+    )
+    return [([int(n) for n in re.findall(r">(\d+)</span>", g)], 'id="line-1"' in g) for g in found]
+
+
+def test_the_conflict_page_numbers_both_versions_and_the_merge_box(staff, course, app):
+    page = staff.get(EDIT + MODULE_PATH)
+    token, base = csrf_token(page.get_data(as_text=True)), revision_field(page)
+    other = make_user(app, "sam@example.org", "Sam Other", roles=("staff",))
+    with app.app_context():
+        files.save_text(files.course_named("my-course"), MODULE_PATH, "\nTheirs.\n", 1, other)
+
+    data = {"csrf_token": token, "revision": base, "text": "One\r\nTwo\r\nThree", "action": "save"}
+    response = staff.post(EDIT + MODULE_PATH, data=data)
+
+    assert response.status_code == 409
+    # Theirs (3 lines, the first blank), mine (3), then the merge box, whose numbers are the
+    # #line-N targets, as in the editor.
+    assert gutters(response) == [([1, 2, 3], False), ([1, 2, 3], False), ([1, 2, 3], True)]
+    page = response.get_data(as_text=True)
+    assert (
+        '<pre class="conflict-lines">\n\nTheirs.\n</pre>' in page
+    )  # its blank first line survives the HTML parser
+    assert re.search(
+        r'<div class="editor-box">\s*<pre class="editor-gutter".*?<textarea', page, re.S
+    )
+    assert "The numbers beside it are line numbers." in text(response)
+
+
 def test_check_lists_problems_with_links_to_their_lines_and_never_saves(staff, course, app):
     broken = MODULE.format(n=2, text="Listening.").replace("minutes: 2", "minutes: lots")
     response = post(staff, MODULE_PATH, broken, "check")

@@ -1,5 +1,5 @@
 """Signed credentials (Open Badges 3.0) for certificates, their revocation status lists, and
-whether a cohort's new certificates are emailed to their holders
+whether a cohort's new certificates are emailed (with their files) to their holders
 
 Revision ID: 0011c
 Revises: 0010p
@@ -20,6 +20,9 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('cohort', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email_certificates', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('outgoing_email', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('certificate_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_outgoing_email_certificate_id_certificate'), 'certificate', ['certificate_id'], ['id'], ondelete='SET NULL')
 
     op.create_table('credential_status_list',
     sa.Column('number', sa.Integer(), autoincrement=False, nullable=False),
@@ -43,6 +46,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('outgoing_email', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_outgoing_email_certificate_id_certificate'), type_='foreignkey')
+        batch_op.drop_column('certificate_id')
     with op.batch_alter_table('cohort', schema=None) as batch_op:
         batch_op.drop_column('email_certificates')
 

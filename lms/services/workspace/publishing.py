@@ -15,7 +15,7 @@ from ...extensions import db
 from ...models import Course, DraftFile, DraftRevision, LiveSession, Module
 from .. import audit
 from ..publishing import sync_courses
-from . import checking, paths, store
+from . import checking, paths, reviewing, store
 from .errors import NotPublishable
 
 
@@ -88,11 +88,15 @@ def preview(course, files=None):
     return result
 
 
-def publish(course, actor_id=None):
+def publish(course, actor_id=None, review="off", seen=None):
     """Publish the draft course: refused with NotPublishable (every problem) when it has errors,
-    warnings do not block. Otherwise one transaction syncs this course alone, records the
-    revisions published on the draft, and audits "course.published" with the change summary.
-    Returns the sync's SyncReport (changed False: nothing to publish, nothing written)."""
+    warnings do not block; with reviewing.DraftChanged when `seen` (the fingerprint of the
+    revisions the publisher's preview showed) no longer matches the draft; with
+    reviewing.PublishRefused when the two-person rule (`review`: LMS_PUBLISH_REVIEW) forbids it.
+    Otherwise one transaction syncs this course alone, records the revisions published on the
+    draft, closes the course's open requests as published, and audits "course.published" with
+    the change summary and the requests. Returns the sync's SyncReport (changed False: nothing
+    to publish, nothing written)."""
     # the bytes published and the revisions recorded for them come from one read
     rows = db.session.execute(
         select(DraftFile.path, DraftFile.content, DraftFile.revision).where(
@@ -101,6 +105,9 @@ def publish(course, actor_id=None):
     ).all()
     files = {path: content for path, content, _ in rows}
     revisions = {path: revision for path, _, revision in rows}
+    if seen is not None and seen != reviewing.fingerprint(revisions):
+        db.session.rollback()
+        raise reviewing.DraftChanged()
     known = checking.known_categories(course.slug)
     changes = preview(course, files)
 
@@ -110,9 +117,12 @@ def publish(course, actor_id=None):
             course.published_at = clock.now()
             course.published_by_id = actor_id
         if report.changed:
+            closed = reviewing.close_as_published(course, actor_id)
+            asked = ", ".join(f"{s.requested_by} (request {s.request.id})" for s in closed)
+            asked = f"; requested by {asked}" if asked else ""
             audit.record(
                 "course.published",
-                f"{course.slug}: {changes.summary()}",
+                f"{course.slug}: {changes.summary()}{asked}",
                 actor_id=actor_id,
                 course=course.slug,
                 added=[c.slug for c in changes.added],
@@ -123,6 +133,8 @@ def publish(course, actor_id=None):
                 modules_retired=report.modules_retired,
                 session_versions_added=report.session_versions_added,
                 sessions_retired=report.sessions_retired,
+                requests=[shown.request.id for shown in closed],
+                requested_by=[shown.requested_by for shown in closed],
             )
 
     with checking.materialized(course, files) as folder:
@@ -132,6 +144,11 @@ def publish(course, actor_id=None):
         if result.errors or not (folder / paths.COURSE_FILE).is_file():
             db.session.rollback()
             raise NotPublishable(course.slug, result.problems)
+        try:
+            reviewing.check_publisher(course, actor_id, review, result.courses[0])
+        except reviewing.PublishRefused:
+            db.session.rollback()
+            raise
         return sync_courses(folder, course.slug, actor_id, known, record)
 
 

@@ -34,6 +34,14 @@ bp = Blueprint("auth", __name__)
 AFTER_SIGN_IN = "learn.dashboard"
 
 
+def _landing(user):
+    """A course author with no other staff role works in the course workspace; others land on
+    their learning."""
+    if user.has_role("author") and not user.has_role("staff", "admin"):
+        return "staff.workspace"
+    return AFTER_SIGN_IN
+
+
 @bp.app_context_processor
 def account_settings():
     return {"open_registration": current_app.config["LMS_OPEN_REGISTRATION"]}
@@ -113,7 +121,7 @@ def _email_sign_up(user, template):
 def sign_in():
     next_path = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_path or url_for(AFTER_SIGN_IN))
+        return redirect(next_path or url_for(_landing(current_user)))
     form = SignInForm()
     if form.validate_on_submit():
         try:
@@ -122,7 +130,7 @@ def sign_in():
             form.form_errors.extend(error.problems.values())
         else:
             _sign_in_as(user)
-            return redirect(next_path or url_for(AFTER_SIGN_IN))
+            return redirect(next_path or url_for(_landing(user)))
     return render_template(
         "auth/sign_in.html", form=form, next=next_path, quiz_waiting=quiz_drafts.waiting()
     )

@@ -16,6 +16,7 @@ from . import (
     privacy,
     renewals,
     workspace,
+    workspace_publish,
 )
 from .blueprint import bp
 
@@ -33,4 +34,5 @@ __all__ = [
     "privacy",
     "renewals",
     "workspace",
+    "workspace_publish",
 ]

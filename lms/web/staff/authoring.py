@@ -22,12 +22,12 @@ def _courses_folder():
 @role("staff", "admin")
 def courses():
     report = authoring.check(_courses_folder())
-    published, last_sync = authoring.published()
+    published, last_change = authoring.published()
     return render_template(
         "staff/courses.html",
         report=report,
         published=published,
-        last_sync=last_sync,
+        last_change=last_change,
         form=PublishForm(),
     )
 

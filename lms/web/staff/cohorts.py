@@ -1,15 +1,25 @@
 """Staff pages for cohorts: list and create them, see and change who is enrolled, and import a
 cohort from a CSV file (a preview first; the import only from a clean preview)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from tempfile import TemporaryFile
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services import catalog, cohort_import, cohorts, hours_export, people
+from ...services import catalog, cohort_certificates, cohort_import, cohorts, hours_export, people
 from ..access import role
-from ..downloads import csv_attachment
+from ..downloads import csv_attachment, zip_attachment
 from ..forms import show_problems
+from ..verify import verification_url
 from .blueprint import bp
-from .forms import ButtonForm, CohortForm, ConfirmImportForm, EnrolForm, ImportForm
+from .forms import (
+    ButtonForm,
+    CertificateEmailsForm,
+    CohortForm,
+    ConfirmImportForm,
+    EnrolForm,
+    ImportForm,
+)
 
 NO_FILE = "Choose a CSV file to upload, or paste its text."
 
@@ -50,7 +60,13 @@ def cohort_list():
 def _cohort_page(detail, enrol_form=None, status=200):
     enrol_form = enrol_form or EnrolForm()
     enrol_form.supervisor_email.choices = _supervisor_choices()
-    return render_template("staff/cohort.html", detail=detail, enrol_form=enrol_form), status
+    emails_form = CertificateEmailsForm(
+        formdata=None, email_certificates=detail.cohort.email_certificates
+    )
+    page = render_template(
+        "staff/cohort.html", detail=detail, enrol_form=enrol_form, emails_form=emails_form
+    )
+    return page, status
 
 
 @bp.get("/cohorts/<int:cohort_id>")
@@ -67,6 +83,58 @@ def cohort_hours_csv(cohort_id):
     except cohorts.NoSuchCohort:
         abort(404)
     return csv_attachment(text, f"cohort-{cohort.id}-hours.csv")
+
+
+def _written_zip(cohort_id):
+    # In a temporary file on disk, not in memory: a large cohort's PDFs add up.
+    file = TemporaryFile()  # noqa: SIM115  (the response closes it once sent)
+    try:
+        written = cohort_certificates.write_cohort_zip(
+            cohort_id,
+            file,
+            current_app.config["LMS_SITE_NAME"],
+            verification_url,
+            actor_id=current_user.id,
+        )
+    except BaseException:
+        file.close()
+        raise
+    return file, written
+
+
+@bp.get("/cohorts/<int:cohort_id>/certificates.zip")
+@role("staff", "admin")
+def cohort_certificates_zip(cohort_id):
+    try:
+        file, written = _written_zip(cohort_id)
+    except cohorts.NoSuchCohort:
+        abort(404)
+    except cohort_certificates.NothingToDownload as error:
+        flash(str(error))
+        return redirect(url_for(".cohort_page", cohort_id=cohort_id))
+    name = cohort_certificates.file_name_part(written.cohort_name, f"cohort-{cohort_id}")
+    return zip_attachment(file, f"{name}-certificates.zip")
+
+
+@bp.post("/cohorts/<int:cohort_id>/certificate-emails")
+@role("staff", "admin")
+def cohort_certificate_emails(cohort_id):
+    detail = _cohort_or_404(cohort_id)
+    form = CertificateEmailsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    on = form.email_certificates.data
+    changed = cohorts.set_email_certificates(detail.cohort.id, on, current_user.id)
+    if not changed:
+        flash("Nothing changed.")
+    elif on:
+        flash(
+            f"From now on, each new certificate of {detail.cohort.name}’s trainees is emailed to "
+            "its holder. Certificates issued before now are not sent."
+        )
+    else:
+        flash(f"New certificates of {detail.cohort.name}’s trainees are no longer emailed.")
+    return redirect(url_for(".cohort_page", cohort_id=detail.cohort.id))
 
 
 @bp.post("/cohorts/<int:cohort_id>/enrol")

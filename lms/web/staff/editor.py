@@ -22,7 +22,7 @@ EDITABLE = ("course", "ethics", "module", "session")
 
 
 @bp.route("/workspace/<slug>/edit/<path:path>", methods=["GET", "POST"])
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_edit(slug, path):
     course = _course(slug)
     if paths.kind_of(path) not in EDITABLE:
@@ -64,13 +64,14 @@ def workspace_edit(slug, path):
 
 def _keep_typed_text(slug, path):
     """The form's CSRF check failed (the page was open too long, or the session ended): nothing
-    is done, but the text sent comes back. Staff get the editor again with a fresh token; anyone
-    else only their own text, to copy before signing in (nothing of the draft is shown)."""
+    is done, but the text sent comes back. Those who may use the workspace get the editor again
+    with a fresh token; anyone else only their own text, to copy before signing in (nothing of
+    the draft is shown)."""
     sent = storable(request.form.get("text", ""), MAX_TEXT)
     # called from an error handler, where abort() would escape as an exception: no 404 here
     course = None
-    staff = current_user.is_authenticated and current_user.has_role("staff", "admin")
-    if staff and paths.kind_of(path) in EDITABLE:
+    allowed = current_user.is_authenticated and current_user.has_role("author", "staff", "admin")
+    if allowed and paths.kind_of(path) in EDITABLE:
         try:
             course = files.course_named(slug)
         except WorkspaceError:
@@ -100,7 +101,8 @@ def _save(course, path, form, text):
     except Conflict as conflict:
         return render_template(
             "staff/workspace/conflict.html", course=course, path=path, conflict=conflict,
-            form=_merge_form(path, conflict),
+            form=_merge_form(path, conflict), my_lines=len(_lines(conflict.mine)),
+            their_lines=len(_lines(conflict.theirs.text or "")),
         ), 409  # fmt: skip
     except WorkspaceError as error:
         show_problems(form, error)
@@ -110,7 +112,7 @@ def _save(course, path, form, text):
 
 
 @bp.post("/workspace/<slug>/live")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_live(slug):
     course = _course(slug)
     path = request.form.get("path", "")
@@ -208,9 +210,14 @@ def _grouped(problems, text):
     return general, [group for group in questions if group[2]]
 
 
+def _lines(text):
+    """The lines of `text` as the gutter numbers them (and editor.js counts them)."""
+    return text.replace("\r\n", "\n").split("\n")
+
+
 def _page(course, path, form, typed=None, shown=None, note=None, line=None):
     text = form.text.data or ""
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = _lines(text)
     pointed = lines[line - 1] if line and 0 < line <= len(lines) else None
     return render_template(
         "staff/workspace/edit.html",

@@ -5,6 +5,7 @@ Other areas may add their forms here; keep each area's forms together under its 
 
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -75,6 +76,14 @@ class ConfirmImportForm(Form):
     """Carries the text of a clean preview back: the server checks it all again anyway."""
 
     csv_text = HiddenField()
+
+
+class CertificateEmailsForm(Form):
+    email_certificates = BooleanField(
+        "Email each new certificate to its holder",
+        description="When one of this cohort’s trainees is issued a certificate for one of its "
+        "courses (or renews one), they get an email with links to it and to its public check.",
+    )
 
 
 class ButtonForm(Form):

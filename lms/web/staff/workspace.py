@@ -1,5 +1,5 @@
 """The course workspace's pages: draft courses written in the browser, their files, images, zips,
-each file's history, and publishing one course. The editor itself is editor.py.
+each file's history. The editor itself is editor.py; publishing one course, workspace_publish.py.
 
 Every change goes through lms.services.workspace, each call one transaction: a refused change
 writes nothing and its message is shown beside the field (422)."""
@@ -10,10 +10,11 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ...services.workspace import archive, checking, files, history, images, paths, publishing
-from ...services.workspace.errors import NotPublishable, WorkspaceError
+from ...services.workspace import archive, checking, files, history, images, paths, reviewing
+from ...services.workspace.errors import WorkspaceError
 from ..access import role
 from ..forms import show_problems
+from ..inputs import accepts_file
 from .blueprint import bp
 from .workspace_forms import (
     AddFileForm,
@@ -29,6 +30,8 @@ from .workspace_forms import (
 
 NO_ZIP = "Choose a zip file to upload."
 NO_IMAGE = "Choose an image file to upload."
+# Said on the "too large" page when a zip is over the importer's limit.
+SMALLER_ZIP = "make the zip smaller (leave out large images, or make them smaller)"
 NOT_CHANGED = (
     "The zip was not imported and nothing was changed: fix what is listed, then upload it again."
 )
@@ -57,6 +60,7 @@ def _list_page(new_form=None, zip_form=None, zip_problems=(), status=200):
     page = render_template(
         "staff/workspace/list.html",
         courses=files.course_summaries(),
+        requests=reviewing.open_requests(),
         new_form=new_form or NewCourseForm(),
         zip_form=zip_form or ZipForm(),
         zip_problems=list(zip_problems),
@@ -65,13 +69,13 @@ def _list_page(new_form=None, zip_form=None, zip_problems=(), status=200):
 
 
 @bp.get("/workspace/")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace():
     return _list_page()
 
 
 @bp.post("/workspace/new")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_new():
     form = NewCourseForm()
     if form.validate_on_submit():
@@ -87,7 +91,8 @@ def workspace_new():
 
 
 @bp.post("/workspace/import")
-@role("staff", "admin")
+@role("author", "staff", "admin")
+@accepts_file(archive.MAX_ZIP_BYTES, SMALLER_ZIP)
 def workspace_import_new():
     form = ZipForm()
     problems = []
@@ -150,13 +155,13 @@ def _course_page(course, status=200, zip_problems=(), **forms):
 
 
 @bp.get("/workspace/<slug>/")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_course(slug):
     return _course_page(_course_or_404(slug))
 
 
 @bp.post("/workspace/<slug>/files")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_files(slug):
     course = _course_or_404(slug)
     form = AddFileForm()
@@ -178,7 +183,7 @@ def workspace_files(slug):
 
 
 @bp.post("/workspace/<slug>/rename")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_rename(slug):
     course = _course_or_404(slug)
     form = RenameForm()
@@ -196,7 +201,7 @@ def workspace_rename(slug):
 
 
 @bp.post("/workspace/<slug>/delete")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_delete(slug):
     course = _course_or_404(slug)
     form = DeleteForm()
@@ -218,7 +223,7 @@ def workspace_delete(slug):
 
 
 @bp.post("/workspace/<slug>/reorder")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_reorder(slug):
     course = _course_or_404(slug)
     form = ReorderForm()
@@ -244,7 +249,7 @@ def workspace_reorder(slug):
 
 
 @bp.post("/workspace/<slug>/media")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_upload(slug):
     course = _course_or_404(slug)
     form = ImageForm()
@@ -270,7 +275,7 @@ def workspace_upload(slug):
 
 
 @bp.get("/workspace/<slug>/media/<name>")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_media(slug, name):
     course = _course_or_404(slug)
     draft = files.store.file_at(course, f"{paths.MEDIA_FOLDER}/{name}")
@@ -284,7 +289,7 @@ def workspace_media(slug, name):
 
 
 @bp.get("/workspace/<slug>/export")
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_export(slug):
     course = _course_or_404(slug)
     return send_file(
@@ -296,7 +301,8 @@ def workspace_export(slug):
 
 
 @bp.post("/workspace/<slug>/import")
-@role("staff", "admin")
+@role("author", "staff", "admin")
+@accepts_file(archive.MAX_ZIP_BYTES, SMALLER_ZIP)
 def workspace_import(slug):
     course = _course_or_404(slug)
     form = ZipForm()
@@ -346,7 +352,7 @@ def _number(value):
 
 
 @bp.route("/workspace/<slug>/history/<path:path>", methods=["GET", "POST"])
-@role("staff", "admin")
+@role("author", "staff", "admin")
 def workspace_history(slug, path):
     course = _course_or_404(slug)
     try:
@@ -404,45 +410,5 @@ def workspace_history(slug, path):
         new=new,
         page_problems=[(None, message) for message in problems],
         form=ButtonForm(),
-    )
-    return page, status
-
-
-# -- Publishing --------------------------------------------------------------------------------
-
-
-@bp.route("/workspace/<slug>/publish", methods=["GET", "POST"])
-@role("staff", "admin")
-def workspace_publish(slug):
-    course = _course_or_404(slug)
-    form = ButtonForm()
-    changes = publishing.preview(course)
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            report = publishing.publish(course, current_user.id)
-        except NotPublishable as error:
-            return _publish_page(course, changes, error.content_problems, str(error), 422)
-        return render_template(
-            "staff/workspace/published.html",
-            course=course,
-            changes=changes,
-            report=report,
-            diff_rows=diff_rows,
-        )
-    return _publish_page(course, changes, checking.check_course(course).problems)
-
-
-def _publish_page(course, changes, problems, refused=None, status=200):
-    page = render_template(
-        "staff/workspace/publish.html",
-        course=course,
-        changes=changes,
-        problems=[(p, _problem_target(course, p)) for p in problems],
-        errors=[p for p in problems if not p.warning],
-        refused=refused,
-        form=ButtonForm(),
-        diff_rows=diff_rows,
     )
     return page, status

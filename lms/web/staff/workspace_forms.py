@@ -2,9 +2,12 @@
 lms.services.workspace. Each form's field ids are prefixed, as one page shows several forms."""
 
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectChoice, SelectField, StringField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
+from ...services.workspace.archive import MAX_ZIP_BYTES
+from ...services.workspace.reviewing import NOTE_MAX
 from ..forms import Form
+from ..inputs import MEGABYTE
 
 
 class NewCourseForm(Form):
@@ -21,8 +24,8 @@ class ZipForm(Form):
         "Zip of the course folder",
         id="zip-archive",
         description="A zip of one course folder laid out as in courses/ (course.md, the modules, "
-        "sessions/ and media/), at most 10 MB. Nothing is written unless the whole course checks "
-        "clean.",
+        f"sessions/ and media/), at most {MAX_ZIP_BYTES // MEGABYTE} MB. Nothing is written unless "
+        "the whole course checks clean.",
         render_kw={"accept": ".zip,application/zip"},
     )
 
@@ -84,3 +87,30 @@ class RestoreForm(Form):
 
 class ButtonForm(Form):
     """No fields: a POST-only button still carries the CSRF token."""
+
+
+class PublishForm(Form):
+    """Publish, carrying the fingerprint of the revisions the preview showed."""
+
+    seen = HiddenField()
+
+
+class RequestPublishForm(Form):
+    note = TextAreaField(
+        "Note for the person who publishes",
+        id="request-note",
+        description=f"What changed and why, up to {NOTE_MAX} characters. They read it before "
+        "they publish.",
+        render_kw={"rows": 4, "maxlength": NOTE_MAX},
+    )
+
+
+class DeclineForm(Form):
+    """One a request: made with prefix=f"r{request id}", so that each has its own field ids."""
+
+    reason = TextAreaField(
+        "Reason",
+        description=f"Why it is not published now, up to {NOTE_MAX} characters. The author "
+        "reads it on this page.",
+        render_kw={"rows": 3, "maxlength": NOTE_MAX},
+    )

@@ -1,0 +1,73 @@
+"""The files a certificate is handed out as: today its PDF; the signed Open Badges credential
+(a .json) joins it here, so that every place that hands certificates out (the cohort zip, the
+email that brings a holder their certificate) gets each kind of file from one list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..dates import long_date
+from ..extensions import db
+from ..models import Certificate
+from . import certification
+from .certificate_pdf import CertificateSheet, certificate_pdf
+
+
+@dataclass(frozen=True)
+class CertificateFile:
+    """One file of a certificate: its name's ending ("pdf"), its media type and its bytes."""
+
+    extension: str
+    media_type: str
+    data: bytes
+
+
+def stamp(certificate, today=None):
+    """(stamp, note) printed across a certificate that is no longer valid, so that a printout or
+    a saved copy cannot pass for a valid one; ("", "") while it is valid."""
+    status = certification.certificate_status(certificate, today)
+    if status == "revoked":
+        return "Revoked", f"on {long_date(certificate.revoked_at)}"
+    if status == "superseded":
+        return "Renewed", f"on {long_date(certificate.superseded_at)}"
+    if status == "expired":
+        return "Expired", f"on {long_date(certificate.expires_on)}"
+    return "", ""
+
+
+def certificate_sheet(certificate, site_name, verify_url, today=None):
+    """What the certificate's PDF prints (holder and course loaded from `certificate`)."""
+    printed_stamp, stamp_note = stamp(certificate, today)
+    return CertificateSheet(
+        site_name=site_name,
+        title=certificate.title,
+        holder=certificate.user.name,
+        course_title=certificate.course.title,
+        course_version=certificate.course_version,
+        issued_on=long_date(certificate.issued_on),
+        expires_on=long_date(certificate.expires_on),
+        code=certificate.code,
+        verify_url=verify_url,
+        stamp=printed_stamp,
+        stamp_note=stamp_note,
+    )
+
+
+def certificate_files(certificate, site_name, verify_url, today=None):
+    """[CertificateFile] of the certificate, the PDF first."""
+    sheet = certificate_sheet(certificate, site_name, verify_url, today)
+    return [CertificateFile("pdf", "application/pdf", certificate_pdf(sheet))]
+
+
+def email_attachments(certificate_id, settings):
+    """The certificate's files (PDF, signed credential) as attachments, made now from the
+    certificate as it stands: a certificate revoked meanwhile goes out stamped as revoked."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        return ()
+    code = certificate.code
+    verify_url = f"{settings['LMS_BASE_URL']}/verify/{code}"
+    files = certificate_files(certificate, settings["LMS_SITE_NAME"], verify_url)
+    attachments = tuple((f"{code}.{file.extension}", file.media_type, file.data) for file in files)
+    db.session.rollback()  # end the read: no transaction stays open while the mail is sent
+    return attachments

@@ -1,0 +1,103 @@
+"""How large a request may be: the course zip imports take a zip up to the importer's own limit
+(archive.MAX_ZIP_BYTES), every other route keeps MAX_CONTENT_LENGTH, and a request over either
+gets a page saying what the limit is and what to do (413), never a bare error."""
+
+import io
+import os
+import zipfile
+
+import pytest
+from werkzeug.test import EnvironBuilder
+
+from lms.services.workspace import archive
+from tests.auth import make_user
+from tests.conftest import sign_in_as
+from tests.web.test_workspace_pages import COURSE, LIST, text, token
+from tests.workspacekit import ready_course
+
+MB = 1024 * 1024
+IMPORT_ROUTES = ["/staff/workspace/import", f"{COURSE}import"]
+
+
+@pytest.fixture
+def staff(app, client):
+    staff_id = make_user(app, "pat@example.org", "Pat Staff", roles=("staff",))
+    with app.app_context():
+        ready_course("my-course", staff_id)
+    return sign_in_as(client, staff_id)
+
+
+def zip_of(size, folder="my-course"):
+    """A real zip of about `size` bytes: a course folder whose one image cannot be squeezed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive_file:
+        archive_file.writestr(f"{folder}/course.md", "---\ntitle: Big\n---\n")
+        archive_file.writestr(f"{folder}/media/big.png", os.urandom(size))
+    return out.getvalue()
+
+
+def sent(client, url, fields, page):
+    """(status, the page's text) of a multipart form holding `fields` and the page's token."""
+    fields = {"csrf_token": token(client, page), **fields}
+    # Built here so that the body Werkzeug spools to a temporary file (over 500 KB) is closed.
+    builder = EnvironBuilder(
+        path=url, method="POST", data=fields, content_type="multipart/form-data"
+    )
+    try:
+        environ = builder.get_environ()
+    finally:
+        builder.close()
+    try:
+        response = client.open(environ)
+        return response.status_code, text(response)
+    finally:
+        environ["wsgi.input"].close()
+
+
+def file(data):
+    return (io.BytesIO(data), "course.zip")
+
+
+def upload(client, url, size):
+    if url.startswith(COURSE):  # an update of my-course
+        return sent(client, url, {"archive": file(zip_of(size))}, COURSE)
+    return sent(client, url, {"archive": file(zip_of(size, "big-course"))}, LIST)
+
+
+@pytest.mark.parametrize("url", IMPORT_ROUTES)
+def test_a_15_mb_zip_reaches_the_importer(staff, url):
+    status, page = upload(staff, url, 15 * MB)
+    # The importer's own answer (the image is over its 2 MB limit), beside the field.
+    assert status == 422
+    assert "nothing was changed" in page
+    assert "media/big.png" in page, page
+
+
+@pytest.mark.parametrize("url", IMPORT_ROUTES)
+def test_a_21_mb_zip_gets_a_page_saying_the_limit(staff, url):
+    status, page = upload(staff, url, 21 * MB)
+    assert status == 413
+    assert "That file is too large" in page
+    assert "This page accepts a file of at most 20 MB" in page
+    assert "make the zip smaller (leave out large images, or make them smaller)" in page
+
+
+def test_the_zip_forms_state_the_importers_limit(staff):
+    limit = f"at most {archive.MAX_ZIP_BYTES // MB} MB"
+    assert limit in text(staff.get(LIST))
+    assert limit in text(staff.get(COURSE))
+
+
+def test_other_routes_keep_the_site_wide_limit(app, staff):
+    assert app.config["MAX_CONTENT_LENGTH"] == 11 * MB
+    status, page = sent(staff, f"{COURSE}media", {"image": file(b"\0" * 12 * MB)}, COURSE)
+    assert status == 413
+    assert "This page accepts a file of at most 10 MB" in page
+    assert "choose a smaller file" in page
+
+
+def test_one_overlong_text_field_still_gets_the_general_page(staff):
+    status, page = sent(staff, "/staff/workspace/new", {"slug": "x" * 600_000}, LIST)
+    assert status == 413
+    assert "That was too much to send" in page
+    assert "shorten the text" in page
