@@ -1,16 +1,27 @@
 """Signed credentials in real Chromium, on a 390 px phone and a desktop: a visitor checks a
 credential file at /verify/credential by dropping it on the page (JavaScript on) or choosing it
-(JavaScript off), and reads the checks. Every page is photographed and checked by axe-core."""
+(JavaScript off), and reads the checks; the holder's certificate page offers the LinkedIn link.
+Every page is photographed and checked by axe-core."""
 
 import json
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from lms import clock
+from lms.extensions import db
+from lms.models import Certificate, Course
+from lms.services.accounts import ensure_user
+from lms.services.certification import add_months, new_code
+from tests.browser.steps import PASSWORD, sign_in
 from tests.browser.test_layout import sideways
 from tests.credentialkit import as_bytes, did_web_credential, ours, store_status_list
 
 PAGE = "/verify/credential"
+COURSE_SLUG = "peer-support-foundations"
 DROP = """([text, name]) => {
     const area = document.querySelector(".credential-drop");
     const chosen = new DataTransfer();
@@ -107,4 +118,47 @@ def test_without_javascript_the_file_input_and_the_text_box_work(
     context = new_context(viewport)
     context.route("**/static/js/**", lambda route: route.abort())
     _without_javascript(context.new_page(), files, check)
+    check.assert_no_violations()
+
+
+def certified(app, viewport):
+    """A holder (one per viewport) with a valid certificate; returns (email, code)."""
+    email = f"credential.{viewport}@example.org"
+    with app.app_context():
+        person = ensure_user(email, f"Noa Credential-Holder ({viewport})", ["trainee"], PASSWORD)
+        existing = db.session.scalar(select(Certificate).where(Certificate.user_id == person.id))
+        if existing is not None:
+            return email, existing.code
+        course = db.session.scalar(select(Course).where(Course.slug == COURSE_SLUG))
+        expires_on = clock.today() + timedelta(days=300)
+        certificate = Certificate(
+            code=new_code(COURSE_SLUG), user_id=person.id, course_id=course.id,
+            course_version=course.version, title=course.certificate_title,
+            issued_on=add_months(expires_on, -course.certificate_valid_for_months),
+            expires_on=expires_on,
+        )  # fmt: skip
+        db.session.add(certificate)
+        db.session.commit()
+        return email, certificate.code
+
+
+def test_the_holders_certificate_page_offers_the_linkedin_link(
+    viewport, new_context, check_page, live_app
+):
+    email, code = certified(live_app, viewport)
+    check = check_page(viewport)
+    page = new_context(viewport).new_page()
+    sign_in(page, email)
+    page.goto(f"/certificates/{code}")
+    link = page.get_by_role("link", name="Add this certificate to your LinkedIn profile")
+    expect(link).to_be_visible()
+    url = urlsplit(link.get_attribute("href"))  # not followed: LinkedIn is another site
+    assert (url.scheme, url.netloc, url.path) == ("https", "www.linkedin.com", "/profile/add")
+    params = dict(parse_qsl(url.query))
+    assert params["startTask"] == "CERTIFICATION_NAME"
+    assert params["certId"] == code
+    assert params["certUrl"].endswith(f"/verify/{code}")
+    assert params["organizationName"] and params["name"]
+    assert sideways(page) <= 0
+    check(page, "certificate-share")
     check.assert_no_violations()
