@@ -181,6 +181,7 @@ def test_a_context_this_server_does_not_hold(config):
             "starting with {.",
         ),
         (b"[" * 100_000, "The file's JSON is nested too deeply to be a credential."),
+        (b"9" * 5000, "The file holds a number too long to be part of a credential."),
     ],
 )
 def test_files_that_are_not_credentials(config, data, message):

@@ -116,6 +116,8 @@ def _read(data: bytes):
         )
     except RecursionError:
         return None, "The file's JSON is nested too deeply to be a credential."
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        return None, "The file holds a number too long to be part of a credential."
     if not isinstance(document, dict):
         kind = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(
             type(document), "a number"
