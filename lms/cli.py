@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import clock
 from .content.domains import hours_summary
 from .content.loader import load_courses
 from .content.model import ContentError
@@ -20,12 +21,13 @@ from .extensions import db
 from .jobs import jobs_of
 from .models import ROLES
 from .services import accounts, health, live_demo, password_reset, supervision
-from .services.credentials import keyring
+from .services.credentials import keyring, verifying
 from .services.publishing import sync_courses
 
 courses_cli = AppGroup("courses", help="Check and publish the course files.")
 users_cli = AppGroup("users", help="Create accounts and password-reset links.")
 keys_cli = AppGroup("keys", help="The issuer's keys that sign credentials.")
+credentials_cli = AppGroup("credentials", help="Signed Open Badges 3.0 credentials.")
 
 DEMO_ACCOUNTS = (
     ("trainee@demo.example", "Dana Trainee", ["trainee"], "demo-trainee-pass"),
@@ -36,28 +38,36 @@ DEMO_ACCOUNTS = (
 )
 
 
+def schema_problem():
+    """What is wrong with the database for this version, in lines to print; None if nothing."""
+    try:
+        missing = health.missing_tables()
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        return [
+            f"Error: the database cannot be reached ({reason}).",
+            "Check LMS_DATABASE_URL and that the database server is running.",
+        ]
+    if missing == sorted(db.metadata.tables):
+        return ["The database has no tables yet: run `lms db upgrade` first."]
+    if missing:
+        return [
+            f"The database lacks tables this version needs ({', '.join(missing)}): "
+            "run `lms db upgrade` first."
+        ]
+    return None
+
+
 def needs_schema(command):
     """For commands that use the database: when it cannot be reached, or has none (or not all) of
     the tables, say what to do in one line instead of a SQLAlchemy traceback, and exit 1."""
 
     @wraps(command)
     def checked(*args, **kwargs):
-        try:
-            missing = health.missing_tables()
-        except SQLAlchemyError as error:
-            reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
-            click.echo(f"Error: the database cannot be reached ({reason}).", err=True)
-            click.echo("Check LMS_DATABASE_URL and that the database server is running.", err=True)
-            raise SystemExit(1) from None
-        if missing == sorted(db.metadata.tables):
-            click.echo("The database has no tables yet: run `lms db upgrade` first.", err=True)
-            raise SystemExit(1)
-        if missing:
-            click.echo(
-                f"The database lacks tables this version needs ({', '.join(missing)}): "
-                "run `lms db upgrade` first.",
-                err=True,
-            )
+        problem = schema_problem()
+        if problem:
+            for line in problem:
+                click.echo(line, err=True)
             raise SystemExit(1)
         return command(*args, **kwargs)
 
@@ -248,6 +258,45 @@ def generate_key_command(path):
     )
 
 
+@credentials_cli.command("verify")
+@click.argument("file", type=click.File("rb"))
+def verify_credential_command(file):
+    """Check a credential file (- for standard input): its format, signature, dates and
+    revocation, one check a line, then the verdict. Exit 0: valid; 1: not valid, or not fully
+    checked here (another issuer's did:web key or status list is never fetched); 2: the file is
+    not a credential."""
+    data = file.read(verifying.MAX_BYTES + 1)
+    config = current_app.config
+    result = verifying.verify_file(data, config, clock.today())
+    if result.verdict == verifying.UNREADABLE:
+        click.echo(f"Error: {result.problem}", err=True)
+        raise SystemExit(2)
+    # Our own credentials' revocation is read from the database: say so when it cannot be.
+    problem = schema_problem() if result.ours else None
+    for line in _verification_lines(result):
+        click.echo(line)
+    if problem:
+        click.echo("Revocation could not be checked against this site's status lists:", err=True)
+        for line in problem:
+            click.echo(line, err=True)
+    raise SystemExit(0 if result.verdict == verifying.VALID and not problem else 1)
+
+
+def _verification_lines(result):
+    marks = {True: "pass", False: "FAIL"}
+    for label, check in result.labelled():
+        mark = "not checked here" if check.unchecked else marks[check.ok]
+        yield f"{label}: {mark}: {check.words}"
+    if result.issuer_id:
+        this_site = ", this site" if result.ours else ""
+        yield f"Issuer: {result.issuer_name or 'no name given'} ({result.issuer_id}{this_site})"
+    if result.achievement_name:
+        yield f"Achievement: {result.achievement_name}"
+    if result.holder_name:
+        yield f"Awarded to: {result.holder_name}"
+    yield result.summary
+
+
 @click.command("worker")
 @click.option(
     "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
@@ -281,4 +330,5 @@ def init_app(app):
     app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(keys_cli)
+    app.cli.add_command(credentials_cli)
     app.cli.add_command(demo_command)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from lms.dates import long_date  # the app's US dates ("November 21, 2028"); lms.dates has no Flask
 from lms.vc.proof import ProofCheck, issuer_id, verify_proof
 
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
@@ -18,6 +19,9 @@ class Check:
     name: str
     ok: bool
     words: str
+    # True when this server could not decide (a key or a status list it cannot fetch): the
+    # credential is not shown to be wrong, only not shown to be right here.
+    unchecked: bool = False
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,10 @@ class CredentialReport:
     def ok(self) -> bool:
         return bool(self.checks) and all(check.ok for check in self.checks)
 
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    @property
+    def failed(self) -> bool:
+        """Some check found something wrong (not merely something it could not check here)."""
+        return any(not check.ok and not check.unchecked for check in self.checks)
 
 
 def _parse_time(value) -> datetime | None:
@@ -73,6 +78,12 @@ def _issuer_name(document: dict) -> str:
 def _proof_words(document: dict, result: ProofCheck) -> str:
     if result.ok:
         return f"Signed by {_issuer_name(document)}, not altered"
+    if result.problem == "context":
+        return (
+            "cannot check the signature here: the credential uses a JSON-LD context this server "
+            f"does not hold ({result.reason.rpartition(': ')[2]}) and this server does not fetch "
+            "from the internet"
+        )
     if result.problem == "unknown-key":
         return (
             f"cannot check the signature here: the issuer's key {result.verification_method} "
@@ -104,12 +115,20 @@ def _status_check(document: dict, status_bit_for: Callable[[dict], bool | None])
     entries = entries if isinstance(entries, list) else [entries]
     ours = [e for e in entries if isinstance(e, dict) and e.get("type") == STATUS_ENTRY]
     if not ours:
-        return Check("status", False, "its status uses a kind of list this server cannot read")
+        return Check(
+            "status", False, "its status uses a kind of list this server cannot read", True
+        )
     for entry in ours:
         purpose = entry.get("statusPurpose", "revocation")
         revoked = status_bit_for(entry)
         if revoked is None:
-            return Check("status", False, "could not check the status list here")
+            return Check(
+                "status",
+                False,
+                "could not check revocation here: its status list is not on this server, and "
+                "this server does not fetch from the internet",
+                True,
+            )
         if revoked:
             word = "revoked" if purpose == "revocation" else f"marked {purpose}"
             return Check("status", False, word)
@@ -127,7 +146,8 @@ def check_credential(
         return CredentialReport([Check("structure", False, "; ".join(problems))])
     checks = [Check("structure", True, "an Open Badges 3.0 credential")]
     result = verify_proof(document, public_key_for)
-    checks.append(Check("proof", result.ok, _proof_words(document, result)))
+    unchecked = result.problem in ("unknown-key", "context")
+    checks.append(Check("proof", result.ok, _proof_words(document, result), unchecked))
     checks.append(_date_check(document, today))
     checks.append(_status_check(document, status_bit_for))
     return CredentialReport(checks)

@@ -1,16 +1,19 @@
-"""Public verification of a certificate or a training transcript by its code: a form, a page and
-JSON.
+"""Public verification of a certificate or a training transcript by its code (a form, a page and
+JSON), and of a signed credential file anyone can upload or paste (/verify/credential).
 
 These pages say only who holds the certificate, what it is, its dates and whether it is valid;
 for a transcript, only to whom and when it was issued (never its hours or modules). They ask
 search engines not to index them.
 """
 
-from flask import Blueprint, redirect, render_template, request, url_for
-from wtforms import StringField
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_wtf.file import FileField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from .. import clock
 from ..services import certification, transcript
+from ..services.credentials import verifying
 from .access import public
 from .filters import program_zone
 from .forms import Form
@@ -47,6 +50,24 @@ class VerifyForm(Form):
     )
 
 
+class CredentialForm(Form):
+    """A POST (a file does not fit in an address), so it carries a CSRF token like every form."""
+
+    file = FileField(
+        "Credential file",
+        description="The .json file of an Open Badges 3.0 credential, at most 1 MB.",
+        render_kw={"accept": ".json,application/json,application/ld+json"},
+    )
+    pasted = TextAreaField(
+        "Or paste the credential's text",
+        description="Used only when no file is chosen.",
+        render_kw={"rows": 8, "spellcheck": "false", "autocomplete": "off"},
+    )
+
+
+NOTHING_SENT = "Choose the credential's .json file, or paste its text."
+
+
 def verification_url(code):
     """The address that verifies this code, as printed on certificates and in QR codes."""
     return external_url("verify.certificate", code=code)
@@ -73,6 +94,28 @@ def form():
             "transcript."
         )
     return render_template("verify/form.html", form=form)
+
+
+@bp.route("/verify/credential", methods=["GET", "POST"])
+@public
+def credential():
+    form = CredentialForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload and upload.filename:
+            # one byte more than allowed is enough to say the file is too large
+            data = upload.stream.read(verifying.MAX_BYTES + 1)
+        else:
+            data = (form.pasted.data or "").strip().encode()
+        if data:
+            result = verifying.verify_file(
+                data, current_app.config, clock.today(), request.host_url
+            )
+        else:
+            form.file.errors.append(NOTHING_SENT)
+    status = 422 if form.errors else 200
+    return render_template("verify/credential.html", form=form, result=result), status
 
 
 def _canonical(code, endpoint):

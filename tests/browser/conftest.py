@@ -138,6 +138,13 @@ PAGE_TYPES = (
     "workspace-conflict",
     "workspace-editor-preview",
     "workspace-published",
+    "verify-credential-form",
+    "verify-credential-valid",
+    "verify-credential-unchecked",
+    "verify-credential-no-js",
+    "verify-credential-unreadable",
+    "verify-credential-errors",
+    "certificate-share",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.
@@ -244,12 +251,13 @@ def new_context(browser, live_server):
         if not request.url.startswith((live_server + "/", "data:", "blob:", "about:")):
             elsewhere.append(f"{request.frame.url} asked for {request.url}")
 
-    def make(viewport_name, javascript=True):
+    def make(viewport_name, javascript=True, **options):
         context = browser.new_context(
             base_url=live_server,
             bypass_csp=True,
             java_script_enabled=javascript,
             **VIEWPORTS[viewport_name],
+            **options,
         )
         context.set_default_timeout(15_000)
         context.on("request", note_elsewhere)

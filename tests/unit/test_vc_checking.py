@@ -34,7 +34,7 @@ def test_a_good_credential_passes_every_check_in_order():
     assert report.ok
     assert [check.name for check in report.checks] == ["structure", "proof", "dates", "status"]
     assert checks["proof"].words == "Signed by Peer Support Academy, not altered"
-    assert checks["dates"].words == "valid until 21 November 2028"
+    assert checks["dates"].words == "valid until November 21, 2028"
     assert checks["status"].words == "not revoked"
 
 
@@ -55,7 +55,8 @@ def test_the_status_callback_gets_the_entry_and_a_revoked_bit_says_revoked():
 def test_a_status_list_that_cannot_be_read_here():
     report, checks = report_of(SIGNED, status=lambda entry: None)
     assert not report.ok
-    assert checks["status"].words == "could not check the status list here"
+    assert checks["status"].words.startswith("could not check revocation here")
+    assert checks["status"].unchecked and not report.failed
 
 
 def test_an_altered_credential():
@@ -71,9 +72,9 @@ def test_an_altered_credential():
 def test_expired_and_not_yet_valid():
     _, checks = report_of(SIGNED, today=date(2028, 11, 22))
     assert not checks["dates"].ok
-    assert checks["dates"].words == "expired on 21 November 2028"
+    assert checks["dates"].words == "expired on November 21, 2028"
     _, checks = report_of(SIGNED, today=date(2026, 11, 20))
-    assert checks["dates"].words == "not valid until 21 November 2026"
+    assert checks["dates"].words == "not valid until November 21, 2026"
 
 
 def test_a_credential_from_an_issuer_we_cannot_resolve_offline():

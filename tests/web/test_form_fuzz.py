@@ -126,6 +126,7 @@ def world(app, tmp_path):
                 "trainee_id": found["ada"].id,
                 "session_id": 1,
                 "attempt_id": 1,
+                "request_id": 1,
                 "code": "FUZZ-CERT-0001",
                 "token": "x",
                 "meeting_id": meeting.id,
