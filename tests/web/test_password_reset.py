@@ -88,7 +88,7 @@ def test_the_emailed_link_sets_a_new_password_once(app, client, inbox):
     form = client.get(path)
     assert form.status_code == 200 and "<h1>Choose a new password</h1>" in html(form)
     assert form.headers["Cache-Control"] == "no-store"
-    assert form.headers["Referrer-Policy"] == "no-referrer"
+    assert form.headers["Referrer-Policy"] == "same-origin"
     saved = post_form(client, path, {"password": NEW_PASSWORD})
     assert saved.status_code == 302 and saved.headers["Location"] == "/sign-in"
     assert "Your new password is set. Sign in with it now." in html(client.get("/sign-in"))
@@ -256,3 +256,30 @@ def test_staff_pages_send_signed_out_visitors_to_sign_in(client):
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/sign-in?next=/staff/reset-link"
+
+
+def test_over_https_the_reset_form_is_accepted_as_a_browser_sends_it(app):
+    # Flask-WTF refuses a form posted over HTTPS without a same-site Referer; a browser sends one
+    # only if the page's Referrer-Policy lets it. With "no-referrer", no reset could ever be saved
+    # in production.
+    make_user(app)
+    with app.app_context():
+        secret = app.config["SECRET_KEY"]
+        _, token = password_reset.reset_token_for_email("dana@example.org", secret)
+    client = app.test_client()
+    path = f"/reset-password/{token}"
+    https = "https://localhost"
+
+    page = client.get(path, base_url=https)
+    policy = page.headers["Referrer-Policy"]
+    token_field = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html(page))[1]
+    sent = {} if policy == "no-referrer" else {"Referer": https + path}
+    saved = client.post(
+        path,
+        base_url=https,
+        headers=sent,
+        data={"csrf_token": token_field, "password": NEW_PASSWORD},
+    )
+
+    assert policy == "same-origin"
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/sign-in")

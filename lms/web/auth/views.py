@@ -58,9 +58,13 @@ def safe_next(target):
 
 
 def private(response):
-    """Pages holding a secret (a reset link, a password): not cached, and no Referer leaks it."""
+    """Pages holding a secret (a reset link, a password): not cached, and no Referer takes it to
+    another site."""
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the secret never leaves for another site, and the page's own
+    # form still carries a Referer, which CSRF protection over HTTPS requires (Flask-WTF refuses
+    # a form posted over HTTPS without one).
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 
