@@ -244,8 +244,9 @@ class Trainee:
         self.request("quiz result", "GET", f"{location.path}?{location.query}")
 
 
-def drive(trainees, emails, modules, correct, seconds, rng_for):
-    """Every trainee signs in, then goes through modules until `seconds` have passed."""
+def drive(trainees, emails, modules, correct, seconds, rng_for, think=0.0):
+    """Every trainee signs in, then goes through modules until `seconds` have passed, pausing
+    0 to 2 x `think` seconds after each module (reading; 0: no pause at all)."""
     deadline = [0.0]
     start_line = threading.Barrier(len(trainees) + 1, timeout=300)
     failed_sign_ins = Counter()
@@ -254,12 +255,18 @@ def drive(trainees, emails, modules, correct, seconds, rng_for):
         try:
             if not trainee.sign_in(emails[trainee.number]):
                 failed_sign_ins[trainee.number] += 1
-            start_line.wait()
             rng, step = rng_for(trainee.number), trainee.number
+            # One module before the clock starts: a fresh worker reads its templates and the
+            # catalog on first use, which says nothing about the pool or the load.
+            course, module = modules[step % len(modules)]
+            trainee.journey(f"/courses/{course}/{module}", rng, correct)
+            start_line.wait()
             while time.monotonic() < deadline[0]:
                 course, module = modules[step % len(modules)]
                 step += 1
                 trainee.journey(f"/courses/{course}/{module}", rng, correct)
+                if think:
+                    time.sleep(rng.uniform(0, 2 * think))
         except BaseException:
             start_line.abort()
             raise
