@@ -12,8 +12,9 @@ the ExecStart line of deploy/lms-app@.service, the worker by deploy/lms-worker.s
 with deploy/haproxy.cfg terminating TLS with a self-signed certificate made now, Redis (the queue,
 under a queue name of its own on the server given) and a mail server that records what it gets.
 
-The trainees sign in through HAProxy over HTTPS and go through modules and quizzes. Halfway
-through, one instance gets SIGTERM and, --grace seconds later, SIGKILL (a stop that does not
+The trainees sign in through HAProxy over HTTPS and go through modules and quizzes (a module
+page, its quiz, the answers, the result), pausing --think seconds on average after each module.
+Halfway through, one instance gets SIGTERM and, --grace seconds later, SIGKILL (a stop that does not
 finish in time). Two runs of the daily reminder task are queued, as two machines' schedulers
 would. Checked afterwards, in the database: every quiz answer the server confirmed is recorded
 and none is recorded twice or from nowhere; every trainee who has met a course's requirements
@@ -127,6 +128,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trainees", type=int, default=100, help="simulated trainees (100)")
     parser.add_argument("--seconds", type=float, default=120, help="length of the load (120)")
+    parser.add_argument(
+        "--think", type=float, default=10.0,
+        help="mean pause after each module, s (10): people read; 0 means none at all",
+    )  # fmt: skip
     parser.add_argument("--grace", type=float, default=1.0, help="SIGTERM to SIGKILL, s (1)")
     parser.add_argument("--holders", type=int, default=30, help="certificates with reminders due")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers an instance (2)")
@@ -194,10 +199,14 @@ def forget_queue(env):
 def load_and_check(args, env, apps, worker, mail, tls, port, modules, correct, due):
     trainees = [Trainee(number, port, tls) for number in range(args.trainees)]
     emails = [trainee_email(n) for n in range(args.trainees)]
-    print(f"{args.trainees} trainees for {args.seconds:g} s through HAProxy (HTTPS)...")
+    print(
+        f"{args.trainees} trainees for {args.seconds:g} s through HAProxy (HTTPS), pausing"
+        f" {args.think:g} s on average after each module...",
+        flush=True,
+    )
     queue_reminder_runs(env, 1)
     start, threads, failed_sign_ins = drive(
-        trainees, emails, modules, correct, args.seconds, lambda n: random.Random(n)
+        trainees, emails, modules, correct, args.seconds, random.Random, args.think
     )
     time.sleep(args.seconds / 2)
     victim = apps[0]
