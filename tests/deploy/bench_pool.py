@@ -9,9 +9,11 @@ One app instance started from deploy/lms-app@.service (--workers gthread workers
 threads), reached directly on loopback, on a throwaway PostgreSQL database. For each pool setting
 (LMS_DB_POOL_SIZE / LMS_DB_MAX_OVERFLOW / LMS_DB_PRE_PING) the instance is started afresh and
 --trainees trainees go through modules and quizzes for --seconds with no pause; printed: req/s,
-p50/p95/p99, errors, and the most connections the instance held open (pg_stat_activity, sampled
-every 0.2 s). Then, with the default settings, trainees who pause --think seconds on average
-after each module (reading), at each of --levels, to find how many keep p95 under 300 ms.
+p50/p95/p99, errors, the most connections the instance held open (pg_stat_activity, sampled
+every 0.2 s), how busy the machine was and the app's CPU per request. Then, with the default
+settings, trainees who pause --think seconds on average after each module (reading), at each of
+--levels, to find how many keep p95 under 300 ms. A check-out of a connection is timed apart, with
+pre-ping and without.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import random
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from cluster import HOST, Process, Trainee, answers, drive, phase_figures, unit_command, wait_for
@@ -66,6 +69,19 @@ class ConnectionCounter:
         return self.most
 
 
+def group_cpu(pgid):
+    """CPU seconds used so far by the processes of one process group (Linux /proc)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[2] == str(pgid):  # after the name: state, ppid, pgrp, ...
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def measure(args, workdir, database_url, setting, trainees, think, modules, correct):
     size, overflow, pre_ping = setting
     port = free_port()
@@ -83,17 +99,40 @@ def measure(args, workdir, database_url, setting, trainees, think, modules, corr
         people = [Trainee(n, port, None) for n in range(trainees)]
         emails = [trainee_email(n) for n in range(trainees)]
         before = machine_ticks()
+        cpu_before = group_cpu(app.process.pid)
         start, threads, _ = drive(
             people, emails, modules, correct, args.seconds, random.Random, think
         )
         for thread in threads:
             thread.join()
         busy = busy_since(before)
+        cpu = group_cpu(app.process.pid) - cpu_before
         most = counter.close()
     finally:
         app.stop()
     exchanges = [e for p in people for e in p.exchanges]
-    return (*phase_figures(exchanges, start, start + args.seconds), most, busy)
+    figures = phase_figures(exchanges, start, start + args.seconds)
+    # the app's CPU over every request it answered (sign-ins and warm-up too): per request
+    cpu_ms = 1000 * cpu / max(sum(len(p.exchanges) for p in people), 1)
+    return (*figures, most, busy, cpu_ms)
+
+
+def checkout_cost(database_url, rounds=2000):
+    """Microseconds one checkout and `SELECT 1` take, with pre-ping off and on: a request checks
+    out one connection (Flask-SQLAlchemy's session), so the difference is pre-ping's cost per
+    request, measured without HTTP, templates or other processes' noise in between."""
+    costs = {}
+    for pre_ping in (False, True, False, True):
+        engine = create_engine(database_url, pool_size=1, max_overflow=0, pool_pre_ping=pre_ping)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        started = time.perf_counter()
+        for _ in range(rounds):
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        costs.setdefault(pre_ping, []).append(1e6 * (time.perf_counter() - started) / rounds)
+        engine.dispose()
+    return {pre_ping: min(values) for pre_ping, values in costs.items()}
 
 
 def main(argv=None):
@@ -123,7 +162,12 @@ def main(argv=None):
             )
             header = (
                 f"{'requests':>8} {'errors':>6} {'req/s':>6} {'p50':>5} {'p95':>5} {'p99':>5}"
-                f" {'conns':>5} {'busy':>5}"
+                f" {'conns':>5} {'busy':>5} {'CPU ms':>6}"
+            )
+            costs = checkout_cost(url)
+            print(
+                f"a checkout and SELECT 1: {costs[False]:.0f} us without pre-ping,"
+                f" {costs[True]:.0f} us with it (best of 2 x 2000)"
             )
             if not args.skip_pool:
                 print(f"\n{args.trainees} trainees, no pause, {args.seconds:g} s each")
@@ -143,10 +187,10 @@ def main(argv=None):
 
 
 def line(row):
-    requests, errors, rate, p50, p95, p99, most, busy = row
+    requests, errors, rate, p50, p95, p99, most, busy, cpu_ms = row
     return (
         f"{requests:>8} {errors:>6} {rate:>6.1f} {p50:>5.0f} {p95:>5.0f} {p99:>5.0f}"
-        f" {most:>5} {100 * busy:>4.0f}%"
+        f" {most:>5} {100 * busy:>4.0f}% {cpu_ms:>6.1f}"
     )
 
 
