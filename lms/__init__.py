@@ -6,7 +6,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from . import cli, jobs, web
-from .config import PROJECT_ROOT, load_settings
+from .config import PROJECT_ROOT, engine_options, load_settings
 from .extensions import csrf, db, login_manager, migrate, sqlite_write_ahead_log
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -21,6 +21,7 @@ def create_app(config=None):
     app.config.from_mapping(load_settings(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

@@ -14,6 +14,12 @@ DEFAULT_CRISIS_RESOURCES = (
 )
 
 
+# Connections each app process keeps open, and how many more it may open for a burst (see
+# _engine_options for why these numbers).
+DEFAULT_POOL_SIZE = 4
+DEFAULT_MAX_OVERFLOW = 4
+
+
 class ConfigError(RuntimeError):
     """A setting is missing or wrong; the message says which variable to set."""
 
@@ -36,7 +42,7 @@ def load_settings(instance_path):
         "LMS_ENV": env,
         "SECRET_KEY": _secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        **_pool_settings(),
         "LMS_COURSES_DIR": _env("LMS_COURSES_DIR", str(BUNDLED_COURSES)),
         "LMS_SITE_NAME": _env("LMS_SITE_NAME", "Peer Support Training"),
         # Where the app is reached from outside, for links in emails, PDFs and QR codes; empty
@@ -108,6 +114,42 @@ def _issuer_keys(env, instance_path):
             "keep a backup of it, and set LMS_ISSUER_KEYS to its path on every instance."
         )
     return str(Path(instance_path) / "issuer_keys.json")
+
+
+def _pool_settings():
+    """The connection pool of each app process (one per gunicorn worker). The defaults were chosen
+    by measurement (tests/deploy/bench_pool.py, figures in deploy/README.md): a gthread worker of
+    4 threads needs up to 4 connections at once, and checking a connection before using it
+    (pre-ping) costs a round trip that is cheaper than a failed page after a database restart."""
+    pre_ping = _env("LMS_DB_PRE_PING", "1").strip().lower()
+    if pre_ping not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigError(f"LMS_DB_PRE_PING is {pre_ping!r}: set it to 1 (on) or 0 (off).")
+    return {
+        "LMS_DB_PRE_PING": pre_ping in ("1", "true", "yes", "on"),
+        "LMS_DB_POOL_SIZE": _whole_number("LMS_DB_POOL_SIZE", DEFAULT_POOL_SIZE, least=1),
+        "LMS_DB_MAX_OVERFLOW": _whole_number("LMS_DB_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW, least=0),
+    }
+
+
+def engine_options(config):
+    """SQLAlchemy's engine options from the settings, for the database the app finally uses (a
+    test may pass its own URL after the environment was read)."""
+    options = {"pool_pre_ping": config["LMS_DB_PRE_PING"]}
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite") and (url in ("sqlite://", "sqlite:///") or ":memory:" in url):
+        return options  # an in-memory SQLite database has one connection a thread, no pool
+    options.update(pool_size=config["LMS_DB_POOL_SIZE"], max_overflow=config["LMS_DB_MAX_OVERFLOW"])
+    return options
+
+
+def _whole_number(name, default, least):
+    value = _env(name, str(default)).strip()
+    if not value.isascii() or not value.isdigit() or int(value) < least:
+        raise ConfigError(
+            f"{name} is {value!r}: set it to a whole number of at least {least}"
+            f" (the default is {default})."
+        )
+    return int(value)
 
 
 def _time_zone():

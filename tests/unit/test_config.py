@@ -6,6 +6,7 @@ import pytest
 
 from lms import create_app
 from lms.config import BUNDLED_COURSES, ConfigError, load_settings
+from lms.extensions import db
 
 
 @pytest.fixture
@@ -13,7 +14,8 @@ def clean_env(monkeypatch):
     for name in ["LMS_ENV", "LMS_SECRET_KEY", "LMS_DATABASE_URL", "LMS_COURSES_DIR",
                  "LMS_SITE_NAME", "LMS_CRISIS_RESOURCES", "LMS_BASE_URL", "LMS_TRUSTED_HOSTS",
                  "LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS", "LMS_TIMEZONE",
-                 "LMS_ISSUER_KEYS", "LMS_ISSUER_NAME", "LMS_PUBLISH_REVIEW"]:  # fmt: skip
+                 "LMS_ISSUER_KEYS", "LMS_ISSUER_NAME", "LMS_PUBLISH_REVIEW", "LMS_DB_POOL_SIZE",
+                 "LMS_DB_MAX_OVERFLOW", "LMS_DB_PRE_PING"]:  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -131,3 +133,46 @@ def test_the_publish_review_rule_defaults_to_off_and_a_wrong_value_stops_start_u
     clean_env.setenv("LMS_PUBLISH_REVIEW", "yes")
     with pytest.raises(ConfigError, match="LMS_PUBLISH_REVIEW is 'yes': set it to 'off'"):
         load_settings(tmp_path)
+
+
+def test_the_connection_pool_has_measured_defaults_and_reads_its_settings(clean_env, tmp_path):
+    url = f"sqlite:///{tmp_path / 'pool.db'}"
+    options = create_app({"SQLALCHEMY_DATABASE_URI": url}).config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options == {"pool_pre_ping": True, "pool_size": 4, "max_overflow": 4}
+
+    clean_env.setenv("LMS_DB_POOL_SIZE", "8")
+    clean_env.setenv("LMS_DB_MAX_OVERFLOW", "0")
+    clean_env.setenv("LMS_DB_PRE_PING", "off")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": False,
+        "pool_size": 8,
+        "max_overflow": 0,
+    }
+    with app.app_context():
+        assert db.engine.pool.size() == 8
+
+
+def test_an_in_memory_database_gets_no_pool_sizes(clean_env):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "LMS_DB_POOL_SIZE",
+            "0",
+            "LMS_DB_POOL_SIZE is '0': set it to a whole number of at least 1",
+        ),
+        ("LMS_DB_POOL_SIZE", "many", "LMS_DB_POOL_SIZE is 'many': set it to a whole number"),
+        ("LMS_DB_MAX_OVERFLOW", "-1", "LMS_DB_MAX_OVERFLOW is '-1': .* at least 0"),
+        ("LMS_DB_PRE_PING", "maybe", r"LMS_DB_PRE_PING is 'maybe': set it to 1 \(on\) or 0"),
+    ],
+)
+def test_wrong_pool_settings_stop_start_up_with_a_message(clean_env, name, value, message):
+    clean_env.setenv(name, value)
+
+    with pytest.raises(ConfigError, match=message):
+        create_app()
