@@ -88,6 +88,7 @@ def measure(args, workdir, database_url, setting, trainees, think, modules, corr
     env = {
         **os.environ, "LMS_ENV": "development", "LMS_SECRET_KEY": "bench-pool",
         "LMS_DATABASE_URL": database_url, "LMS_SMTP_HOST": "", "LMS_BIND_ADDRESS": HOST,
+        "LMS_BALANCER_ADDRESS": HOST,
         "LMS_GUNICORN_WORKERS": str(args.workers), "LMS_GUNICORN_THREADS": str(args.threads),
         "LMS_DB_POOL_SIZE": str(size), "LMS_DB_MAX_OVERFLOW": str(overflow),
         "LMS_DB_PRE_PING": "1" if pre_ping else "0", "LMS_QUEUE_FILE": str(workdir / "huey.db"),

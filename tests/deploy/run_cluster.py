@@ -109,6 +109,7 @@ def environment(args, database_url, workdir, mail_port, https_port):
         "LMS_SMTP_SECURITY": "none",
         "LMS_SMTP_FROM": "training@example.org",
         "LMS_BIND_ADDRESS": HOST,
+        "LMS_BALANCER_ADDRESS": HOST,
         "LMS_GUNICORN_WORKERS": str(args.workers),
         "LMS_GUNICORN_THREADS": str(args.threads),
     }
