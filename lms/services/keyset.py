@@ -129,16 +129,49 @@ def page_of(query, order, cursor=None, per=PER_PAGE):
 
     Runs one statement. Raises BadCursor when the cursor does not fit the order."""
     per = max(1, min(per, MAX_PER_PAGE))
-    width = len(order.keys)
-    keyed = query.add_columns(*(column for column, _ in order.keys))
+    keyed, backwards = _keyed(query, order, cursor)
+    found = [_split(row, len(order.keys)) for row in db.session.execute(keyed.limit(per + 1))]
+    return _page(found[:per], len(found) > per, cursor, per, backwards)
+
+
+def filtered_page_of(query, order, cursor, per, keep, chunk=CSV_BATCH):
+    """page_of for a filter only Python can decide (the roster's computed status): rows are read
+    `chunk` at a time from the cursor, and `keep(rows)` answers, for each, whether it is shown,
+    until a page is full. A rare match costs a longer scan, never a longer page."""
+    per = max(1, min(per, MAX_PER_PAGE))
+    kept, values = [], cursor.values if cursor is not None else None
     backwards = cursor is not None and cursor.direction == "before"
+    keyed = order.sorted(query.add_columns(*(column for column, _ in order.keys)), backwards)
+    while len(kept) <= per:
+        bounded = keyed if values is None else keyed.where(order.beyond(values, backwards))
+        found = [_split(row, len(order.keys)) for row in db.session.execute(bounded.limit(chunk))]
+        for (row, key), shown in zip(found, keep([row for row, _ in found]), strict=True):
+            if shown:
+                kept.append((row, key))
+        if len(found) < chunk:
+            break
+        values = found[-1][1]
+    return _page(kept[:per], len(kept) > per, cursor, per, backwards)
+
+
+def _keyed(query, order, cursor):
+    """The query with the order's keys added, sorted, and bounded by the cursor."""
+    backwards = cursor is not None and cursor.direction == "before"
+    keyed = query.add_columns(*(column for column, _ in order.keys))
     if cursor is not None:
         keyed = keyed.where(order.beyond(cursor.values, reverse=backwards))
-    found = list(db.session.execute(order.sorted(keyed, reverse=backwards).limit(per + 1)))
-    more = len(found) > per
-    found = found[:per]
+    return order.sorted(keyed, reverse=backwards), backwards
+
+
+def _split(row, width):
+    return tuple(row[:-width]), tuple(row[-width:])
+
+
+def _page(found, more, cursor, per, backwards):
+    """The Page of `found` [(row, key)], read after the cursor (or before it, backwards), with
+    `more` saying whether rows lie beyond them."""
     if backwards:
-        found.reverse()
+        found = found[::-1]
         start = max(cursor.position - len(found), 0)
         if not more:
             start = 0  # nothing before these: this is the first page, whatever the cursor said
@@ -146,8 +179,8 @@ def page_of(query, order, cursor=None, per=PER_PAGE):
     else:
         start = cursor.position + 1 if cursor is not None else 0
         has_previous, has_next = cursor is not None, more
-    rows = [tuple(row[:-width]) for row in found]
-    keys = [tuple(row[-width:]) for row in found]
+    rows = [row for row, _ in found]
+    keys = [key for _, key in found]
     return Page(
         rows=rows,
         start=start,
