@@ -40,7 +40,7 @@ def _trainees(viewer, cohort_id, sort, descending):
     query = visible_trainee_ids(viewer, cohort_id)
     name = (func.lower(User.name), False)
     if sort == "email":
-        keys = ((func.lower(User.email), descending), (User.id, False))
+        keys = ((User.email, descending), (User.id, False))  # stored in lower case
     elif sort == "supervisor":
         supervisor = aliased(User)
         current = and_(
