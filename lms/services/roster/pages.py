@@ -5,7 +5,7 @@ Sorted by name, email or supervisor, the order is the trainees' own, so SQL page
 and only the page's trainees have their rows computed (rows.py, eight queries on fifty
 trainees): page 1 and page 400 cost the same. A page holds `per` trainees, each with one row per
 course. The status filter is computed, so a filtered page reads trainees a batch at a time until
-it has `per` who match.
+it has `per` who match (narrowed first in SQL for a certificate's status).
 
 Sorted by a computed column (status, percent, last activity, quiz scores, certificate, course,
 cohorts), every row must be computed to know the order, as before: those pages are paged in
@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from ...models import SupervisorAssignment, User
+from ...models import Certificate, SupervisorAssignment, User
+from ...models.types import utcnow
 from .. import keyset
-from .rows import STATUSES, RosterError, roster, roster_rows
+from .rows import EXPIRING_WITHIN, STATUSES, RosterError, roster, roster_rows
 from .scope import visible_trainee_ids
 
 SQL_SORTS = ("name", "email", "supervisor")
@@ -87,6 +88,7 @@ def roster_page(viewer, cohort_id=None, status=None, sort="name", descending=Fal
         by_trainee = _rows_by_trainee([row[0] for row in page.rows], cohort_id, today)
         total = keyset.capped_count(query)
     else:
+        query = _could_have(query, status, today or utcnow().date())
         by_trainee = {}
 
         def matching(found):
@@ -99,6 +101,28 @@ def roster_page(viewer, cohort_id=None, status=None, sort="name", descending=Fal
         total = None  # counting would compute every trainee's status: the cost paging avoids
     rows = [row for (trainee_id,) in page.rows for row in by_trainee.get(trainee_id, ())]
     return RosterPage(rows=rows, page=page, total=total, by_trainee=True)
+
+
+def _could_have(query, status, today):
+    """The trainees narrowed, in SQL, to those who could have a row with a certificate's status:
+    only a current certificate in that state gives one (rows.py's _status decides; this only
+    spares computing the rest). Other statuses are common: the scan finds them soon."""
+    valid = Certificate.revoked_at.is_(None)
+    states = {
+        "revoked": [Certificate.revoked_at.is_not(None)],
+        "expired": [valid, Certificate.expires_on <= today],
+        "expiring": [
+            valid, Certificate.expires_on > today,
+            Certificate.expires_on <= today + EXPIRING_WITHIN,
+        ],
+        "certified": [valid, Certificate.expires_on > today + EXPIRING_WITHIN],
+    }  # fmt: skip
+    if status not in states:
+        return query
+    holders = select(Certificate.user_id).where(
+        Certificate.superseded_at.is_(None), *states[status]
+    )
+    return query.where(User.id.in_(holders))
 
 
 def _rows_by_trainee(trainee_ids, cohort_id, today):
