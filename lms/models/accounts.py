@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -14,6 +14,8 @@ ROLES = ("trainee", "supervisor", "author", "staff", "admin")
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    # Lists of people sort by name whatever its case (keyset pages walk this index).
+    __table_args__ = (Index("ix_user_account_lower_name_id", text("lower(name)"), "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -46,7 +46,12 @@ ACTIONS = (
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_occurred_at", "occurred_at"),)
+    # The log pages newest first by (occurred_at, id), all of it or one action's events.
+    __table_args__ = (
+        Index("ix_audit_event_occurred_at", "occurred_at"),
+        Index("ix_audit_event_occurred_at_id", "occurred_at", "id"),
+        Index("ix_audit_event_action_occurred_at_id", "action", "occurred_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -25,6 +25,9 @@ class Certificate(db.Model):
             sqlite_where=text("superseded_at IS NULL"),
             postgresql_where=text("superseded_at IS NULL"),
         ),
+        # Staff list certificates newest first, and renewals by expiry (keyset pages).
+        Index("ix_certificate_issued_at_id", "issued_at", "id"),
+        Index("ix_certificate_expires_on_id", "expires_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,15 +3,17 @@ its audit event are committed together or not at all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.event import listens_for
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased
 
 from ..extensions import db
 from ..models import ACTIONS, AuditEvent, User
 from ..models.audit import AuditLogIsAppendOnly
+from . import keyset
 
 
 @listens_for(Session, "do_orm_execute")
@@ -82,31 +84,48 @@ ACTION_LABELS = {
     "cohort.certificates_downloaded": "Cohort's certificates downloaded",
     "cohort.emails_changed": "Cohort's certificate emails turned on or off",
 }
-PAGE_SIZE = 50
+ORDER = keyset.Order(((AuditEvent.occurred_at, True), (AuditEvent.id, True)))
+CSV_HEADER = ("When (UTC)", "Who", "What", "Summary", "To whom")
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One line of the audit log as staff read it (names, not accounts: no lazy loads)."""
+
+    id: int
+    occurred_at: datetime
+    action: str
+    summary: str
+    actor_name: str | None  # None: a command-line task
+    subject_name: str | None
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS.get(self.action, self.action)
 
 
 @dataclass(frozen=True)
 class EventPage:
-    """One page of the audit log, newest first, and whether there are pages either side."""
+    """One page of the audit log, newest first (page: a keyset.Page of EventRow)."""
 
-    events: list
-    page: int
-    has_previous: bool
-    has_next: bool
+    page: keyset.Page
+    total: int  # counted up to keyset.COUNT_CAP + 1
+
+    @property
+    def events(self):
+        return self.page.rows
 
 
-def event_page(action=None, person_email=None, since=None, until=None, page=1,
-               per_page=PAGE_SIZE):  # fmt: skip
-    """A page of audit events (actor and subject loaded), filtered by action, by a person (the
-    email of the actor or the subject: an unknown email matches nothing) and by when (`since`
-    inclusive, `until` exclusive, UTC datetimes)."""
-    page = max(page, 1)
+def _events_query(action=None, person_email=None, since=None, until=None):
+    actor, subject = aliased(User), aliased(User)
     query = (
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor).lazyload(User.roles))
-        .options(joinedload(AuditEvent.subject).lazyload(User.roles))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    )
+        select(
+            AuditEvent.id, AuditEvent.occurred_at, AuditEvent.action, AuditEvent.summary,
+            actor.name, subject.name,
+        )
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(subject, subject.id == AuditEvent.subject_id)
+    )  # fmt: skip
     if action:
         query = query.where(AuditEvent.action == action)
     if person_email:
@@ -116,9 +135,29 @@ def event_page(action=None, person_email=None, since=None, until=None, page=1,
         query = query.where(AuditEvent.occurred_at >= since)
     if until:
         query = query.where(AuditEvent.occurred_at < until)
-    rows = list(
-        db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique()
-    )
-    return EventPage(
-        events=rows[:per_page], page=page, has_previous=page > 1, has_next=len(rows) > per_page
-    )
+    return query
+
+
+def event_page(action=None, person_email=None, since=None, until=None, cursor=None,
+               per=keyset.PER_PAGE):  # fmt: skip
+    """A page of audit events from `cursor` (None: the newest), filtered by action, by a person
+    (the email of the actor or the subject: an unknown email matches nothing) and by when
+    (`since` inclusive, `until` exclusive, UTC datetimes): two statements."""
+    query = _events_query(action, person_email, since, until)
+    total = keyset.capped_count(query)
+    found = keyset.page_of(query, ORDER, cursor, per)
+    rows = [EventRow(*row) for row in found.rows]
+    return EventPage(page=replace(found, rows=rows), total=total)
+
+
+def event_csv_rows(**filters):
+    """Every event the filters find, newest first, as CSV cells (CSV_HEADER), streamed."""
+    for row in keyset.stream(_events_query(**filters), ORDER):
+        event = EventRow(*row)
+        yield (
+            event.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+            event.actor_name or "a command-line task",
+            event.action_label,
+            event.summary,
+            event.subject_name or "",
+        )

@@ -10,10 +10,8 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import ROLES, Cohort, Enrolment, SupervisorAssignment, User, UserRole
-from . import audit, supervision
+from . import audit, keyset, supervision
 from .errors import FieldErrors
-
-PAGE_SIZE = 25
 
 
 class PeopleError(FieldErrors):
@@ -42,9 +40,8 @@ class PersonSummary:
 class PeoplePage:
     people: tuple[PersonSummary, ...]
     search: str
-    total: int
-    page: int
-    pages: int
+    total: int  # counted up to keyset.COUNT_CAP + 1
+    page: keyset.Page
 
 
 @dataclass(frozen=True)
@@ -61,35 +58,38 @@ def in_role_order(roles):
     return tuple(role for role in ROLES if role in set(roles))
 
 
-def find_people(search="", page=1, per_page=PAGE_SIZE):
-    """Accounts whose name or email contains `search` (all when empty), by name, one page at a
-    time, each with their roles and current supervisor: 3 queries."""
-    search = (search or "").strip()
+ORDER = keyset.Order(((func.lower(User.name), False), (User.id, False)))
+CSV_HEADER = ("Name", "Email", "Roles", "Supervisor", "Erased")
+
+
+def _people_query(search):
+    """Accounts whose name or email contains `search` (all when empty), with their current
+    supervisor's name: (id, name, email, erased at, supervisor name)."""
     supervisor = aliased(User)
     query = select(User.id, User.name, User.email, User.erased_at, supervisor.name)
     query = query.outerjoin(
         SupervisorAssignment,
         and_(SupervisorAssignment.trainee_id == User.id, SupervisorAssignment.ended_at.is_(None)),
     ).outerjoin(supervisor, supervisor.id == SupervisorAssignment.supervisor_id)
-    matching = select(User.id)
     if search:
-        wanted = or_(
-            User.name.icontains(search, autoescape=True),
-            User.email.icontains(search, autoescape=True),
+        query = query.where(
+            or_(
+                User.name.icontains(search, autoescape=True),
+                User.email.icontains(search, autoescape=True),
+            )
         )
-        query, matching = query.where(wanted), matching.where(wanted)
-    total = db.session.scalar(select(func.count()).select_from(matching.subquery()))
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = db.session.execute(
-        query.order_by(func.lower(User.name), User.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    roles = {}
-    if rows:
-        ids = [row[0] for row in rows]
-        query = select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(ids))
-        for user_id, role_name in db.session.execute(query):
-            roles.setdefault(user_id, []).append(role_name)
+    return query
+
+
+def find_people(search="", cursor=None, per=keyset.PER_PAGE):
+    """One page of the accounts whose name or email contains `search` (all when empty), by name,
+    from `cursor` (a keyset.Cursor; None for the first page), each with their roles and current
+    supervisor, and how many match (counted up to keyset.COUNT_CAP + 1): 3 queries."""
+    search = (search or "").strip()
+    query = _people_query(search)
+    total = keyset.capped_count(query)
+    page = keyset.page_of(query, ORDER, cursor, per)
+    roles = _roles_of([row[0] for row in page.rows])
     people = tuple(
         PersonSummary(
             id=user_id,
@@ -99,9 +99,37 @@ def find_people(search="", page=1, per_page=PAGE_SIZE):
             supervisor_name=supervisor_name,
             erased=erased_at is not None,
         )
-        for user_id, name, email, erased_at, supervisor_name in rows
+        for user_id, name, email, erased_at, supervisor_name in page.rows
     )
-    return PeoplePage(people=people, search=search, total=total, page=page, pages=pages)
+    return PeoplePage(people=people, search=search, total=total, page=page)
+
+
+def _roles_of(ids):
+    roles = {}
+    if ids:
+        query = select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(ids))
+        for user_id, role_name in db.session.execute(query):
+            roles.setdefault(user_id, []).append(role_name)
+    return roles
+
+
+def people_csv_rows(search=""):
+    """Every account the search finds, by name, as CSV cells (CSV_HEADER), read a batch at a time
+    (a role query per batch) so that any number of accounts streams."""
+    batch = []
+    for row in keyset.stream(_people_query((search or "").strip()), ORDER):
+        batch.append(row)
+        if len(batch) == keyset.CSV_BATCH:
+            yield from _people_cells(batch)
+            batch = []
+    yield from _people_cells(batch)
+
+
+def _people_cells(rows):
+    roles = _roles_of([row[0] for row in rows])
+    for user_id, name, email, erased_at, supervisor_name in rows:
+        listed = ", ".join(in_role_order(roles.get(user_id, ())))
+        yield (name, email, listed, supervisor_name or "", "yes" if erased_at else "")
 
 
 def _user(user_id):

@@ -7,7 +7,7 @@ approval.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import PRACTICE_KINDS, Certificate, Course, PracticeSession, User
 from ..models.types import utcnow
-from . import audit, certification, reviews, supervision
+from . import audit, certification, keyset, reviews, supervision
 from .errors import FieldErrors
 from .hours import hours_text, past_day, quarter_hours
 from .reviews import DECISIONS, MAX_COMMENT
@@ -252,6 +252,27 @@ def pending_for_supervisor(supervisor_id):
             .order_by(PracticeSession.session_date, PracticeSession.logged_at, PracticeSession.id)
         )
     )
+
+
+PENDING_ORDER = keyset.Order(
+    ((PracticeSession.session_date, False), (PracticeSession.logged_at, False),
+     (PracticeSession.id, False))
+)  # fmt: skip
+
+
+def pending_page_for_supervisor(supervisor_id, cursor=None, per=keyset.PER_PAGE):
+    """One page of the sessions waiting for this supervisor's review, oldest first, from `cursor`
+    (a keyset.Cursor; None: the oldest), each with its trainee loaded: one query."""
+    query = (
+        select(PracticeSession)
+        .options(with_trainee())
+        .where(
+            PracticeSession.status == "pending",
+            PracticeSession.user_id.in_(supervision.supervised_trainee_ids(supervisor_id)),
+        )
+    )
+    page = keyset.page_of(query, PENDING_ORDER, cursor, per)
+    return replace(page, rows=[row[0] for row in page.rows])
 
 
 def pending_count_for_supervisor(supervisor_id):

@@ -1,30 +1,26 @@
 """The staff renewals page: certificates due for renewal in the next 90 days, and those that
 expired in the last 12 months without being renewed, with each holder's CE progress; filtered
-by cohort, sorted by expiry, 50 to a page, and the same rows as CSV.
+by cohort, sorted by expiry, a page at a time (keyset), and the same rows as a streamed CSV.
 
 A page runs a fixed number of statements (a count, the page's rows, two for their standings),
-whatever the number of holders; the CSV runs three.
+whatever the number of holders; the CSV runs one, plus two per batch of 500 rows.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import clock
-from ..extensions import db
 from ..models import Certificate, Enrolment, User
+from . import keyset
 from .certification import add_months
-from .renewal import standings_for, standings_of
-from .roster.export import spreadsheet_safe
+from .renewal import standings_for
 
 DUE_WITHIN = timedelta(days=90)
 EXPIRED_WITHIN_MONTHS = 12
-PAGE_SIZE = 50
 VIEWS = {
     "due": "Due in the next 90 days",
     "expired": "Expired in the last 12 months, not renewed",
@@ -63,18 +59,12 @@ class RenewalRow:
 
 @dataclass(frozen=True)
 class RenewalPage:
-    rows: list
-    page: int
-    pages: int
-    total: int
+    page: keyset.Page  # of RenewalRow
+    total: int  # counted up to keyset.COUNT_CAP + 1
 
     @property
-    def has_previous(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
+    def rows(self):
+        return self.page.rows
 
 
 def _condition(view, cohort_id, today):
@@ -100,8 +90,13 @@ def _condition(view, cohort_id, today):
     return conditions
 
 
-def _rows_query(conditions, descending):
-    order = Certificate.expires_on.desc() if descending else Certificate.expires_on
+def _order(descending):
+    return keyset.Order(
+        ((Certificate.expires_on, descending), (User.name, False), (Certificate.id, False))
+    )
+
+
+def _rows_query(conditions):
     return (
         select(
             Certificate.id, Certificate.code, Certificate.user_id, User.name, User.email,
@@ -109,18 +104,18 @@ def _rows_query(conditions, descending):
         )
         .join(User, User.id == Certificate.user_id)
         .where(*conditions)
-        .order_by(order, User.name, Certificate.id)
     )  # fmt: skip
 
 
 def _rows(found, standings):
     rows = []
     for row in found:
-        standing = standings[row.id]
+        certificate_id, code, user_id, name, email, title, expires_on = row
+        standing = standings[certificate_id]
         rows.append(
             RenewalRow(
-                certificate_id=row.id, code=row.code, user_id=row.user_id, name=row.name,
-                email=row.email, title=row.title, expires_on=row.expires_on,
+                certificate_id=certificate_id, code=code, user_id=user_id, name=name,
+                email=email, title=title, expires_on=expires_on,
                 state=standing.state, progress=standing.progress_text(),
                 missing=standing.missing_text() if standing.state != "no-rule" else "",
             )
@@ -128,42 +123,38 @@ def _rows(found, standings):
     return rows
 
 
-def renewals_page(view="due", cohort_id=None, descending=False, page=1, today=None):
-    """One page (50 rows) of the view: four statements."""
+def renewals_page(view="due", cohort_id=None, descending=False, cursor=None,
+                  per=keyset.PER_PAGE, today=None):  # fmt: skip
+    """One page of the view from `cursor` (a keyset.Cursor, None for the first): four
+    statements (a count, the rows, two for their standings)."""
     today = today or clock.today()
     conditions = _condition(view, cohort_id, today)
-    total = db.session.scalar(select(func.count(Certificate.id)).where(*conditions))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    found = db.session.execute(
-        _rows_query(conditions, descending).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    ids = [row.id for row in found]
-    standings = standings_for(ids, today)
-    return RenewalPage(rows=_rows(found, standings), page=page, pages=pages, total=total)
+    query = _rows_query(conditions)
+    total = keyset.capped_count(query)
+    found = keyset.page_of(query, _order(descending), cursor, per)
+    standings = standings_for([row[0] for row in found.rows], today)
+    return RenewalPage(page=replace(found, rows=_rows(found.rows, standings)), total=total)
 
 
-def all_renewal_rows(view="due", cohort_id=None, descending=False, today=None):
-    """Every row of the view, in the page's order, for the CSV: three statements."""
+def renewal_rows(view="due", cohort_id=None, descending=False, today=None):
+    """Every row of the view, in the page's order, for the CSV: streamed, with two statements
+    for the standings of each batch of keyset.CSV_BATCH rows."""
     today = today or clock.today()
-    conditions = _condition(view, cohort_id, today)
-    found = db.session.execute(_rows_query(conditions, descending)).all()
-    if not found:
-        return []
-    return _rows(found, standings_of(select(Certificate.id).where(*conditions), today))
+    query = _rows_query(_condition(view, cohort_id, today))
+    batch = []
+    for row in keyset.stream(query, _order(descending)):
+        batch.append(row[:7])
+        if len(batch) == keyset.CSV_BATCH:
+            yield from _rows(batch, standings_for([found[0] for found in batch], today))
+            batch = []
+    if batch:
+        yield from _rows(batch, standings_for([found[0] for found in batch], today))
 
 
-def export_csv(rows):
-    """The rows as CSV text, every cell safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+def csv_cells(rows):
+    """The rows as CSV cells (CSV_HEADER)."""
     for row in rows:
-        writer.writerow(
-            spreadsheet_safe(cell)
-            for cell in (
-                row.name, row.email, row.title, row.code, row.expires_on.isoformat(),
-                row.state_words, row.progress, row.missing,
-            )
+        yield (
+            row.name, row.email, row.title, row.code, row.expires_on.isoformat(),
+            row.state_words, row.progress, row.missing,
         )  # fmt: skip
-    return out.getvalue()

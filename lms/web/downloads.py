@@ -1,9 +1,13 @@
 """Files the site sends as downloads: a CSV export, a PDF or a zip. Routes behind sign-in get
 "Cache-Control: private, no-store" from headers.keep_private_pages_out_of_shared_caches."""
 
+import csv
+import io
 from io import BytesIO
 
-from flask import Response, send_file
+from flask import Response, send_file, stream_with_context
+
+from ..services.roster.export import spreadsheet_safe
 
 
 def csv_attachment(text, file_name):
@@ -11,6 +15,32 @@ def csv_attachment(text, file_name):
     # The byte order mark lets spreadsheet programs read the names' accents as UTF-8.
     return Response(
         "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+    )
+
+
+def csv_stream(header, rows, file_name):
+    """A CSV attachment written as it is sent: `rows` is an iterator of rows of text cells (a
+    keyset.stream), turned into lines a few hundred at a time, so a list of any length never sits
+    in memory. Every cell is made safe to open in a spreadsheet."""
+
+    def lines():
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        # The byte order mark lets spreadsheet programs read the names' accents as UTF-8.
+        out.write("\ufeff")
+        writer.writerow(header)
+        for number, row in enumerate(rows, 1):
+            writer.writerow(spreadsheet_safe(cell) for cell in row)
+            if number % 200 == 0:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
+    return Response(
+        stream_with_context(lines()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
     )

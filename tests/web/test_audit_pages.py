@@ -141,7 +141,7 @@ def test_pages_of_fifty_with_next_and_previous_keeping_the_filters(app, client, 
     first = html(client.get("/staff/audit?action=course.synced"))
     assert len(rows(first)) == 50 and "Previous page" not in first
     link = re.search(r'<a href="([^"]+)" rel="next">Next page \(older events\)</a>', first)
-    assert link and "action=course.synced" in link.group(1) and "page=2" in link.group(1)
+    assert link and "action=course.synced" in link.group(1) and "after=" in link.group(1)
 
     second = html(client.get(link.group(1).replace("&amp;", "&")))
     assert len(rows(second)) == 11 and "Next page" not in second

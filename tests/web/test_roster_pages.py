@@ -95,7 +95,8 @@ def test_the_roster_shows_a_supervisors_own_trainees_sorted_with_words(client, p
     html = as_(client, people, "sue").get("/supervise/").get_data(as_text=True)
 
     assert len(re.findall(r"<h1[ >]", html)) == 1 and "<h1>My trainees</h1>" in html
-    assert '<caption id="roster-caption">3 rows, sorted by name (ascending)</caption>' in html
+    caption = "Showing 1 to 3 of 3 trainees (3 rows), sorted by name (ascending)"
+    assert f'<caption id="roster-caption">{caption}</caption>' in html
     assert '<th scope="col" aria-sort="ascending">' in html
     assert html.count("aria-sort=") == 1
     assert [row[0] for row in table_rows(html)] == ["Ann Active", "Ben Begun", "Cat Certified"]

@@ -1,10 +1,12 @@
 """The supervisor's view of trainees: the roster (rows.py) and its CSV (export.py), a cohort's
 progress picture (picture.py), one trainee's record (record.py), and who may see whom (scope.py).
 
-Callers use this package's names: roster.roster(...), roster.export_csv(rows), and so on.
+The roster's pages and its streamed CSV are in pages.py. Callers use this package's names:
+roster.roster_page(...), roster.roster_for_csv(...), and so on.
 """
 
 from .export import export_csv
+from .pages import SQL_SORTS, RosterPage, roster_for_csv, roster_page
 from .picture import CohortPicture, CoursePicture, ModuleCounts, cohort_picture
 from .record import TraineeRecord, trainee_record
 from .rows import (
@@ -24,13 +26,17 @@ __all__ = [
     "CohortPicture",
     "CoursePicture",
     "ModuleCounts",
+    "SQL_SORTS",
     "RosterError",
+    "RosterPage",
     "RosterRow",
     "TraineeRecord",
     "cohort_options",
     "cohort_picture",
     "export_csv",
     "roster",
+    "roster_for_csv",
+    "roster_page",
     "roster_rows",
     "sort_rows",
     "trainee_record",

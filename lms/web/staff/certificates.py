@@ -3,17 +3,15 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...services import audit, certification
+from ... import clock
+from ...services import audit, certificate_list, certification
+from .. import paging
 from ..access import role
+from ..downloads import csv_stream
 from .blueprint import bp
 from .certificate_forms import CertificateSearchForm, ReasonForm
 
-STATUS_WORDS = {
-    "valid": "Valid",
-    "expired": "Expired",
-    "superseded": "Renewed (superseded)",
-    "revoked": "Revoked",
-}
+STATUS_WORDS = certificate_list.STATUS_WORDS
 
 
 def _certificate(code):
@@ -44,11 +42,32 @@ def _detail_page(certificate, form):
 @bp.get("/certificates")
 @role("staff", "admin")
 def certificates():
+    form, text, valid = _search()
+    found = paging.fetch(lambda cursor, per: certificate_list.certificate_page(text, cursor, per))
+    links = paging.links(
+        found.page, ".certificates", {"q": text}, ("certificate", "certificates"), found.total
+    )
+    page = render_template("staff/certificates.html", form=form, found=found, links=links)
+    return page, 200 if valid else 422
+
+
+@bp.get("/certificates.csv")
+@role("staff", "admin")
+def certificates_csv():
+    _, text, _ = _search()
+    return csv_stream(
+        certificate_list.CSV_HEADER,
+        certificate_list.certificate_csv_rows(text),
+        f"certificates-{clock.today().isoformat()}.csv",
+    )
+
+
+def _search():
+    """(form, the search text, whether the form took it): a refused search (its message is
+    shown) finds everything."""
     form = CertificateSearchForm(request.args)
-    valid = form.validate()  # a search the form refused (its message is shown) finds everything
-    found = certification.find_certificates(form.q.data if valid else "")
-    rows = [(c, STATUS_WORDS[certification.certificate_status(c)]) for c in found]
-    return render_template("staff/certificates.html", form=form, rows=rows), 200 if valid else 422
+    valid = form.validate()
+    return form, (form.q.data or "") if valid else "", valid
 
 
 @bp.get("/certificates/<code>")

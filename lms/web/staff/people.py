@@ -4,24 +4,46 @@ supervisor with the history of reassignments, and its cohorts."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ... import clock
 from ...services import people
+from .. import paging
 from ..access import role
 from ..auth.staff import ROLE_LABELS
+from ..downloads import csv_stream
 from ..forms import show_problems
-from ..inputs import optional_id
 from .blueprint import bp
 from .forms import PeopleSearchForm, ReassignForm, RolesForm
+
+
+def _search():
+    """(form, the search, whether the form took it): a refused search (its message is shown)
+    finds everyone."""
+    form = PeopleSearchForm(request.args)
+    valid = form.validate()
+    return form, (form.q.data or "").strip() if valid else "", valid
 
 
 @bp.get("/people")
 @role("staff", "admin")
 def people_list():
-    form = PeopleSearchForm(request.args)
-    valid = form.validate()  # a search the form refused (its message is shown) finds everyone
-    page = optional_id(request.args.get("page")) or 1
-    found = people.find_people(form.q.data if valid else "", page)
-    page = render_template("staff/people.html", form=form, found=found, labels=ROLE_LABELS)
+    form, search, valid = _search()
+    found = paging.fetch(lambda cursor, per: people.find_people(search, cursor, per))
+    links = paging.links(
+        found.page, ".people_list", {"q": search}, ("account", "accounts"), count=found.total
+    )
+    page = render_template(
+        "staff/people.html", form=form, found=found, links=links, labels=ROLE_LABELS
+    )
     return page, 200 if valid else 422
+
+
+@bp.get("/people.csv")
+@role("staff", "admin")
+def people_csv():
+    _, search, _ = _search()
+    return csv_stream(
+        people.CSV_HEADER, people.people_csv_rows(search), f"people-{clock.today().isoformat()}.csv"
+    )
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])

@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from ... import clock
 from ...services import renewal_report, roster
+from .. import paging
 from ..access import role
-from ..downloads import csv_attachment
-from ..inputs import optional_id
+from ..downloads import csv_stream
 from .blueprint import bp
 from .renewal_forms import RenewalsFilterForm
 
@@ -29,9 +29,16 @@ def _filters():
 @role("staff", "admin")
 def renewals():
     form, filters, params = _filters()
-    page = renewal_report.renewals_page(page=optional_id(request.args.get("page")) or 1, **filters)
+    page = paging.fetch(
+        lambda cursor, per: renewal_report.renewals_page(**filters, cursor=cursor, per=per),
+        order_name=params["dir"],
+    )
+    links = paging.links(
+        page.page, ".renewals", params, ("certificate", "certificates"), page.total,
+        order_name=params["dir"],
+    )  # fmt: skip
     return render_template(
-        "staff/renewals.html", form=form, page=page, params=params,
+        "staff/renewals.html", form=form, page=page, links=links, params=params,
         views=renewal_report.VIEWS, today=clock.today(),
     )  # fmt: skip
 
@@ -40,8 +47,8 @@ def renewals():
 @role("staff", "admin")
 def renewals_csv():
     _, filters, _ = _filters()
-    rows = renewal_report.all_renewal_rows(**filters)
-    return csv_attachment(
-        renewal_report.export_csv(rows),
+    return csv_stream(
+        renewal_report.CSV_HEADER,
+        renewal_report.csv_cells(renewal_report.renewal_rows(**filters)),
         f"renewals-{filters['view']}-{clock.today().isoformat()}.csv",
     )

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ...services import practice, practice_bulk
+from .. import paging
 from ..access import role
 from ..filters import counted
 from ..forms import show_problems
@@ -17,6 +18,9 @@ def _queue_page(failed_id=None, failed=None, bulk=None, ticked=()):
     """The queue, each session with its form; `failed` is the form posted for session
     `failed_id`, shown again with its errors; `bulk` the bulk approval form, with the sessions
     it had `ticked`."""
+    page = paging.fetch(
+        lambda cursor, per: practice.pending_page_for_supervisor(current_user.id, cursor, per)
+    )
     items = [
         (
             session,
@@ -24,11 +28,14 @@ def _queue_page(failed_id=None, failed=None, bulk=None, ticked=()):
             if session.id == failed_id
             else ReviewForm(formdata=None, prefix=review_prefix(session.id)),
         )
-        for session in practice.pending_for_supervisor(current_user.id)
+        for session in page.rows
     ]
+    total = practice.pending_count_for_supervisor(current_user.id)
     return render_template(
         "supervise/hours.html",
         items=items,
+        total=total,
+        links=paging.links(page, "supervise.hours", {}, ("session", "sessions"), total),
         bulk=bulk or BulkApproveForm(formdata=None, prefix=BULK_PREFIX),
         ticked=set(ticked),
     )

@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from ...models.types import utcnow
 from ...services import roster, transcript
-from .. import transcripts
+from .. import paging, transcripts
 from ..access import role
-from ..downloads import csv_attachment
+from ..downloads import csv_stream
 from .blueprint import bp
 from .roster_forms import RosterFilterForm
 
@@ -15,35 +15,47 @@ VIEWERS = ("supervisor", "staff", "admin")
 
 
 def _roster():
-    """(form, rows, the query's parameters) for the roster as the request asks for it."""
+    """(form, the service's keyword arguments, the query's parameters) for the roster as the
+    request asks for it."""
     form = RosterFilterForm(request.args, roster.cohort_options(current_user))
     form.validate()
     sort = request.args.get("sort", "name")
     sort = sort if sort in roster.COLUMNS else "name"
     descending = request.args.get("dir") == "desc"
     filters = form.filters()
-    rows = roster.roster(current_user, sort=sort, descending=descending, **filters)
     params = {"cohort": filters["cohort_id"], "status": filters["status"]}
     params = {name: value for name, value in params.items() if value is not None}
     params.update(sort=sort, dir="desc" if descending else "asc")
-    return form, rows, params
+    return form, {**filters, "sort": sort, "descending": descending}, params
 
 
 @bp.get("/", endpoint="roster")
 @role(*VIEWERS)
 def roster_page():
-    form, rows, params = _roster()
+    form, wanted, params = _roster()
+    order_name = f"{params['sort']}:{params['dir']}"
+    found = paging.fetch(
+        lambda cursor, per: roster.roster_page(current_user, **wanted, cursor=cursor, per=per),
+        order_name,
+    )
+    noun = ("trainee", "trainees") if found.by_trainee else ("row", "rows")
+    links = paging.links(found.page, ".roster", params, noun, found.total, order_name)
     return render_template(
-        "supervise/roster.html", form=form, rows=rows, params=params, columns=roster.COLUMNS,
-        staff_view=current_user.has_role("staff", "admin"),
+        "supervise/roster.html", form=form, found=found, rows=found.rows, links=links,
+        params=params, columns=roster.COLUMNS, staff_view=current_user.has_role("staff", "admin"),
     )  # fmt: skip
 
 
 @bp.get("/roster.csv")
 @role(*VIEWERS)
 def roster_csv():
-    _, rows, _ = _roster()
-    return csv_attachment(roster.export_csv(rows), f"roster-{utcnow().date().isoformat()}.csv")
+    _, wanted, _ = _roster()
+    rows = roster.roster_for_csv(current_user, **wanted)
+    return csv_stream(
+        roster.COLUMNS.values(),
+        (row.cells() for row in rows),
+        f"roster-{utcnow().date().isoformat()}.csv",
+    )
 
 
 @bp.get("/cohorts/<int:cohort_id>")
