@@ -54,6 +54,8 @@ class _UnboundMigrations:
         self.app, self.db, self.directory, self.options = app, db, directory, options
 
     def __getattr__(self, name):
+        if name.startswith("__"):  # copy, pickle and friends probing: nothing to bind for
+            raise AttributeError(name)
         _bind_migrations(self.app)
         return getattr(self.app.extensions["migrate"], name)
 
