@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import clock
@@ -153,6 +152,9 @@ def demo_command():
     if current_app.config["LMS_ENV"] == "production":
         click.echo("lms demo refuses to run when LMS_ENV=production: it creates known passwords.")
         raise SystemExit(1)
+    # Here, not at the top: Alembic is heavy and a web worker never needs it (lms/extensions.py).
+    from flask_migrate import upgrade
+
     upgrade()
     folder, shown = _folder(None)
     try:

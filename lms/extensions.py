@@ -1,7 +1,7 @@
 """Flask extensions, created unbound; create_app binds them. Imports nothing from lms."""
 
+import click
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -20,7 +20,59 @@ db = SQLAlchemy(
     metadata=MetaData(naming_convention=NAMING_CONVENTION),
     session_options={"expire_on_commit": False},
 )
-migrate = Migrate()
+
+
+class Migrations:
+    """Flask-Migrate, imported and bound to the app only when something migrates: `lms db ...`,
+    `lms demo`, or flask_migrate.upgrade() in a test. Importing it loads Alembic and Mako, about a
+    third of a web worker's start-up and memory, which serving pages never uses. Until then the
+    app holds a stand-in under the same extension name and command name, which binds the real
+    Flask-Migrate (replacing both) the first time either is used, so both behave exactly as before.
+    """
+
+    def init_app(self, app, db, directory, **options):
+        app.extensions["migrate"] = _UnboundMigrations(app, db, directory, options)
+        app.cli.add_command(_MigrationCommands(app), "db")
+
+
+def _bind_migrations(app):
+    """Bind the real Flask-Migrate to the app in place of the stand-ins; return its `db` group."""
+    stand_in = app.extensions["migrate"]
+    if isinstance(stand_in, _UnboundMigrations):
+        # Here, not at the top: Alembic is heavy and only migrations need it (see Migrations).
+        from flask_migrate import Migrate
+
+        Migrate().init_app(app, stand_in.db, stand_in.directory, **stand_in.options)
+    return app.cli.commands["db"]
+
+
+class _UnboundMigrations:
+    """app.extensions["migrate"] until first read: Flask-Migrate's functions (upgrade(), ...)
+    and lms/migrations/env.py read its attributes, and the first read binds the real one."""
+
+    def __init__(self, app, db, directory, options):
+        self.app, self.db, self.directory, self.options = app, db, directory, options
+
+    def __getattr__(self, name):
+        if name.startswith("__"):  # copy, pickle and friends probing: nothing to bind for
+            raise AttributeError(name)
+        _bind_migrations(self.app)
+        return getattr(self.app.extensions["migrate"], name)
+
+
+class _MigrationCommands(click.Command):
+    """The `db` command until invoked: then Flask-Migrate's own group takes over, with its
+    options, subcommands and help."""
+
+    def __init__(self, app):
+        super().__init__("db", help="Perform database migrations.")
+        self.app = app
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return _bind_migrations(self.app).make_context(info_name, args, parent=parent, **extra)
+
+
+migrate = Migrations()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 

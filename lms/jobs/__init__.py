@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, has_app_context
-from huey import RedisHuey, SqliteHuey, crontab
-from huey.exceptions import RetryTask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -27,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 def make_huey(settings):
     """The Huey instance the settings describe (nothing is connected or created until used)."""
+    # Here, not at the top: Huey brings Redis's client and psycopg with it, a fifth of a web
+    # worker's start-up, and a worker only needs it once a request queues an email.
+    from huey import RedisHuey, SqliteHuey
+
     name = settings["LMS_QUEUE_NAME"]
     if settings.get("LMS_REDIS_URL"):
         return RedisHuey(name, url=settings["LMS_REDIS_URL"], results=False)
@@ -49,6 +51,9 @@ class Jobs:
         return self._huey
 
     def _register_tasks(self):
+        from huey import crontab  # loaded with the queue (see make_huey)
+        from huey.exceptions import RetryTask
+
         huey, app = self._huey, self.app
 
         @huey.task(name="send_email")

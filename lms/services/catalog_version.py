@@ -13,6 +13,8 @@ from ..models.types import utcnow
 ROW_ID = 1  # the one row (migration 0012k makes it; db.create_all does not)
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _SEEN = "lms.catalog_version"  # session.info key: (transaction, version) read in it
+# Built once: read on every request, where building the statement cost more than running it.
+_VERSION = select(CatalogVersion.version).where(CatalogVersion.id == ROW_ID)
 
 
 def current():
@@ -23,7 +25,7 @@ def current():
     seen = session.info.get(_SEEN)
     if seen is not None and transaction is not None and seen[0] is transaction:
         return seen[1]
-    version = session.scalar(select(CatalogVersion.version).where(CatalogVersion.id == ROW_ID))
+    version = session.scalar(_VERSION)
     version = version or 0
     session.info[_SEEN] = (session.get_transaction(), version)
     return version

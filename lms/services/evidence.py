@@ -14,8 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
-
 from ..models import CEEvidence
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -63,6 +61,10 @@ def _kind(data):
         or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
     ):
         raise _not_allowed()
+    # Pillow is imported here, when an image is uploaded, not with the web worker: few requests
+    # carry one.
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             found = image.format

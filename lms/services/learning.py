@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -48,14 +48,18 @@ class CourseProgress:
     next_module: catalog.ModuleSummary | None  # the first unpassed module that is open
 
 
+# Built once: read on most trainee pages, where building the statement cost more than running
+# it; the module ids are an expanding parameter, so the compiled form is cached all the same.
+_PROGRESS_ROWS = select(ModuleProgress).where(
+    ModuleProgress.user_id == bindparam("user_id"),
+    ModuleProgress.module_id.in_(bindparam("module_ids", expanding=True)),
+)
+
+
 def _progress_rows(user_id, module_ids):
     if not module_ids:
         return {}
-    rows = db.session.scalars(
-        select(ModuleProgress).where(
-            ModuleProgress.user_id == user_id, ModuleProgress.module_id.in_(module_ids)
-        )
-    )
+    rows = db.session.scalars(_PROGRESS_ROWS, {"user_id": user_id, "module_ids": list(module_ids)})
     return {row.module_id: row for row in rows}
 
 

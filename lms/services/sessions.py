@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -19,6 +19,23 @@ from ..models.types import utcnow
 # last_seen_at is written at most this often: a write on every page view would cost a commit per
 # request for a timestamp that only needs to be right to within a few minutes.
 TOUCH_EVERY = timedelta(minutes=5)
+
+# The account a live session names, with its roles in the same query (a join, not the second
+# query `roles` makes alone). Built once: this runs on every request, and building the statement
+# cost more than running it; with only the values bound per call, SQLAlchemy's compiled-statement
+# cache serves it every time.
+_SIGNED_IN = (
+    select(User, UserSession.last_seen_at)
+    .join(UserSession, UserSession.user_id == User.id)
+    .options(joinedload(User.roles))
+    .where(
+        UserSession.id == bindparam("digest"),
+        User.id == bindparam("user_id"),
+        User.erased_at.is_(None),
+        UserSession.last_seen_at > bindparam("idle_since"),
+        UserSession.created_at > bindparam("born_since"),
+    )
+)
 
 
 def _digest(token):
@@ -60,23 +77,13 @@ def signed_in_user(user_id, token, idle, lifetime, now=None):
         return None
     now = now or utcnow()
     digest = _digest(token)
-    # The roles come in the same query (a join), not in a second one as `roles` loads alone.
-    row = (
-        db.session.execute(
-            select(User, UserSession.last_seen_at)
-            .join(UserSession, UserSession.user_id == User.id)
-            .options(joinedload(User.roles))
-            .where(
-                UserSession.id == digest,
-                User.id == user_id,
-                User.erased_at.is_(None),
-                UserSession.last_seen_at > now - idle,
-                UserSession.created_at > now - lifetime,
-            )
-        )
-        .unique()
-        .first()
-    )
+    values = {
+        "digest": digest,
+        "user_id": user_id,
+        "idle_since": now - idle,
+        "born_since": now - lifetime,
+    }
+    row = db.session.execute(_SIGNED_IN, values).unique().first()
     if row is None:
         return None
     user, last_seen_at = row

@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from cachetools import LRUCache
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pyld import jsonld
-from pyld.context_resolver import ContextResolver
 
 from lms.vc.keys import KeyPair, public_key_from_did_key
 from lms.vc.loader import ContextNotBundled, document_loader
@@ -24,6 +22,8 @@ from lms.vc.multibase import b58decode, b58encode
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
+# pyld (with lxml) is imported in the functions that canonicalise, not at the top: it is about
+# 170 modules and 0.4 s of a web worker's start-up, and only signing and checking need it.
 
 
 class ProofError(ValueError):
@@ -47,7 +47,9 @@ class ProofCheck:
 _CONTEXT_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _resolver(loader) -> ContextResolver:
+def _resolver(loader):
+    from pyld.context_resolver import ContextResolver  # loaded when used (see the top)
+
     if loader not in _CONTEXT_CACHES:
         _CONTEXT_CACHES[loader] = LRUCache(maxsize=100)
     return ContextResolver(_CONTEXT_CACHES[loader], loader)
@@ -55,6 +57,8 @@ def _resolver(loader) -> ContextResolver:
 
 def canonicalize(document: dict, loader=document_loader) -> str:
     """RDFC-1.0 canonical N-Quads (pyld calls the algorithm URDNA2015)."""
+    from pyld import jsonld  # loaded when used (see the top)
+
     options = {
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
@@ -175,6 +179,8 @@ def verify_proof(
     public_key = public_key_for(method) or public_key_from_did_key(method)
     if public_key is None:
         return failed(f"the issuer's key {method} is not known here", "unknown-key")
+    from pyld import jsonld  # loaded when used (see the top)
+
     value = proof.get("proofValue")
     try:
         if not isinstance(value, str) or not value.startswith("z"):

@@ -3,10 +3,10 @@ copied cookie stops working), and a session ends by itself when idle or too old.
 
 from datetime import timedelta
 
-from sqlalchemy import event, select, update
+from sqlalchemy import delete, event, select, update
 
 from lms.extensions import db
-from lms.models import User, UserSession
+from lms.models import User, UserRole, UserSession
 from lms.models.types import utcnow
 from lms.services import accounts, password_reset
 from tests.auth import PASSWORD, make_user, post_form, sign_in
@@ -210,3 +210,38 @@ def test_checking_the_session_is_the_query_that_loads_the_account(app):
     loading_accounts = [s for s in statements if "FROM user_account" in s]
     assert len(touching_sessions) == 1 and touching_sessions == loading_accounts
     assert "JOIN user_session" in touching_sessions[0]
+
+
+# The account's query is built once per worker (services/sessions.py); these check that each
+# request still reads the session and the roles afresh, as another worker changes them.
+
+
+def test_a_session_row_deleted_elsewhere_ends_the_session_on_the_next_request(app):
+    make_user(app)
+    client = signed_in_client(app)
+    assert signed_in(client)
+    with app.app_context():  # as another worker signing this person out would
+        db.session.execute(delete(UserSession))
+        db.session.commit()
+
+    response = client.get("/dashboard")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_a_role_removed_takes_effect_on_the_next_request(app):
+    user_id = make_user(app, roles=("trainee", "staff"))
+    client = signed_in_client(app)
+    assert client.get("/staff/").status_code == 200
+    with app.app_context():  # as an admin on another worker would
+        db.session.execute(
+            delete(UserRole).where(UserRole.user_id == user_id, UserRole.role == "staff")
+        )
+        db.session.commit()
+
+    response = client.get("/staff/")
+
+    assert response.status_code == 403
+    assert "Your account cannot open this page." in response.get_data(as_text=True)
+    assert signed_in(client)  # still signed in, as a trainee
