@@ -162,7 +162,8 @@ def _status_reader(config, site_url):
             db.session.rollback()  # a database that cannot answer: the check says "not here"
             return None
         except (keyring.SigningKeyMissing, keyring.KeyFileError, OSError):
-            return None  # a list never served cannot be signed without our key ring
+            db.session.rollback()  # a list never served cannot be signed without our key ring
+            return None
         except (ValueError, KeyError, TypeError):
             return None
 
