@@ -7,6 +7,7 @@ pointing at something; they stay verifiable by their code, without the holder's 
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from markupsafe import Markup
@@ -21,6 +22,7 @@ from ..models import (
     CEEvidence,
     Certificate,
     Course,
+    Credential,
     Enrolment,
     EthicsSignature,
     Module,
@@ -95,6 +97,7 @@ def export_for(user_id, now=None):
         "continuing_education": _continuing_education(user_id),
         "live_session_attendance": _attendance(user_id),
         "certificates": _certificates(user_id),
+        "credentials": _credentials(user_id),
         "transcripts": _transcripts(user_id),
         "cohorts": _cohorts(user_id),
         "supervisors": _supervisors(user_id),
@@ -306,6 +309,31 @@ def _certificates(user_id, today=None):
     ]
 
 
+def _credentials(user_id):
+    """Where each signed credential is and where its revocation bit lives, read from the
+    document as signed; not the document itself, which the holder downloads by its code."""
+    rows = db.session.execute(
+        select(Certificate.code, Credential.issued_at, Credential.document)
+        .join(Credential, Credential.certificate_id == Certificate.id)
+        .where(Certificate.user_id == user_id)
+        .order_by(Credential.issued_at, Credential.id)
+    )
+    listed = []
+    for code, issued_at, document in rows:
+        signed = json.loads(document)
+        entry = signed.get("credentialStatus") or {}
+        listed.append(
+            {
+                "certificate_code": code,
+                "issued_at": _when(issued_at),
+                "id": signed.get("id"),
+                "status_list": entry.get("statusListCredential"),
+                "status_index": entry.get("statusListIndex"),
+            }
+        )
+    return listed
+
+
 def _transcripts(user_id):
     rows = db.session.scalars(
         select(Transcript)
@@ -413,6 +441,8 @@ def erase_trainee(admin_id, user_id, now=None):
     and their evidence files, enrolments, supervisor
     assignments and sign-in failures. Certificates and issued transcripts stay, so their codes
     still verify ("no longer available" for the holder); a transcript's snapshot is emptied.
+    Signed credentials stay as signed (a signature cannot be edited), and so does each one's
+    place in its status list, which is never given to another credential.
     Raises ErasureRefused (not an admin, own account, staff or admin account, already erased)
     or NotFound.
     """

@@ -101,7 +101,9 @@ def _date_check(document: dict, today: date) -> Check:
         return Check("dates", False, "its validUntil is not a date and time")
     if valid_from is not None and valid_from.date() > today:
         return Check("dates", False, f"not valid until {long_date(valid_from.date())}")
-    if valid_until is not None and valid_until.date() < today:
+    # A day is checked whole: a credential whose validUntil falls on `today` has ended by some
+    # hour of it (ours end at its midnight, the certificate's expiry date), so it is expired.
+    if valid_until is not None and valid_until.date() <= today:
         return Check("dates", False, f"expired on {long_date(valid_until.date())}")
     if valid_until is not None:
         return Check("dates", True, f"valid until {long_date(valid_until.date())}")

@@ -1,7 +1,8 @@
 """Signed credentials in real Chromium, on a 390 px phone and a desktop: a visitor checks a
 credential file at /verify/credential by dropping it on the page (JavaScript on) or choosing it
-(JavaScript off), and reads the checks; the holder's certificate page offers the LinkedIn link.
-Every page is photographed and checked by axe-core."""
+(JavaScript off), and reads the checks; the holder's certificate page offers the LinkedIn link
+and the signed credential, which, downloaded, checks as valid and signed by this site; the public
+/verify/<code> page links to it. Every page is photographed and checked by axe-core."""
 
 import json
 from datetime import timedelta
@@ -162,3 +163,46 @@ def test_the_holders_certificate_page_offers_the_linkedin_link(
     assert sideways(page) <= 0
     check(page, "certificate-share")
     check.assert_no_violations()
+
+
+def test_the_holder_downloads_the_signed_credential_and_it_checks_as_valid(
+    viewport, new_context, check_page, live_app, files, tmp_path
+):
+    email, code = certified(live_app, viewport)  # `files` gave the app its key ring
+    check = check_page(viewport)
+    page = new_context(viewport).new_page()
+    sign_in(page, email)
+    page.goto(f"/certificates/{code}")
+    link = page.get_by_role("link", name="Download signed credential (Open Badges 3.0)")
+    expect(link).to_be_visible()
+    with page.expect_download() as downloading:
+        link.click()
+    download = downloading.value
+    assert download.suggested_filename == f"certificate-{code}.credential.json"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+
+    page.goto(PAGE)
+    page.get_by_label("Credential file").set_input_files(saved)
+    page.get_by_role("button", name="Check this credential").click()
+    expect(result_heading(page)).to_have_text("Result: Valid")
+    expect(page.locator(".check-passed")).to_have_count(4)
+    expect(page.locator(".verify-facts")).to_contain_text("(this site)")
+    expect(page.get_by_text("Passed: Revocation: not revoked")).to_be_visible()
+    assert sideways(page) <= 0
+    check(page, "verify-credential-downloaded")
+    check.assert_no_violations()
+
+
+def test_the_public_verification_page_links_to_the_credential(
+    viewport, new_context, live_app, files
+):
+    _, code = certified(live_app, viewport)
+    page = new_context(viewport).new_page()
+    page.goto(f"/verify/{code}")
+    link = page.locator(f'a[href="/credentials/{code}.json"]')
+    expect(link.first).to_be_visible()
+    response = page.request.get(link.first.get_attribute("href"))  # ours: fetched, not clicked
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/vc+ld+json")
+    assert json.loads(response.body())["type"] == ["VerifiableCredential", "OpenBadgeCredential"]

@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+from lms.extensions import db
+from lms.models import CredentialStatusList
 from lms.services.credentials import verifying
 from lms.services.credentials.verifying import verify_file
 from tests.credentialkit import (
@@ -106,6 +108,24 @@ def test_our_status_list_missing_is_not_checked_here(config):
     result = verify_file(as_bytes(ours(config, number=7)), config, TODAY)
     assert result.verdict == verifying.NOT_CHECKED
     assert words(result)["status"].startswith("could not check revocation here")
+
+
+def test_a_list_of_ours_never_served_is_read_as_it_would_be_served(app_ctx, tmp_path):
+    config = configure(app_ctx, tmp_path)  # list 1 exists for the site but has no row yet
+    result = verify_file(as_bytes(ours(config)), config, TODAY)
+    assert result.verdict == verifying.VALID
+    assert words(result)["status"] == "not revoked"
+    assert db.session.get(CredentialStatusList, 1).document  # signed and kept, as when served
+
+
+def test_a_list_never_served_without_our_key_ring_is_not_checked_here(app_ctx, tmp_path):
+    config = configure(app_ctx, tmp_path)
+    signed = as_bytes(ours(config))
+    app_ctx.config["LMS_ISSUER_KEYS"] = ""  # the key ring is gone: the list cannot be signed
+    result = verify_file(signed, config, TODAY)
+    assert words(result)["status"].startswith("could not check revocation here")
+    row = db.session.get(CredentialStatusList, 1, populate_existing=True)
+    assert row is None or row.document is None  # no list was stored unsigned
 
 
 def test_the_request_host_counts_as_ours_when_no_base_url(app_ctx, tmp_path):

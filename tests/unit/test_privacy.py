@@ -5,6 +5,7 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -12,6 +13,7 @@ from lms.models import (
     AuditEvent,
     Certificate,
     Cohort,
+    Credential,
     Enrolment,
     EthicsSignature,
     Module,
@@ -28,6 +30,7 @@ from lms.models import (
 )
 from lms.services import accounts, privacy, supervision
 from lms.services.certification import revoke, verify
+from lms.services.credentials import addresses
 from tests.records import PASSWORD, audit_count, certify, person, publish
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -117,6 +120,28 @@ def test_the_export_holds_every_kind_of_record_and_is_json(world):
     }  # fmt: skip
 
 
+def credential_of(code):
+    return db.session.scalar(select(Credential).join(Certificate).where(Certificate.code == code))
+
+
+def test_the_export_lists_where_each_credential_is_not_the_document(world):
+    data = privacy.export_for(world["ada"], now=NOW)
+
+    row = credential_of(world["code"])
+    config = current_app.config
+    assert data["credentials"] == [
+        {
+            "certificate_code": world["code"],
+            "issued_at": row.issued_at.isoformat(),
+            "id": addresses.credential_url(config, world["code"]),
+            "status_list": addresses.status_list_url(config, row.status_list),
+            "status_index": str(row.status_index),
+        }
+    ]
+    text = json.dumps(data["credentials"])
+    assert "proof" not in text and "identityHash" not in text and "sha256$" not in text
+
+
 def test_the_export_holds_nothing_about_anyone_else(world):
     text = json.dumps(privacy.export_for(world["other"]))
 
@@ -167,6 +192,19 @@ def test_certificates_stay_and_verify_without_the_name(world):
     assert result.holder is None
     assert result.status == "revoked"  # the status is unchanged
     assert "Ada" not in repr(result)
+
+
+def test_erasing_keeps_the_signed_credential_and_its_status_place(world):
+    before = credential_of(world["code"])
+    kept = (before.id, before.status_list, before.status_index, before.document)
+
+    privacy.erase_trainee(world["admin"], world["ada"])
+
+    after = credential_of(world["code"])
+    assert (after.id, after.status_list, after.status_index, after.document) == kept
+    assert "ada.private" not in after.document and "Ada" not in after.document
+    [listed] = privacy.export_for(world["ada"])["credentials"]
+    assert listed["status_index"] == str(kept[2])
 
 
 def test_an_erased_account_cannot_sign_in_and_its_session_ends(world):

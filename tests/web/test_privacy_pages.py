@@ -54,6 +54,11 @@ def test_a_trainee_downloads_their_data_as_a_json_attachment(client, people):
     assert (data["account"]["name"], data["account"]["email"]) == (HOLDER, EMAIL)
     assert disposition == f'attachment; filename="my-data-{data["exported_at"][:10]}.json"'
     assert [c["code"] for c in data["certificates"]] == [people["code"]]
+    [credential] = data["credentials"]
+    assert credential["certificate_code"] == people["code"]
+    assert credential["id"].endswith(f"/credentials/{people['code']}.json")
+    assert "/credentials/status/" in credential["status_list"] and credential["status_index"]
+    assert "proof" not in credential and "credentialSubject" not in credential
     assert len(data["progress"]) == 2
 
 
@@ -81,6 +86,8 @@ def test_the_confirmation_page_says_what_goes_and_what_stays(client, people):
 
     assert "<h1>Erase an account</h1>" in page and HOLDER in page and EMAIL in page
     assert "public check shows the holder as “No longer available”" in page
+    assert "signed credentials stay as they were signed" in page
+    assert "only a salted hash of the email" in page
     assert '<label for="confirm">Type ERASE to confirm</label>' in page
 
 

@@ -15,11 +15,10 @@ from datetime import date
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...extensions import db
-from ...models import CredentialStatusList
 from ...vc import status_list
 from ...vc.checking import Check, check_credential
 from ...vc.proof import issuer_id
-from . import keyring
+from . import keyring, status
 
 MAX_BYTES = 1024 * 1024  # a credential is a few kilobytes; a megabyte is far beyond any real one
 MAX_SHOWN = 200  # characters of a name taken from the credential, so a page stays readable
@@ -137,8 +136,9 @@ def _our_bases(config, site_url):
 
 
 def _status_reader(config, site_url):
-    """A function: status entry -> revoked? from our own status lists; None for any list that
-    is not ours or that cannot be read (the check then says it could not be checked here)."""
+    """A function: status entry -> revoked? from our own status lists, read as they are served
+    (status.served_document, which signs a list that was never served yet); None for a list that
+    is not ours, does not exist or cannot be read (the check then says "not checked here")."""
     bases = _our_bases(config, site_url)
 
     def revoked(entry):
@@ -154,12 +154,15 @@ def _status_reader(config, site_url):
         if match is None:
             return None
         try:
-            row = db.session.get(CredentialStatusList, int(match.group(1)))
-            listed = json.loads(row.document) if row is not None and row.document else None
+            served = status.served_document(int(match.group(1)), config)
+            listed = json.loads(served) if served else None
             encoded = listed["credentialSubject"]["encodedList"] if listed else None
             return None if encoded is None else status_list.is_set(encoded, int(index))
         except SQLAlchemyError:
             db.session.rollback()  # a database that cannot answer: the check says "not here"
+            return None
+        except (keyring.SigningKeyMissing, keyring.KeyFileError, OSError):
+            db.session.rollback()  # a list never served cannot be signed without our key ring
             return None
         except (ValueError, KeyError, TypeError):
             return None
