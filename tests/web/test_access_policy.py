@@ -47,7 +47,12 @@ def answer(app, people, role, method, path):
     if role:
         sign_in_as(client, people[role])
     data = {"csrf_token": csrf_for(client, role is not None)} if method == "POST" else None
-    return client.open(path, method=method, data=data)
+    response = client.open(path, method=method, data=data)
+    # As a WSGI server does: read the answer to its end and close it, so that a streamed one (a
+    # CSV) ends its request context here rather than when it is garbage-collected.
+    response.get_data()
+    response.close()
+    return response
 
 
 def sent_to_sign_in(response):
