@@ -12,7 +12,9 @@ import pytest
 from flask import has_app_context
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
+import lms.models  # noqa: F401  (the tables _empty_tables expects)
 from lms import create_app
 from lms.extensions import db
 from lms.jobs import jobs_of
@@ -54,11 +56,8 @@ def courses_dir(tmp_path):
     return target
 
 
-@pytest.fixture
-def app(tmp_path, courses_dir):
-    url = _database_url(tmp_path)
-    _drop_everything(url)
-    app = create_app(
+def _app(url, courses_dir, tmp_path):
+    return create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": url,
@@ -70,13 +69,81 @@ def app(tmp_path, courses_dir):
             "LMS_REDIS_URL": "",
         }
     )
-    with app.app_context():
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory):
+    """A SQLite file holding the empty schema (create_all, triggers included), made once a run:
+    each test starts from a copy of it rather than building the schema again."""
+    folder = tmp_path_factory.mktemp("schema")
+    path = folder / "template.db"
+    template = _app(f"sqlite:///{path}", FIXTURES / "courses", folder)
+    with template.app_context():
         db.create_all()
+        db.session.remove()
+        db.engine.dispose()  # closing the last connection folds the WAL into the file
+    return path
+
+
+def _empty_tables(url):
+    """Leave a shared PostgreSQL test database with the schema and no rows, as create_all left
+    it: every table emptied and every sequence back to 1. Emptying the few rows a test wrote is
+    much cheaper than dropping and creating the schema (or TRUNCATE) for every test. Triggers are
+    off for the emptying only (the audit log refuses deletes; foreign keys are triggers too).
+
+    Returns False, having changed nothing, when the schema is not the models' (a test dropped
+    it or ran the migrations): the caller builds it again."""
+    expected = set(db.metadata.tables)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            tables = set(
+                connection.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                ).scalars()
+            )
+            triggers = connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"
+            ).scalar()
+            if tables != expected or triggers != EXPECTED_TRIGGERS:
+                return False
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            connection.exec_driver_sql(
+                "; ".join(f'DELETE FROM "{name}"' for name in sorted(expected))
+            )
+            connection.exec_driver_sql(
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'S' AND n.nspname = 'public'"
+            )
+        return True
+    finally:
+        engine.dispose()
+
+
+# The audit log's two PostgreSQL triggers (lms/models/audit.py): fewer means a test took them off.
+EXPECTED_TRIGGERS = 2
+
+
+@pytest.fixture
+def app(request, tmp_path, courses_dir):
+    url = _database_url(tmp_path)
+    postgresql = make_url(url).get_backend_name() == "postgresql"
+    if postgresql:
+        rebuild = not _empty_tables(url)
+        if rebuild:
+            _drop_everything(url)
+    else:
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), tmp_path / "test.db")
+        rebuild = False
+    app = _app(url, courses_dir, tmp_path)
+    if rebuild:
+        with app.app_context():
+            db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    _drop_everything(url)
 
 
 @pytest.fixture
