@@ -10,6 +10,7 @@ enqueue was lost (a worker or Redis down at that moment), so a lost enqueue is n
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,6 +31,9 @@ RETRY_DELAYS = (60, 300, 1800, 7200)
 NEVER_TRIED_AFTER = timedelta(minutes=5)
 STUCK_AFTER = timedelta(hours=24)
 NOT_SET_UP = "Email is not set up here (LMS_SMTP_HOST and LMS_BASE_URL), so it was not sent."
+ATTACHMENTS_FAILED = "The certificate's files to attach could not be made"
+
+log = logging.getLogger(__name__)
 
 
 def queue_email(to, subject, body, purpose, user_id=None, certificate_id=None):
@@ -88,11 +92,13 @@ class Delivery:
     retry_in: int | None = None
 
 
-def deliver(email_id, settings, attachments_for=None):
+def deliver(email_id, settings, attachments_for):
     """Try to send one queued email now. Commits. Safe to call twice at once for the same email:
     each try is claimed by moving `attempts` on from the value read, which only one caller can.
     `attachments_for(certificate_id, settings)` makes the files of an email that brings a
-    certificate (services.certificate_files.email_attachments), when it is sent."""
+    certificate (services.certificate_files.email_attachments), when it is sent; required, so
+    that no caller can send such an email without its files. Should it raise, the try is
+    recorded as failed and retried like a refused send: the email never stays queued untried."""
     email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
     if email is None or email.status != "queued":
         db.session.rollback()
@@ -119,9 +125,12 @@ def deliver(email_id, settings, attachments_for=None):
     if not claimed:
         return Delivery("skipped")
     try:
-        attachments = ()
-        if certificate_id and attachments_for:
-            attachments = attachments_for(certificate_id, settings)
+        attachments = attachments_for(certificate_id, settings) if certificate_id else ()
+    except Exception as error:  # whatever broke (a font, the database), the try is recorded
+        log.exception("could not make the attachments of email %s", email_id)
+        db.session.rollback()  # the failed read may have left the transaction unusable
+        return _record_failure(email_id, tried + 1, f"{ATTACHMENTS_FAILED} ({error!r})")
+    try:
         send_mail(settings, to, subject, body, attachments)
     except MailError as error:
         return _record_failure(email_id, tried + 1, str(error))

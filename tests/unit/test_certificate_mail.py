@@ -10,9 +10,10 @@ from io import BytesIO
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from lms import jobs
 from lms.extensions import db
-from lms.models import OutgoingEmail, User
-from lms.services import cohorts
+from lms.models import AuditEvent, OutgoingEmail, User
+from lms.services import cohorts, outbox
 from lms.services.certification import issue_if_due
 from lms.services.renewal import renew
 from tests.cekit import RULE, give_renewal_rule
@@ -20,7 +21,7 @@ from tests.conftest import run_jobs
 from tests.records import certify, publish
 from tests.renewalkit import at, ce
 from tests.unit.cohortkit import person
-from tests.unit.test_outbox import smtp  # noqa: F401
+from tests.unit.test_outbox import FAR_FUTURE, smtp  # noqa: F401
 
 BASE = "https://training.example.org"
 
@@ -138,3 +139,60 @@ def test_a_renewal_is_emailed_with_its_new_code(app, app_ctx, courses_dir, smtp,
     body = inbox.messages[1].get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert f"Its new code is {new.code}" in body and f"{BASE}/verify/{new.code}" in body
     assert db.session.get(User, user.id).email == "ada@example.org"
+
+
+def broken_attachments(certificate_id, settings):
+    db.session.execute(select(OutgoingEmail.id)).all()  # a read begun, as the real one does
+    raise RuntimeError("font file missing")
+
+
+def test_attachments_that_cannot_be_made_are_a_failed_try_retried(app, app_ctx, courses_dir, smtp):  # noqa: F811
+    inbox = smtp()
+    course = publish(courses_dir)
+    certify(member(cohort_of(course)), course)
+    [email] = queued()
+    db.session.commit()
+
+    tries = [outbox.deliver(email.id, app.config, broken_attachments)]
+    db.session.expire_all()
+    assert (tries[0].outcome, tries[0].retry_in) == ("retry", outbox.RETRY_DELAYS[0])
+    assert (email.status, email.attempts) == ("queued", 1)
+    assert email.last_error == (f"{outbox.ATTACHMENTS_FAILED} (RuntimeError('font file missing'))")
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
+        tries.append(outbox.deliver(email.id, app.config, broken_attachments))
+
+    db.session.expire_all()
+    assert [delivery.outcome for delivery in tries] == ["retry"] * 4 + ["failed"]
+    assert (email.status, email.attempts) == ("failed", outbox.MAX_ATTEMPTS)
+    assert email.failed_at is not None and inbox.messages == []
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "email.failed"))
+    assert "font file missing" in event.details["error"]
+    assert [failed.id for failed in outbox.failed_emails()] == [email.id]
+
+
+def test_the_worker_retries_an_email_whose_attachments_failed_once(
+    app,
+    app_ctx,
+    courses_dir,
+    smtp,  # noqa: F811
+    monkeypatch,
+):
+    inbox = smtp()
+    course = publish(courses_dir)
+    code = certify(member(cohort_of(course)), course).code
+    [email] = queued()
+    db.session.commit()
+    real = jobs.ATTACHMENTS
+    monkeypatch.setattr(jobs, "ATTACHMENTS", broken_attachments)
+
+    run_jobs(app)  # the task records the failed try instead of raising and losing it
+    db.session.expire_all()
+    assert (email.status, email.attempts) == ("queued", 1)
+    assert jobs.jobs_of(app).huey.scheduled_count() == 1
+    monkeypatch.setattr(jobs, "ATTACHMENTS", real)
+    jobs.jobs_of(app).run_scheduled(FAR_FUTURE)
+
+    db.session.expire_all()
+    assert (email.status, email.attempts, email.last_error) == ("sent", 2, None)
+    [message] = inbox.messages
+    assert f"{code}.pdf" in [part.get_filename() for part in message.iter_attachments()]
