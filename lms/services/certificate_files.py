@@ -54,16 +54,19 @@ def certificate_sheet(certificate, site_name, verify_url, today=None):
     )
 
 
-def certificate_files(certificate, site_name, verify_url, today=None):
+def certificate_files(certificate, site_name, verify_url, today=None, credential=None):
     """[CertificateFile] of the certificate, the PDF first, then its signed credential (the
     document the holder downloads, made and committed now for a certificate issued before
-    credentials were; none for an erased holder's certificate that never had one)."""
+    credentials were; none for an erased holder's certificate that never had one).
+    `credential`: the certificate's Credential when the caller has read it already (the cohort
+    zip reads them all at once); otherwise it is read here."""
     sheet = certificate_sheet(certificate, site_name, verify_url, today)
     files = [CertificateFile("pdf", "application/pdf", certificate_pdf(sheet))]
-    try:
-        credential = issuing.ensure_credential(certificate.id)
-    except issuing.NotIssuable:
-        return files
+    if credential is None:
+        try:
+            credential = issuing.ensure_credential(certificate.id)
+        except issuing.NotIssuable:
+            return files
     files.append(
         CertificateFile("credential.json", issuing.MEDIA_TYPE, credential.document.encode())
     )
