@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Certificate
 from . import certification
 from .certificate_pdf import CertificateSheet, certificate_pdf
-from .credentials import issuing
+from .credentials import addresses, issuing
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,13 @@ class CertificateFile:
     extension: str
     media_type: str
     data: bytes
+
+
+def download_name(code, extension):
+    """The name a certificate's file is handed out under, on its own (a download, an email's
+    attachment): "certificate-<code>.pdf", "certificate-<code>.credential.json". The cohort zip
+    names its many files by person and course instead."""
+    return f"certificate-{code}.{extension}"
 
 
 def stamp(certificate, today=None):
@@ -80,8 +87,10 @@ def email_attachments(certificate_id, settings):
     if certificate is None:
         return ()
     code = certificate.code
-    verify_url = f"{settings['LMS_BASE_URL']}/verify/{code}"
+    verify_url = addresses.verification_url(settings, code)
     files = certificate_files(certificate, settings["LMS_SITE_NAME"], verify_url)
-    attachments = tuple((f"{code}.{file.extension}", file.media_type, file.data) for file in files)
+    attachments = tuple(
+        (download_name(code, file.extension), file.media_type, file.data) for file in files
+    )
     db.session.rollback()  # end the read: no transaction stays open while the mail is sent
     return attachments

@@ -67,11 +67,12 @@ def test_a_new_certificate_is_emailed_once_with_its_links(app, app_ctx, courses_
     assert f"{BASE}/certificates/{code}\n" in body and f"{BASE}/verify/{code}\n" in body
     assert f"Its code is {code}." in body
     attachments = {part.get_filename(): part for part in message.iter_attachments()}
-    assert f"{code}.pdf" in attachments
-    assert attachments[f"{code}.pdf"].get_content_type() == "application/pdf"
-    printed = PdfReader(BytesIO(attachments[f"{code}.pdf"].get_content())).pages[0].extract_text()
+    assert sorted(attachments) == [f"certificate-{code}.credential.json", f"certificate-{code}.pdf"]
+    pdf = attachments[f"certificate-{code}.pdf"]
+    assert pdf.get_content_type() == "application/pdf"
+    printed = PdfReader(BytesIO(pdf.get_content())).pages[0].extract_text()
     assert "Ada Holder" in printed and code in printed
-    credential = json.loads(attachments[f"{code}.credential.json"].get_content())
+    credential = json.loads(attachments[f"certificate-{code}.credential.json"].get_content())
     assert "OpenBadgeCredential" in credential["type"] and "ada@example.org" not in str(credential)
     assert run_jobs(app) == 0 and len(inbox.messages) == 1
 
@@ -195,4 +196,4 @@ def test_the_worker_retries_an_email_whose_attachments_failed_once(
     db.session.expire_all()
     assert (email.status, email.attempts, email.last_error) == ("sent", 2, None)
     [message] = inbox.messages
-    assert f"{code}.pdf" in [part.get_filename() for part in message.iter_attachments()]
+    assert f"certificate-{code}.pdf" in [part.get_filename() for part in message.iter_attachments()]
