@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from ..dates import long_date
 from ..extensions import db
 from ..models import Certificate
-from . import certification
+from . import certification, outbox
 from .certificate_pdf import CertificateSheet, certificate_pdf
 from .credentials import addresses, issuing
+
+REVOKED_BEFORE_SENDING = "its certificate {code} was revoked after it was queued"
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,15 @@ def certificate_files(certificate, site_name, verify_url, today=None, credential
 
 def email_attachments(certificate_id, settings):
     """The certificate's files (PDF, signed credential) as attachments, made now from the
-    certificate as it stands: a certificate revoked meanwhile goes out stamped as revoked."""
+    certificate as it stands. Raises outbox.NotToBeSent for a certificate revoked since the
+    email was queued: an email that congratulates its holder must not bring a revoked one."""
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
         return ()
     code = certificate.code
+    if certificate.revoked_at is not None:
+        db.session.rollback()
+        raise outbox.NotToBeSent(REVOKED_BEFORE_SENDING.format(code=code))
     verify_url = addresses.verification_url(settings, code)
     files = certificate_files(certificate, settings["LMS_SITE_NAME"], verify_url)
     attachments = tuple(

@@ -83,6 +83,11 @@ def forget_queued_ids(session):
     session.info.pop(SESSION_KEY, None)
 
 
+class NotToBeSent(Exception):
+    """Raised by `attachments_for` when the email must not go out at all (its certificate was
+    revoked after it was queued); the message, for staff, says why. Not retried."""
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What one try at sending came to: "sent", "retry" (in retry_in seconds), "failed", or
@@ -98,7 +103,8 @@ def deliver(email_id, settings, attachments_for):
     `attachments_for(certificate_id, settings)` makes the files of an email that brings a
     certificate (services.certificate_files.email_attachments), when it is sent; required, so
     that no caller can send such an email without its files. Should it raise, the try is
-    recorded as failed and retried like a refused send: the email never stays queued untried."""
+    recorded as failed and retried like a refused send: the email never stays queued untried.
+    Should it raise NotToBeSent, the email is not sent, and recorded as failed with the reason."""
     email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
     if email is None or email.status != "queued":
         db.session.rollback()
@@ -126,6 +132,9 @@ def deliver(email_id, settings, attachments_for):
         return Delivery("skipped")
     try:
         attachments = attachments_for(certificate_id, settings) if certificate_id else ()
+    except NotToBeSent as reason:
+        db.session.rollback()
+        return _record_not_to_be_sent(email_id, str(reason))
     except Exception as error:  # whatever broke (a font, the database), the try is recorded
         log.exception("could not make the attachments of email %s", email_id)
         db.session.rollback()  # the failed read may have left the transaction unusable
@@ -150,10 +159,20 @@ def _record_failure(email_id, attempts, error):
     if attempts < MAX_ATTEMPTS:
         db.session.commit()
         return Delivery("retry", RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
+    return _fail(email, f" after {attempts} tries")
+
+
+def _record_not_to_be_sent(email_id, reason):
+    email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
+    email.last_error = reason[:2000]
+    return _fail(email, f": {reason}")
+
+
+def _fail(email, how):
     email.status, email.failed_at = "failed", utcnow()
     audit.record(
         "email.failed",
-        f"Email “{email.subject}” to {email.to_address} was not sent after {attempts} tries",
+        f"Email “{email.subject}” to {email.to_address} was not sent{how}",
         subject_id=email.user_id,
         email_id=email.id,
         purpose=email.purpose,

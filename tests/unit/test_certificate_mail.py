@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from lms import jobs
 from lms.extensions import db
-from lms.models import AuditEvent, OutgoingEmail, User
+from lms.models import AuditEvent, OutgoingEmail
 from lms.services import cohorts, outbox
-from lms.services.certification import issue_if_due
+from lms.services.certification import issue_if_due, revoke
 from lms.services.renewal import renew
 from tests.cekit import RULE, give_renewal_rule
 from tests.conftest import run_jobs
@@ -139,7 +139,47 @@ def test_a_renewal_is_emailed_with_its_new_code(app, app_ctx, courses_dir, smtp,
     ]
     body = inbox.messages[1].get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert f"Its new code is {new.code}" in body and f"{BASE}/verify/{new.code}" in body
-    assert db.session.get(User, user.id).email == "ada@example.org"
+    renewal = inbox.messages[1]
+    assert renewal["To"] == "ada@example.org"
+    attachments = {part.get_filename(): part for part in renewal.iter_attachments()}
+    assert sorted(attachments) == [
+        f"certificate-{new.code}.credential.json",
+        f"certificate-{new.code}.pdf",
+    ]  # the new certificate's files, not the old one's
+    pdf = attachments[f"certificate-{new.code}.pdf"].get_content()
+    printed = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    assert new.code in printed and old.code not in printed and "RENEWED" not in printed
+    credential = json.loads(attachments[f"certificate-{new.code}.credential.json"].get_content())
+    assert credential["id"].endswith(f"/credentials/{new.code}.json")
+
+
+def test_a_certificate_revoked_before_its_email_goes_out_is_not_sent(
+    app,
+    app_ctx,
+    courses_dir,
+    smtp,  # noqa: F811
+):
+    inbox = smtp()
+    course = publish(courses_dir)
+    user = member(cohort_of(course))
+    certificate = certify(user, course)
+    [email] = queued()
+    staff = person("pat@example.org", "Pat Staff", ["staff"])
+    revoke(certificate.id, staff.id, "Issued in error")  # after queueing, before the worker
+
+    run_jobs(app)
+
+    assert inbox.messages == [] and inbox.tries == 0
+    db.session.expire_all()
+    assert (email.status, email.attempts) == ("failed", 1)
+    assert email.last_error == f"its certificate {certificate.code} was revoked after it was queued"
+    assert jobs.jobs_of(app).huey.scheduled_count() == 0  # not tried again
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "email.failed"))
+    assert event.summary == (
+        "Email “Your certificate: Sample Certificate” to ada@example.org was not sent: its "
+        f"certificate {certificate.code} was revoked after it was queued"
+    )
+    assert [failed.id for failed in outbox.failed_emails()] == [email.id]
 
 
 def broken_attachments(certificate_id, settings):
