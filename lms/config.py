@@ -14,8 +14,9 @@ DEFAULT_CRISIS_RESOURCES = (
 )
 
 
-# Connections each app process keeps open, and how many more it may open for a burst (see
-# _engine_options for why these numbers).
+# Connections each app process keeps open, and how many more it may open for a burst (used by
+# engine_options; deploy/README.md explains the numbers: one connection for each of a worker's
+# four threads).
 DEFAULT_POOL_SIZE = 4
 DEFAULT_MAX_OVERFLOW = 4
 

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from ..dates import long_date
 from ..extensions import db
 from ..models import Certificate
-from . import certification
+from . import certification, outbox
 from .certificate_pdf import CertificateSheet, certificate_pdf
-from .credentials import issuing
+from .credentials import addresses, issuing
+
+REVOKED_BEFORE_SENDING = "its certificate {code} was revoked after it was queued"
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,13 @@ class CertificateFile:
     extension: str
     media_type: str
     data: bytes
+
+
+def download_name(code, extension):
+    """The name a certificate's file is handed out under, on its own (a download, an email's
+    attachment): "certificate-<code>.pdf", "certificate-<code>.credential.json". The cohort zip
+    names its many files by person and course instead."""
+    return f"certificate-{code}.{extension}"
 
 
 def stamp(certificate, today=None):
@@ -54,16 +63,19 @@ def certificate_sheet(certificate, site_name, verify_url, today=None):
     )
 
 
-def certificate_files(certificate, site_name, verify_url, today=None):
+def certificate_files(certificate, site_name, verify_url, today=None, credential=None):
     """[CertificateFile] of the certificate, the PDF first, then its signed credential (the
     document the holder downloads, made and committed now for a certificate issued before
-    credentials were; none for an erased holder's certificate that never had one)."""
+    credentials were; none for an erased holder's certificate that never had one).
+    `credential`: the certificate's Credential when the caller has read it already (the cohort
+    zip reads them all at once); otherwise it is read here."""
     sheet = certificate_sheet(certificate, site_name, verify_url, today)
     files = [CertificateFile("pdf", "application/pdf", certificate_pdf(sheet))]
-    try:
-        credential = issuing.ensure_credential(certificate.id)
-    except issuing.NotIssuable:
-        return files
+    if credential is None:
+        try:
+            credential = issuing.ensure_credential(certificate.id)
+        except issuing.NotIssuable:
+            return files
     files.append(
         CertificateFile("credential.json", issuing.MEDIA_TYPE, credential.document.encode())
     )
@@ -72,13 +84,19 @@ def certificate_files(certificate, site_name, verify_url, today=None):
 
 def email_attachments(certificate_id, settings):
     """The certificate's files (PDF, signed credential) as attachments, made now from the
-    certificate as it stands: a certificate revoked meanwhile goes out stamped as revoked."""
+    certificate as it stands. Raises outbox.NotToBeSent for a certificate revoked since the
+    email was queued: an email that congratulates its holder must not bring a revoked one."""
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
         return ()
     code = certificate.code
-    verify_url = f"{settings['LMS_BASE_URL']}/verify/{code}"
+    if certificate.revoked_at is not None:
+        db.session.rollback()
+        raise outbox.NotToBeSent(REVOKED_BEFORE_SENDING.format(code=code))
+    verify_url = addresses.verification_url(settings, code)
     files = certificate_files(certificate, settings["LMS_SITE_NAME"], verify_url)
-    attachments = tuple((f"{code}.{file.extension}", file.media_type, file.data) for file in files)
+    attachments = tuple(
+        (download_name(code, file.extension), file.media_type, file.data) for file in files
+    )
     db.session.rollback()  # end the read: no transaction stays open while the mail is sent
     return attachments

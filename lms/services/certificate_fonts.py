@@ -6,6 +6,8 @@ visible replacement mark and logged, never dropped."""
 
 from __future__ import annotations
 
+import copy
+import io
 import logging
 import unicodedata
 from dataclasses import dataclass
@@ -137,9 +139,61 @@ def load_faces(pdf, lettering):
     bold file); text is shaped, for scripts that join or reorder."""
     for face in lettering.faces:
         for style, name in face.files().items():
-            pdf.add_font(face.family, style, str(FONTS / name))
+            _add_parsed_font(pdf, face.family, style, name)
     pdf.set_fallback_fonts([face.family for face in lettering.faces], exact_match=False)
     pdf.set_text_shaping(True)
+
+
+# Parsing a font file (pdf.add_font) took about 60 ms a face, twice or more a certificate: a
+# cohort's zip of a hundred spent most of its time reading the same two files again. Each file
+# is now read and parsed once per process (the bytes, fpdf2's metrics and character maps, the
+# HarfBuzz face), and each document gets a copy of the parsed font with its own per-document
+# parts. This reaches into fpdf2's TTFFont (its attributes as of 2.8): the certificate PDF
+# tests make many documents in one process and read their text back, so a change there shows.
+
+
+@cache
+def _file_bytes(name):
+    return (FONTS / name).read_bytes()
+
+
+@cache
+def _harfbuzz_face(name):
+    import uharfbuzz  # with fpdf2, on first use (see certificate_pdf)
+
+    return uharfbuzz.Face(uharfbuzz.Blob(_file_bytes(name)))
+
+
+@cache
+def _parsed(family, style, name):
+    """fpdf2's TTFFont of one file, parsed once: the template each document's copy is made from
+    (never added to a document itself)."""
+    from fpdf import FPDF
+
+    template = FPDF()
+    template.add_font(family, style, str(FONTS / name))
+    [font] = template.fonts.values()
+    font.close()  # its file: each document's copy reads the cached bytes instead
+    return font
+
+
+def _add_parsed_font(pdf, family, style, name):
+    """pdf.add_font(family, style, the file), from the parse kept for the process. What a
+    document changes as it is written (the glyphs it uses, widths looked up, the font table that
+    is cut down to those glyphs when the PDF is output) is its own; the metrics and maps it
+    only reads are shared."""
+    from fontTools.ttLib import TTFont
+    from fpdf.fonts import HarfBuzzFont, SubsetMap
+
+    font = copy.copy(_parsed(family, style, name))
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = TTFont(io.BytesIO(_file_bytes(name)), recalcTimestamp=False, lazy=True)
+    font.cw = copy.copy(font.cw)  # a defaultdict: looking up a missing character adds it
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = HarfBuzzFont(_harfbuzz_face(name))  # its size is set per use: not shared
+    font.subset = SubsetMap(font)
+    pdf.fonts[font.fontkey] = font
 
 
 def set_font(pdf, text, style, size):

@@ -20,6 +20,7 @@ from ..dates import long_date
 from ..extensions import db
 from ..models import Cohort, CohortCourse, Enrolment, User
 from . import outbox
+from .credentials import addresses
 from .mail import mail_configured
 from .settings import app_config
 
@@ -56,14 +57,14 @@ def queue_if_wanted(certificate, renewed=False, settings=None):
         or not wanted(certificate.user_id, certificate.course_id)
     ):
         return None
-    subject, body = _email(certificate, holder, renewed, settings["LMS_BASE_URL"])
+    subject, body = _email(certificate, holder, renewed, settings)
     db.session.flush()  # the certificate's id, which the email names for its attachments
     return outbox.queue_email(
         holder.email, subject, body, PURPOSE, holder.id, certificate_id=certificate.id
     )
 
 
-def _email(certificate, holder, renewed, base):
+def _email(certificate, holder, renewed, settings):
     if renewed:
         subject = f"Your certificate is renewed: {certificate.title}"
         news = (
@@ -84,10 +85,10 @@ def _email(certificate, holder, renewed, base):
         "(the .json file, an Open Badges credential), which you can keep, add to a digital "
         "wallet or send to an employer.\n\n"
         "You can also see it on the site at any time (you will be asked to sign in):\n"
-        f"{base}/certificates/{certificate.code}\n\n"
+        f"{addresses.certificate_url(settings, certificate.code)}\n\n"
         "Anyone you choose, an employer for example, can check that it is genuine, without an "
         "account, here:\n"
-        f"{base}/verify/{certificate.code}\n\n"
+        f"{addresses.verification_url(settings, certificate.code)}\n\n"
         f"Its code is {certificate.code}.\n\n"
         "Well done, and thank you for all the work you put into it.\n"
     )

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Certificate, Course, Enrolment, User
+from ..models import Certificate, Course, Credential, Enrolment, User
 from . import audit, certification, cohorts
 from .certificate_files import certificate_files
 from .roster.export import spreadsheet_safe
@@ -55,15 +55,17 @@ def file_name_part(text, fallback):
 
 
 def cohort_certificates(cohort_id):
-    """(the cohort, [Certificate]) of what the zip holds, holder and course loaded, by holder's
-    name then course title. Raises cohorts.NoSuchCohort."""
+    """(the cohort, [(Certificate, its Credential or None)]) of what the zip holds, holder and
+    course loaded, all in one query, by holder's name then course title. Raises
+    cohorts.NoSuchCohort."""
     cohort = cohorts.cohort(cohort_id)
     course_ids = [course.id for course in cohort.courses]
     members = select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
     query = (
-        select(Certificate)
+        select(Certificate, Credential)
         .join(User, User.id == Certificate.user_id)
         .join(Course, Course.id == Certificate.course_id)
+        .outerjoin(Credential, Credential.certificate_id == Certificate.id)
         .options(joinedload(Certificate.user).lazyload(User.roles))
         .options(joinedload(Certificate.course))
         .where(
@@ -75,7 +77,7 @@ def cohort_certificates(cohort_id):
         )
         .order_by(func.lower(User.name), User.id, Course.title, Certificate.id)
     )
-    return cohort, list(db.session.scalars(query)) if course_ids else []
+    return cohort, [tuple(row) for row in db.session.execute(query)] if course_ids else []
 
 
 def write_cohort_zip(cohort_id, out, site_name, verify_url_for, actor_id, today=None):
@@ -91,7 +93,7 @@ def write_cohort_zip(cohort_id, out, site_name, verify_url_for, actor_id, today=
     writer = csv.writer(manifest, lineterminator="\r\n")
     writer.writerow(MANIFEST_HEADER)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for certificate in certificates:
+        for certificate, credential in certificates:
             stem = "_".join(
                 (
                     file_name_part(certificate.user.name, f"person-{certificate.user_id}"),
@@ -101,7 +103,7 @@ def write_cohort_zip(cohort_id, out, site_name, verify_url_for, actor_id, today=
             )
             names = []
             for file in certificate_files(
-                certificate, site_name, verify_url_for(certificate.code), today
+                certificate, site_name, verify_url_for(certificate.code), today, credential
             ):
                 names.append(f"{stem}.{file.extension}")
                 archive.writestr(names[-1], file.data)

@@ -10,6 +10,7 @@ enqueue was lost (a worker or Redis down at that moment), so a lost enqueue is n
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,6 +31,9 @@ RETRY_DELAYS = (60, 300, 1800, 7200)
 NEVER_TRIED_AFTER = timedelta(minutes=5)
 STUCK_AFTER = timedelta(hours=24)
 NOT_SET_UP = "Email is not set up here (LMS_SMTP_HOST and LMS_BASE_URL), so it was not sent."
+ATTACHMENTS_FAILED = "The certificate's files to attach could not be made"
+
+log = logging.getLogger(__name__)
 
 
 def queue_email(to, subject, body, purpose, user_id=None, certificate_id=None):
@@ -79,6 +83,11 @@ def forget_queued_ids(session):
     session.info.pop(SESSION_KEY, None)
 
 
+class NotToBeSent(Exception):
+    """Raised by `attachments_for` when the email must not go out at all (its certificate was
+    revoked after it was queued); the message, for staff, says why. Not retried."""
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What one try at sending came to: "sent", "retry" (in retry_in seconds), "failed", or
@@ -88,11 +97,14 @@ class Delivery:
     retry_in: int | None = None
 
 
-def deliver(email_id, settings, attachments_for=None):
+def deliver(email_id, settings, attachments_for):
     """Try to send one queued email now. Commits. Safe to call twice at once for the same email:
     each try is claimed by moving `attempts` on from the value read, which only one caller can.
     `attachments_for(certificate_id, settings)` makes the files of an email that brings a
-    certificate (services.certificate_files.email_attachments), when it is sent."""
+    certificate (services.certificate_files.email_attachments), when it is sent; required, so
+    that no caller can send such an email without its files. Should it raise, the try is
+    recorded as failed and retried like a refused send: the email never stays queued untried.
+    Should it raise NotToBeSent, the email is not sent, and recorded as failed with the reason."""
     email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
     if email is None or email.status != "queued":
         db.session.rollback()
@@ -119,9 +131,15 @@ def deliver(email_id, settings, attachments_for=None):
     if not claimed:
         return Delivery("skipped")
     try:
-        attachments = ()
-        if certificate_id and attachments_for:
-            attachments = attachments_for(certificate_id, settings)
+        attachments = attachments_for(certificate_id, settings) if certificate_id else ()
+    except NotToBeSent as reason:
+        db.session.rollback()
+        return _record_not_to_be_sent(email_id, str(reason))
+    except Exception as error:  # whatever broke (a font, the database), the try is recorded
+        log.exception("could not make the attachments of email %s", email_id)
+        db.session.rollback()  # the failed read may have left the transaction unusable
+        return _record_failure(email_id, tried + 1, f"{ATTACHMENTS_FAILED} ({error!r})")
+    try:
         send_mail(settings, to, subject, body, attachments)
     except MailError as error:
         return _record_failure(email_id, tried + 1, str(error))
@@ -141,10 +159,20 @@ def _record_failure(email_id, attempts, error):
     if attempts < MAX_ATTEMPTS:
         db.session.commit()
         return Delivery("retry", RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
+    return _fail(email, f" after {attempts} tries")
+
+
+def _record_not_to_be_sent(email_id, reason):
+    email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
+    email.last_error = reason[:2000]
+    return _fail(email, f": {reason}")
+
+
+def _fail(email, how):
     email.status, email.failed_at = "failed", utcnow()
     audit.record(
         "email.failed",
-        f"Email “{email.subject}” to {email.to_address} was not sent after {attempts} tries",
+        f"Email “{email.subject}” to {email.to_address} was not sent{how}",
         subject_id=email.user_id,
         email_id=email.id,
         purpose=email.purpose,

@@ -13,8 +13,9 @@ from flask_login import current_user
 
 from .. import clock
 from ..services import certification, renewal
-from ..services.certificate_files import certificate_sheet
+from ..services.certificate_files import certificate_sheet, download_name
 from ..services.certificate_pdf import certificate_pdf
+from ..services.credentials import issuing
 from ..services.linkedin import add_to_profile_url
 from .access import signed_in
 from .downloads import pdf_attachment
@@ -65,7 +66,7 @@ def _page(certificate, form, status_code=200):
     if own and status == "valid":  # only the holder adds it, and only while it is valid
         linkedin_url = add_to_profile_url(
             certificate.title,
-            current_app.config["LMS_SITE_NAME"],
+            issuing.issuer_name(current_app.config),
             certificate.issued_on,
             certificate.expires_on,
             verify_url,
@@ -118,4 +119,4 @@ def pdf(code):
     sheet = certificate_sheet(
         certificate, current_app.config["LMS_SITE_NAME"], verification_url(certificate.code)
     )
-    return pdf_attachment(certificate_pdf(sheet), f"certificate-{certificate.code}.pdf")
+    return pdf_attachment(certificate_pdf(sheet), download_name(certificate.code, "pdf"))

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, json, make_response, redirect, url_for
 
 from ..services import codes
+from ..services.certificate_files import download_name
 from ..services.credentials import issuing, keyring, status
 from .access import public
 
@@ -53,7 +54,7 @@ def credential(code):
     # Only by its code, like /verify/<code>: no shared cache keeps it, no search engine lists it.
     response = _document(found.document, issuing.MEDIA_TYPE, "no-store")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="certificate-{canonical}.credential.json"'
+        f'attachment; filename="{download_name(canonical, "credential.json")}"'
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -40,7 +40,10 @@ def set_security_headers(response):
     # nothing); every other response gets the site's.
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers["X-Content-Type-Options"] = "nosniff"
-    headers.setdefault("Referrer-Policy", "same-origin")  # a page may ask for no-referrer
+    # same-origin: no address leaves for another site in a Referer, and the site's own forms
+    # still send one, which CSRF protection over HTTPS needs (no page asks for no-referrer: it
+    # would break its forms; see lms/web/auth/views.py private()).
+    headers.setdefault("Referrer-Policy", "same-origin")
     if current_app.config["LMS_ENV"] == "production":
         headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
     return response

@@ -7,11 +7,13 @@ import logging
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
+from lms.services import certificate_fonts
 from lms.services.certificate_fonts import FONTS, REPLACEMENT
 from lms.services.certificate_pdf import CertificateSheet, certificate_pdf
 
@@ -160,3 +162,32 @@ def test_starting_the_app_loads_neither_fpdf_nor_fonts():
     ).stdout.strip()
 
     assert loaded == "[]"
+
+
+def undated(pdf):
+    """The PDF without its creation time and the document ID made from it."""
+    return re.sub(rb"/CreationDate \(D:\d+Z\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", pdf)
+
+
+def test_fonts_parsed_once_make_the_same_pdf_as_fonts_read_from_their_files(monkeypatch):
+    certificate_pdf(sheet("王小明 Zoë Дмитрий"))  # the faces parsed and used by another document
+    names = ["Ada Trainee", "王小明 Zoë", "محمد عبد الله"]
+    from_parsed = [certificate_pdf(sheet(name)) for name in names]
+
+    def from_files(pdf, family, style, name):  # as fpdf2 adds a font, parsing the file each time
+        pdf.add_font(family, style, str(FONTS / name))
+
+    monkeypatch.setattr(certificate_fonts, "_add_parsed_font", from_files)
+    from_file = [certificate_pdf(sheet(name)) for name in names]
+
+    assert [undated(pdf) for pdf in from_parsed] == [undated(pdf) for pdf in from_file]
+
+
+def test_certificates_made_at_the_same_time_in_threads_each_come_out_whole():
+    names = ["Ada Trainee", "王小明", "Zoë O'Brien", "Дмитрий Иванов"]
+    one_by_one = [undated(certificate_pdf(sheet(name))) for name in names]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:  # as a worker's four threads may
+        at_once = list(pool.map(lambda name: undated(certificate_pdf(sheet(name))), names))
+
+    assert at_once == one_by_one

@@ -12,10 +12,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import AuditEvent, Certificate, Credential
+from lms.models import AuditEvent, Certificate, Course, Credential
 from lms.services import cohort_certificates as zips
 from lms.services import cohorts
-from tests.sharingkit import CHINESE, TRICKY, build, certify_all
+from tests.records import certify
+from tests.sharingkit import CHINESE, TRICKY, build, certify_all, enrolled
+from tests.statements import count_statements
 
 
 def verify_url(code):
@@ -83,6 +85,19 @@ def test_a_certificate_from_before_credentials_gets_its_credential_in_the_zip(wo
     )
     name = f"Ada-Lovelace_sample-course_{codes['ada']}.credential.json"
     assert archive.read(name).decode() == stored.document
+
+
+def test_certificates_and_credentials_are_read_at_once_however_many(app, world):
+    certify_all(world)
+    three = count_statements(app, lambda: written(world))
+    course = db.session.get(Course, world["course"])
+    for n in range(4):
+        certify(enrolled(world["cohort"], f"more{n}@example.org", f"More {n}"), course)
+    db.session.commit()
+
+    seven = count_statements(app, lambda: written(world))
+
+    assert seven == three  # not one more query a certificate for its credential
 
 
 def test_names_never_become_paths():

@@ -14,6 +14,7 @@ from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.models import AuditEvent, OutgoingEmail
 from lms.services import outbox
+from lms.services.certificate_files import email_attachments
 from tests.auth import make_user
 from tests.conftest import run_jobs, sign_in_as
 from tests.web.test_password_reset import free_port
@@ -144,7 +145,7 @@ def test_the_retry_delays_grow(app, smtp):
     delays = []
     with app.app_context():
         for _ in range(outbox.MAX_ATTEMPTS):
-            delays.append(outbox.deliver(email_id, app.config))
+            delays.append(outbox.deliver(email_id, app.config, email_attachments))
     assert [(d.outcome, d.retry_in) for d in delays] == [
         ("retry", 60),
         ("retry", 300),

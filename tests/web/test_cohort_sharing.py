@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import AuditEvent, Cohort
+from lms.models import AuditEvent, Cohort, OutgoingEmail
 from lms.services.cohort_certificates import NOTHING_TO_DOWNLOAD
 from tests.conftest import csrf_token, sign_in_as
 from tests.sharingkit import build, certify_all
@@ -96,7 +96,12 @@ def emails_on(app, world):
         return db.session.get(Cohort, world["cohort"]).email_certificates
 
 
+def set_up_email(app):
+    app.config.update(LMS_SMTP_HOST="127.0.0.1", LMS_BASE_URL="https://training.example.org")
+
+
 def test_staff_turn_certificate_emails_on_and_off_audited(app, client, world):
+    set_up_email(app)
     sign_in_as(client, world["staff"])
     html = page(client.get(f"/staff/cohorts/{world['cohort']}"))
     assert "Email each new certificate to its holder" in html
@@ -107,6 +112,7 @@ def test_staff_turn_certificate_emails_on_and_off_audited(app, client, world):
     assert emails_on(app, world)
     assert "each new certificate of Spring 2027 / Leeds’s trainees is emailed" in html
     assert 'checked id="email_certificates"' in html
+    assert "Email is not set up" not in html and "no certificate can be emailed" not in html
     assert "Nothing changed." in page(switch(client, world, on=True))
     html = page(switch(client, world, on=False))
     assert not emails_on(app, world)
@@ -121,6 +127,26 @@ def test_staff_turn_certificate_emails_on_and_off_audited(app, client, world):
         )
     assert [event.details["email_certificates"] for event in events] == [True, False]
     assert all(event.actor_id == world["staff"] for event in events)
+
+
+def test_turning_emails_on_without_email_set_up_says_none_can_be_sent(app, client, world):
+    sign_in_as(client, world["staff"])
+    html = page(client.get(f"/staff/cohorts/{world['cohort']}"))
+    assert "Email is not set up on this site\n    (LMS_SMTP_HOST and LMS_BASE_URL)" in html
+    assert 'aria-describedby="email_certificates-hint certificate-emails-not-set-up"' in html
+
+    html = page(switch(client, world, on=True))
+
+    assert emails_on(app, world)  # kept: it takes effect once email is set up
+    assert (
+        "Saved, but no certificate can be emailed yet: email is not set up on this site "
+        "(LMS_SMTP_HOST and LMS_BASE_URL). Until it is, new certificates of Spring 2027 / "
+        "Leeds’s trainees are not emailed, and they are not sent later either"
+    ) in html
+    assert "is emailed to its holder" not in html
+    with app.app_context():
+        codes = certify_all(world)  # issued now: nothing is queued for later
+        assert codes and db.session.scalars(select(OutgoingEmail)).all() == []
 
 
 def test_the_switch_needs_the_csrf_token(app, client, world):

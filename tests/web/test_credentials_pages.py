@@ -198,3 +198,9 @@ def test_the_addresses_credentials_name_are_the_routes_that_serve_them(app):
         )
         assert url_for("credentials.issuer") == addresses.ISSUER_PATH
         assert url_for("learn.course", course_slug="s") == addresses.COURSE_PATH.format(slug="s")
+        assert url_for("verify.certificate", code="X") == addresses.VERIFICATION_PATH.format(
+            code="X"
+        )
+        assert url_for("certificates.certificate", code="X") == (
+            addresses.CERTIFICATE_PATH.format(code="X")
+        )

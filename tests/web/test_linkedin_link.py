@@ -18,7 +18,8 @@ def linkedin_href(html):
 
 def test_the_holder_gets_the_link_filled_in_with_the_certificate(app, client, issued):  # noqa: F811
     app.config["LMS_BASE_URL"] = "https://training.example.org"
-    app.config["LMS_SITE_NAME"] = "Recovery & Peer Training"
+    app.config["LMS_SITE_NAME"] = "Peer Training Online"  # the site, not who issues
+    app.config["LMS_ISSUER_NAME"] = "Recovery & Peer Training"
     sign_in(client, issued["user_id"])
 
     html = page(client.get(f"/certificates/{issued['code']}"))

@@ -134,12 +134,18 @@ def achievement(course, config, session_titles):
     }
 
 
+def issuer_name(config):
+    """The organisation that issues the certificates (LMS_ISSUER_NAME, the site's name when not
+    set): the name in every signed credential and in LinkedIn's add-to-profile form."""
+    return config.get("LMS_ISSUER_NAME") or config.get("LMS_SITE_NAME")
+
+
 def issuer_profile(config):
     """The issuer as credentials name it: the did:web DID, its name and its web address."""
     return {
         "id": keyring.issuer_did(config),
         "type": ["Profile"],
-        "name": config.get("LMS_ISSUER_NAME") or config.get("LMS_SITE_NAME"),
+        "name": issuer_name(config),
         "url": keyring.base_url(config),
     }
 

@@ -6,7 +6,15 @@ from tempfile import TemporaryFile
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services import catalog, cohort_certificates, cohort_import, cohorts, hours_export, people
+from ...services import (
+    catalog,
+    cohort_certificates,
+    cohort_import,
+    cohorts,
+    hours_export,
+    mail,
+    people,
+)
 from ..access import role
 from ..downloads import csv_attachment, zip_attachment
 from ..forms import show_problems
@@ -64,7 +72,11 @@ def _cohort_page(detail, enrol_form=None, status=200):
         formdata=None, email_certificates=detail.cohort.email_certificates
     )
     page = render_template(
-        "staff/cohort.html", detail=detail, enrol_form=enrol_form, emails_form=emails_form
+        "staff/cohort.html",
+        detail=detail,
+        enrol_form=enrol_form,
+        emails_form=emails_form,
+        mail_set_up=mail.mail_configured(current_app.config),
     )
     return page, status
 
@@ -127,6 +139,13 @@ def cohort_certificate_emails(cohort_id):
     changed = cohorts.set_email_certificates(detail.cohort.id, on, current_user.id)
     if not changed:
         flash("Nothing changed.")
+    elif on and not mail.mail_configured(current_app.config):
+        flash(
+            f"Saved, but no certificate can be emailed yet: email is not set up on this site "
+            "(LMS_SMTP_HOST and LMS_BASE_URL). Until it is, new certificates of "
+            f"{detail.cohort.name}’s trainees are not emailed, and they are not sent later "
+            "either; their holders still find them on the site."
+        )
     elif on:
         flash(
             f"From now on, each new certificate of {detail.cohort.name}’s trainees is emailed to "
