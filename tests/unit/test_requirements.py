@@ -306,7 +306,8 @@ def test_the_queue_holds_pending_sessions_of_current_trainees_oldest_first(app, 
     approve(sam, log(ada, on=date(2026, 10, 1)))
     log(bo)
 
-    assert [s.id for s in practice.pending_for_supervisor(sam.id)] == [older.id, newer.id]
+    queue = practice.pending_page_for_supervisor(sam.id).rows
+    assert [s.id for s in queue] == [older.id, newer.id]
     assert practice.pending_count_for_supervisor(sam.id) == 2
 
 
@@ -322,7 +323,7 @@ def test_the_queue_is_one_query_however_many_trainees(app, people, trainees):
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        queue = practice.pending_for_supervisor(sam_id)
+        queue = practice.pending_page_for_supervisor(sam_id).rows
         names = [session.user.name for session in queue]
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
