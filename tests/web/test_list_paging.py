@@ -9,10 +9,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import insert
 
 from lms import clock
 from lms.extensions import db
+from lms.models import AuditEvent
 from lms.services import audit
+from lms.services.keyset import COUNT_CAP
 from lms.web.paging import BAD_CURSOR
 from tests import roster_data as rd
 from tests.conftest import sign_in_as
@@ -194,6 +197,27 @@ def test_an_empty_queue_of_hours_says_so(client, world, app):
     sign_in_as(client, nobody)
     page = html(client.get("/supervise/hours"))
     assert "No hours are waiting for your review." in page and link(page, "next") is None
+
+
+def test_a_count_past_the_cap_says_more_than_the_cap(app, client):
+    """Counting stops at keyset.COUNT_CAP: one row past it, the page says "more than"."""
+    with app.app_context():
+        staff = rd.person("Sam Staff", roles=("staff",))
+        events = [{"action": "course.synced", "summary": f"event {n}"} for n in range(COUNT_CAP)]
+        db.session.execute(insert(AuditEvent), events)
+        db.session.commit()
+    sign_in_as(client, staff)
+    url = "/staff/audit?action=course.synced&per=5"
+
+    at_the_cap = html(client.get(url))
+    with app.app_context():
+        audit.record("course.synced", "one more")
+        db.session.commit()
+    past_it = html(client.get(url))
+
+    assert f"Showing 1 to 5 of {COUNT_CAP:,} events." in at_the_cap
+    assert f"Showing 1 to 5 of more than {COUNT_CAP:,} events." in past_it
+    assert "1,001" not in past_it
 
 
 def test_per_is_kept_within_bounds(client, world):
