@@ -25,9 +25,9 @@ def current():
     seen = session.info.get(_SEEN)
     if seen is not None and transaction is not None and seen[0] is transaction:
         return seen[1]
-    version = session.scalar(_VERSION)
-    version = version or 0
-    session.info[_SEEN] = (session.get_transaction(), version)
+    version = session.scalar(_VERSION) or 0
+    # With no transaction open, the read began one: that is the one the version belongs to.
+    session.info[_SEEN] = (transaction or session.get_transaction(), version)
     return version
 
 

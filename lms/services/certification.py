@@ -477,27 +477,6 @@ def reinstate(certificate_id, actor_id, reason):
     return _change_revocation(certificate_id, actor_id, reason, False, None)
 
 
-def find_certificates(text, limit=100):
-    """Certificates for staff, newest first: all of them, or those whose code or holder's name
-    or email holds `text` (any case)."""
-    query = (
-        select(Certificate)
-        .join(Certificate.user)
-        .options(joinedload(Certificate.user).lazyload(User.roles))
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    )
-    text = (text or "").strip()
-    if text:
-        matches = [
-            func.lower(User.name).contains(text.lower(), autoescape=True),
-            func.lower(User.email).contains(text.lower(), autoescape=True),
-            Certificate.code.contains(text.upper(), autoescape=True),
-            Certificate.code == normalise_code(text),  # typed with spaces, or O for 0
-        ]
-        query = query.where(or_(*matches))
-    return list(db.session.scalars(query.limit(limit)))
-
-
 def certificate_history(certificate):
     """The audit events about this certificate (issued, revoked, reinstated), newest first."""
     actions = (

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Certificate, Course, Credential, Enrolment, User
 from . import audit, certification, cohorts
 from .certificate_files import certificate_files
-from .roster.export import spreadsheet_safe
+from .spreadsheet import spreadsheet_safe
 
 MANIFEST = "manifest.csv"
 MANIFEST_HEADER = ("Name", "Course", "Code", "Status", "Issued", "Expires", "Files")

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Certificate, Enrolment, PracticeSession, User
 from ..models.types import utcnow
 from . import certification, cohorts, training
-from .roster.export import spreadsheet_safe
+from .spreadsheet import spreadsheet_safe
 
 _CENTS = Decimal("0.01")
 

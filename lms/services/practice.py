@@ -238,22 +238,6 @@ def with_trainee():
     return joinedload(PracticeSession.user).lazyload(User.roles)
 
 
-def pending_for_supervisor(supervisor_id):
-    """Sessions of the supervisor's current trainees that wait for review, oldest first, each with
-    its trainee loaded: one query however many there are."""
-    return list(
-        db.session.scalars(
-            select(PracticeSession)
-            .options(with_trainee())
-            .where(
-                PracticeSession.status == "pending",
-                PracticeSession.user_id.in_(supervision.supervised_trainee_ids(supervisor_id)),
-            )
-            .order_by(PracticeSession.session_date, PracticeSession.logged_at, PracticeSession.id)
-        )
-    )
-
-
 PENDING_ORDER = keyset.Order(
     ((PracticeSession.session_date, False), (PracticeSession.logged_at, False),
      (PracticeSession.id, False))

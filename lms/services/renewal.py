@@ -121,38 +121,28 @@ def rule_of(renewal):
     return renewal_rules.filled(renewal)
 
 
-def _chosen(query, chosen):
-    """The query limited to the chosen certificates: ids (a list) or a subquery of ids. Joined
-    to a subquery rather than `IN (subquery)`, which SQLite plans badly at thousands of rows."""
-    if isinstance(chosen, list):
-        return query.where(Certificate.id.in_(chosen))
-    return query.join(chosen, chosen.c.id == Certificate.id)
-
-
-def _standings(chosen, today):
-    """{certificate id: Standing} for the chosen certificates: two queries."""
+def _standings(certificate_ids, today):
+    """{certificate id: Standing} for these certificates (a list of ids): two queries."""
+    chosen = Certificate.id.in_(certificate_ids)
     rows = db.session.execute(
-        _chosen(
-            select(
-                Certificate.id, Certificate.user_id, Certificate.course_id,
-                Certificate.issued_on, Certificate.expires_on, Certificate.revoked_at,
-                Certificate.superseded_at, Certificate.renews_id, Course.renewal,
-            ).join(Course, Course.id == Certificate.course_id),
-            chosen,
+        select(
+            Certificate.id, Certificate.user_id, Certificate.course_id,
+            Certificate.issued_on, Certificate.expires_on, Certificate.revoked_at,
+            Certificate.superseded_at, Certificate.renews_id, Course.renewal,
         )
+        .join(Course, Course.id == Certificate.course_id)
+        .where(chosen)
     ).all()  # fmt: skip
     ce = {}  # {certificate id: [(category, completed_on, minutes)]}
     if any(rule_of(row.renewal) for row in rows):
         # The status is grouped by, not joined on: with it in the join, SQLite (no statistics)
         # scans every approved entry through the status index instead of each holder's own.
         counted = db.session.execute(
-            _chosen(
-                select(
-                    Certificate.id, CEEntry.category, CEEntry.completed_on, CEEntry.status,
-                    func.sum(CEEntry.minutes),
-                ),
-                chosen,
+            select(
+                Certificate.id, CEEntry.category, CEEntry.completed_on, CEEntry.status,
+                func.sum(CEEntry.minutes),
             )
+            .where(chosen)
             .join(
                 CEEntry,
                 and_(
@@ -226,13 +216,6 @@ def standings_for(certificate_ids, today=None):
     if not certificate_ids:
         return {}
     return _standings(certificate_ids, today or clock.today())
-
-
-def standings_of(certificate_ids_query, today=None):
-    """{certificate id: Standing} for the certificates a query of ids selects (for lists too
-    long to pass as ids, such as the staff renewals CSV or a daily reminder run), in two
-    queries. E.g. standings_of(select(Certificate.id).where(...))."""
-    return _standings(certificate_ids_query.subquery(), today or clock.today())
 
 
 def standing(certificate_id, today=None) -> Standing:

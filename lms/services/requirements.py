@@ -25,7 +25,6 @@ from .practice import (
     hours_text,
     hours_totals,
     log_session,
-    pending_for_supervisor,
     review_session,
     sessions_for,
 )
@@ -49,7 +48,6 @@ __all__ = [
     "hours_text",
     "hours_totals",
     "log_session",
-    "pending_for_supervisor",
     "review_session",
     "sessions_for",
     "sign_ethics",

@@ -7,7 +7,7 @@ from io import BytesIO
 
 from flask import Response, send_file, stream_with_context
 
-from ..services.roster.export import spreadsheet_safe
+from ..services.spreadsheet import spreadsheet_safe
 
 
 def csv_attachment(text, file_name):

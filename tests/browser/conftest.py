@@ -146,6 +146,8 @@ PAGE_TYPES = (
     "verify-credential-errors",
     "certificate-share",
     "verify-credential-downloaded",
+    "people-paged",
+    "audit-paged",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

@@ -5,7 +5,7 @@ import os
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.content.model import ContentError
 from lms.extensions import db
@@ -15,6 +15,7 @@ from lms.services import audit, authoring
 from lms.services.item_analysis import question_flag
 from lms.services.publishing import sync_courses
 from tests.auth import make_user
+from tests.statements import recorded_statements
 from tests.unit.coursekit import CourseFolder
 
 
@@ -31,20 +32,11 @@ def course(tmp_path):
     return CourseFolder(tmp_path / "authoring")
 
 
-class StatementCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, *args):
-        self.count += 1
-
-
 @pytest.fixture
 def statements(app_ctx):
-    counter = StatementCounter()
-    event.listen(db.engine, "before_cursor_execute", counter)
-    yield counter
-    event.remove(db.engine, "before_cursor_execute", counter)
+    """The statements sent from here on (clear() to start again)."""
+    with recorded_statements() as recorded:
+        yield recorded
 
 
 # -- check -------------------------------------------------------------------------------------
@@ -137,12 +129,12 @@ def test_preview_never_touches_the_database(app_ctx, course, statements):
     sync_courses(course.root)
     course.replace("01-first-steps.md", "Recovery is personal.", "Recovery is yours.")
     before = snapshot()
-    statements.count = 0
+    statements.clear()
 
     module = authoring.preview(course.root, "sample-course", "first-steps")
     authoring.check(course.root)
 
-    assert statements.count == 0
+    assert statements == []
     assert "Recovery is yours." in module.lesson_html
     assert snapshot() == before
 
@@ -345,8 +337,8 @@ def test_item_analysis_runs_the_same_few_queries_however_many_attempts(
     for times in (1, 40):
         add_attempts(user_id, version, [[right], [welcome, share]], times=times)
         db.session.expunge_all()
-        statements.count = 0
+        statements.clear()
         authoring.item_analysis(course_id)
-        counts.append(statements.count)
+        counts.append(len(statements))
 
     assert counts[0] == counts[1] <= 4

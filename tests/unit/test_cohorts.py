@@ -4,12 +4,13 @@ names every problem by line, then all rows or none)."""
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from lms.extensions import db
 from lms.models import AuditEvent, Course, Enrolment, SupervisorAssignment, User
 from lms.services import cohort_import, cohorts, supervision
 from lms.services.cohort_import import ImportRefused, confirm_import, preview_import
+from tests.statements import recorded_statements
 from tests.unit.cohortkit import HEADER, OURS, build_world, count, events, person
 
 
@@ -274,13 +275,8 @@ def test_importing_the_same_file_again_changes_nothing(world):
 
 def test_a_big_import_checks_its_rows_in_a_few_queries(world, app):
     rows = "".join(f"T {n},t{n}@example.org,sam@example.org\n" for n in range(300))
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         preview = preview_import(world["cohort"], HEADER + rows)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
     assert preview.is_clean and preview.to_enrol == 300
     assert len(statements) <= 5
@@ -324,13 +320,8 @@ def test_the_member_list_takes_the_same_queries_for_3_or_30_members(world):
         text = HEADER + "".join(f"M{n},m{n}@example.org,sam@example.org\n" for n in members)
         confirm_import(world["cohort"], text, world["staff"])
         db.session.expire_all()
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements() as seen:
             detail = cohorts.cohort_detail(world["cohort"])
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen), len(detail.members)
 
     assert statements_for(range(3)) == (3, 3)

@@ -13,6 +13,7 @@ from lms.services.publishing import sync_courses
 from tests import livekit
 from tests.conftest import FIXTURES
 from tests.requirementkit import NOW, person, published_course
+from tests.statements import recorded_statements
 from tests.unit.test_training_hours import SPLIT, edit, pass_module
 
 
@@ -139,20 +140,13 @@ def test_a_meeting_counts_the_version_it_was_pinned_to(world):
 
 
 def test_hours_for_many_trainees_take_two_queries(world):
-    from sqlalchemy import event
-
     meeting = livekit.meet(
         world["session"], world["cohort"], world["sam"], NOW - timedelta(hours=3)
     )
     take(world, meeting, mark(world["ada"], "present"), mark(world["bo"], "partial", "10"))
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         found = training.minutes_by_domain_for(
             [world["ada"].id, world["bo"].id], [world["course"].id]
         )
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 2
     assert sum(found[(world["bo"].id, world["course"].id)].values()) == 10

@@ -5,13 +5,14 @@ holders get no reminder but still the expiry notice."""
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.models import OutgoingEmail, SentNotice
 from lms.services import reminders, supervision
 from lms.services.reminders import send_due_reminders, send_supervisor_digests, threshold_due
+from tests.statements import recorded_statements
 
 from ..conftest import run_jobs
 from ..records import person
@@ -162,27 +163,14 @@ def test_without_email_set_up_the_notice_is_recorded_and_no_email_queued(
 def test_batches_take_a_fixed_number_of_statements(app_ctx, courses_dir, clock):
     course = course_with_rule(courses_dir)
     holders = [holder(clock, course, f"p{i}@example.org", f"Person {i}") for i in range(7)]
-    statements = []
-    engine = db.engine
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as statements:
         run = run_on(clock, EXPIRES - timedelta(days=30), batch_size=3)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
     assert (run.reminders, run.batches) == (7, 3)
     assert len(emails()) == len(holders)
     per_run = len(statements)
-    statements.clear()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as statements:
         run_on(clock, EXPIRES - timedelta(days=29), batch_size=100)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len(statements) < per_run  # one batch: fewer statements, whatever the holders
 
 

@@ -4,12 +4,13 @@ entries at the cycle's edges, each entry counted once, and the refusals a holder
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Certificate
 from lms.services import certification
 from lms.services.renewal import RenewalError, renew, standing, standings_for
+from tests.statements import recorded_statements
 
 from ..records import certificate as reload
 from ..renewalkit import at, ce, course_with_rule, holder
@@ -102,16 +103,8 @@ def test_standings_for_many_certificates_in_two_statements(course, clock):
         user, certificate = holder(clock, course, f"h{index}@example.org", f"Holder {index}")
         ce(user, index + 1, "ethics")
         ids.append(certificate.id)
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as statements:
         found = standings_for(ids, OPENS)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 2
     assert [found[i].ce_minutes for i in ids] == [60, 120, 180, 240, 300]
     assert standings_for([]) == {}

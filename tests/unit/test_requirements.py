@@ -4,7 +4,7 @@ review, the trainee's checklist, and the certificate issued when the last requir
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Course, EthicsSignature, UserRole
@@ -22,6 +22,7 @@ from tests.requirementkit import (
     publish_course_with_requirements,
     published_course,
 )
+from tests.statements import recorded_statements
 
 
 @pytest.fixture
@@ -306,7 +307,8 @@ def test_the_queue_holds_pending_sessions_of_current_trainees_oldest_first(app, 
     approve(sam, log(ada, on=date(2026, 10, 1)))
     log(bo)
 
-    assert [s.id for s in practice.pending_for_supervisor(sam.id)] == [older.id, newer.id]
+    queue = practice.pending_page_for_supervisor(sam.id).rows
+    assert [s.id for s in queue] == [older.id, newer.id]
     assert practice.pending_count_for_supervisor(sam.id) == 2
 
 
@@ -318,14 +320,9 @@ def test_the_queue_is_one_query_however_many_trainees(app, people, trainees):
         supervision.assign_supervisor(trainee.id, sam_id, now=NOW)
         log(trainee, notes=f"Session {n}")
     db.session.expire_all()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        queue = practice.pending_for_supervisor(sam_id)
+    with recorded_statements() as statements:
+        queue = practice.pending_page_for_supervisor(sam_id).rows
         names = [session.user.name for session in queue]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
     assert len(names) == trainees
     assert len(statements) == 1

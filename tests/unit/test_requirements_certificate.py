@@ -4,7 +4,7 @@ met, whichever it is, with one audit event; and the checklist that shows what is
 from itertools import permutations
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Certificate, Module, ModuleProgress, User
@@ -19,6 +19,7 @@ from tests.requirementkit import (
     publish_course_with_requirements,
     published_course,
 )
+from tests.statements import recorded_statements
 from tests.unit.test_certificate_concurrency import _run_together
 
 
@@ -166,13 +167,8 @@ def test_the_checklist_says_what_is_still_missing(course, people):
 def test_the_checklist_takes_three_queries(course, people):
     ada = people["ada"]
     db.session.refresh(course)
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         found = requirements.checklists(ada.id, [course])
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
     assert list(found) == [course.id]
     assert len(statements) == 3

@@ -13,6 +13,7 @@ from lms.models import CatalogVersion
 from lms.services import accounts, catalog, catalog_version
 from lms.services.publishing import sync_courses
 from tests.conftest import sign_in_as
+from tests.statements import recorded_statements
 
 MODULE = "/courses/sample-course/first-steps"
 
@@ -90,6 +91,19 @@ def test_the_copy_holds_frozen_snapshots_not_session_objects(app, trainee):
         assert isinstance(version.objectives, tuple)
         with pytest.raises(TypeError):
             course.training_hours["total"] = 1
+
+
+def test_the_version_is_read_once_a_transaction_even_when_the_read_begins_it(app, trainee):
+    with app.app_context():
+        db.session.commit()  # no transaction open: the version's read begins one
+        with recorded_statements(app) as statements:
+            first = catalog_version.current()
+            assert catalog_version.current() == first
+            assert len(statements) == 1, statements
+            db.session.commit()
+            assert catalog_version.current() == first
+            assert catalog_version.current() == first
+        assert len(statements) == 2, statements  # the next transaction reads it again, once
 
 
 def test_the_version_row_is_made_by_the_first_bump_when_missing(app):

@@ -6,7 +6,7 @@ import re
 from io import BytesIO
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
 from lms.extensions import db
@@ -17,6 +17,7 @@ from tests import cekit
 from tests import requirementkit as kit
 from tests.cekit import HTML, PDF, image
 from tests.conftest import csrf_token, sign_in_as
+from tests.statements import recorded_statements
 from tests.xss import assert_no_script, load_payloads, require_testdata
 
 LEDGER = "/ce"
@@ -292,17 +293,8 @@ def test_xss_payloads_in_title_provider_comment_and_file_name_stay_text(app, peo
 
 
 def statements_for(app, client, path):
-    statements = []
-
-    def note(*args):
-        statements.append(args[2])
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", note)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", note)
+    with recorded_statements(app) as statements:
+        assert client.get(path).status_code == 200
     return len(statements)
 
 

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import ModuleProgress, QuizAttempt
@@ -12,6 +12,7 @@ from lms.models.types import utcnow
 from lms.services import accounts
 from lms.services.publishing import sync_courses
 from tests.conftest import csrf_token, sign_in_as
+from tests.statements import recorded_statements
 
 MODULE = "/courses/sample-course/first-steps"
 QUIZ = MODULE + "/quiz"
@@ -338,11 +339,8 @@ def test_rereading_a_module_within_minutes_writes_nothing(signed_in, app):
     signed_in.get(MODULE)
     with app.app_context():
         first = db.session.scalar(select(ModuleProgress.last_activity_at))
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-
-    signed_in.get(MODULE)
+    with recorded_statements(app) as statements:
+        signed_in.get(MODULE)
 
     assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
     with app.app_context():

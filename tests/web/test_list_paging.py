@@ -9,10 +9,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import insert
 
 from lms import clock
 from lms.extensions import db
+from lms.models import AuditEvent
 from lms.services import audit
+from lms.services.keyset import COUNT_CAP
 from lms.web.paging import BAD_CURSOR
 from tests import roster_data as rd
 from tests.conftest import sign_in_as
@@ -23,15 +26,39 @@ BOUND = 16  # statements for one page of any list, however long the list
 
 TRAINEE_LINK = r'<th scope="row"><a href="/supervise/trainees/\d+">([^<]+)</a>'
 LISTS = {
-    # name: (who looks, the list's address with a filter and sort, what names a row, rows)
-    "people": ("staff", "/staff/people?q=trainee", r'<a href="/staff/people/\d+">([^<]+)</a>'),
-    "audit": ("staff", "/staff/audit?action=course.synced", r"<strong>[^<]+</strong><br>([^<]+)"),
-    "certificates": (
-        "staff", "/staff/certificates?q=trainee", r'class="certificate-code" href="[^"]+">([^<]+)<'
+    # name: (who looks, the list's address with a filter and sort, what names a row, what its
+    # page links are called for screen readers)
+    "people": (
+        "staff", "/staff/people?q=trainee", r'<a href="/staff/people/\d+">([^<]+)</a>',
+        "People pages",
     ),
-    "renewals": ("staff", "/staff/renewals?view=due&dir=desc&cohort={cohort}", TRAINEE_LINK),
-    "roster": ("staff", "/supervise/?cohort={cohort}&sort=email&dir=desc", TRAINEE_LINK),
-    "hours": ("sue", "/supervise/hours", r'<h2 id="review-(\d+)-heading">'),
+    "audit": (
+        "staff", "/staff/audit?action=course.synced", r"<strong>[^<]+</strong><br>([^<]+)",
+        "Audit log pages",
+    ),
+    "certificates": (
+        "staff", "/staff/certificates?q=trainee", r'class="certificate-code" href="[^"]+">([^<]+)<',
+        "Certificate pages",
+    ),
+    "renewals": (
+        "staff", "/staff/renewals?view=due&dir=desc&cohort={cohort}", TRAINEE_LINK,
+        "Renewal pages",
+    ),
+    "roster": (
+        "staff", "/supervise/?cohort={cohort}&sort=email&dir=desc", TRAINEE_LINK, "Roster pages"
+    ),
+    # Filtered by a computed status (paged by trainee, read a batch at a time until a page is full;
+    # every trainee of "Main" holds a certificate expiring within 60 days) ...
+    "roster-status": (
+        "staff", "/supervise/?cohort={cohort}&status=expiring&sort=name&dir=desc", TRAINEE_LINK,
+        "Roster pages",
+    ),
+    # ... and sorted by a computed column (every row computed, paged by row).
+    "roster-computed": (
+        "staff", "/supervise/?cohort={cohort}&sort=certificate&dir=desc", TRAINEE_LINK,
+        "Roster pages",
+    ),
+    "hours": ("sue", "/supervise/hours", r'<h2 id="review-(\d+)-heading">', "Review queue pages"),
 }  # fmt: skip
 
 
@@ -70,7 +97,7 @@ def html(response):
 
 
 def address(world, name, per=5):
-    who, url, _ = LISTS[name]
+    who, url, _, _ = LISTS[name]
     url = url.format(cohort=world["cohort"])
     return who, f"{url}{'&' if '?' in url else '?'}per={per}"
 
@@ -105,7 +132,8 @@ def test_next_and_previous_walk_the_whole_filtered_list_keeping_its_query(client
     assert not any("Outsider" in row or row.endswith(("055", "056", "057")) for row in rows)
     first, second, last = pages[0][1], pages[1][1], pages[-1][1]
     assert len(shown(name, first)) == 5 and link(first, "prev") is None
-    assert 'aria-label="Pagination"' in first and "Showing 1 to 5" in first
+    assert f'<nav class="records-pages" aria-label="{LISTS[name][3]}">' in first
+    assert "Showing 1 to 5" in first
     assert "Showing 6 to 10" in second
     assert "Showing 51 to 55" in last and link(last, "next") is None
     query = url.split("?", 1)[1] if "?" in url else ""
@@ -169,6 +197,27 @@ def test_an_empty_queue_of_hours_says_so(client, world, app):
     sign_in_as(client, nobody)
     page = html(client.get("/supervise/hours"))
     assert "No hours are waiting for your review." in page and link(page, "next") is None
+
+
+def test_a_count_past_the_cap_says_more_than_the_cap(app, client):
+    """Counting stops at keyset.COUNT_CAP: one row past it, the page says "more than"."""
+    with app.app_context():
+        staff = rd.person("Sam Staff", roles=("staff",))
+        events = [{"action": "course.synced", "summary": f"event {n}"} for n in range(COUNT_CAP)]
+        db.session.execute(insert(AuditEvent), events)
+        db.session.commit()
+    sign_in_as(client, staff)
+    url = "/staff/audit?action=course.synced&per=5"
+
+    at_the_cap = html(client.get(url))
+    with app.app_context():
+        audit.record("course.synced", "one more")
+        db.session.commit()
+    past_it = html(client.get(url))
+
+    assert f"Showing 1 to 5 of {COUNT_CAP:,} events." in at_the_cap
+    assert f"Showing 1 to 5 of more than {COUNT_CAP:,} events." in past_it
+    assert "1,001" not in past_it
 
 
 def test_per_is_kept_within_bounds(client, world):

@@ -5,7 +5,7 @@ trainee opens should say why here."""
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Choice, Module, ModuleVersion, QuizAttempt
@@ -13,6 +13,7 @@ from lms.models.types import utcnow
 from lms.services import accounts, catalog_version
 from lms.services.publishing import sync_courses
 from tests.conftest import csrf_token, sign_in_as
+from tests.statements import recorded_statements
 
 # Statements per page once the worker holds the catalog: the account with its roles (one
 # query), the catalog version, then the trainee's own rows.
@@ -92,26 +93,18 @@ PAGES = [
 ]
 
 
-def counting(app):
-    statements = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    return statements
-
-
 @pytest.mark.parametrize(("modules", "attempts"), [(1, 1), (50, 100)])
 def test_trainee_pages_run_a_fixed_number_of_statements(app, tmp_path, modules, attempts):
     user_id, attempt_id = build(app, tmp_path / "set", modules, attempts)
     client = sign_in_as(app.test_client(), user_id)
-    statements = counting(app)
-
     counts = {}
-    for page in PAGES:
-        path = page.format(attempt=attempt_id)
-        client.get(path)  # the first visit may create the progress row and the open attempt
-        statements.clear()
-        assert client.get(path).status_code == 200, path
-        counts[page] = len(statements)
+    with recorded_statements(app) as statements:
+        for page in PAGES:
+            path = page.format(attempt=attempt_id)
+            client.get(path)  # the first visit may create the progress row and the open attempt
+            statements.clear()
+            assert client.get(path).status_code == 200, path
+            counts[page] = len(statements)
 
     assert counts == COUNTS, statements
 
@@ -124,12 +117,11 @@ def test_after_a_publish_the_next_page_reads_the_catalog_once_then_not_again(app
     with app.app_context():
         catalog_version.bump()
         db.session.commit()
-    statements = counting(app)
-
-    assert client.get(page).status_code == 200
-    assert len(statements) == COUNTS[page] + CATALOG_RELOAD, statements
-    statements.clear()
-    assert client.get(page).status_code == 200
+    with recorded_statements(app) as statements:
+        assert client.get(page).status_code == 200
+        assert len(statements) == COUNTS[page] + CATALOG_RELOAD, statements
+        statements.clear()
+        assert client.get(page).status_code == 200
     assert len(statements) == COUNTS[page], statements
 
 
@@ -145,9 +137,8 @@ def test_a_quiz_submission_runs_a_fixed_number_of_statements(app, tmp_path):
         "shown": re.search(r'name="shown" value="([^"]+)"', html).group(1),
         "q" + re.search(r'name="q(\d+)"', html).group(1): str(wrong),
     }
-    statements = counting(app)
-
-    response = client.post("/courses/big/module-1/quiz", data=form)
+    with recorded_statements(app) as statements:
+        response = client.post("/courses/big/module-1/quiz", data=form)
 
     assert response.status_code == 303
     assert len(statements) == SUBMISSION, statements

@@ -4,12 +4,11 @@ by cohort, sorted by expiry, 50 to a page, as CSV, in a fixed number of statemen
 import re
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from lms.extensions import db
 from lms.models import Certificate, User
 from lms.services import cohorts
 from tests.conftest import sign_in_as
+from tests.statements import recorded_statements
 
 from ..records import person
 from ..renewalkit import at, ce, course_with_rule
@@ -99,18 +98,9 @@ def test_bad_filters_are_named_and_filter_nothing(app, client, courses_dir, cloc
 
 
 def _statements(app, client, path):
-    found = []
-
-    def count(*args):
-        found.append(args[2])
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-    return len(found)
+    with recorded_statements(app) as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
 
 
 def test_a_page_and_the_csv_run_the_same_statements_for_few_holders_as_for_many(

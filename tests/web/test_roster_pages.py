@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course
-from lms.services import supervision
+from lms.services import roster, supervision
 from lms.services.publishing import sync_courses
 from lms.web.filters import long_date
 from tests import roster_data as rd
@@ -161,6 +161,25 @@ def test_the_csv_download_is_exactly_the_table_shown(client, people):
             line[6],
         )  # fmt: skip
     assert [[cell for cell in line] for line in lines] == shown
+
+
+def test_the_csv_has_the_roster_columns_and_never_hands_a_spreadsheet_a_formula(
+    app, client, people
+):
+    with app.app_context():
+        evil = rd.person("=HYPERLINK(evil)", email="evil@example.org")
+        rd.enrol(people["cohort"], evil)
+        db.session.commit()
+
+    response = as_(client, people, "staff").get("/supervise/roster.csv?sort=name")
+
+    text = response.get_data(as_text=True)
+    header, *lines = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert header == list(roster.COLUMNS.values())
+    assert sorted(line[0] for line in lines) == [
+        "'=HYPERLINK(evil)", "Ann Active", "Ben Begun", "Cat Certified", "Dee Other"
+    ]  # fmt: skip
+    assert not any(cell.startswith(("=", "+", "-", "@")) for line in lines for cell in line)
 
 
 def test_the_cohort_picture_writes_every_count_in_words_and_in_a_table(client, people):

@@ -3,13 +3,14 @@ copied cookie stops working), and a session ends by itself when idle or too old.
 
 from datetime import timedelta
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 
 from lms.extensions import db
 from lms.models import User, UserRole, UserSession
 from lms.models.types import utcnow
 from lms.services import accounts, password_reset
 from tests.auth import PASSWORD, make_user, post_form, sign_in
+from tests.statements import recorded_statements
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -129,26 +130,19 @@ def test_activity_is_written_at_most_every_few_minutes(app):
     make_user(app)
     client = signed_in_client(app)
     age_sessions(app, idle=timedelta(minutes=1))
-    with app.app_context():
-        engine = db.engine
-    writes = []
 
-    def count_writes(conn, cursor, statement, *args):
-        if statement.startswith("UPDATE user_session SET last_seen_at="):
-            writes.append(statement)
+    def writes(statements):
+        return [s for s in statements if s.startswith("UPDATE user_session SET last_seen_at=")]
 
-    event.listen(engine, "before_cursor_execute", count_writes)
-    try:
+    with recorded_statements(app) as statements:
         for _ in range(3):
             assert signed_in(client)
-        assert writes == []  # seen a minute ago: nothing to write
+        assert writes(statements) == []  # seen a minute ago: nothing to write
 
         age_sessions(app, idle=timedelta(minutes=6))
         assert signed_in(client)
         assert signed_in(client)
-    finally:
-        event.remove(engine, "before_cursor_execute", count_writes)
-    assert len(writes) == 1
+    assert len(writes(statements)) == 1
     with app.app_context():
         last_seen = db.session.scalar(select(UserSession.last_seen_at))
     assert utcnow() - last_seen < timedelta(minutes=1)
@@ -193,19 +187,10 @@ def test_expired_sessions_are_deleted_when_anyone_signs_in(app):
 def test_checking_the_session_is_the_query_that_loads_the_account(app):
     make_user(app)
     client = signed_in_client(app)
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def note(conn, cursor, statement, *args):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with recorded_statements(app) as sent:
         assert client.get("/healthz").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
+    statements = [" ".join(statement.split()) for statement in sent]
     touching_sessions = [s for s in statements if "user_session" in s]
     loading_accounts = [s for s in statements if "FROM user_account" in s]
     assert len(touching_sessions) == 1 and touching_sessions == loading_accounts

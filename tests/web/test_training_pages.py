@@ -5,7 +5,7 @@ import re
 import shutil
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course, Module, ModuleProgress, ModuleVersion, QuizAttempt, User
@@ -15,6 +15,7 @@ from lms.services.publishing import sync_courses
 from tests import livekit, roster_data, transcriptkit
 from tests.conftest import FIXTURES, sign_in_as
 from tests.requirementkit import make_people, published_course
+from tests.statements import recorded_statements
 
 
 def words(html):
@@ -169,15 +170,8 @@ def grow(app, folder, modules):
 def dashboard(app, client):
     """(the SQL statements the dashboard runs, its words)."""
     client.get("/dashboard")
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(app) as statements:
         response = client.get("/dashboard")
-    finally:
-        with app.app_context():
-            event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 200
     return statements, words(response.get_data(as_text=True))
 

@@ -1,11 +1,10 @@
-"""The supervisor's view of trainees: the roster (rows.py) and its CSV (export.py), a cohort's
-progress picture (picture.py), one trainee's record (record.py), and who may see whom (scope.py).
+"""The supervisor's view of trainees: the roster (rows.py), a cohort's progress picture
+(picture.py), one trainee's record (record.py), and who may see whom (scope.py).
 
 The roster's pages and its streamed CSV are in pages.py. Callers use this package's names:
 roster.roster_page(...), roster.roster_for_csv(...), and so on.
 """
 
-from .export import export_csv
 from .pages import SQL_SORTS, RosterPage, roster_for_csv, roster_page
 from .picture import CohortPicture, CoursePicture, ModuleCounts, cohort_picture
 from .record import TraineeRecord, trainee_record
@@ -33,7 +32,6 @@ __all__ = [
     "TraineeRecord",
     "cohort_options",
     "cohort_picture",
-    "export_csv",
     "roster",
     "roster_for_csv",
     "roster_page",

@@ -44,7 +44,10 @@ def audit_log():
     page = links = None
     if wanted is not None:
         page = paging.fetch(lambda cursor, per: audit.event_page(**wanted, cursor=cursor, per=per))
-        links = paging.links(page.page, ".audit_log", filters, ("event", "events"), page.total)
+        links = paging.links(
+            page.page, ".audit_log", filters, ("event", "events"), page.total,
+            label="Audit log pages",
+        )  # fmt: skip
     return render_template(
         "staff/audit.html", form=form, page=page, links=links, filters=filters,
         labels=audit.ACTION_LABELS,

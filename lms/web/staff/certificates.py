@@ -45,8 +45,9 @@ def certificates():
     form, text, valid = _search()
     found = paging.fetch(lambda cursor, per: certificate_list.certificate_page(text, cursor, per))
     links = paging.links(
-        found.page, ".certificates", {"q": text}, ("certificate", "certificates"), found.total
-    )
+        found.page, ".certificates", {"q": text}, ("certificate", "certificates"), found.total,
+        label="Certificate pages",
+    )  # fmt: skip
     page = render_template("staff/certificates.html", form=form, found=found, links=links)
     return page, 200 if valid else 422
 

@@ -29,8 +29,9 @@ def people_list():
     form, search, valid = _search()
     found = paging.fetch(lambda cursor, per: people.find_people(search, cursor, per))
     links = paging.links(
-        found.page, ".people_list", {"q": search}, ("account", "accounts"), count=found.total
-    )
+        found.page, ".people_list", {"q": search}, ("account", "accounts"), count=found.total,
+        label="People pages",
+    )  # fmt: skip
     page = render_template(
         "staff/people.html", form=form, found=found, links=links, labels=ROLE_LABELS
     )

@@ -35,7 +35,7 @@ def renewals():
     )
     links = paging.links(
         page.page, ".renewals", params, ("certificate", "certificates"), page.total,
-        order_name=params["dir"],
+        order_name=params["dir"], label="Renewal pages",
     )  # fmt: skip
     return render_template(
         "staff/renewals.html", form=form, page=page, links=links, params=params,

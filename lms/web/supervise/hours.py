@@ -1,5 +1,6 @@
 """A supervisor's queue of practice sessions waiting for their review: approve or not, once, one
-at a time; or approve several at once."""
+at a time; or approve several at once. The queue pages; each form carries the page it sits on
+(paging.state) so that a review, refused or done, comes back to that page rather than the first."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -18,9 +19,15 @@ def _queue_page(failed_id=None, failed=None, bulk=None, ticked=()):
     """The queue, each session with its form; `failed` is the form posted for session
     `failed_id`, shown again with its errors; `bulk` the bulk approval form, with the sessions
     it had `ticked`."""
-    page = paging.fetch(
-        lambda cursor, per: practice.pending_page_for_supervisor(current_user.id, cursor, per)
-    )
+
+    def fetch_page(cursor, per):
+        return practice.pending_page_for_supervisor(current_user.id, cursor, per)
+
+    page, here = paging.fetch(fetch_page, endpoint="supervise.hours"), paging.state()
+    if not page.rows and ("after" in here or "before" in here):
+        # Every session on the page this form came from is reviewed now: show the first page.
+        page = fetch_page(None, page.per)
+        here = {name: value for name, value in here.items() if name == "per"}
     items = [
         (
             session,
@@ -35,7 +42,10 @@ def _queue_page(failed_id=None, failed=None, bulk=None, ticked=()):
         "supervise/hours.html",
         items=items,
         total=total,
-        links=paging.links(page, "supervise.hours", {}, ("session", "sessions"), total),
+        links=paging.links(
+            page, "supervise.hours", {}, ("session", "sessions"), total, label="Review queue pages"
+        ),
+        here=here,
         bulk=bulk or BulkApproveForm(formdata=None, prefix=BULK_PREFIX),
         ticked=set(ticked),
     )
@@ -62,7 +72,7 @@ def review_hours(session_id):
     except practice.RequirementError as error:
         if None in error.problems:
             flash(error.problems[None])
-            return redirect(url_for("supervise.hours"), code=303)
+            return _back_to_queue()
         show_problems(form, error)
         return _queue_page(failed_id=session_id, failed=form)
     trainee = session.user.name
@@ -72,7 +82,7 @@ def review_hours(session_id):
         flash(f"Not approved. {trainee} will see your comment.")
     for certificate in issued:
         flash(f"{trainee} has met every requirement: certificate “{certificate.title}” issued.")
-    return redirect(url_for("supervise.hours"), code=303)
+    return _back_to_queue()
 
 
 @bp.post("/hours/approve")
@@ -102,4 +112,9 @@ def approve_hours():
     )
     for trainee, certificate in approval.issued:
         flash(f"{trainee} has met every requirement: certificate “{certificate.title}” issued.")
-    return redirect(url_for("supervise.hours"), code=303)
+    return _back_to_queue()
+
+
+def _back_to_queue():
+    """To the page of the queue the form was posted from."""
+    return redirect(url_for("supervise.hours", **paging.state()), code=303)

@@ -39,7 +39,9 @@ def roster_page():
         order_name,
     )
     noun = ("trainee", "trainees") if found.by_trainee else ("row", "rows")
-    links = paging.links(found.page, ".roster", params, noun, found.total, order_name)
+    links = paging.links(
+        found.page, ".roster", params, noun, found.total, order_name, label="Roster pages"
+    )
     return render_template(
         "supervise/roster.html", form=form, found=found, rows=found.rows, links=links,
         params=params, columns=roster.COLUMNS, staff_view=current_user.has_role("staff", "admin"),
