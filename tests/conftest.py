@@ -17,6 +17,7 @@ from lms import create_app
 from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.services import sessions
+from lms.services.credentials import keyring
 from lms.web.auth.signed_in import SESSION_TOKEN
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -54,8 +55,18 @@ def courses_dir(tmp_path):
     return target
 
 
+@pytest.fixture(scope="session")
+def issuer_keys(tmp_path_factory):
+    """The issuer key ring every test's app signs credentials with, made once a run, so that no
+    test reads or writes the checkout's instance/. A test that rotates keys rotates a copy of
+    its own (tests.credentialkit's `issuer`), never this one."""
+    path = tmp_path_factory.mktemp("issuer") / "issuer-keys.json"
+    keyring.add_key(path)
+    return str(path)
+
+
 @pytest.fixture
-def app(tmp_path, courses_dir):
+def app(tmp_path, courses_dir, issuer_keys):
     url = _database_url(tmp_path)
     _drop_everything(url)
     app = create_app(
@@ -68,6 +79,7 @@ def app(tmp_path, courses_dir):
             # with run_jobs, or start a real `lms worker`).
             "LMS_QUEUE_FILE": str(tmp_path / "huey.db"),
             "LMS_REDIS_URL": "",
+            "LMS_ISSUER_KEYS": issuer_keys,
         }
     )
     with app.app_context():
