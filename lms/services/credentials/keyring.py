@@ -14,6 +14,7 @@ did:web:training.example.org), so any verifier can find the public keys at
 
 import json
 import os
+import pwd
 import secrets
 import threading
 from dataclasses import dataclass
@@ -71,6 +72,16 @@ def verification_method(config, key):
     return f"{issuer_did(config)}#{key.id}"
 
 
+def _read(path):
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise KeyFileError(
+            f"{path} is not UTF-8 text, so it is not a key ring; restore it from its backup or "
+            "make a new one with `lms keys generate`."
+        ) from None
+
+
 def _parse(text, where):
     try:
         document = json.loads(text)
@@ -121,7 +132,7 @@ def add_key(path, now=None):
     created = {}
     old = ()
     if path.exists():
-        text = path.read_text()
+        text = _read(path)
         ring = _parse(text, str(path))
         created = {entry["id"]: entry.get("created") for entry in json.loads(text)["keys"]}
         old = tuple(keys.from_multibase(keys.public_multibase(k), key_id=k.id) for k in ring.keys)
@@ -169,7 +180,7 @@ def load(config):
     if stamp is None:
         add_key(path)
         stamp = path.stat().st_mtime_ns
-    ring = _parse(path.read_text(), str(path))
+    ring = _parse(_read(path), str(path))
     with _cache_lock:
         _cache[("file", str(path))] = (stamp, ring)
     return ring
@@ -184,6 +195,39 @@ def signing_key(config):
             "a signing key."
         )
     return ring.current, verification_method(config, ring.current)
+
+
+def unusable_reason(config):
+    """Why the configured ring cannot sign, in words that say what to fix; None when it can.
+    Production start-up asks this once, so that a missing, unreadable or broken ring stops the
+    app with a message rather than failing every certificate later."""
+    setting = config.get("LMS_ISSUER_KEYS") or ""
+    try:
+        signing_key(config)
+    except (SigningKeyMissing, KeyFileError) as error:
+        return f"LMS_ISSUER_KEYS: {error}"
+    except PermissionError as error:
+        where = error.filename or setting
+        return (
+            f"LMS_ISSUER_KEYS: the key ring {where} cannot be read by the user this app runs as "
+            f"({_user_name()}). Let that user read it, e.g. `chgrp lms {where} && chmod 640 "
+            f"{where}` (and let it enter the folder), or run the app as the ring's owner."
+        )
+    except OSError as error:
+        where = error.filename or setting
+        return (
+            f"LMS_ISSUER_KEYS: the key ring {where} cannot be read ({error.strerror}): point "
+            "LMS_ISSUER_KEYS at the file `lms keys generate` made."
+        )
+    return None
+
+
+def _user_name():
+    uid = os.geteuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
 
 
 def public_key_for(config):
