@@ -252,11 +252,13 @@ def generate_key_command(path):
     except (keyring.KeyFileError, OSError) as error:
         click.echo(f"Error: {error}", err=True)
         raise SystemExit(1) from None
-    click.echo(f"Added signing key {key.id} to {path} (readable by its owner only).")
+    mode = os.stat(path).st_mode & 0o777
+    click.echo(f"Added signing key {key.id} to {path} (mode {mode:o}).")
     click.echo(f"Its verification method: {keyring.verification_method(current_app.config, key)}")
     click.echo(
         "Keep a backup of this file: it is the only copy of the secret key. Every app instance "
-        "needs the same file (LMS_ISSUER_KEYS)."
+        "needs the same file (LMS_ISSUER_KEYS), readable by the user the app runs as (e.g. "
+        f"`chgrp lms {path} && chmod 640 {path}`): copy it to each one, then restart each."
     )
 
 

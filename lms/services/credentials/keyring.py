@@ -16,12 +16,14 @@ import json
 import os
 import pwd
 import secrets
+import stat
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from ... import clock
 from ...vc import keys
 from ...vc.keys import KeyFileError, KeyPair
 
@@ -123,28 +125,46 @@ def _new_key_id(now):
     return f"key-{now:%Y-%m-%d}-{secrets.token_hex(2)}"
 
 
+# A ring made afresh: its owner writes it, its group (chgrp it to the app's user) reads it.
+NEW_RING_MODE = 0o640
+
+
 def add_key(path, now=None):
     """Add a new signing key to the ring at `path` (made if missing); the keys before it keep
     only their public half, so credentials they signed still verify. Returns the new KeyPair.
-    The file is written whole to a temporary file and renamed, readable by its owner only."""
-    now = now or datetime.now(UTC)
+
+    The file is written whole to a temporary file and renamed over the old one, which keeps the
+    old file's mode, and its owner and group when run as root, so that the app's user can still
+    read it after `sudo lms keys generate`; a new ring gets NEW_RING_MODE."""
+    now = now or clock.now()
     path = Path(path)
     created = {}
     old = ()
+    mode, owner = NEW_RING_MODE, None
     if path.exists():
         text = _read(path)
         ring = _parse(text, str(path))
         created = {entry["id"]: entry.get("created") for entry in json.loads(text)["keys"]}
         old = tuple(keys.from_multibase(keys.public_multibase(k), key_id=k.id) for k in ring.keys)
+        info = path.stat()
+        mode, owner = stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid)
     fresh = keys.generate()
     new = KeyPair(_new_key_id(now), fresh.private_key, fresh.public_key)
-    created[new.id] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    created[new.id] = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".new")
+    # Made readable by its owner only until it holds the whole ring and its final mode and owner.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(_serialise(KeyRing((*old, new)), created))
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(_serialise(KeyRing((*old, new)), created))
+            if owner is not None and os.geteuid() == 0:
+                os.fchown(handle.fileno(), *owner)
+            os.fchmod(handle.fileno(), mode)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     with _cache_lock:
         _cache.clear()
     return new
