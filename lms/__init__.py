@@ -44,5 +44,8 @@ def create_app(config=None):
 
 
 def main():
-    """The `lms` console script: Flask's command group bound to this app."""
-    FlaskGroup(create_app=create_app)(prog_name="lms")
+    """The `lms` console script: Flask's command group bound to this app. `lms keys` is found
+    without making the app first: production refuses to start without the key ring it makes."""
+    group = FlaskGroup(create_app=create_app)
+    group.add_command(cli.keys_cli)
+    group(prog_name="lms")

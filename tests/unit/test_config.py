@@ -1,12 +1,15 @@
 """Settings from LMS_* environment variables."""
 
 import os
+import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+import lms
 from lms import create_app
 from lms.config import BUNDLED_COURSES, ConfigError, load_settings
 from lms.extensions import db
@@ -135,6 +138,31 @@ def test_production_with_a_key_ring_it_cannot_read_refuses_to_start(clean_env, t
     assert message.startswith(f"LMS_ISSUER_KEYS: the key ring {ring} cannot be read by the user")
     assert f"`chgrp lms {ring} && chmod 640 {ring}`" in message
     assert readable is None
+
+
+@pytest.mark.parametrize("setting", ["", "the ring"])
+def test_the_lms_command_makes_the_first_ring_that_production_start_up_asks_for(
+    clean_env, tmp_path, setting
+):
+    """`lms keys generate` runs although production refuses to make an app without a ring."""
+    ring = tmp_path / "issuer-keys.json"
+    production(clean_env, tmp_path, ring)
+    if not setting:
+        clean_env.delenv("LMS_ISSUER_KEYS")
+    with pytest.raises(ConfigError):
+        create_app()
+    clean_env.setenv("PYTHONPATH", str(Path(lms.__file__).parent.parent))  # this checkout's lms
+
+    made = subprocess.run(
+        [sys.executable, "-c", "import lms; lms.main()", "keys", "generate", "--file", str(ring)],
+        capture_output=True, text=True, cwd=tmp_path, env=os.environ, timeout=60,
+    )  # fmt: skip
+
+    assert made.returncode == 0, made.stderr
+    assert f"to {ring} (mode 640)" in made.stdout
+    assert "did:web:training.example.org#key-" in made.stdout
+    clean_env.setenv("LMS_ISSUER_KEYS", str(ring))
+    assert create_app().config["LMS_ISSUER_KEYS"] == str(ring)
 
 
 def test_production_without_a_base_url_refuses_to_start(clean_env, tmp_path):
