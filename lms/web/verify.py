@@ -17,6 +17,7 @@ from ..services.credentials import verifying
 from .access import public
 from .filters import program_zone
 from .forms import Form
+from .inputs import accepts_file
 from .links import external_url
 
 bp = Blueprint("verify", __name__)
@@ -55,7 +56,7 @@ class CredentialForm(Form):
 
     file = FileField(
         "Credential file",
-        description="The .json file of an Open Badges 3.0 credential, at most 1 MB.",
+        description=f"The .json file of an Open Badges 3.0 credential, at most {verifying.LIMIT}.",
         render_kw={"accept": ".json,application/json,application/ld+json"},
     )
     pasted = TextAreaField(
@@ -66,6 +67,8 @@ class CredentialForm(Form):
 
 
 NOTHING_SENT = "Choose the credential's .json file, or paste its text."
+# What to do about a file over the limit, on the "too large" page (lms.web.errors).
+CHOOSE_THE_CREDENTIAL = "choose the credential's .json file (a credential is a few kilobytes)"
 
 
 def verification_url(code):
@@ -98,13 +101,15 @@ def form():
 
 @bp.route("/verify/credential", methods=["GET", "POST"])
 @public
+@accepts_file(verifying.MAX_BYTES, CHOOSE_THE_CREDENTIAL)
 def credential():
     form = CredentialForm()
     result = None
     if form.validate_on_submit():
         upload = form.file.data
         if upload and upload.filename:
-            # one byte more than allowed is enough to say the file is too large
+            # A file up to the form's allowance above the limit gets here: one byte more than
+            # the limit is enough for verify_file to say it is too large.
             data = upload.stream.read(verifying.MAX_BYTES + 1)
         else:
             data = (form.pasted.data or "").strip().encode()

@@ -215,9 +215,10 @@ def test_a_too_large_file(config):
     result = verify_file(b" " * (verifying.MAX_BYTES + 1), config, TODAY)
     assert result.verdict == verifying.UNREADABLE
     assert result.problem == (
-        "The file is 1.0 MB; a credential file is at most 1 MB (usually a few kilobytes). "
-        "Choose the credential's .json file."
+        "The file is larger than 1 MB, so it is not a credential: a credential file is a few "
+        "kilobytes. Choose the credential's .json file."
     )
+    assert verify_file(b" " * verifying.MAX_BYTES, config, TODAY).problem != result.problem
 
 
 def test_a_byte_order_mark_is_accepted(config):

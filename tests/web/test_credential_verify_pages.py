@@ -147,7 +147,8 @@ def test_another_issuers_did_key_credential_is_valid(client, config):
         ),
         (
             lambda client: upload(client, b" " * (verifying.MAX_BYTES + 10)),
-            "The file is 1.0 MB; a credential file is at most 1 MB (usually a few kilobytes).",
+            "The file is larger than 1 MB, so it is not a credential: a credential file is a few "
+            "kilobytes. Choose the credential's .json file.",
         ),
         (
             lambda client: paste(client, "[1, 2]"),
@@ -161,6 +162,17 @@ def test_files_that_are_not_credentials_are_named(client, config, send, message)
     text = page_text(response)
     assert "Result: Not a credential file" in text
     assert message in text
+
+
+def test_a_file_far_over_the_limit_is_refused_before_it_is_read_with_the_same_limit(client, config):
+    assert "credential, at most 1 MB." in page_text(client.get(PAGE))  # the form's hint
+
+    response = upload(client, b" " * (3 * verifying.MAX_BYTES))
+
+    assert response.status_code == 413
+    text = page_text(response)
+    assert "This page accepts a file of at most 1 MB" in text
+    assert "choose the credential's .json file (a credential is a few kilobytes)" in text
 
 
 def test_an_object_that_is_not_a_credential(client, config):

@@ -21,6 +21,12 @@ from ...vc.proof import issuer_id
 from . import keyring, status
 
 MAX_BYTES = 1024 * 1024  # a credential is a few kilobytes; a megabyte is far beyond any real one
+# The one wording of that limit: the form's hint, the answer to a larger file, the 413 page.
+LIMIT = f"{MAX_BYTES // (1024 * 1024)} MB"
+TOO_LARGE = (
+    f"The file is larger than {LIMIT}, so it is not a credential: a credential file is a few "
+    "kilobytes. Choose the credential's .json file."
+)
 MAX_SHOWN = 200  # characters of a name taken from the credential, so a page stays readable
 STATUS_PATH = re.compile(r"/credentials/status/([1-9][0-9]{0,8})")
 
@@ -93,10 +99,7 @@ def _shown(value) -> str | None:
 def _read(data: bytes):
     """The JSON document in `data`, or a message saying what is wrong with the file."""
     if len(data) > MAX_BYTES:
-        return None, (
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; a credential file is at most 1 MB "
-            "(usually a few kilobytes). Choose the credential's .json file."
-        )
+        return None, TOO_LARGE
     if not data.strip():
         return None, "The file is empty. Choose the credential's .json file, or paste its text."
     try:
