@@ -20,6 +20,7 @@ from .access import signed_in
 from .downloads import pdf_attachment
 from .filters import long_date
 from .forms import Form
+from .links import redirect_to_printed_code
 from .verify import verification_url
 
 bp = Blueprint("certificates", __name__)
@@ -37,17 +38,10 @@ def _viewable(code):
         abort(404)
 
 
-def _canonical(code, endpoint):
-    canonical = certification.normalise_code(code)
-    if canonical and canonical != code:
-        return redirect(url_for(endpoint, code=canonical))
-    return None
-
-
 @bp.get("/certificates/<code>")
 @signed_in
 def certificate(code):
-    moved = _canonical(code, ".certificate")
+    moved = redirect_to_printed_code(code, ".certificate")
     if moved:
         return moved
     certificate = _viewable(code)
@@ -111,7 +105,7 @@ def renew(code):
 @bp.get("/certificates/<code>.pdf")
 @signed_in
 def pdf(code):
-    moved = _canonical(code, ".pdf")
+    moved = redirect_to_printed_code(code, ".pdf")
     if moved:
         return moved
     certificate = _viewable(code)

@@ -18,7 +18,7 @@ from .access import public
 from .filters import program_zone
 from .forms import Form
 from .inputs import accepts_file
-from .links import external_url
+from .links import external_url, redirect_to_printed_code
 
 bp = Blueprint("verify", __name__)
 
@@ -123,14 +123,6 @@ def credential():
     return render_template("verify/credential.html", form=form, result=result), status
 
 
-def _canonical(code, endpoint):
-    """A redirect to the code as we print it, when it was typed another way."""
-    canonical = certification.normalise_code(code)
-    if canonical and canonical != code:
-        return redirect(url_for(endpoint, code=canonical))
-    return None
-
-
 def _verify(code):
     """("transcript" or "certificate", its public facts). Raises certification.NotFound (or
     MistypedCode) when neither has this code."""
@@ -149,7 +141,7 @@ def _asked_for(code):
 @bp.get("/verify/<code>")
 @public
 def certificate(code):
-    moved = _canonical(code, ".certificate")
+    moved = redirect_to_printed_code(code, ".certificate")
     if moved:
         return moved
     try:
@@ -167,7 +159,7 @@ def certificate(code):
 @bp.get("/verify/<code>.json")
 @public
 def certificate_json(code):
-    moved = _canonical(code, ".certificate_json")
+    moved = redirect_to_printed_code(code, ".certificate_json")
     if moved:
         return moved
     try:

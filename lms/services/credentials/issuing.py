@@ -27,7 +27,6 @@ from ...models import Certificate, Credential, LiveSession, LiveSessionVersion, 
 from ...vc import proof
 from ...vc.loader import OB_CONTEXT, VC_CONTEXT
 from ...vc.status_list import LIST_SIZE
-from ..codes import is_well_formed, normalise_code
 from ..hours import HOURS_REQUIREMENTS
 from ..settings import app_config
 from . import addresses, keyring, status
@@ -38,10 +37,6 @@ MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 # Random draws before giving up: a list is given up as full long before this could fail.
 _MAX_INDEX_TRIES = 20
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
-
-
-class NotFound(LookupError):
-    """No certificate has this code."""
 
 
 class NotIssuable(LookupError):
@@ -295,15 +290,3 @@ def ensure_credential(certificate_id, config=None):
     except BaseException:
         db.session.rollback()
         raise
-
-
-def credential_for_code(code, config=None):
-    """The Credential of the certificate with this code (typed in any case or spacing), made on
-    first use. Raises NotFound, or NotIssuable."""
-    code = normalise_code(code)
-    certificate_id = None
-    if is_well_formed(code):
-        certificate_id = db.session.scalar(select(Certificate.id).where(Certificate.code == code))
-    if certificate_id is None:
-        raise NotFound(code)
-    return ensure_credential(certificate_id, config)
