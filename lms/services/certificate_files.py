@@ -13,6 +13,15 @@ from . import certification
 from .certificate_pdf import CertificateSheet, certificate_pdf
 from .credentials import issuing
 
+CREDENTIAL = "credential.json"  # the signed credential's name ending; the PDF's is "pdf"
+
+
+def file_name(code, extension):
+    """The one name a certificate's file has wherever the holder gets it (the download, the
+    email's attachment, the verification page): certificate-PSF-7K3Q-9XWM-4RT2.credential.json.
+    A cohort's zip puts the holder's name and the course before the code instead."""
+    return f"certificate-{code}.{extension}"
+
 
 @dataclass(frozen=True)
 class CertificateFile:
@@ -64,9 +73,7 @@ def certificate_files(certificate, site_name, verify_url, today=None):
         credential = issuing.ensure_credential(certificate.id)
     except issuing.NotIssuable:
         return files
-    files.append(
-        CertificateFile("credential.json", issuing.MEDIA_TYPE, credential.document.encode())
-    )
+    files.append(CertificateFile(CREDENTIAL, issuing.MEDIA_TYPE, credential.document.encode()))
     return files
 
 
@@ -79,6 +86,8 @@ def email_attachments(certificate_id, settings):
     code = certificate.code
     verify_url = f"{settings['LMS_BASE_URL']}/verify/{code}"
     files = certificate_files(certificate, settings["LMS_SITE_NAME"], verify_url)
-    attachments = tuple((f"{code}.{file.extension}", file.media_type, file.data) for file in files)
+    attachments = tuple(
+        (file_name(code, file.extension), file.media_type, file.data) for file in files
+    )
     db.session.rollback()  # end the read: no transaction stays open while the mail is sent
     return attachments

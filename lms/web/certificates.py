@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..services import certification, renewal
-from ..services.certificate_files import certificate_sheet
+from ..services.certificate_files import certificate_sheet, file_name
 from ..services.certificate_pdf import certificate_pdf
 from ..services.linkedin import add_to_profile_url
 from .access import signed_in
@@ -112,4 +112,4 @@ def pdf(code):
     sheet = certificate_sheet(
         certificate, current_app.config["LMS_SITE_NAME"], verification_url(certificate.code)
     )
-    return pdf_attachment(certificate_pdf(sheet), f"certificate-{certificate.code}.pdf")
+    return pdf_attachment(certificate_pdf(sheet), file_name(certificate.code, "pdf"))

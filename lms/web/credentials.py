@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, json, make_response
 
-from ..services import certification
+from ..services import certificate_files, certification
 from ..services.credentials import issuing, keyring, status
 from .access import public
 from .links import redirect_to_printed_code
@@ -52,9 +52,8 @@ def credential(code):
         return {"error": NOT_ISSUABLE.format(code=code)}, 404
     # Only by its code, like /verify/<code>: no shared cache keeps it, no search engine lists it.
     response = _document(found.document, issuing.MEDIA_TYPE, "no-store")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="certificate-{code}.credential.json"'
-    )
+    name = certificate_files.file_name(code, certificate_files.CREDENTIAL)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired
 
 from .. import clock
 from ..services import certification, transcript
+from ..services.certificate_files import CREDENTIAL, file_name
 from ..services.credentials import verifying
 from .access import public
 from .filters import program_zone
@@ -153,7 +154,8 @@ def certificate(code):
             mistyped=isinstance(error, certification.MistypedCode),
         )  # fmt: skip
         return page, 404
-    return render_template(f"verify/{kind}.html", result=result)
+    credential_file = file_name(result.code, CREDENTIAL)  # the name the download is saved as
+    return render_template(f"verify/{kind}.html", result=result, credential_file=credential_file)
 
 
 @bp.get("/verify/<code>.json")

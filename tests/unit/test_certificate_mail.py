@@ -66,11 +66,15 @@ def test_a_new_certificate_is_emailed_once_with_its_links(app, app_ctx, courses_
     assert f"{BASE}/certificates/{code}\n" in body and f"{BASE}/verify/{code}\n" in body
     assert f"Its code is {code}." in body
     attachments = {part.get_filename(): part for part in message.iter_attachments()}
-    assert f"{code}.pdf" in attachments
-    assert attachments[f"{code}.pdf"].get_content_type() == "application/pdf"
-    printed = PdfReader(BytesIO(attachments[f"{code}.pdf"].get_content())).pages[0].extract_text()
+    assert f"certificate-{code}.pdf" in attachments
+    assert attachments[f"certificate-{code}.pdf"].get_content_type() == "application/pdf"
+    printed = (
+        PdfReader(BytesIO(attachments[f"certificate-{code}.pdf"].get_content()))
+        .pages[0]
+        .extract_text()
+    )
     assert "Ada Holder" in printed and code in printed
-    credential = json.loads(attachments[f"{code}.credential.json"].get_content())
+    credential = json.loads(attachments[f"certificate-{code}.credential.json"].get_content())
     assert "OpenBadgeCredential" in credential["type"] and "ada@example.org" not in str(credential)
     assert run_jobs(app) == 0 and len(inbox.messages) == 1
 

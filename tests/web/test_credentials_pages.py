@@ -51,6 +51,15 @@ def test_the_credential_downloads_as_stored_with_its_media_type_and_a_file_name(
     assert json.loads(response.data)["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
 
 
+def test_the_verification_page_names_the_credential_as_the_download_saves_it(client, issued):
+    page = client.get(f"/verify/{issued['code']}").get_data(as_text=True)
+    download = client.get(f"/credentials/{issued['code']}.json")
+
+    name = f"certificate-{issued['code']}.credential.json"
+    assert f'.json">{name}</a>' in page
+    assert download.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
 def test_the_credential_holds_no_email_or_name(client, issued):
     text = client.get(f"/credentials/{issued['code']}.json").get_data(as_text=True).lower()
 

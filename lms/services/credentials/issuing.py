@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 import secrets
-from datetime import UTC
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -42,10 +41,6 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
 class NotIssuable(LookupError):
     """No credential can be made for this certificate: its holder's account was erased before
     one was issued, so there is no email to identify them by."""
-
-
-def timestamp(moment):
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def identity_hash(email, salt):
@@ -177,7 +172,7 @@ def credential_for(certificate, config, number, index, salt=None, session_titles
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": certificate.title,
         "issuer": issuer_profile(config),
-        "validFrom": timestamp(certificate.issued_at),
+        "validFrom": proof.xsd_datetime(certificate.issued_at),
         # The certificate counts as expired from its expiry date on (certification.
         # certificate_status), so the credential is valid until that day begins.
         "validUntil": f"{certificate.expires_on.isoformat()}T00:00:00Z",
@@ -204,7 +199,7 @@ def _list_with_room():
     """The newest status list, or the next one when it is full, locked until the transaction
     ends (status.lock_list): credentials issued at the same moment take turns choosing a place,
     so two never draw the same one."""
-    number = db.session.scalar(select(func.max(Credential.status_list))) or 1
+    number = status.highest_list_number()
     status.lock_list(number)
     used = db.session.scalar(
         select(func.count()).select_from(Credential).where(Credential.status_list == number)

@@ -19,13 +19,13 @@ import secrets
 import stat
 import threading
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ... import clock
 from ...vc import keys
 from ...vc.keys import KeyFileError, KeyPair
+from ...vc.proof import xsd_datetime
 
 # Where credentials point when LMS_BASE_URL is not set (never in production): the Quick start's
 # address. Set LMS_BASE_URL before issuing credentials anyone else will check.
@@ -150,7 +150,7 @@ def add_key(path, now=None):
         mode, owner = stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid)
     fresh = keys.generate()
     new = KeyPair(_new_key_id(now), fresh.private_key, fresh.public_key)
-    created[new.id] = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created[new.id] = xsd_datetime(now)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".new")
     # Made readable by its owner only until it holds the whole ring and its final mode and owner.

@@ -9,14 +9,14 @@ achievement, the holder's name if it carries one); no account is ever looked up 
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...extensions import db
 from ...vc import status_list
-from ...vc.checking import Check, check_credential
+from ...vc.checking import Check, CredentialReport, check_credential
 from ...vc.proof import issuer_id
 from . import keyring, status
 
@@ -49,7 +49,7 @@ class Verification:
     """What a person is told about one credential file."""
 
     problem: str | None = None  # set when the file could not be read as a credential at all
-    checks: tuple[Check, ...] = ()
+    report: CredentialReport = field(default_factory=CredentialReport)  # lms.vc's checks
     issuer_name: str | None = None
     issuer_id: str | None = None
     ours: bool = False  # the credential names this site as its issuer
@@ -58,14 +58,16 @@ class Verification:
     holder_name: str | None = None  # only a name the credential itself carries
 
     @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(self.report.checks)
+
+    @property
     def verdict(self) -> str:
         if self.problem is not None:
             return UNREADABLE
-        if all(check.ok for check in self.checks):
+        if self.report.ok:
             return VALID
-        if any(not check.ok and not check.unchecked for check in self.checks):
-            return NOT_VALID
-        return NOT_CHECKED
+        return NOT_VALID if self.report.failed else NOT_CHECKED
 
     @property
     def summary(self) -> str:
@@ -197,7 +199,7 @@ def verify_file(data: bytes, config, today: date, site_url: str | None = None) -
     achievement = achievement if isinstance(achievement, dict) else {}
     who = issuer_id(document)
     return Verification(
-        checks=tuple(report.checks),
+        report=report,
         issuer_name=_shown(issuer.get("name")) if isinstance(issuer, dict) else None,
         issuer_id=_shown(who),
         ours=who is not None and who == keyring.issuer_did(config),
