@@ -115,9 +115,7 @@ def credential():
         else:
             data = (form.pasted.data or "").strip().encode()
         if data:
-            result = verifying.verify_file(
-                data, current_app.config, clock.today(), request.host_url
-            )
+            result = verifying.verify_file(data, current_app.config, clock.today())
         else:
             form.file.errors.append(NOTHING_SENT)
     status = 422 if form.errors else 200
