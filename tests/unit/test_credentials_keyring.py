@@ -187,6 +187,28 @@ def test_lms_keys_generate_adds_a_key_and_says_to_keep_a_backup(app, tmp_path):
     assert len(json.loads(ring.read_text())["keys"]) == 2
 
 
+def test_lms_keys_generate_with_the_ring_given_as_json_asks_for_a_file(app, tmp_path):
+    keyring.add_key(tmp_path / "ring.json")
+    value = (tmp_path / "ring.json").read_text()
+    app.config["LMS_ISSUER_KEYS"] = value
+    runner = app.test_cli_runner()
+
+    refused = runner.invoke(args=["keys", "generate"])
+
+    assert refused.exit_code == 2
+    message = (
+        "LMS_ISSUER_KEYS holds the key ring itself, not a path: give the file to write with "
+        "--file, then put its contents in LMS_ISSUER_KEYS."
+    )
+    assert message in refused.output
+    assert app.config["LMS_ISSUER_KEYS"] == value
+
+    written = runner.invoke(args=["keys", "generate", "--file", str(tmp_path / "ring.json")])
+
+    assert written.exit_code == 0, written.output
+    assert len(json.loads((tmp_path / "ring.json").read_text())["keys"]) == 2
+
+
 def test_lms_keys_generate_refuses_a_broken_ring(app, tmp_path):
     ring = tmp_path / "issuer.json"
     ring.write_text("{oops")
