@@ -6,8 +6,9 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from . import cli, jobs, web
-from .config import PROJECT_ROOT, engine_options, load_settings
+from .config import PROJECT_ROOT, ConfigError, engine_options, load_settings
 from .extensions import csrf, db, login_manager, migrate, sqlite_write_ahead_log
+from .services.credentials import keyring
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -22,6 +23,12 @@ def create_app(config=None):
     if config:
         app.config.from_mapping(config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
+    if app.config["LMS_ENV"] == "production":
+        # Read the key ring once now: a ring that cannot sign would otherwise fail every
+        # certificate event later, with a 500 for whoever passed the last quiz.
+        problem = keyring.unusable_reason(app.config)
+        if problem:
+            raise ConfigError(problem)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -37,5 +44,8 @@ def create_app(config=None):
 
 
 def main():
-    """The `lms` console script: Flask's command group bound to this app."""
-    FlaskGroup(create_app=create_app)(prog_name="lms")
+    """The `lms` console script: Flask's command group bound to this app. `lms keys` is found
+    without making the app first: production refuses to start without the key ring it makes."""
+    group = FlaskGroup(create_app=create_app)
+    group.add_command(cli.keys_cli)
+    group(prog_name="lms")

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import clock
+from .config import ConfigError
 from .content.domains import hours_summary
 from .content.loader import load_courses
 from .content.model import ContentError
@@ -229,7 +230,22 @@ def reset_link_command(email):
     click.echo(base + path)
 
 
-@keys_cli.command("generate")
+def _settings_for_keys():
+    """The app's settings; or, when production start-up refuses (no usable key ring yet, which is
+    what `lms keys generate` makes or repairs), the two settings this command reads, taken from
+    the environment as start-up would."""
+    try:
+        return click.get_current_context().ensure_object(ScriptInfo).load_app().config
+    except ConfigError:
+        return {
+            "LMS_ISSUER_KEYS": os.environ.get("LMS_ISSUER_KEYS", ""),
+            "LMS_BASE_URL": os.environ.get("LMS_BASE_URL", "").rstrip("/"),
+        }
+
+
+# Not run in an app context: production refuses to make an app until the ring this makes exists
+# (lms.main registers the group so that `lms keys` is found before the app is made).
+@keys_cli.command("generate", with_appcontext=False)
 @click.option(
     "--file", "path", type=click.Path(dir_okay=False),
     help="The key ring to add a key to (made if missing); LMS_ISSUER_KEYS when not given.",
@@ -237,7 +253,8 @@ def reset_link_command(email):
 def generate_key_command(path):
     """Add a new signing key to the issuer's key ring: new credentials are signed with it, and
     the keys before it keep only their public half so that what they signed still verifies."""
-    setting = current_app.config["LMS_ISSUER_KEYS"]
+    config = _settings_for_keys()
+    setting = config["LMS_ISSUER_KEYS"]
     if path is None:
         if setting.lstrip().startswith("{"):
             click.echo(
@@ -252,11 +269,13 @@ def generate_key_command(path):
     except (keyring.KeyFileError, OSError) as error:
         click.echo(f"Error: {error}", err=True)
         raise SystemExit(1) from None
-    click.echo(f"Added signing key {key.id} to {path} (readable by its owner only).")
-    click.echo(f"Its verification method: {keyring.verification_method(current_app.config, key)}")
+    mode = os.stat(path).st_mode & 0o777
+    click.echo(f"Added signing key {key.id} to {path} (mode {mode:o}).")
+    click.echo(f"Its verification method: {keyring.verification_method(config, key)}")
     click.echo(
         "Keep a backup of this file: it is the only copy of the secret key. Every app instance "
-        "needs the same file (LMS_ISSUER_KEYS)."
+        "needs the same file (LMS_ISSUER_KEYS), readable by the user the app runs as (e.g. "
+        f"`chgrp lms {path} && chmod 640 {path}`): copy it to each one, then restart each."
     )
 
 

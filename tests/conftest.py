@@ -19,6 +19,7 @@ from lms import create_app
 from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.services import sessions
+from lms.services.credentials import keyring
 from lms.web.auth.signed_in import SESSION_TOKEN
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -56,7 +57,17 @@ def courses_dir(tmp_path):
     return target
 
 
-def _app(url, courses_dir, tmp_path):
+@pytest.fixture(scope="session")
+def issuer_keys(tmp_path_factory):
+    """The issuer key ring every test's app signs credentials with, made once a run, so that no
+    test reads or writes the checkout's instance/. A test that rotates keys rotates a copy of
+    its own (tests.credentialkit's `issuer`), never this one."""
+    path = tmp_path_factory.mktemp("issuer") / "issuer-keys.json"
+    keyring.add_key(path)
+    return str(path)
+
+
+def _app(url, courses_dir, tmp_path, issuer_keys):
     return create_app(
         {
             "TESTING": True,
@@ -67,17 +78,18 @@ def _app(url, courses_dir, tmp_path):
             # with run_jobs, or start a real `lms worker`).
             "LMS_QUEUE_FILE": str(tmp_path / "huey.db"),
             "LMS_REDIS_URL": "",
+            "LMS_ISSUER_KEYS": issuer_keys,
         }
     )
 
 
 @pytest.fixture(scope="session")
-def _sqlite_template(tmp_path_factory):
+def _sqlite_template(tmp_path_factory, issuer_keys):
     """A SQLite file holding the empty schema (create_all, triggers included), made once a run:
     each test starts from a copy of it rather than building the schema again."""
     folder = tmp_path_factory.mktemp("schema")
     path = folder / "template.db"
-    template = _app(f"sqlite:///{path}", FIXTURES / "courses", folder)
+    template = _app(f"sqlite:///{path}", FIXTURES / "courses", folder, issuer_keys)
     with template.app_context():
         db.create_all()
         db.session.remove()
@@ -126,7 +138,7 @@ EXPECTED_TRIGGERS = 2
 
 
 @pytest.fixture
-def app(request, tmp_path, courses_dir):
+def app(request, tmp_path, courses_dir, issuer_keys):
     url = _database_url(tmp_path)
     postgresql = make_url(url).get_backend_name() == "postgresql"
     if postgresql:
@@ -136,7 +148,7 @@ def app(request, tmp_path, courses_dir):
     else:
         shutil.copyfile(request.getfixturevalue("_sqlite_template"), tmp_path / "test.db")
         rebuild = False
-    app = _app(url, courses_dir, tmp_path)
+    app = _app(url, courses_dir, tmp_path, issuer_keys)
     if rebuild:
         with app.app_context():
             db.create_all()

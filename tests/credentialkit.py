@@ -4,6 +4,7 @@ verifying tests, credentials made with lms.vc and the key ring directly: ours (s
 site's key, revocation bit in our status list 1) and other issuers' (did:key, did:web)."""
 
 import json
+import shutil
 from datetime import date
 
 import pytest
@@ -21,10 +22,18 @@ INDEX = 94567
 SIGNED_AT = "2026-11-21T09:30:00Z"
 
 
+def own_ring(app, tmp_path):
+    """A copy of the test run's key ring for this test alone, so that rotating it touches no
+    other test; copied, not made, since the run's ring is made once (tests/conftest.py)."""
+    path = tmp_path / "issuer-keys.json"
+    shutil.copyfile(app.config["LMS_ISSUER_KEYS"], path)
+    app.config["LMS_ISSUER_KEYS"] = str(path)
+
+
 @pytest.fixture
 def issuer(app, tmp_path):
-    """This test's own key ring (rotating it touches no other test) and site address."""
-    app.config["LMS_ISSUER_KEYS"] = str(tmp_path / "issuer-keys.json")
+    """This test's own key ring (own_ring) and site address."""
+    own_ring(app, tmp_path)
     app.config["LMS_BASE_URL"] = BASE_URL
     app.config["LMS_ISSUER_NAME"] = "Peer Support Academy"
     return app.config
@@ -54,9 +63,10 @@ def bit_of_entry(entry):
 
 
 def configure(app, tmp_path):
-    """Point the app at a key ring of its own and a real address (the issuer's did:web)."""
+    """Point the app at a key ring of its own (own_ring) and a real address (the issuer's
+    did:web)."""
     app.config["LMS_BASE_URL"] = BASE_URL
-    app.config["LMS_ISSUER_KEYS"] = str(tmp_path / "issuer-keys.json")
+    own_ring(app, tmp_path)
     return app.config
 
 

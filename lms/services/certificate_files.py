@@ -15,6 +15,15 @@ from .credentials import addresses, issuing
 
 REVOKED_BEFORE_SENDING = "its certificate {code} was revoked after it was queued"
 
+CREDENTIAL = "credential.json"  # the signed credential's name ending; the PDF's is "pdf"
+
+
+def file_name(code, extension):
+    """The one name a certificate's file has wherever the holder gets it (the download, the
+    email's attachment, the verification page): certificate-PSF-7K3Q-9XWM-4RT2.credential.json.
+    A cohort's zip puts the holder's name and the course before the code instead."""
+    return f"certificate-{code}.{extension}"
+
 
 @dataclass(frozen=True)
 class CertificateFile:
@@ -23,13 +32,6 @@ class CertificateFile:
     extension: str
     media_type: str
     data: bytes
-
-
-def download_name(code, extension):
-    """The name a certificate's file is handed out under, on its own (a download, an email's
-    attachment): "certificate-<code>.pdf", "certificate-<code>.credential.json". The cohort zip
-    names its many files by person and course instead."""
-    return f"certificate-{code}.{extension}"
 
 
 def stamp(certificate, today=None):
@@ -76,9 +78,7 @@ def certificate_files(certificate, site_name, verify_url, today=None, credential
             credential = issuing.ensure_credential(certificate.id)
         except issuing.NotIssuable:
             return files
-    files.append(
-        CertificateFile("credential.json", issuing.MEDIA_TYPE, credential.document.encode())
-    )
+    files.append(CertificateFile(CREDENTIAL, issuing.MEDIA_TYPE, credential.document.encode()))
     return files
 
 
@@ -96,7 +96,7 @@ def email_attachments(certificate_id, settings):
     verify_url = addresses.verification_url(settings, code)
     files = certificate_files(certificate, settings["LMS_SITE_NAME"], verify_url)
     attachments = tuple(
-        (download_name(code, file.extension), file.media_type, file.data) for file in files
+        (file_name(code, file.extension), file.media_type, file.data) for file in files
     )
     db.session.rollback()  # end the read: no transaction stays open while the mail is sent
     return attachments

@@ -346,6 +346,12 @@ def certificate_by_code(code):
     return certificate
 
 
+def credential_by_code(code):
+    """The signed credential of the certificate with this code, made on first download. Raises
+    MistypedCode or NotFound as certificate_by_code does, or credentials.NotIssuable."""
+    return credentials.ensure_credential(certificate_by_code(code).id)
+
+
 def certificate_for_viewer(code, viewer_id, viewer_roles):
     """The certificate for its holder (or staff). Anyone else gets NotFound, as if it did not
     exist, so that a page never confirms whose certificate a code is."""

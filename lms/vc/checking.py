@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from lms.dates import long_date  # the app's US dates ("November 21, 2028"); lms.dates has no Flask
+from lms.vc.loader import VC_CONTEXT
 from lms.vc.proof import ProofCheck, issuer_id, verify_proof
 
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
-VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 STATUS_ENTRY = "BitstringStatusListEntry"
 
 

@@ -1,12 +1,10 @@
-"""Ed25519 key pairs as Multikey: the key file, did:key identifiers, and reading them back.
+"""Ed25519 key pairs as Multikey: their multibase text, did:key identifiers, and reading them back.
 
 A Multikey public key is base58btc of the multicodec prefix 0xed01 and the 32 key bytes
 ("z6Mk..."); the secret key uses prefix 0x8026 and the 32-byte seed.
 """
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -18,7 +16,7 @@ SECRET_PREFIX = b"\x80\x26"
 
 
 class KeyFileError(ValueError):
-    """A key file or multibase key that cannot be read; the message says what to fix."""
+    """A key ring or multibase key that cannot be read; the message says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def _decode(text: str, prefix: bytes, what: str) -> bytes:
     if raw[:2] != prefix or len(raw) != 34:
         raise KeyFileError(
             f"The {what} is not an Ed25519 Multikey (expected prefix {prefix.hex()} and 32 "
-            f"key bytes); generate a new key file with `lms keys generate`."
+            f"key bytes); make a new key ring with `lms keys generate`."
         )
     return raw[2:]
 
@@ -89,43 +87,12 @@ def from_multibase(public: str, secret: str | None = None, key_id: str | None = 
         private_key = Ed25519PrivateKey.from_private_bytes(seed)
         if _raw_public(private_key) != public_key:
             raise KeyFileError(
-                "The secret key does not belong to the public key in this key file; "
+                "The secret key does not belong to the public key beside it in the key ring; "
                 "restore both from the same backup or generate a new pair."
             )
     if key_id is None:
         return _with_did_id(private_key, public_key)
     return KeyPair(key_id, private_key, public_key)
-
-
-def to_json(kp: KeyPair, created: datetime | None = None) -> str:
-    created = created or datetime.now(UTC)
-    document = {
-        "id": kp.id,
-        "type": "Multikey",
-        "publicKeyMultibase": public_multibase(kp),
-        "secretKeyMultibase": secret_multibase(kp),
-        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    return json.dumps(document, indent=2) + "\n"
-
-
-def from_json(text: str) -> KeyPair:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise KeyFileError(
-            f"The key file is not JSON (line {error.lineno}, column {error.colno}: {error.msg})."
-        ) from None
-    if not isinstance(document, dict):
-        raise KeyFileError("The key file must hold one JSON object with the key's fields.")
-    if document.get("type") != "Multikey":
-        raise KeyFileError('The key file\'s "type" must be "Multikey".')
-    for field in ("id", "publicKeyMultibase", "secretKeyMultibase"):
-        if not isinstance(document.get(field), str) or not document[field]:
-            raise KeyFileError(f'The key file has no "{field}"; it is needed to sign.')
-    return from_multibase(
-        document["publicKeyMultibase"], document["secretKeyMultibase"], key_id=document["id"]
-    )
 
 
 def did_key(kp: KeyPair) -> str:

@@ -96,12 +96,16 @@ def hash_data(proof: dict, document: dict, loader=document_loader) -> bytes:
     return sha256(config) + sha256(canonical_document(document, loader))
 
 
+def xsd_datetime(moment: datetime) -> str:
+    """A moment as credentials write it (XML Schema dateTime in UTC, to the second):
+    2026-11-21T09:30:00Z. The one place that formats a credential's, a proof's or a key's time."""
+    if moment.tzinfo is None:
+        raise ProofError("A credential's times must carry a time zone (UTC).")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _timestamp(created: datetime | str) -> str:
-    if isinstance(created, str):
-        return created
-    if created.tzinfo is None:
-        raise ProofError("The proof's created time must carry a time zone (UTC).")
-    return created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return created if isinstance(created, str) else xsd_datetime(created)
 
 
 def sign(

@@ -66,8 +66,3 @@ def bit(bits: bytes, index: int) -> bool:
 
 def is_set(encoded: str, index: int) -> bool:
     return bit(decode(encoded), index)
-
-
-def revoked_indexes(encoded: str) -> list[int]:
-    bits = decode(encoded)
-    return [i for i in range(len(bits) * 8) if bits[i // 8] & (0x80 >> (i % 8))]

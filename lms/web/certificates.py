@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..services import certification, renewal
-from ..services.certificate_files import certificate_sheet, download_name
+from ..services.certificate_files import certificate_sheet, file_name
 from ..services.certificate_pdf import certificate_pdf
 from ..services.credentials import issuing
 from ..services.linkedin import add_to_profile_url
@@ -21,6 +21,7 @@ from .access import signed_in
 from .downloads import pdf_attachment
 from .filters import long_date
 from .forms import Form
+from .links import redirect_to_printed_code
 from .verify import verification_url
 
 bp = Blueprint("certificates", __name__)
@@ -38,17 +39,10 @@ def _viewable(code):
         abort(404)
 
 
-def _canonical(code, endpoint):
-    canonical = certification.normalise_code(code)
-    if canonical and canonical != code:
-        return redirect(url_for(endpoint, code=canonical))
-    return None
-
-
 @bp.get("/certificates/<code>")
 @signed_in
 def certificate(code):
-    moved = _canonical(code, ".certificate")
+    moved = redirect_to_printed_code(code, ".certificate")
     if moved:
         return moved
     certificate = _viewable(code)
@@ -112,11 +106,11 @@ def renew(code):
 @bp.get("/certificates/<code>.pdf")
 @signed_in
 def pdf(code):
-    moved = _canonical(code, ".pdf")
+    moved = redirect_to_printed_code(code, ".pdf")
     if moved:
         return moved
     certificate = _viewable(code)
     sheet = certificate_sheet(
         certificate, current_app.config["LMS_SITE_NAME"], verification_url(certificate.code)
     )
-    return pdf_attachment(certificate_pdf(sheet), download_name(certificate.code, "pdf"))
+    return pdf_attachment(certificate_pdf(sheet), file_name(certificate.code, "pdf"))

@@ -5,16 +5,16 @@ as the verification page is, and holds no name or email."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, json, make_response, redirect, url_for
+from flask import Blueprint, abort, current_app, json, make_response
 
-from ..services import codes
-from ..services.certificate_files import download_name
+from ..services import certificate_files, certification
 from ..services.credentials import issuing, keyring, status
 from .access import public
+from .links import redirect_to_printed_code
+from .verify import MISTYPED, NOT_FOUND
 
 bp = Blueprint("credentials", __name__)
 
-NOT_FOUND = "No certificate has this code."
 NOT_ISSUABLE = (
     "This certificate has no signed credential: its holder's account was erased before one was "
     "made. The certificate can still be checked at /verify/{code}."
@@ -35,27 +35,25 @@ def _document(text, media_type, cache_control):
     return response
 
 
-def _error(message, code):
-    return {"error": message.format(code=code)}, 404
-
-
 @bp.get("/credentials/<code>.json")
 @public
 def credential(code):
-    canonical = codes.normalise_code(code)
-    if canonical and canonical != code:
-        return redirect(url_for(".credential", code=canonical))
+    moved = redirect_to_printed_code(code, ".credential")
+    if moved:
+        return moved
+    # The same answers as /verify/<code>.json for a code with a typo and for an unknown one.
     try:
-        found = issuing.credential_for_code(code)
-    except issuing.NotFound:
-        return _error(NOT_FOUND, code)
+        found = certification.credential_by_code(code)
+    except certification.MistypedCode:
+        return {"error": MISTYPED}, 404
+    except certification.NotFound:
+        return {"error": NOT_FOUND}, 404
     except issuing.NotIssuable:
-        return _error(NOT_ISSUABLE, canonical)
+        return {"error": NOT_ISSUABLE.format(code=code)}, 404
     # Only by its code, like /verify/<code>: no shared cache keeps it, no search engine lists it.
     response = _document(found.document, issuing.MEDIA_TYPE, "no-store")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{download_name(canonical, "credential.json")}"'
-    )
+    name = certificate_files.file_name(code, certificate_files.CREDENTIAL)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

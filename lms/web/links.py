@@ -1,4 +1,5 @@
-"""Full links to pages here (for PDFs, QR codes, emails, links handed to someone): one function.
+"""Full links to pages here (for PDFs, QR codes, emails, links handed to someone): one function;
+and the one redirect from a code typed another way to the code as printed.
 
 A full link is never built from a Host header nobody vouched for: whoever sends a request chooses
 its Host, and a forged one would put the sender's site into a reset link or a certificate's QR code.
@@ -6,7 +7,9 @@ its Host, and a forged one would put the sender's site into a reset link or a ce
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, redirect, request, url_for
+
+from ..services.codes import normalise_code
 
 
 def external_url(endpoint, **values):
@@ -34,3 +37,12 @@ def request_host_is_trusted():
     except ValueError:  # a Host header that is not a host at all
         return False
     return host in current_app.config["LMS_TRUSTED_HOSTS"]
+
+
+def redirect_to_printed_code(code, endpoint):
+    """A redirect to `endpoint` with the code as we print it (PSF-7K3Q-...), when it was typed
+    another way (lower case, spaces, O for 0); None when it is already as printed."""
+    printed = normalise_code(code)
+    if printed and printed != code:
+        return redirect(url_for(endpoint, code=printed))
+    return None

@@ -13,11 +13,13 @@ from wtforms.validators import DataRequired
 
 from .. import clock
 from ..services import certification, transcript
+from ..services.certificate_files import CREDENTIAL, file_name
 from ..services.credentials import verifying
 from .access import public
 from .filters import program_zone
 from .forms import Form
-from .links import external_url
+from .inputs import accepts_file
+from .links import external_url, redirect_to_printed_code
 
 bp = Blueprint("verify", __name__)
 
@@ -55,7 +57,7 @@ class CredentialForm(Form):
 
     file = FileField(
         "Credential file",
-        description="The .json file of an Open Badges 3.0 credential, at most 1 MB.",
+        description=f"The .json file of an Open Badges 3.0 credential, at most {verifying.LIMIT}.",
         render_kw={"accept": ".json,application/json,application/ld+json"},
     )
     pasted = TextAreaField(
@@ -66,6 +68,8 @@ class CredentialForm(Form):
 
 
 NOTHING_SENT = "Choose the credential's .json file, or paste its text."
+# What to do about a file over the limit, on the "too large" page (lms.web.errors).
+CHOOSE_THE_CREDENTIAL = "choose the credential's .json file (a credential is a few kilobytes)"
 
 
 def verification_url(code):
@@ -98,32 +102,24 @@ def form():
 
 @bp.route("/verify/credential", methods=["GET", "POST"])
 @public
+@accepts_file(verifying.MAX_BYTES, CHOOSE_THE_CREDENTIAL)
 def credential():
     form = CredentialForm()
     result = None
     if form.validate_on_submit():
         upload = form.file.data
         if upload and upload.filename:
-            # one byte more than allowed is enough to say the file is too large
+            # A file up to the form's allowance above the limit gets here: one byte more than
+            # the limit is enough for verify_file to say it is too large.
             data = upload.stream.read(verifying.MAX_BYTES + 1)
         else:
             data = (form.pasted.data or "").strip().encode()
         if data:
-            result = verifying.verify_file(
-                data, current_app.config, clock.today(), request.host_url
-            )
+            result = verifying.verify_file(data, current_app.config, clock.today())
         else:
             form.file.errors.append(NOTHING_SENT)
     status = 422 if form.errors else 200
     return render_template("verify/credential.html", form=form, result=result), status
-
-
-def _canonical(code, endpoint):
-    """A redirect to the code as we print it, when it was typed another way."""
-    canonical = certification.normalise_code(code)
-    if canonical and canonical != code:
-        return redirect(url_for(endpoint, code=canonical))
-    return None
 
 
 def _verify(code):
@@ -144,7 +140,7 @@ def _asked_for(code):
 @bp.get("/verify/<code>")
 @public
 def certificate(code):
-    moved = _canonical(code, ".certificate")
+    moved = redirect_to_printed_code(code, ".certificate")
     if moved:
         return moved
     try:
@@ -156,13 +152,14 @@ def certificate(code):
             mistyped=isinstance(error, certification.MistypedCode),
         )  # fmt: skip
         return page, 404
-    return render_template(f"verify/{kind}.html", result=result)
+    credential_file = file_name(result.code, CREDENTIAL)  # the name the download is saved as
+    return render_template(f"verify/{kind}.html", result=result, credential_file=credential_file)
 
 
 @bp.get("/verify/<code>.json")
 @public
 def certificate_json(code):
-    moved = _canonical(code, ".certificate_json")
+    moved = redirect_to_printed_code(code, ".certificate_json")
     if moved:
         return moved
     try:

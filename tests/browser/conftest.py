@@ -184,7 +184,7 @@ def _courses_with_a_requirement(target):
 
 
 @pytest.fixture(scope="package")
-def live_app(tmp_path_factory):
+def live_app(tmp_path_factory, issuer_keys):
     """The real app on its own database, with the bundled courses published."""
     folder = tmp_path_factory.mktemp("browser")
     url = _database_url(folder)
@@ -198,6 +198,7 @@ def live_app(tmp_path_factory):
             "LMS_COURSES_DIR": str(courses),
             "LMS_QUEUE_FILE": str(folder / "huey.db"),
             "LMS_REDIS_URL": "",
+            "LMS_ISSUER_KEYS": issuer_keys,
         }
     )
     with app.app_context():

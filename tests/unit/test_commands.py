@@ -16,7 +16,7 @@ from tests.conftest import _database_url, _drop_everything
 
 
 @pytest.fixture
-def empty_app(tmp_path, courses_dir):
+def empty_app(tmp_path, courses_dir, issuer_keys):
     """An app whose database has no tables at all, as on a first start."""
     url = _database_url(tmp_path)
     _drop_everything(url)
@@ -26,6 +26,7 @@ def empty_app(tmp_path, courses_dir):
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "t",
             "LMS_COURSES_DIR": str(courses_dir),
+            "LMS_ISSUER_KEYS": issuer_keys,
         }  # fmt: skip
     )
     yield app

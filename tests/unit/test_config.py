@@ -1,12 +1,19 @@
 """Settings from LMS_* environment variables."""
 
+import os
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+import lms
 from lms import create_app
 from lms.config import BUNDLED_COURSES, ConfigError, load_settings
 from lms.extensions import db
+from lms.services.credentials import keyring
 
 
 @pytest.fixture
@@ -27,12 +34,18 @@ def test_production_without_a_secret_key_refuses_to_start(clean_env):
         create_app()
 
 
+def production(env, tmp_path, ring=None):
+    """Every production setting that start-up asks for; the issuer key ring at `ring`."""
+    env.setenv("LMS_ENV", "production")
+    env.setenv("LMS_SECRET_KEY", "k" * 64)
+    env.setenv("LMS_BASE_URL", "https://training.example.org/")
+    env.setenv("LMS_ISSUER_KEYS", str(ring or tmp_path / "issuer-keys.json"))
+    env.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+
+
 def test_production_with_a_secret_key_starts_with_secure_cookies(clean_env, tmp_path):
-    clean_env.setenv("LMS_ENV", "production")
-    clean_env.setenv("LMS_SECRET_KEY", "k" * 64)
-    clean_env.setenv("LMS_BASE_URL", "https://training.example.org/")
-    clean_env.setenv("LMS_ISSUER_KEYS", str(tmp_path / "issuer-keys.json"))
-    clean_env.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    production(clean_env, tmp_path)
+    keyring.add_key(tmp_path / "issuer-keys.json")
 
     app = create_app()
 
@@ -51,6 +64,105 @@ def test_production_without_an_issuer_key_ring_refuses_to_start(clean_env, tmp_p
 
     with pytest.raises(ConfigError, match="LMS_ISSUER_KEYS is not set.*lms keys generate"):
         create_app()
+
+
+def test_production_with_a_missing_key_ring_refuses_to_start(clean_env, tmp_path):
+    ring = tmp_path / "issuer-keys.json"
+    production(clean_env, tmp_path, ring)
+
+    with pytest.raises(ConfigError, match=f"{ring} does not exist: run `lms keys generate"):
+        create_app()
+    assert not ring.exists()  # production never makes one
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "is not JSON \\(line 1, column 2.*`lms keys generate`"),
+        (b'{"keys": []}', 'has no "keys" list'),
+        (b"\x89PNG\r\n", "is not UTF-8 text"),
+    ],
+)
+def test_production_with_a_broken_key_ring_refuses_to_start(clean_env, tmp_path, content, message):
+    ring = tmp_path / "issuer-keys.json"
+    ring.write_bytes(content)
+    production(clean_env, tmp_path, ring)
+
+    with pytest.raises(ConfigError, match=f"LMS_ISSUER_KEYS: {ring} {message}"):
+        create_app()
+
+
+def test_production_with_retired_keys_only_refuses_to_start(clean_env, tmp_path):
+    ring = tmp_path / "issuer-keys.json"
+    keyring.add_key(ring)
+    ring.write_text(ring.read_text().replace('"secretKeyMultibase"', '"x"'))
+    production(clean_env, tmp_path, ring)
+
+    with pytest.raises(ConfigError, match="only retired public keys: run `lms keys generate`"):
+        create_app()
+
+
+@contextmanager
+def as_another_user():
+    """Run the block as a user who is not the ring's owner (nobody, when the tests run as
+    root: root reads every file whatever its mode)."""
+    if os.geteuid() != 0:
+        yield
+        return
+    os.setegid(65534)
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def test_production_with_a_key_ring_it_cannot_read_refuses_to_start(clean_env, tmp_path):
+    # A folder anyone may enter (pytest's own are its owner's only), so that only the ring's
+    # mode keeps the other user out.
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder).chmod(0o755)
+        ring = Path(folder) / "issuer-keys.json"
+        keyring.add_key(ring)
+        ring.chmod(0o600)
+        production(clean_env, tmp_path, ring)
+
+        with as_another_user(), pytest.raises(ConfigError) as refused:
+            create_app()
+        ring.chmod(0o640 if os.geteuid() != 0 else 0o644)
+        with as_another_user():
+            readable = keyring.unusable_reason(load_settings(tmp_path))
+
+    message = str(refused.value)
+    assert message.startswith(f"LMS_ISSUER_KEYS: the key ring {ring} cannot be read by the user")
+    assert f"`chgrp lms {ring} && chmod 640 {ring}`" in message
+    assert readable is None
+
+
+@pytest.mark.parametrize("setting", ["", "the ring"])
+def test_the_lms_command_makes_the_first_ring_that_production_start_up_asks_for(
+    clean_env, tmp_path, setting
+):
+    """`lms keys generate` runs although production refuses to make an app without a ring."""
+    ring = tmp_path / "issuer-keys.json"
+    production(clean_env, tmp_path, ring)
+    if not setting:
+        clean_env.delenv("LMS_ISSUER_KEYS")
+    with pytest.raises(ConfigError):
+        create_app()
+    clean_env.setenv("PYTHONPATH", str(Path(lms.__file__).parent.parent))  # this checkout's lms
+
+    made = subprocess.run(
+        [sys.executable, "-c", "import lms; lms.main()", "keys", "generate", "--file", str(ring)],
+        capture_output=True, text=True, cwd=tmp_path, env=os.environ, timeout=60,
+    )  # fmt: skip
+
+    assert made.returncode == 0, made.stderr
+    assert f"to {ring} (mode 640)" in made.stdout
+    assert "did:web:training.example.org#key-" in made.stdout
+    clean_env.setenv("LMS_ISSUER_KEYS", str(ring))
+    assert create_app().config["LMS_ISSUER_KEYS"] == str(ring)
 
 
 def test_production_without_a_base_url_refuses_to_start(clean_env, tmp_path):

@@ -2,6 +2,7 @@
 (old keys keep only their public half and still verify), refused with messages when broken."""
 
 import json
+import os
 import stat
 from datetime import UTC, datetime
 
@@ -49,13 +50,16 @@ def test_without_a_base_url_credentials_point_at_the_quick_start_address():
     assert keyring.issuer_did({"LMS_BASE_URL": ""}) == "did:web:127.0.0.1%3A5000"
 
 
-def test_outside_production_a_ring_is_made_on_first_use_readable_by_its_owner_only(tmp_path):
+def mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_outside_production_a_ring_is_made_on_first_use_readable_by_owner_and_group(tmp_path):
     config = settings(tmp_path)
 
     key, method = keyring.signing_key(config)
 
-    ring_file = tmp_path / "ring.json"
-    assert stat.S_IMODE(ring_file.stat().st_mode) == 0o600
+    assert mode(tmp_path / "ring.json") == 0o640
     assert method == f"did:web:training.example.org#{key.id}"
     assert key.id.startswith("key-")
     assert keyring.signing_key(config)[0].id == key.id  # the same key next time
@@ -88,6 +92,41 @@ def test_rotation_keeps_old_public_keys_so_old_credentials_still_verify(tmp_path
     methods = [m["id"] for m in keyring.did_document(config)["verificationMethod"]]
     assert methods == [keyring.verification_method(config, k) for k in (old_key, new_key)]
     assert keyring.did_document(config)["assertionMethod"] == methods
+
+
+@pytest.mark.parametrize("kept", [0o600, 0o640, 0o440])
+def test_rotation_keeps_the_rings_mode(tmp_path, kept):
+    ring = tmp_path / "ring.json"
+    keyring.add_key(ring)
+    ring.chmod(kept)
+
+    keyring.add_key(ring)
+
+    assert mode(ring) == kept
+    assert len(json.loads(ring.read_text())["keys"]) == 2
+    assert not (tmp_path / "ring.json.new").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_rotation_by_root_keeps_the_rings_owner_and_group(tmp_path):
+    ring = tmp_path / "ring.json"
+    keyring.add_key(ring)
+    os.chown(ring, 0, 65534)  # root's, readable by the service's group (here nogroup)
+
+    keyring.add_key(ring)
+
+    assert (ring.stat().st_uid, ring.stat().st_gid) == (0, 65534)
+    assert mode(ring) == 0o640
+
+
+def test_a_new_key_is_dated_by_the_apps_clock(tmp_path, clock):
+    clock.freeze(datetime(2027, 3, 4, 23, 30, tzinfo=UTC))
+
+    key = keyring.add_key(tmp_path / "ring.json")
+
+    assert key.id.startswith("key-2027-03-04-")
+    saved = json.loads((tmp_path / "ring.json").read_text())["keys"]
+    assert saved[0]["created"] == "2027-03-04T23:30:00Z"
 
 
 def test_another_sites_method_is_not_ours(tmp_path):
@@ -144,7 +183,30 @@ def test_lms_keys_generate_adds_a_key_and_says_to_keep_a_backup(app, tmp_path):
 
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "Keep a backup of this file" in second.output
+    assert f"to {ring} (mode 640)" in first.output and "(mode 640)" in second.output
     assert len(json.loads(ring.read_text())["keys"]) == 2
+
+
+def test_lms_keys_generate_with_the_ring_given_as_json_asks_for_a_file(app, tmp_path):
+    keyring.add_key(tmp_path / "ring.json")
+    value = (tmp_path / "ring.json").read_text()
+    app.config["LMS_ISSUER_KEYS"] = value
+    runner = app.test_cli_runner()
+
+    refused = runner.invoke(args=["keys", "generate"])
+
+    assert refused.exit_code == 2
+    message = (
+        "LMS_ISSUER_KEYS holds the key ring itself, not a path: give the file to write with "
+        "--file, then put its contents in LMS_ISSUER_KEYS."
+    )
+    assert message in refused.output
+    assert app.config["LMS_ISSUER_KEYS"] == value
+
+    written = runner.invoke(args=["keys", "generate", "--file", str(tmp_path / "ring.json")])
+
+    assert written.exit_code == 0, written.output
+    assert len(json.loads((tmp_path / "ring.json").read_text())["keys"]) == 2
 
 
 def test_lms_keys_generate_refuses_a_broken_ring(app, tmp_path):

@@ -128,13 +128,20 @@ def test_a_list_never_served_without_our_key_ring_is_not_checked_here(app_ctx, t
     assert row is None or row.document is None  # no list was stored unsigned
 
 
-def test_the_request_host_counts_as_ours_when_no_base_url(app_ctx, tmp_path):
+def test_without_a_base_url_the_lists_under_the_development_address_are_ours(app_ctx, tmp_path):
+    """Credentials made without LMS_BASE_URL point at the development address, and so does the
+    check; lists under the old address are no longer ours (never judged by a request's host)."""
     config = configure(app_ctx, tmp_path)
     store_status_list(config, revoked=[94567])
-    signed = as_bytes(ours(config))
-    app_ctx.config["LMS_BASE_URL"] = ""  # now our DID is the development one; lists by host
-    result = verify_file(signed, config, TODAY, site_url="https://training.example.org/")
-    assert words(result)["status"] == "revoked"
+    signed_before = as_bytes(ours(config))
+    app_ctx.config["LMS_BASE_URL"] = ""
+    signed_now = as_bytes(ours(config))
+
+    assert b"http://127.0.0.1:5000/credentials/status/1" in signed_now
+    assert words(verify_file(signed_now, config, TODAY))["status"] == "revoked"
+    assert words(verify_file(signed_before, config, TODAY))["status"].startswith(
+        "could not check revocation here"
+    )
 
 
 def test_another_issuers_did_key_credential_verifies_offline(config):
@@ -215,9 +222,10 @@ def test_a_too_large_file(config):
     result = verify_file(b" " * (verifying.MAX_BYTES + 1), config, TODAY)
     assert result.verdict == verifying.UNREADABLE
     assert result.problem == (
-        "The file is 1.0 MB; a credential file is at most 1 MB (usually a few kilobytes). "
-        "Choose the credential's .json file."
+        "The file is larger than 1 MB, so it is not a credential: a credential file is a few "
+        "kilobytes. Choose the credential's .json file."
     )
+    assert verify_file(b" " * verifying.MAX_BYTES, config, TODAY).problem != result.problem
 
 
 def test_a_byte_order_mark_is_accepted(config):

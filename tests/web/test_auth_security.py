@@ -2,7 +2,6 @@
 where `next` may lead, and names shown as text."""
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -85,7 +84,7 @@ def test_in_production_the_session_cookie_is_also_secure(monkeypatch, app):
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("LMS_SECRET_KEY", "p" * 64)
     monkeypatch.setenv("LMS_BASE_URL", "https://training.example.org")
-    monkeypatch.setenv("LMS_ISSUER_KEYS", str(Path(app.instance_path) / "issuer_keys.json"))
+    monkeypatch.setenv("LMS_ISSUER_KEYS", app.config["LMS_ISSUER_KEYS"])
     monkeypatch.setenv("LMS_DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     production = create_app()
     client = production.test_client()

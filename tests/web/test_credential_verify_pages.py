@@ -11,6 +11,8 @@ import pytest
 from lms.services.credentials import verifying
 from tests.conftest import csrf_token
 from tests.credentialkit import (
+    BASE_URL,
+    INDEX,
     TODAY,
     as_bytes,
     configure,
@@ -147,7 +149,8 @@ def test_another_issuers_did_key_credential_is_valid(client, config):
         ),
         (
             lambda client: upload(client, b" " * (verifying.MAX_BYTES + 10)),
-            "The file is 1.0 MB; a credential file is at most 1 MB (usually a few kilobytes).",
+            "The file is larger than 1 MB, so it is not a credential: a credential file is a few "
+            "kilobytes. Choose the credential's .json file.",
         ),
         (
             lambda client: paste(client, "[1, 2]"),
@@ -161,6 +164,49 @@ def test_files_that_are_not_credentials_are_named(client, config, send, message)
     text = page_text(response)
     assert "Result: Not a credential file" in text
     assert message in text
+
+
+def test_a_file_far_over_the_limit_is_refused_before_it_is_read_with_the_same_limit(client, config):
+    assert "credential, at most 1 MB." in page_text(client.get(PAGE))  # the form's hint
+
+    response = upload(client, b" " * (3 * verifying.MAX_BYTES))
+
+    assert response.status_code == 413
+    text = page_text(response)
+    assert "This page accepts a file of at most 1 MB" in text
+    assert "choose the credential's .json file (a credential is a few kilobytes)" in text
+
+
+def test_only_status_lists_under_the_sites_own_address_are_read_never_the_requests_host(
+    app, client, config
+):
+    """Whoever sends a request chooses its Host: another issuer's credential whose status list
+    is 'under' that host must not be answered from our lists."""
+    with app.app_context():
+        store_status_list(config, revoked=[INDEX])  # our list 1 has this place revoked
+
+    def pointing_at(base):
+        url = f"{base}/credentials/status/1"
+        entry = {
+            "id": f"{url}#{INDEX}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(INDEX),
+            "statusListCredential": url,
+        }
+        return json.dumps(did_key_credential(credentialStatus=entry))
+
+    forged = "http://forged.example"
+    token = csrf_token(client.get(PAGE, base_url=forged).get_data(as_text=True))
+    text = page_text(
+        client.post(
+            PAGE, base_url=forged, data={"csrf_token": token, "pasted": pointing_at(forged)}
+        )
+    )
+    assert "Result: Not fully checked here" in text
+    assert "revoked" not in text.replace("not revoked", "")
+
+    assert "Failed: Revocation: revoked" in page_text(paste(client, pointing_at(BASE_URL)))
 
 
 def test_an_object_that_is_not_a_credential(client, config):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Credential
-from lms.services import certification
+from lms.services import certification, codes
 from lms.services.credentials import addresses, keyring
 from lms.vc import status_list
 from tests.conftest import sign_in_as
@@ -51,6 +51,15 @@ def test_the_credential_downloads_as_stored_with_its_media_type_and_a_file_name(
     assert json.loads(response.data)["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
 
 
+def test_the_verification_page_names_the_credential_as_the_download_saves_it(client, issued):
+    page = client.get(f"/verify/{issued['code']}").get_data(as_text=True)
+    download = client.get(f"/credentials/{issued['code']}.json")
+
+    name = f"certificate-{issued['code']}.credential.json"
+    assert f'.json">{name}</a>' in page
+    assert download.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
 def test_the_credential_holds_no_email_or_name(client, issued):
     text = client.get(f"/credentials/{issued['code']}.json").get_data(as_text=True).lower()
 
@@ -64,11 +73,25 @@ def test_a_code_typed_another_way_is_sent_to_the_printed_one(client, issued):
     assert response.headers["Location"].endswith(f"/credentials/{issued['code']}.json")
 
 
-def test_unknown_and_mistyped_codes_are_not_found(client, issued):
-    for code in ("SC-AAAA-AAAA-AAAA", "SC-0000", "nothing"):
+def a_typo_in(code):
+    last = code[-1]
+    return code[:-1] + ("0" if last != "0" else "1")
+
+
+def test_unknown_and_mistyped_codes_get_the_answers_verify_gives(client, issued):
+    unknown = codes.new_code("SC")  # well formed, but no certificate has it
+    mistyped = "This code looks mistyped: one of its characters is probably wrong or missing."
+    for code, answer in [
+        (unknown, "No certificate has this code."),
+        (a_typo_in(issued["code"]), mistyped),
+        ("SC-0000", mistyped),
+        ("nothing", mistyped),
+    ]:
         response = client.get(f"/credentials/{code}.json", follow_redirects=True)
         assert response.status_code == 404
-        assert response.get_json() == {"error": "No certificate has this code."}
+        assert response.get_json()["error"].startswith(answer), code
+        verified = client.get(f"/verify/{code}.json", follow_redirects=True)
+        assert response.get_json() == verified.get_json(), code
 
 
 def test_an_older_certificate_gets_its_credential_on_first_download(app, client, issued):
@@ -138,7 +161,7 @@ def test_the_status_list_is_served_signed_with_a_short_cache(app, client, issued
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     document = response.get_json(force=True)
     encoded = document["credentialSubject"]["encodedList"]
-    assert status_list.revoked_indexes(encoded) == [issued["index"]]
+    assert encoded == status_list.encode([issued["index"]])  # its bit, and no other
     assert "proof" in document
 
 

@@ -120,7 +120,7 @@ def test_in_production_browsers_are_told_to_use_https_only(monkeypatch, app):
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("LMS_SECRET_KEY", "p" * 64)
     monkeypatch.setenv("LMS_BASE_URL", "https://training.example.org")
-    monkeypatch.setenv("LMS_ISSUER_KEYS", str(Path(app.instance_path) / "issuer_keys.json"))
+    monkeypatch.setenv("LMS_ISSUER_KEYS", app.config["LMS_ISSUER_KEYS"])
     monkeypatch.setenv("LMS_DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     production = create_app()
 

@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 import secrets
-from datetime import UTC
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +26,6 @@ from ...models import Certificate, Credential, LiveSession, LiveSessionVersion, 
 from ...vc import proof
 from ...vc.loader import OB_CONTEXT, VC_CONTEXT
 from ...vc.status_list import LIST_SIZE
-from ..codes import is_well_formed, normalise_code
 from ..hours import HOURS_REQUIREMENTS
 from ..settings import app_config
 from . import addresses, keyring, status
@@ -40,17 +38,9 @@ _MAX_INDEX_TRIES = 20
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
 
 
-class NotFound(LookupError):
-    """No certificate has this code."""
-
-
 class NotIssuable(LookupError):
     """No credential can be made for this certificate: its holder's account was erased before
     one was issued, so there is no email to identify them by."""
-
-
-def timestamp(moment):
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def identity_hash(email, salt):
@@ -188,7 +178,7 @@ def credential_for(certificate, config, number, index, salt=None, session_titles
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": certificate.title,
         "issuer": issuer_profile(config),
-        "validFrom": timestamp(certificate.issued_at),
+        "validFrom": proof.xsd_datetime(certificate.issued_at),
         # The certificate counts as expired from its expiry date on (certification.
         # certificate_status), so the credential is valid until that day begins.
         "validUntil": f"{certificate.expires_on.isoformat()}T00:00:00Z",
@@ -215,7 +205,7 @@ def _list_with_room():
     """The newest status list, or the next one when it is full, locked until the transaction
     ends (status.lock_list): credentials issued at the same moment take turns choosing a place,
     so two never draw the same one."""
-    number = db.session.scalar(select(func.max(Credential.status_list))) or 1
+    number = status.highest_list_number()
     status.lock_list(number)
     used = db.session.scalar(
         select(func.count()).select_from(Credential).where(Credential.status_list == number)
@@ -301,15 +291,3 @@ def ensure_credential(certificate_id, config=None):
     except BaseException:
         db.session.rollback()
         raise
-
-
-def credential_for_code(code, config=None):
-    """The Credential of the certificate with this code (typed in any case or spacing), made on
-    first use. Raises NotFound, or NotIssuable."""
-    code = normalise_code(code)
-    certificate_id = None
-    if is_well_formed(code):
-        certificate_id = db.session.scalar(select(Certificate.id).where(Certificate.code == code))
-    if certificate_id is None:
-        raise NotFound(code)
-    return ensure_credential(certificate_id, config)

@@ -14,15 +14,18 @@ did:web:training.example.org), so any verifier can find the public keys at
 
 import json
 import os
+import pwd
 import secrets
+import stat
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from ... import clock
 from ...vc import keys
 from ...vc.keys import KeyFileError, KeyPair
+from ...vc.proof import xsd_datetime
 
 # Where credentials point when LMS_BASE_URL is not set (never in production): the Quick start's
 # address. Set LMS_BASE_URL before issuing credentials anyone else will check.
@@ -71,6 +74,16 @@ def verification_method(config, key):
     return f"{issuer_did(config)}#{key.id}"
 
 
+def _read(path):
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise KeyFileError(
+            f"{path} is not UTF-8 text, so it is not a key ring; restore it from its backup or "
+            "make a new one with `lms keys generate`."
+        ) from None
+
+
 def _parse(text, where):
     try:
         document = json.loads(text)
@@ -112,28 +125,46 @@ def _new_key_id(now):
     return f"key-{now:%Y-%m-%d}-{secrets.token_hex(2)}"
 
 
+# A ring made afresh: its owner writes it, its group (chgrp it to the app's user) reads it.
+NEW_RING_MODE = 0o640
+
+
 def add_key(path, now=None):
     """Add a new signing key to the ring at `path` (made if missing); the keys before it keep
     only their public half, so credentials they signed still verify. Returns the new KeyPair.
-    The file is written whole to a temporary file and renamed, readable by its owner only."""
-    now = now or datetime.now(UTC)
+
+    The file is written whole to a temporary file and renamed over the old one, which keeps the
+    old file's mode, and its owner and group when run as root, so that the app's user can still
+    read it after `sudo lms keys generate`; a new ring gets NEW_RING_MODE."""
+    now = now or clock.now()
     path = Path(path)
     created = {}
     old = ()
+    mode, owner = NEW_RING_MODE, None
     if path.exists():
-        text = path.read_text()
+        text = _read(path)
         ring = _parse(text, str(path))
         created = {entry["id"]: entry.get("created") for entry in json.loads(text)["keys"]}
         old = tuple(keys.from_multibase(keys.public_multibase(k), key_id=k.id) for k in ring.keys)
+        info = path.stat()
+        mode, owner = stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid)
     fresh = keys.generate()
     new = KeyPair(_new_key_id(now), fresh.private_key, fresh.public_key)
-    created[new.id] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    created[new.id] = xsd_datetime(now)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".new")
+    # Made readable by its owner only until it holds the whole ring and its final mode and owner.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(_serialise(KeyRing((*old, new)), created))
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(_serialise(KeyRing((*old, new)), created))
+            if owner is not None and os.geteuid() == 0:
+                os.fchown(handle.fileno(), *owner)
+            os.fchmod(handle.fileno(), mode)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     with _cache_lock:
         _cache.clear()
     return new
@@ -169,7 +200,7 @@ def load(config):
     if stamp is None:
         add_key(path)
         stamp = path.stat().st_mtime_ns
-    ring = _parse(path.read_text(), str(path))
+    ring = _parse(_read(path), str(path))
     with _cache_lock:
         _cache[("file", str(path))] = (stamp, ring)
     return ring
@@ -184,6 +215,39 @@ def signing_key(config):
             "a signing key."
         )
     return ring.current, verification_method(config, ring.current)
+
+
+def unusable_reason(config):
+    """Why the configured ring cannot sign, in words that say what to fix; None when it can.
+    Production start-up asks this once, so that a missing, unreadable or broken ring stops the
+    app with a message rather than failing every certificate later."""
+    setting = config.get("LMS_ISSUER_KEYS") or ""
+    try:
+        signing_key(config)
+    except (SigningKeyMissing, KeyFileError) as error:
+        return f"LMS_ISSUER_KEYS: {error}"
+    except PermissionError as error:
+        where = error.filename or setting
+        return (
+            f"LMS_ISSUER_KEYS: the key ring {where} cannot be read by the user this app runs as "
+            f"({_user_name()}). Let that user read it, e.g. `chgrp lms {where} && chmod 640 "
+            f"{where}` (and let it enter the folder), or run the app as the ring's owner."
+        )
+    except OSError as error:
+        where = error.filename or setting
+        return (
+            f"LMS_ISSUER_KEYS: the key ring {where} cannot be read ({error.strerror}): point "
+            "LMS_ISSUER_KEYS at the file `lms keys generate` made."
+        )
+    return None
+
+
+def _user_name():
+    uid = os.geteuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
 
 
 def public_key_for(config):

@@ -41,7 +41,7 @@ def status_list_credential(number, config, now=None):
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": keyring.issuer_did(config),
-        "validFrom": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "validFrom": proof.xsd_datetime(moment),
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",

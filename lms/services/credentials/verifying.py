@@ -9,20 +9,26 @@ achievement, the holder's name if it carries one); no account is ever looked up 
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...extensions import db
 from ...vc import status_list
-from ...vc.checking import Check, check_credential
+from ...vc.checking import Check, CredentialReport, check_credential
 from ...vc.proof import issuer_id
-from . import keyring, status
+from . import addresses, keyring, status
 
 MAX_BYTES = 1024 * 1024  # a credential is a few kilobytes; a megabyte is far beyond any real one
+# The one wording of that limit: the form's hint, the answer to a larger file, the 413 page.
+LIMIT = f"{MAX_BYTES // (1024 * 1024)} MB"
+TOO_LARGE = (
+    f"The file is larger than {LIMIT}, so it is not a credential: a credential file is a few "
+    "kilobytes. Choose the credential's .json file."
+)
 MAX_SHOWN = 200  # characters of a name taken from the credential, so a page stays readable
-STATUS_PATH = re.compile(r"/credentials/status/([1-9][0-9]{0,8})")
+STATUS_NUMBER = re.compile(r"[1-9][0-9]{0,8}")  # a list number in a status list's address
 
 # The names people read for lms.vc's checks, in their order.
 CHECK_LABELS = {
@@ -43,7 +49,7 @@ class Verification:
     """What a person is told about one credential file."""
 
     problem: str | None = None  # set when the file could not be read as a credential at all
-    checks: tuple[Check, ...] = ()
+    report: CredentialReport = field(default_factory=CredentialReport)  # lms.vc's checks
     issuer_name: str | None = None
     issuer_id: str | None = None
     ours: bool = False  # the credential names this site as its issuer
@@ -52,14 +58,16 @@ class Verification:
     holder_name: str | None = None  # only a name the credential itself carries
 
     @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(self.report.checks)
+
+    @property
     def verdict(self) -> str:
         if self.problem is not None:
             return UNREADABLE
-        if all(check.ok for check in self.checks):
+        if self.report.ok:
             return VALID
-        if any(not check.ok and not check.unchecked for check in self.checks):
-            return NOT_VALID
-        return NOT_CHECKED
+        return NOT_VALID if self.report.failed else NOT_CHECKED
 
     @property
     def summary(self) -> str:
@@ -93,10 +101,7 @@ def _shown(value) -> str | None:
 def _read(data: bytes):
     """The JSON document in `data`, or a message saying what is wrong with the file."""
     if len(data) > MAX_BYTES:
-        return None, (
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; a credential file is at most 1 MB "
-            "(usually a few kilobytes). Choose the credential's .json file."
-        )
+        return None, TOO_LARGE
     if not data.strip():
         return None, "The file is empty. Choose the credential's .json file, or paste its text."
     try:
@@ -128,33 +133,27 @@ def _read(data: bytes):
     return document, None
 
 
-def _our_bases(config, site_url):
-    bases = {keyring.base_url(config).rstrip("/")}
-    if site_url:
-        bases.add(site_url.rstrip("/"))
-    return bases
-
-
-def _status_reader(config, site_url):
+def _status_reader(config):
     """A function: status entry -> revoked? from our own status lists, read as they are served
     (status.served_document, which signs a list that was never served yet); None for a list that
-    is not ours, does not exist or cannot be read (the check then says "not checked here")."""
-    bases = _our_bases(config, site_url)
+    is not ours, does not exist or cannot be read (the check then says "not checked here").
+
+    Ours means under the configured address (LMS_BASE_URL), the one our credentials' status
+    entries are built from (addresses.status_list_url), never the address a request came in on:
+    whoever sends a request chooses its Host, and another issuer's credential naming that host
+    would otherwise be answered from our lists."""
+    lists = addresses.status_list_url(config, "")  # <LMS_BASE_URL>/credentials/status/
 
     def revoked(entry):
         url = entry.get("statusListCredential")
         index = entry.get("statusListIndex")
         if not isinstance(url, str) or not isinstance(index, str | int):
             return None
-        number = next(
-            (url[len(base) :] for base in bases if url.startswith(base + "/credentials/status/")),
-            None,
-        )
-        match = STATUS_PATH.fullmatch(number or "")
-        if match is None:
+        number = url.removeprefix(lists) if url.startswith(lists) else ""
+        if not STATUS_NUMBER.fullmatch(number):
             return None
         try:
-            served = status.served_document(int(match.group(1)), config)
+            served = status.served_document(int(number), config)
             listed = json.loads(served) if served else None
             encoded = listed["credentialSubject"]["encodedList"] if listed else None
             return None if encoded is None else status_list.is_set(encoded, int(index))
@@ -178,15 +177,12 @@ def _public_keys(config):
         return lambda method: None
 
 
-def verify_file(data: bytes, config, today: date, site_url: str | None = None) -> Verification:
-    """Check one credential file. `site_url` is the address the request came to, which our
-    status lists may also be under when LMS_BASE_URL is not set (development)."""
+def verify_file(data: bytes, config, today: date) -> Verification:
+    """Check one credential file."""
     document, problem = _read(data)
     if problem:
         return Verification(problem=problem)
-    report = check_credential(
-        document, _public_keys(config), _status_reader(config, site_url), today
-    )
+    report = check_credential(document, _public_keys(config), _status_reader(config), today)
     issuer = document.get("issuer")
     subject = document.get("credentialSubject")
     subject = subject if isinstance(subject, dict) else {}
@@ -194,7 +190,7 @@ def verify_file(data: bytes, config, today: date, site_url: str | None = None) -
     achievement = achievement if isinstance(achievement, dict) else {}
     who = issuer_id(document)
     return Verification(
-        checks=tuple(report.checks),
+        report=report,
         issuer_name=_shown(issuer.get("name")) if isinstance(issuer, dict) else None,
         issuer_id=_shown(who),
         ours=who is not None and who == keyring.issuer_did(config),

@@ -8,6 +8,7 @@ from ...services import audit, certificate_list, certification
 from .. import paging
 from ..access import role
 from ..downloads import csv_stream
+from ..links import redirect_to_printed_code
 from .blueprint import bp
 from .certificate_forms import CertificateSearchForm, ReasonForm
 
@@ -19,13 +20,6 @@ def _certificate(code):
         return certification.certificate_by_code(code)
     except certification.NotFound:
         abort(404)
-
-
-def _canonical(code, endpoint):
-    canonical = certification.normalise_code(code)
-    if canonical and canonical != code:
-        return redirect(url_for(endpoint, code=canonical))
-    return None
 
 
 def _detail_page(certificate, form):
@@ -74,7 +68,7 @@ def _search():
 @bp.get("/certificates/<code>")
 @role("staff", "admin")
 def certificate_detail(code):
-    moved = _canonical(code, ".certificate_detail")
+    moved = redirect_to_printed_code(code, ".certificate_detail")
     if moved:
         return moved
     return _detail_page(_certificate(code), ReasonForm())
