@@ -67,6 +67,9 @@ def issuer_keys(tmp_path_factory):
     return str(path)
 
 
+TEST_PASSWORD_METHOD = "scrypt:256:8:1"
+
+
 def _app(url, courses_dir, tmp_path, issuer_keys):
     return create_app(
         {
@@ -79,6 +82,9 @@ def _app(url, courses_dir, tmp_path, issuer_keys):
             "LMS_QUEUE_FILE": str(tmp_path / "huey.db"),
             "LMS_REDIS_URL": "",
             "LMS_ISSUER_KEYS": issuer_keys,
+            # Passwords hashed by scrypt at a token cost: the full cost (accounts.PASSWORD_METHOD)
+            # made hashing close to half of the run's time.
+            "PASSWORD_METHOD": TEST_PASSWORD_METHOD,
         }
     )
 

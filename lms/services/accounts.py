@@ -21,7 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import ROLES, SignInThrottle, User, UserRole
 from ..models.types import utcnow
-from . import sessions
+from . import sessions, settings
 from .errors import FieldErrors
 
 MIN_PASSWORD_LENGTH = 10
@@ -33,6 +33,9 @@ MAX_NAME_LENGTH = 200
 # anything else (the cheap placeholder of an imported account, an erased account) has no password
 # anyone knows, and a sign-in to it is checked against a dummy hash of this method instead.
 PASSWORD_METHOD = "scrypt:32768:8:1"
+# The tests' apps set PASSWORD_METHOD in their settings to a cheap scrypt cost (hashing at the full
+# cost was close to half the test run's time); no environment variable sets it, so a deployed app
+# always uses the full cost above.
 
 WAIT_AFTER_FAILURES = 5  # from this many failures on, each try waits WAIT after the last one
 WAIT = timedelta(seconds=30)
@@ -178,7 +181,16 @@ def _new_account(email, name, roles, password, granted_by):
     return user
 
 
-def _account(email, name, roles, password, granted_by, hash_method=PASSWORD_METHOD):
+def password_method():
+    """The method and cost every chosen password is hashed with (see PASSWORD_METHOD)."""
+    return settings.app_config().get("PASSWORD_METHOD") or PASSWORD_METHOD
+
+
+def hash_password(password):
+    return generate_password_hash(password, method=password_method())
+
+
+def _account(email, name, roles, password, granted_by, hash_method=None):
     """A new account after checking its details; AccountError if they will not do."""
     email, name, password = email or "", name or "", password or ""  # a field left out of a form
     problems = _details_problems(email, name, password)
@@ -193,7 +205,7 @@ def _account(email, name, roles, password, granted_by, hash_method=PASSWORD_METH
     if problems:
         raise AccountError(problems)
     email = normalise_email(email)
-    password_hash = generate_password_hash(password, method=hash_method)
+    password_hash = generate_password_hash(password, method=hash_method or password_method())
     user = User(email=email, name=name.strip(), password_hash=password_hash)
     user.roles = [UserRole(role=role) for role in roles]
     return user
@@ -223,7 +235,7 @@ def ensure_user(email, name, roles, password):
         user = User(email=email, name=name, password_hash="")
         db.session.add(user)
     user.name = name
-    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    user.password_hash = hash_password(password)
     if user.id is not None:
         sessions.end_sessions(user.id)  # a new password: nobody stays signed in with the old one
     wanted = set(roles)
@@ -251,14 +263,18 @@ def user_by_email(email):
     return user
 
 
-@cache
 def _dummy_hash():
-    return generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
+    return _dummy_hash_of(password_method())
+
+
+@cache
+def _dummy_hash_of(method):
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def _has_a_chosen_password(user):
     """Was this account's password chosen by a person and hashed at the full cost?"""
-    return user.erased_at is None and user.password_hash.split("$", 1)[0] == PASSWORD_METHOD
+    return user.erased_at is None and user.password_hash.split("$", 1)[0] == password_method()
 
 
 def _lock_message(until):
@@ -364,7 +380,7 @@ def change_password(user, current_password, new_password, keep_session=None):
     problem = password_problem(new_password or "", user.email)
     if problem:
         raise AccountError({"new_password": problem})
-    user.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
+    user.password_hash = hash_password(new_password)
     sessions.end_sessions(user.id, keep_token=keep_session)
     db.session.commit()
 

@@ -8,16 +8,15 @@ import secrets
 
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import User
 from ..models.types import utcnow
 from . import sessions
 from .accounts import (
-    PASSWORD_METHOD,
     AccountError,
     clear_throttle,
+    hash_password,
     password_problem,
     user_by_email,
 )
@@ -98,7 +97,7 @@ def reset_password(token, new_password, secret_key, max_age=RESET_MAX_AGE, now=N
         problem = password_problem(new_password or "", user.email)
         if problem:
             raise AccountError({"password": problem})
-        user.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
+        user.password_hash = hash_password(new_password)
         clear_throttle(user.email)
         sessions.end_sessions(user.id)
         db.session.commit()

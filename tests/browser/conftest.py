@@ -19,7 +19,12 @@ from werkzeug.serving import make_server
 from lms import create_app
 from lms.extensions import db
 from lms.services.publishing import sync_courses
-from tests.conftest import BUNDLED_COURSES, _database_url, _drop_everything
+from tests.conftest import (
+    BUNDLED_COURSES,
+    TEST_PASSWORD_METHOD,
+    _database_url,
+    _drop_everything,
+)
 
 HERE = Path(__file__).parent
 PROJECT_ROOT = HERE.parent.parent
@@ -199,6 +204,7 @@ def live_app(tmp_path_factory, issuer_keys):
             "LMS_QUEUE_FILE": str(folder / "huey.db"),
             "LMS_REDIS_URL": "",
             "LMS_ISSUER_KEYS": issuer_keys,
+            "PASSWORD_METHOD": TEST_PASSWORD_METHOD,
         }
     )
     with app.app_context():

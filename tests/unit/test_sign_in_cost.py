@@ -5,9 +5,10 @@ check ran (not by the clock), so the test says why the timing is the same."""
 import pytest
 from werkzeug import security
 
+from lms.config import load_settings
 from lms.extensions import db
 from lms.services import accounts
-from lms.services.accounts import PASSWORD_METHOD, SignInRefused
+from lms.services.accounts import SignInRefused, password_method
 
 PASSWORD = "a calm river at dawn"
 MISMATCH = "That email and password do not match. Check them and try again."
@@ -47,7 +48,7 @@ def test_every_failed_sign_in_runs_one_full_cost_hash_check(accounts_in_every_st
     with pytest.raises(SignInRefused, match=MISMATCH):
         accounts.authenticate(email, "a wrong guess at it")
 
-    assert checks == [PASSWORD_METHOD]
+    assert checks == [password_method()]
 
 
 def test_an_imported_account_cannot_be_entered_with_any_password(accounts_in_every_state, checks):
@@ -55,11 +56,23 @@ def test_an_imported_account_cannot_be_entered_with_any_password(accounts_in_eve
     with pytest.raises(SignInRefused, match=MISMATCH):
         accounts.authenticate("imported@example.org", "")
 
-    assert checks == [PASSWORD_METHOD]
+    assert checks == [password_method()]
 
 
 def test_the_right_password_still_signs_in(accounts_in_every_state, checks):
     user = accounts.authenticate("real@example.org", PASSWORD)
 
     assert user.email == "real@example.org"
-    assert checks == [PASSWORD_METHOD]
+    assert checks == [password_method()]
+
+
+def test_a_deployed_app_hashes_at_the_full_cost(app, tmp_path, monkeypatch):
+    # Only an app's own settings (the tests') lower the cost; no environment variable does.
+    monkeypatch.setenv("PASSWORD_METHOD", "plain")
+    monkeypatch.setenv("LMS_PASSWORD_METHOD", "plain")
+    assert "PASSWORD_METHOD" not in load_settings(str(tmp_path))
+    del app.config["PASSWORD_METHOD"]
+    with app.app_context():
+        user = accounts.register("full@example.org", "Full Cost", PASSWORD)
+        assert password_method() == accounts.PASSWORD_METHOD == "scrypt:32768:8:1"
+        assert user.password_hash.startswith("scrypt:32768:8:1$")
