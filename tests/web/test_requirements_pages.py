@@ -212,7 +212,7 @@ def test_the_supervisor_approves_and_rejects_with_a_comment(app, people):
 
     refused = review(sam, second, "reject")
 
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert field_error(refused.get_data(as_text=True), f"review-{second}-comment") == (
         "Error: Say why, so the trainee can fix it."
     )
@@ -235,6 +235,23 @@ def test_the_supervisor_approves_and_rejects_with_a_comment(app, people):
     assert "<strong>Approved</strong>" in html and "<strong>Not approved</strong>" in html
     assert "Your supervisor said: “Log supervision meetings as such.”" in html
     assert hours_row(html, "Peer-support work") == ("1.5 hours", "0 hours")
+
+
+def test_a_comment_that_cannot_be_stored_comes_back_with_its_text_and_nothing_is_reviewed(
+    app, people
+):
+    ada, sam = client_for(app, people["ada"]), client_for(app, people["sam"])
+    log_session(ada)
+    with app.app_context():
+        (session_id,) = session_ids()
+
+    refused = review(sam, session_id, "reject", "Log it as\x0b supervision.")
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert field_error(html, f"review-{session_id}-comment")
+    assert "Log it as supervision.</textarea>" in html  # the text kept, without the character
+    assert "Ada Trainee: 1.5 hours" in page(sam, "/supervise/hours")  # still waiting
 
 
 def test_another_supervisor_gets_404_for_a_session_that_is_not_theirs(app, people):

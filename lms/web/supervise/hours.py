@@ -18,7 +18,7 @@ from .hours_forms import BULK_PREFIX, BulkApproveForm, ReviewForm, review_prefix
 def _queue_page(failed_id=None, failed=None, bulk=None, ticked=()):
     """The queue, each session with its form; `failed` is the form posted for session
     `failed_id`, shown again with its errors; `bulk` the bulk approval form, with the sessions
-    it had `ticked`."""
+    it had `ticked`. Shown with a form's problems, the page answers 422."""
 
     def fetch_page(cursor, per):
         return practice.pending_page_for_supervisor(current_user.id, cursor, per)
@@ -38,6 +38,7 @@ def _queue_page(failed_id=None, failed=None, bulk=None, ticked=()):
         for session in page.rows
     ]
     total = practice.pending_count_for_supervisor(current_user.id)
+    status = 200 if failed is None and bulk is None else 422
     return render_template(
         "supervise/hours.html",
         items=items,
@@ -48,7 +49,7 @@ def _queue_page(failed_id=None, failed=None, bulk=None, ticked=()):
         here=here,
         bulk=bulk or BulkApproveForm(formdata=None, prefix=BULK_PREFIX),
         ticked=set(ticked),
-    )
+    ), status
 
 
 @bp.get("/hours")
@@ -61,8 +62,8 @@ def hours():
 @role("supervisor")
 def review_hours(session_id):
     form = ReviewForm(prefix=review_prefix(session_id))
-    if not form.validate_on_submit():
-        abort(400)
+    if not form.validate_on_submit():  # text that cannot be stored: shown again, without it
+        return _queue_page(failed_id=session_id, failed=form)
     try:
         session, issued = practice.review_session(
             current_user._get_current_object(), session_id, form.decision.data, form.comment.data
@@ -90,7 +91,7 @@ def review_hours(session_id):
 def approve_hours():
     form = BulkApproveForm(prefix=BULK_PREFIX)
     if not form.validate_on_submit():
-        abort(400)
+        return _queue_page(bulk=form)
     wanted = form.shown.data if form.action.data == "all" else form.selected.data
     try:
         ids = [to_id(value) for value in wanted or ()]
