@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from lms.services.workspace import store
+from lms.services.workspace import reviewing, store
+from lms.web.inputs import UNSTORABLE
 from tests.auth import make_user, sign_in
 from tests.conftest import csrf_token, sign_in_as
 from tests.web.test_workspace_pages import seen, text
@@ -95,6 +96,28 @@ def test_a_request_needs_a_note(app, ids, course, note, message):
     assert 'href="#request-note"' in refused.get_data(True)
 
 
+def kept_text(response, field_id):
+    """The text a refused page's text area holds again."""
+    found = re.search(rf'<textarea[^>]*id="{field_id}"[^>]*>(.*?)</textarea>',
+                      response.get_data(True), re.S)  # fmt: skip
+    assert found, f"no text area {field_id} on the page"
+    return found.group(1).strip()
+
+
+def open_requests(app):
+    with app.app_context():
+        return [(s.request.id, s.request.note) for s in reviewing.open_requests()]
+
+
+def test_a_note_the_form_refuses_comes_back_with_its_text_and_what_to_fix(app, ids, course):
+    refused = ask(client_for(app, ids["author"]), "Adds a module\x0b on listening.")
+    assert refused.status_code == 422
+    assert UNSTORABLE in text(refused) and "Request publishing" in text(refused)
+    assert 'href="#request-note"' in refused.get_data(True)
+    assert kept_text(refused, "request-note") == "Adds a module on listening."
+    assert open_requests(app) == []
+
+
 def test_ask_see_it_pending_and_withdraw(app, ids, course):
     author = client_for(app, ids["author"])
     sent = ask(author, "<script>alert(1)</script> New module.")
@@ -162,11 +185,23 @@ def test_decline_needs_a_reason_and_the_author_reads_it(app, ids, course):
     assert refused.status_code == 422
     assert "Say why the request is declined: its author reads it" in text(refused)
     assert f'href="#r{request_id}-reason"' in refused.get_data(True)
+    control = "The quiz\x0b gives it away."
+    refused = pat.post(url, data={f"r{request_id}-csrf_token": token.group(1),
+                                  f"r{request_id}-reason": control})  # fmt: skip
+    assert refused.status_code == 422 and UNSTORABLE in text(refused)
+    assert f'href="#r{request_id}-reason"' in refused.get_data(True)
+    assert kept_text(refused, f"r{request_id}-reason") == "The quiz gives it away."
+    assert " open>" in refused.get_data(True)  # the Decline details stay open on the reason
+    assert [i for i, _ in open_requests(app)] == [int(request_id)]
     declined = pat.post(url, data={f"r{request_id}-csrf_token": token.group(1),
                                    f"r{request_id}-reason": "The quiz gives it away."})  # fmt: skip
     assert declined.status_code == 302
     words = text(author.get(PUBLISH))
     assert "It was declined by Pat Staff" in words and "The quiz gives it away." in words
+    # a refused reason for a request no longer open says so rather than losing the message
+    late = pat.post(url, data={f"r{request_id}-csrf_token": token.group(1),
+                               f"r{request_id}-reason": "Also\x0b this."})  # fmt: skip
+    assert late.status_code == 422 and reviewing.NOT_OPEN in text(late)
     assert post(author, url, {}).status_code == 403
 
 

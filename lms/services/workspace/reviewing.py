@@ -22,6 +22,7 @@ from .errors import WorkspaceError
 
 NOTE_MAX = 2000  # a note is read by a person before they publish: a few paragraphs at most
 REVIEW_MODES = ("off", "certifying", "all")
+NOT_OPEN = "That request is no longer open (published, withdrawn or declined meanwhile)."
 
 
 class RequestRefused(WorkspaceError):
@@ -226,9 +227,7 @@ def decline(course, request_id, decider_id, reason):
     with store.transaction():
         request = db.session.get(PublishRequest, request_id)
         if request is None or request.course_id != course.id or request.status != "open":
-            raise RequestRefused(
-                "That request is no longer open (published, withdrawn or declined meanwhile)."
-            )
+            raise RequestRefused(NOT_OPEN)
         _close(request, "declined", decider_id, reason)
         audit.record(
             "course.publish_request_declined", f"{course.slug}: request to publish declined",

@@ -64,7 +64,9 @@ def workspace_request_publish(slug):
     course = _course_or_404(slug)
     form = RequestPublishForm()
     if not form.validate_on_submit():
-        abort(400)
+        # Text the form refuses (a control character): the page again, the note kept without it
+        # and the message beside it, so nothing typed is lost.
+        return _publish_page(course, request_form=form, status=422)
     try:
         reviewing.request_publishing(
             course, current_user.id, form.note.data, publishing.preview(course)
@@ -97,7 +99,7 @@ def workspace_decline_request(slug, request_id):
     course = _course_or_404(slug)
     form = _decline_form(request_id, formdata=True)
     if not form.validate_on_submit():
-        abort(400)
+        return _publish_page(course, decline_form=(request_id, form), status=422)
     try:
         reviewing.decline(course, request_id, current_user.id, form.reason.data)
     except WorkspaceError as error:
@@ -126,6 +128,9 @@ def _publish_page(course, refused=None, problems=None, request_form=None, declin
     may_publish = _may_publish()
     requests = reviewing.open_requests(course) if may_publish else []
     declining = dict([decline_form]) if decline_form else {}
+    if declining.keys() - {shown.request.id for shown in requests} and refused is None:
+        # The reason's form is shown only beside an open request: say why it is not there.
+        refused = reviewing.NOT_OPEN
     page = render_template(
         "staff/workspace/publish.html",
         course=course,
