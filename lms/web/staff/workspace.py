@@ -32,6 +32,7 @@ NO_ZIP = "Choose a zip file to upload."
 NO_IMAGE = "Choose an image file to upload."
 # Said on the "too large" page when a zip is over the importer's limit.
 SMALLER_ZIP = "make the zip smaller (leave out large images, or make them smaller)"
+SMALLER_IMAGE = "save a smaller copy of the image (fewer pixels, or JPEG or WebP for a photo)"
 NOT_CHANGED = (
     "The zip was not imported and nothing was changed: fix what is listed, then upload it again."
 )
@@ -250,6 +251,7 @@ def workspace_reorder(slug):
 
 @bp.post("/workspace/<slug>/media")
 @role("author", "staff", "admin")
+@accepts_file(images.MAX_BYTES, SMALLER_IMAGE)
 def workspace_upload(slug):
     course = _course_or_404(slug)
     form = ImageForm()
