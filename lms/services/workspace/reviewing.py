@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from ... import clock
 from ...extensions import db
 from ...models import Course, DraftFile, DraftRevision, Module, ModuleVersion, PublishRequest, User
-from .. import audit
+from .. import audit, requirements
 from . import checking, store
 from .errors import WorkspaceError
 
@@ -259,21 +259,19 @@ def close_as_published(course, publisher_id):
 
 def carries_certification_weight(slug, loaded):
     """Does the course (`loaded`, the draft as read; and the course as published now) ask more
-    of its certificate than quizzes (a signed code of ethics, practice or training hours, live
-    sessions, a renewal rule), or grant continuing education hours? Every course has a
-    certificate, so its requirements are what give it weight. Both sides count, so removing
-    the requirements is reviewed too."""
+    of its certificate than quizzes (requirements.has_requirements: a signed code of ethics,
+    practice or training hours, live sessions), have a renewal rule, or grant continuing
+    education hours? Every course has a certificate, so these are what give it weight. Both
+    sides count, so removing any of them is reviewed too."""
     if loaded is not None and (
-        loaded.ethics or loaded.supervised_hours or loaded.work_hours or loaded.supervision_hours
-        or loaded.training_hours or loaded.required_sessions or loaded.renewal
+        requirements.has_requirements(loaded) or loaded.renewal
         or any(module.ce for module in loaded.modules)
     ):  # fmt: skip
         return True
     live = db.session.scalar(select(Course).where(Course.slug == slug))
     if live is None:
         return False
-    if (live.ethics_html or live.supervised_hours or live.work_hours or live.supervision_hours
-            or live.training_hours or live.required_sessions or live.renewal):  # fmt: skip
+    if requirements.has_requirements(live) or live.renewal:
         return True
     return (
         db.session.scalar(
