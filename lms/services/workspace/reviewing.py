@@ -21,7 +21,6 @@ from . import checking, store
 from .errors import WorkspaceError
 
 NOTE_MAX = 2000  # a note is read by a person before they publish: a few paragraphs at most
-REVIEW_MODES = ("off", "certifying", "all")
 NOT_OPEN = "That request is no longer open (published, withdrawn or declined meanwhile)."
 
 
