@@ -60,11 +60,41 @@ def test_an_author_signs_in_to_the_workspace_and_sees_no_other_staff_page(app, i
     page = client.get("/staff/workspace/")
     words = text(page)
     assert "Course workspace" in words and "my-course" in words and "Staff tools" not in words
-    assert client.get("/staff/").headers["Location"].endswith("/staff/workspace/")
+    assert client.get("/staff/").status_code == 403  # nothing links an author there
     for url in ("/staff/people/", "/staff/audit", "/staff/certificates", "/supervise/roster"):
         assert client.get(url).status_code in (403, 404), url
     staff = app.test_client()
     assert sign_in(staff, "pat@example.org").headers["Location"].endswith("/dashboard")
+
+
+def breadcrumbs(page):
+    found = re.search(r'<nav class="breadcrumb" aria-label="Breadcrumb">(.*?)</nav>',
+                      page.get_data(True), re.S)  # fmt: skip
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip() if found else None
+
+
+def test_the_workspace_breadcrumbs_lead_to_staff_tools_only_for_staff(app, ids, course):
+    author, pat = client_for(app, ids["author"]), client_for(app, ids["pat"])
+    course_url = "/staff/workspace/my-course/"
+    expected = {  # url: (the author's breadcrumbs, staff's)
+        "/staff/workspace/": (None, "Staff tools"),
+        course_url: ("Course workspace", "Staff tools › Course workspace"),
+        PUBLISH: ("Course workspace › my-course", "Staff tools › Course workspace › my-course"),
+        f"{course_url}history/course.md": (
+            "Course workspace › my-course",
+            "Staff tools › Course workspace › my-course",
+        ),
+        f"{course_url}edit/course.md": (
+            "Course workspace › my-course › course.md",
+            "Staff tools › Course workspace › my-course › course.md",
+        ),
+    }
+    for url, (authors, staffs) in expected.items():
+        page = author.get(url)
+        assert page.status_code == 200, url
+        assert breadcrumbs(page) == authors, url
+        assert "Staff tools" not in text(page), url
+        assert breadcrumbs(pat.get(url)) == staffs, url
 
 
 def test_staff_may_give_the_author_role(app, ids):

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ...services.workspace import checking, publishing, reviewing
 from ...services.workspace.errors import NotPublishable, WorkspaceError
-from ..access import role
+from ..access import PUBLISHERS, WORKSPACE_ROLES, role
 from ..forms import show_problems
 from .blueprint import bp
 from .workspace import _course_or_404, _problem_target, diff_rows
@@ -18,17 +18,17 @@ from .workspace_forms import ButtonForm, DeclineForm, PublishForm, RequestPublis
 
 
 def _may_publish():
-    return current_user.has_role("staff", "admin")
+    return current_user.has_role(*PUBLISHERS)
 
 
 @bp.get("/workspace/<slug>/publish")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_publish(slug):
     return _publish_page(_course_or_404(slug))
 
 
 @bp.post("/workspace/<slug>/publish")
-@role("staff", "admin")
+@role(*PUBLISHERS)
 def workspace_publish_now(slug):
     course = _course_or_404(slug)
     form = PublishForm()
@@ -59,7 +59,7 @@ def workspace_publish_now(slug):
 
 
 @bp.post("/workspace/<slug>/publish/request")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_request_publish(slug):
     course = _course_or_404(slug)
     form = RequestPublishForm()
@@ -80,7 +80,7 @@ def workspace_request_publish(slug):
 
 
 @bp.post("/workspace/<slug>/publish/withdraw")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_withdraw_request(slug):
     course = _course_or_404(slug)
     if not ButtonForm().validate_on_submit():
@@ -94,7 +94,7 @@ def workspace_withdraw_request(slug):
 
 
 @bp.post("/workspace/<slug>/publish/decline/<int:request_id>")
-@role("staff", "admin")
+@role(*PUBLISHERS)
 def workspace_decline_request(slug, request_id):
     course = _course_or_404(slug)
     form = _decline_form(request_id, formdata=True)
