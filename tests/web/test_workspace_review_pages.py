@@ -203,6 +203,22 @@ def test_staff_see_the_requests_what_changed_since_and_publish(app, ids, course)
     assert "None open." in text(pat.get("/staff/workspace/"))
 
 
+def test_authors_see_every_open_request_on_the_list_and_the_publish_page(app, ids, course):
+    """One rule in both places: an author sees each open request for a course, whoever made it,
+    with its note; only staff get Decline."""
+    other_id = make_user(app, "bo@example.org", "Bo Author", roles=("author",))
+    author, other = client_for(app, ids["author"]), client_for(app, other_id)
+    ask(author, "A first module on listening.")
+    for url in ("/staff/workspace/", PUBLISH):
+        words = text(other.get(url))
+        assert "Requests to publish" in words and "Ari Author" in words, url
+        assert "A first module on listening." in words, url
+    page = other.get(PUBLISH).get_data(True)
+    assert "Ari Author asked on" in text(other.get(PUBLISH))
+    assert "Decline this request" not in page and "/publish/decline/" not in page
+    assert "Decline this request" in client_for(app, ids["pat"]).get(PUBLISH).get_data(True)
+
+
 def test_decline_needs_a_reason_and_the_author_reads_it(app, ids, course):
     author, pat = client_for(app, ids["author"]), client_for(app, ids["pat"])
     ask(author)

@@ -126,7 +126,9 @@ def _publish_page(course, refused=None, problems=None, request_form=None, declin
     mode = current_app.config.get("LMS_PUBLISH_REVIEW", "off")
     publish_form = PublishForm(formdata=None, seen=reviewing.fingerprint(revisions))
     may_publish = _may_publish()
-    requests = reviewing.open_requests(course) if may_publish else []
+    # Everyone in the workspace sees every open request for the course, as on the workspace's
+    # list; only those who may publish get a Decline form beside each.
+    requests = reviewing.open_requests(course)
     declining = dict([decline_form]) if decline_form else {}
     if declining.keys() - {shown.request.id for shown in requests} and refused is None:
         # The reason's form is shown only beside an open request: say why it is not there.
@@ -149,7 +151,9 @@ def _publish_page(course, refused=None, problems=None, request_form=None, declin
             (
                 shown,
                 reviewing.changed_since(shown.request),
-                declining.get(shown.request.id) or _decline_form(shown.request.id),
+                (declining.get(shown.request.id) or _decline_form(shown.request.id))
+                if may_publish
+                else None,
             )
             for shown in requests
         ],  # fmt: skip
