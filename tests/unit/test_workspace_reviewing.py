@@ -156,16 +156,19 @@ def test_the_requests_close_in_the_publish_transaction(people, monkeypatch):
 
 
 def test_changed_since_names_the_files_and_who_changed_them(people):
-    author, pat = people["author"], people["pat"]
+    author, pat, sky = people["author"], people["pat"], people["sky"]
     course = ready_course("my-course", author.id)
     request = ask(course, author)
-    assert reviewing.changed_since(request) == []
+    assert reviewing.changed_since(course, [request]) == {request.id: []}
     write(course, "01-introduction.md", MODULE.format(n=1, text="new words."), pat.id)
+    later = ask(course, sky)
     files.add_module(course, "Second", author.id)
-    changed = reviewing.changed_since(request)
-    assert [(c.path, c.authors) for c in changed] == [
+    changed = reviewing.changed_since(course, [request, later])
+    assert [(c.path, c.authors) for c in changed[request.id]] == [
         ("01-introduction.md", ("Pat Staff",)), ("02-second.md", ("Ari Author",)),
     ]  # fmt: skip
+    assert [(c.path, c.authors) for c in changed[later.id]] == [("02-second.md", ("Ari Author",))]
+    assert reviewing.changed_since(course, []) == {}
 
 
 def test_a_stale_fingerprint_refuses_the_publish(people):

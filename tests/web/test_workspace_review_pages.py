@@ -10,6 +10,7 @@ from lms.services.workspace import reviewing, store
 from lms.web.inputs import UNSTORABLE
 from tests.auth import make_user, sign_in
 from tests.conftest import csrf_token, sign_in_as
+from tests.web.test_query_counts import counting
 from tests.web.test_workspace_pages import seen, text
 from tests.workspacekit import MODULE, ready_course, write
 
@@ -217,6 +218,25 @@ def test_authors_see_every_open_request_on_the_list_and_the_publish_page(app, id
     assert "Ari Author asked on" in text(other.get(PUBLISH))
     assert "Decline this request" not in page and "/publish/decline/" not in page
     assert "Decline this request" in client_for(app, ids["pat"]).get(PUBLISH).get_data(True)
+
+
+def test_the_publish_page_reads_the_draft_once_however_many_requests(app, ids, course):
+    """Its files once (previewed, checked and fingerprinted from one read), and what changed
+    since each request in the same statements for one request as for three."""
+    pat = client_for(app, ids["pat"])
+    ask(client_for(app, ids["author"]))
+    change(app, ids["pat"], 2)
+    statements = counting(app)
+    assert "The draft changed since they asked" in text(pat.get(PUBLISH))
+    assert len([s for s in statements if s.startswith("SELECT draft_file.path")]) == 1, statements
+    one_request = len(statements)
+    for email in ("bo@example.org", "cy@example.org"):
+        asker = make_user(app, email, email.split("@")[0].title(), roles=("author",))
+        ask(client_for(app, asker))
+    change(app, ids["sky"], 3)
+    statements.clear()
+    assert text(pat.get(PUBLISH)).count("The draft changed since they asked") == 3
+    assert len(statements) == one_request, "\n".join(statements)
 
 
 def test_decline_needs_a_reason_and_the_author_reads_it(app, ids, course):

@@ -8,7 +8,7 @@ decline (the POST routes say so, so an author's Publish answers 403)."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services.workspace import checking, publishing, reviewing
+from ...services.workspace import checking, publishing, reviewing, store
 from ...services.workspace.errors import NotPublishable, WorkspaceError
 from ..access import PUBLISHERS, WORKSPACE_ROLES, role
 from ..forms import show_problems
@@ -119,9 +119,9 @@ def _publish_page(course, refused=None, problems=None, request_form=None, declin
                   status=200):  # fmt: skip
     """The publish page as the draft is now: a fresh preview and fingerprint every time, so a
     refused Publish shows what the draft holds now."""
-    revisions = reviewing.live_revisions(course)
-    changes = publishing.preview(course)
-    checked = checking.check_course(course)
+    files, revisions = store.live_snapshot(course)  # read once: previewed, checked, fingerprinted
+    changes = publishing.preview(course, files)
+    checked = checking.check_course(course, files)
     problems = checked.problems if problems is None else problems
     mode = current_app.config.get("LMS_PUBLISH_REVIEW", "off")
     publish_form = PublishForm(formdata=None, seen=reviewing.fingerprint(revisions))
@@ -129,6 +129,7 @@ def _publish_page(course, refused=None, problems=None, request_form=None, declin
     # Everyone in the workspace sees every open request for the course, as on the workspace's
     # list; only those who may publish get a Decline form beside each.
     requests = reviewing.open_requests(course)
+    changed = reviewing.changed_since(course, [shown.request for shown in requests])
     declining = dict([decline_form]) if decline_form else {}
     if declining.keys() - {shown.request.id for shown in requests} and refused is None:
         # The reason's form is shown only beside an open request: say why it is not there.
@@ -150,7 +151,7 @@ def _publish_page(course, refused=None, problems=None, request_form=None, declin
         requests=[
             (
                 shown,
-                reviewing.changed_since(shown.request),
+                changed[shown.request.id],
                 (declining.get(shown.request.id) or _decline_form(shown.request.id))
                 if may_publish
                 else None,
