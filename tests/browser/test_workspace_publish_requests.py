@@ -1,8 +1,8 @@
 """The publish page's two-person states in real Chromium, on a 390 px phone and on a desktop: an
-author sees the preview with Request publishing (no Publish), asks, and sees the request pending;
-a member of staff sees the open request with the author's note and Decline, is told what to fix
-when the reason is empty, declines, and the author reads the reason. Every state is photographed,
-checked by axe-core and must not scroll sideways."""
+author sees the preview with Request publishing (no Publish, no Staff tools in the breadcrumbs),
+asks, and sees the request pending; a member of staff sees the open request with the author's
+note and Decline, is told what to fix when the reason is empty, declines, and the author reads
+the reason. Every state is photographed, checked by axe-core and must not scroll sideways."""
 
 import pytest
 from playwright.sync_api import expect
@@ -45,6 +45,8 @@ def test_an_author_asks_and_staff_see_the_request_with_decline(
     asking = author.get_by_role("region", name="Request publishing")
     expect(asking.get_by_role("button", name="Request publishing")).to_be_visible()
     expect(author.get_by_role("button", name=f"Publish {slug}")).to_have_count(0)
+    crumbs = author.get_by_role("navigation", name="Breadcrumb")
+    expect(crumbs).to_have_text("Course workspace › " + slug)  # no Staff tools for an author
     fits(author)
     check(author, "workspace-publish-author")
     asking.get_by_label("Note for the person who publishes").fill(NOTE)
@@ -52,6 +54,10 @@ def test_an_author_asks_and_staff_see_the_request_with_decline(
     expect(author.locator(".notice").first).to_contain_text(f"Your request to publish {slug}")
     expect(asking.get_by_role("button", name="Withdraw my request")).to_be_visible()
     expect(asking).to_contain_text(NOTE)
+    # every open request is listed for the author too, without Decline
+    mine = author.get_by_role("region", name="Requests to publish")
+    expect(mine.get_by_role("article", name=f"{AUTHOR[0]} asked on")).to_contain_text(NOTE)
+    expect(mine.get_by_text("Decline this request")).to_have_count(0)
     fits(author)
     check(author, "workspace-publish-requested")
 
