@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from ..content.model import Course as CourseContent
 from ..extensions import db
 from ..models import Course, EthicsSignature, User
 from ..models.types import utcnow
@@ -178,9 +179,12 @@ class ChecklistItem:
 
 
 def has_requirements(course):
-    """Does the course's certificate ask for more than passed quizzes?"""
+    """Does the course's certificate ask for more than passed quizzes? `course`: a published
+    course (its row or a snapshot of it), or one as read from its files (a workspace draft): they
+    name every requirement alike but the code of ethics (a hash when published, else its text)."""
+    ethics = course.ethics if isinstance(course, CourseContent) else course.ethics_hash
     return (
-        course.ethics_hash is not None
+        bool(ethics)
         or certification.asks_for_hours(course)
         or bool(course.training_hours)
         or live_requirements.asks_for_sessions(course)

@@ -1,6 +1,7 @@
 """The web layer: thin blueprints by audience. Views parse input, call a service, render."""
 
 from . import (
+    access,
     auth,
     certificates,
     credentials,
@@ -30,6 +31,7 @@ def init_app(app):
     app.register_blueprint(staff.bp)
     app.register_blueprint(supervise.bp)
     app.register_blueprint(privacy.bp)
+    access.init_app(app)
     filters.init_app(app)
     forms.init_app(app)
     errors.init_app(app)

@@ -7,8 +7,13 @@ check that every route declares one and that each role gets the answer its polic
 
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+
+# The course workspace: authors write draft courses there and ask to publish them; staff and
+# admins publish them (or decline the requests), and have the staff tools besides.
+PUBLISHERS = ("staff", "admin")
+WORKSPACE_ROLES = ("author", *PUBLISHERS)
 
 
 def _declare(view, policy):
@@ -48,3 +53,18 @@ def role(*names):
         return _declare(wrapper, ("role", *names))
 
     return decorator
+
+
+def may_open(endpoint):
+    """Would the route's declared policy let the current user in? For a link shown only to
+    those who may follow it (a template global), decided by the route's own policy."""
+    policy = current_app.view_functions[endpoint].access_policy
+    if policy[0] == "public":
+        return True
+    if not current_user.is_authenticated:
+        return False
+    return policy[0] == "signed_in" or current_user.has_role(*policy[1:])
+
+
+def init_app(app):
+    app.add_template_global(may_open)

@@ -72,9 +72,12 @@ def init_app(app):
         sent, limit = request.content_length, request.max_content_length
         if sent is not None and limit is not None and sent > limit:
             largest, advice = largest_file()
+            # A number only when the view declares it: the site-wide limit is no file's limit.
+            accepts = (f"This page accepts a file of at most {largest // MEGABYTE} MB and what "
+                       "you sent was larger" if largest is not None
+                       else "What you sent is larger than this page accepts")  # fmt: skip
             return _page(413, "That file is too large",
-                         f"This page accepts a file of at most {largest // MEGABYTE} MB and what "
-                         f"you sent was larger, so nothing was saved. Go back, {advice}, and try "
+                         f"{accepts}, so nothing was saved. Go back, {advice}, and try "
                          "again.")  # fmt: skip
         # Otherwise a text field went over Werkzeug's limit for one field (MAX_FORM_MEMORY_SIZE).
         return _page(413, "That was too much to send",

@@ -76,8 +76,10 @@ def storable(value, max_length=MAX_LINE):
 
 
 def accepts_file(max_bytes, advice=SMALLER_FILE):
-    """Let this view's requests carry a file of up to `max_bytes`, more than MAX_CONTENT_LENGTH
-    allows every other request. `advice`: what to do when the file is still too large."""
+    """Let this view's requests carry a file of up to `max_bytes` (and its form), however that
+    compares with the MAX_CONTENT_LENGTH every other request keeps, and name that limit on the
+    "too large" page (413). `advice`: what to do when the file is still too large. Every view
+    that takes a file should declare its limit here: the page names a number only then."""
 
     def decorator(view):
         view.max_file_bytes = max_bytes
@@ -88,12 +90,11 @@ def accepts_file(max_bytes, advice=SMALLER_FILE):
 
 
 def largest_file():
-    """(bytes, advice): the largest file the request's view accepts, and what to do about one
-    that is larger. Views without `accepts_file` take what MAX_CONTENT_LENGTH leaves room for."""
+    """(bytes, advice): the largest file the request's view declares with `accepts_file` (None
+    when it declares none), and what to do about one that is larger."""
     view = current_app.view_functions.get(request.endpoint)
-    default = current_app.config["MAX_CONTENT_LENGTH"] - FORM_ALLOWANCE
     return (
-        getattr(view, "max_file_bytes", default),
+        getattr(view, "max_file_bytes", None),
         getattr(view, "too_large_advice", SMALLER_FILE),
     )
 

@@ -153,6 +153,10 @@ PAGE_TYPES = (
     "verify-credential-downloaded",
     "people-paged",
     "audit-paged",
+    "workspace-publish-author",
+    "workspace-publish-requested",
+    "workspace-publish-requests",
+    "workspace-publish-decline-errors",
 )
 # WCAG 2.0/2.1 A and AA, plus axe's best practices (landmarks, heading order, content outside a
 # region): the bar is no violation of any impact on any page at either size.

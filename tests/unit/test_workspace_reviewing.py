@@ -10,6 +10,7 @@ from lms.models import Course, PublishRequest
 from lms.services import audit
 from lms.services.workspace import checking, files, publishing, reviewing
 from lms.services.workspace.errors import NotPublishable
+from tests import cekit
 from tests.records import person
 from tests.workspacekit import MODULE, ready_course, write
 
@@ -155,16 +156,19 @@ def test_the_requests_close_in_the_publish_transaction(people, monkeypatch):
 
 
 def test_changed_since_names_the_files_and_who_changed_them(people):
-    author, pat = people["author"], people["pat"]
+    author, pat, sky = people["author"], people["pat"], people["sky"]
     course = ready_course("my-course", author.id)
     request = ask(course, author)
-    assert reviewing.changed_since(request) == []
+    assert reviewing.changed_since(course, [request]) == {request.id: []}
     write(course, "01-introduction.md", MODULE.format(n=1, text="new words."), pat.id)
+    later = ask(course, sky)
     files.add_module(course, "Second", author.id)
-    changed = reviewing.changed_since(request)
-    assert [(c.path, c.authors) for c in changed] == [
+    changed = reviewing.changed_since(course, [request, later])
+    assert [(c.path, c.authors) for c in changed[request.id]] == [
         ("01-introduction.md", ("Pat Staff",)), ("02-second.md", ("Ari Author",)),
     ]  # fmt: skip
+    assert [(c.path, c.authors) for c in changed[later.id]] == [("02-second.md", ("Ari Author",))]
+    assert reviewing.changed_since(course, []) == {}
 
 
 def test_a_stale_fingerprint_refuses_the_publish(people):
@@ -241,3 +245,53 @@ def test_ce_hours_carry_certification_weight(people):
     loaded = checking.check_course(course).course
     assert loaded is not None and loaded.modules[0].ce
     assert reviewing.carries_certification_weight(course.slug, loaded)
+
+
+def requiring(course, author_id, requires):
+    text, _ = files.open_file(course, "course.md")
+    write(course, "course.md",
+          text.replace("  valid_for_months: 24\n",
+                       f"  valid_for_months: 24\n  requires:\n{requires}"),
+          author_id)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "requires", ["    code_of_ethics: true\n", "    training_hours: {total: 1}\n"],
+    ids=["ethics", "training-hours"],
+)  # fmt: skip
+def test_each_requirement_of_the_draft_carries_weight(people, requires):
+    pat = people["pat"]
+    course = ready_course("my-course", pat.id)
+    if "ethics" in requires:
+        files.add_ethics(course, pat.id)
+    else:  # an hour of training to require
+        text, _ = files.open_file(course, "01-introduction.md")
+        write(course, "01-introduction.md", text.replace("minutes: 12", "minutes: 60"), pat.id)
+    assert not reviewing.carries_certification_weight(
+        course.slug, checking.check_course(course).course
+    )
+    requiring(course, pat.id, requires)
+    loaded = checking.check_course(course).course
+    assert loaded is not None, checking.check_course(course).problems
+    assert reviewing.carries_certification_weight(course.slug, loaded)
+
+
+def test_removing_ce_hours_is_reviewed_too(people):
+    """The published course's CE hours count though the draft has none: removing them is a
+    change of certification weight. Without them, the course has none."""
+    pat = people["pat"]
+    course = ready_course("my-course", pat.id)
+    assert publishing.publish(course, pat.id, review="off").changed
+    # The published module grants CE (as publishing `ce:` would); the draft no longer says so.
+    version = cekit.grant_ce(module_slug="introduction", minutes=60)
+    text, _ = files.open_file(course, "01-introduction.md")
+    write(course, "01-introduction.md", text.replace("minutes: 12", "minutes: 15"), pat.id)
+    loaded = checking.check_course(course).course
+    assert loaded is not None and not any(module.ce for module in loaded.modules)
+    assert reviewing.carries_certification_weight(course.slug, loaded)
+    with pytest.raises(reviewing.PublishRefused, match="carries certification weight"):
+        publishing.publish(course, pat.id, review="certifying")
+    version.ce_minutes = version.ce_category = None
+    db.session.commit()
+    assert not reviewing.carries_certification_weight(course.slug, loaded)
+    assert publishing.publish(course, pat.id, review="certifying").changed

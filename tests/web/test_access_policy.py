@@ -90,14 +90,12 @@ def test_every_route_answers_each_role_as_its_policy_declares(app, people):
 
 
 # Who each area is for: a route added under these prefixes cannot quietly be opened to others.
-# The longest prefix that matches decides. The staff tools page itself lets an author in only to
-# send them on to the workspace (tested in test_workspace_review_pages.py).
+# The longest prefix that matches decides.
 AREAS = {
     "/staff/workspace/": {"author", "staff", "admin"},
     "/staff/": {"staff", "admin"},
     "/supervise/": {"supervisor", "staff", "admin"},
 }
-EXCEPTIONS = {"/staff/": {"author", "staff", "admin"}}
 
 
 def test_staff_and_supervision_areas_are_declared_for_their_roles_only(app):
@@ -106,7 +104,7 @@ def test_staff_and_supervision_areas_are_declared_for_their_roles_only(app):
         matching = [prefix for prefix in AREAS if rule.rule.startswith(prefix)]
         if not matching:
             continue
-        allowed = EXCEPTIONS.get(rule.rule) or AREAS[max(matching, key=len)]
+        allowed = AREAS[max(matching, key=len)]
         policy = getattr(app.view_functions[rule.endpoint], "access_policy", ("none",))
         if policy[0] != "role" or not set(policy[1:]) <= allowed:
             wrong.append(f"{rule.rule}: {policy}")

@@ -145,6 +145,7 @@ def test_a_file_over_10_mb_is_refused_with_a_message_and_a_huge_one_with_413(app
     huge = b"%PDF-" + b"0" * (12 * 1024 * 1024)
     response = log_form(client, data=huge)
     assert response.status_code == 413
+    assert "at most 10 MB" in response.get_data(as_text=True)
     assert "choose a smaller file" in response.get_data(as_text=True)
     assert count(app, CEEntry) == 0
 

@@ -15,9 +15,11 @@ from werkzeug.routing import IntegerConverter
 from lms.extensions import db
 from lms.models import Certificate
 from lms.services import ce, cohorts
+from lms.services.workspace import paths, publishing, reviewing, store
 from tests import cekit, livekit
 from tests import requirementkit as kit
 from tests.conftest import sign_in_as
+from tests.workspacekit import ready_course
 
 HOSTILE = (
     "a\x00b",  # PostgreSQL refuses NUL in text
@@ -86,7 +88,8 @@ class FormFinder(HTMLParser):
 
 @pytest.fixture
 def world(app, tmp_path):
-    """A course with a code of ethics and hours, a cohort, a certificate, a session to review."""
+    """A course with a code of ethics and hours, a cohort, a certificate, a session to review;
+    a draft course in the workspace with an author's open request to publish it."""
     with app.app_context():
         kit.publish_course_with_requirements(tmp_path / "fuzz-courses")
         found = kit.make_people()
@@ -110,6 +113,17 @@ def world(app, tmp_path):
         cekit.give_renewal_rule(course)
         entry = ce.log_entry(found["ada"].id, "Ethics", "Network", cekit.TODAY, "1", "ethics",
                              "proof.pdf", cekit.PDF, now=cekit.NOW)  # fmt: skip
+        # The workspace: a draft that checks clean, its first module, and open requests to
+        # publish it by its author and by Stella (so that her page has Withdraw and Decline).
+        author = kit.person("Ari Author", "ari@example.org", "author")
+        draft = ready_course("fuzz-draft", author.id)
+        module = next(p for p in store.live_files(draft) if paths.kind_of(p) == "module")
+        request = reviewing.request_publishing(
+            draft, author.id, "A first module.", publishing.preview(draft)
+        )
+        reviewing.request_publishing(
+            draft, found["stella"].id, "A second look.", publishing.preview(draft)
+        )
         return {
             "roles": {
                 None: None,
@@ -117,6 +131,8 @@ def world(app, tmp_path):
                 "supervisor": found["sam"].id,
                 "staff": found["stella"].id,
                 "admin": found["admin"].id,
+                # Last: staff decline the requests first, then the author asks again.
+                "author": author.id,
             },  # fmt: skip
             "args": {
                 "course_slug": "sample-course",
@@ -126,7 +142,9 @@ def world(app, tmp_path):
                 "trainee_id": found["ada"].id,
                 "session_id": 1,
                 "attempt_id": 1,
-                "request_id": 1,
+                "request_id": request.id,
+                "slug": draft.slug,
+                "path": module,
                 "number": 1,
                 "code": "FUZZ-CERT-0001",
                 "token": "x",
@@ -204,7 +222,7 @@ class Walk:
 
 
 def test_no_hostile_value_in_any_form_route_or_query_gets_a_500(app, world):
-    broken, forms, sent = [], 0, 0
+    broken, forms, sent, actions = [], 0, 0, set()
     for role, user_id in world["roles"].items():
         walk = Walk(app, role, user_id)
         for rule, path in routes(app, world["args"]):
@@ -218,6 +236,7 @@ def test_no_hostile_value_in_any_form_route_or_query_gets_a_500(app, world):
                         if (form["action"] or "").endswith("/sign-out"):
                             continue
                         forms += 1
+                        actions.add(urlsplit(form["action"] or path).path)
                         walk.fuzz_form(form, path)
             elif "POST" in rule.methods:
                 walk.send("POST", path, "")
@@ -235,4 +254,9 @@ def test_no_hostile_value_in_any_form_route_or_query_gets_a_500(app, world):
 
     assert broken == [], "\n".join(broken)
     assert forms > 30, "the walk should find the app's forms"
+    for reached in ("new", "fuzz-draft/files", "fuzz-draft/rename", "fuzz-draft/media",
+                    f"fuzz-draft/edit/{world['args']['path']}", "fuzz-draft/publish",
+                    "fuzz-draft/publish/request", "fuzz-draft/publish/withdraw",
+                    f"fuzz-draft/publish/decline/{world['args']['request_id']}"):  # fmt: skip
+        assert f"/staff/workspace/{reached}" in actions, f"the walk never sent the form {reached}"
     assert sent > 1000

@@ -1,6 +1,8 @@
-"""How large a request may be: the course zip imports take a zip up to the importer's own limit
-(archive.MAX_ZIP_BYTES), every other route keeps MAX_CONTENT_LENGTH, and a request over either
-gets a page saying what the limit is and what to do (413), never a bare error."""
+"""How large a request may be: a view that takes a file declares its limit (accepts_file): the
+course zip imports take a zip up to the importer's own limit (archive.MAX_ZIP_BYTES), the image
+upload only its 2 MB; every other route keeps MAX_CONTENT_LENGTH. A request over the limit gets a
+page saying what to do (413), never a bare error, naming a limit only where the view declares
+one."""
 
 import io
 import os
@@ -9,9 +11,11 @@ import zipfile
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from lms.services.workspace import archive
+from lms.extensions import db
+from lms.services.workspace import archive, images
 from tests.auth import make_user
 from tests.conftest import sign_in_as
+from tests.roster_data import cohort
 from tests.web.test_workspace_pages import COURSE, LIST, text, token
 from tests.workspacekit import ready_course
 
@@ -88,12 +92,31 @@ def test_the_zip_forms_state_the_importers_limit(staff):
     assert limit in text(staff.get(COURSE))
 
 
-def test_other_routes_keep_the_site_wide_limit(app, staff):
-    assert app.config["MAX_CONTENT_LENGTH"] == 11 * MB
-    status, page = sent(staff, f"{COURSE}media", {"image": file(b"\0" * 12 * MB)}, COURSE)
+def test_the_image_upload_states_its_own_limit(app, staff):
+    # 4 MB: under the site-wide limit, over the image upload's 2 MB and its form's allowance.
+    status, page = sent(staff, f"{COURSE}media", {"image": (io.BytesIO(b"\0" * 4 * MB), "a.png")},
+                        COURSE)  # fmt: skip
     assert status == 413
-    assert "This page accepts a file of at most 10 MB" in page
+    assert f"This page accepts a file of at most {images.MAX_BYTES // MB} MB" in page
+    assert "save a smaller copy of the image (fewer pixels, or JPEG or WebP for a photo)" in page
+
+
+def test_a_view_that_declares_no_limit_names_no_number(app, staff):
+    # The cohort CSV import reads at most 400 kB but declares no limit with accepts_file (a file
+    # between the two gets its message beside the field): the page must not state the site-wide
+    # 10 MB as if it were this page's.
+    assert app.config["MAX_CONTENT_LENGTH"] == 11 * MB
+    with app.app_context():
+        cohort_id = cohort("Spring")
+        db.session.commit()
+    page_url = f"/staff/cohorts/{cohort_id}/import"
+    status, page = sent(staff, page_url, {"file": (io.BytesIO(b"a" * 12 * MB), "people.csv")},
+                        page_url)  # fmt: skip
+    assert status == 413
+    assert "That file is too large" in page
+    assert "What you sent is larger than this page accepts, so nothing was saved" in page
     assert "choose a smaller file" in page
+    assert " MB" not in page
 
 
 def test_one_overlong_text_field_still_gets_the_general_page(staff):

@@ -6,9 +6,11 @@ import re
 
 import pytest
 
-from lms.services.workspace import store
+from lms.services.workspace import reviewing, store
+from lms.web.inputs import UNSTORABLE
 from tests.auth import make_user, sign_in
 from tests.conftest import csrf_token, sign_in_as
+from tests.statements import recorded_statements
 from tests.web.test_workspace_pages import seen, text
 from tests.workspacekit import MODULE, ready_course, write
 
@@ -59,11 +61,42 @@ def test_an_author_signs_in_to_the_workspace_and_sees_no_other_staff_page(app, i
     page = client.get("/staff/workspace/")
     words = text(page)
     assert "Course workspace" in words and "my-course" in words and "Staff tools" not in words
-    assert client.get("/staff/").headers["Location"].endswith("/staff/workspace/")
-    for url in ("/staff/people/", "/staff/audit", "/staff/certificates", "/supervise/roster"):
-        assert client.get(url).status_code in (403, 404), url
     staff = app.test_client()
     assert sign_in(staff, "pat@example.org").headers["Location"].endswith("/dashboard")
+    # Pages that exist (staff open them), each refused to the author: a 404 would prove nothing.
+    for url in ("/staff/", "/staff/people", "/staff/audit", "/staff/certificates", "/supervise/"):
+        assert staff.get(url).status_code == 200, url
+        assert client.get(url).status_code == 403, url
+
+
+def breadcrumbs(page):
+    found = re.search(r'<nav class="breadcrumb" aria-label="Breadcrumb">(.*?)</nav>',
+                      page.get_data(True), re.S)  # fmt: skip
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip() if found else None
+
+
+def test_the_workspace_breadcrumbs_lead_to_staff_tools_only_for_staff(app, ids, course):
+    author, pat = client_for(app, ids["author"]), client_for(app, ids["pat"])
+    course_url = "/staff/workspace/my-course/"
+    expected = {  # url: (the author's breadcrumbs, staff's)
+        "/staff/workspace/": (None, "Staff tools"),
+        course_url: ("Course workspace", "Staff tools › Course workspace"),
+        PUBLISH: ("Course workspace › my-course", "Staff tools › Course workspace › my-course"),
+        f"{course_url}history/course.md": (
+            "Course workspace › my-course",
+            "Staff tools › Course workspace › my-course",
+        ),
+        f"{course_url}edit/course.md": (
+            "Course workspace › my-course › course.md",
+            "Staff tools › Course workspace › my-course › course.md",
+        ),
+    }
+    for url, (authors, staffs) in expected.items():
+        page = author.get(url)
+        assert page.status_code == 200, url
+        assert breadcrumbs(page) == authors, url
+        assert "Staff tools" not in text(page), url
+        assert breadcrumbs(pat.get(url)) == staffs, url
 
 
 def test_staff_may_give_the_author_role(app, ids):
@@ -93,6 +126,28 @@ def test_a_request_needs_a_note(app, ids, course, note, message):
     refused = ask(client_for(app, ids["author"]), note)
     assert refused.status_code == 422 and message in text(refused)
     assert 'href="#request-note"' in refused.get_data(True)
+
+
+def kept_text(response, field_id):
+    """The text a refused page's text area holds again."""
+    found = re.search(rf'<textarea[^>]*id="{field_id}"[^>]*>(.*?)</textarea>',
+                      response.get_data(True), re.S)  # fmt: skip
+    assert found, f"no text area {field_id} on the page"
+    return found.group(1).strip()
+
+
+def open_requests(app):
+    with app.app_context():
+        return [(s.request.id, s.request.note) for s in reviewing.open_requests()]
+
+
+def test_a_note_the_form_refuses_comes_back_with_its_text_and_what_to_fix(app, ids, course):
+    refused = ask(client_for(app, ids["author"]), "Adds a module\x0b on listening.")
+    assert refused.status_code == 422
+    assert UNSTORABLE in text(refused) and "Request publishing" in text(refused)
+    assert 'href="#request-note"' in refused.get_data(True)
+    assert kept_text(refused, "request-note") == "Adds a module on listening."
+    assert open_requests(app) == []
 
 
 def test_ask_see_it_pending_and_withdraw(app, ids, course):
@@ -150,6 +205,43 @@ def test_staff_see_the_requests_what_changed_since_and_publish(app, ids, course)
     assert "None open." in text(pat.get("/staff/workspace/"))
 
 
+def test_authors_see_every_open_request_on_the_list_and_the_publish_page(app, ids, course):
+    """One rule in both places: an author sees each open request for a course, whoever made it,
+    with its note; only staff get Decline."""
+    other_id = make_user(app, "bo@example.org", "Bo Author", roles=("author",))
+    author, other = client_for(app, ids["author"]), client_for(app, other_id)
+    ask(author, "A first module on listening.")
+    for url in ("/staff/workspace/", PUBLISH):
+        words = text(other.get(url))
+        assert "Requests to publish" in words and "Ari Author" in words, url
+        assert "A first module on listening." in words, url
+    page = other.get(PUBLISH).get_data(True)
+    assert "Ari Author asked on" in text(other.get(PUBLISH))
+    assert "Decline this request" not in page and "/publish/decline/" not in page
+    assert "Decline this request" in client_for(app, ids["pat"]).get(PUBLISH).get_data(True)
+
+
+def test_the_publish_page_reads_the_draft_once_however_many_requests(app, ids, course):
+    """Its files once (previewed, checked and fingerprinted from one read), and what changed
+    since each request in the same statements for one request as for three."""
+    pat = client_for(app, ids["pat"])
+    ask(client_for(app, ids["author"]))
+    change(app, ids["pat"], 2)
+    with recorded_statements(app) as statements:
+        assert "The draft changed since they asked" in text(pat.get(PUBLISH))
+        assert len([s for s in statements if s.startswith("SELECT draft_file.path")]) == 1, (
+            statements
+        )
+        one_request = len(statements)
+        for email in ("bo@example.org", "cy@example.org"):
+            asker = make_user(app, email, email.split("@")[0].title(), roles=("author",))
+            ask(client_for(app, asker))
+        change(app, ids["sky"], 3)
+        statements.clear()
+        assert text(pat.get(PUBLISH)).count("The draft changed since they asked") == 3
+        assert len(statements) == one_request, "\n".join(statements)
+
+
 def test_decline_needs_a_reason_and_the_author_reads_it(app, ids, course):
     author, pat = client_for(app, ids["author"]), client_for(app, ids["pat"])
     ask(author)
@@ -162,11 +254,23 @@ def test_decline_needs_a_reason_and_the_author_reads_it(app, ids, course):
     assert refused.status_code == 422
     assert "Say why the request is declined: its author reads it" in text(refused)
     assert f'href="#r{request_id}-reason"' in refused.get_data(True)
+    control = "The quiz\x0b gives it away."
+    refused = pat.post(url, data={f"r{request_id}-csrf_token": token.group(1),
+                                  f"r{request_id}-reason": control})  # fmt: skip
+    assert refused.status_code == 422 and UNSTORABLE in text(refused)
+    assert f'href="#r{request_id}-reason"' in refused.get_data(True)
+    assert kept_text(refused, f"r{request_id}-reason") == "The quiz gives it away."
+    assert " open>" in refused.get_data(True)  # the Decline details stay open on the reason
+    assert [i for i, _ in open_requests(app)] == [int(request_id)]
     declined = pat.post(url, data={f"r{request_id}-csrf_token": token.group(1),
                                    f"r{request_id}-reason": "The quiz gives it away."})  # fmt: skip
     assert declined.status_code == 302
     words = text(author.get(PUBLISH))
     assert "It was declined by Pat Staff" in words and "The quiz gives it away." in words
+    # a refused reason for a request no longer open says so rather than losing the message
+    late = pat.post(url, data={f"r{request_id}-csrf_token": token.group(1),
+                               f"r{request_id}-reason": "Also\x0b this."})  # fmt: skip
+    assert late.status_code == 422 and reviewing.NOT_OPEN in text(late)
     assert post(author, url, {}).status_code == 403
 
 

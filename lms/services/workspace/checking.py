@@ -65,10 +65,11 @@ def write(folder, files):
         target.write_bytes(content)
 
 
-def check_course(course):
-    """Every problem of the draft course (errors and warnings), as a sync would report them."""
+def check_course(course, files=None):
+    """Every problem of the draft course (errors and warnings), as a sync would report them.
+    `files`: its live files ({path: bytes}) when the caller has read them already."""
     known = known_categories(course.slug)
-    with materialized(course) as folder:
+    with materialized(course, files) as folder:
         result = load_courses(folder, course.slug, known)
     return CheckResult(result.problems, result.courses[0] if result.courses else None)
 

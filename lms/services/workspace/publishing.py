@@ -98,13 +98,7 @@ def publish(course, actor_id=None, review="off", seen=None):
     the change summary and the requests. Returns the sync's SyncReport (changed False: nothing
     to publish, nothing written)."""
     # the bytes published and the revisions recorded for them come from one read
-    rows = db.session.execute(
-        select(DraftFile.path, DraftFile.content, DraftFile.revision).where(
-            DraftFile.course_id == course.id, DraftFile.deleted_at.is_(None)
-        )
-    ).all()
-    files = {path: content for path, content, _ in rows}
-    revisions = {path: revision for path, _, revision in rows}
+    files, revisions = store.live_snapshot(course)
     if seen is not None and seen != reviewing.fingerprint(revisions):
         db.session.rollback()
         raise reviewing.DraftChanged()

@@ -16,12 +16,12 @@ from sqlalchemy.orm import joinedload
 from ... import clock
 from ...extensions import db
 from ...models import Course, DraftFile, DraftRevision, Module, ModuleVersion, PublishRequest, User
-from .. import audit
+from .. import audit, requirements
 from . import checking, store
 from .errors import WorkspaceError
 
 NOTE_MAX = 2000  # a note is read by a person before they publish: a few paragraphs at most
-REVIEW_MODES = ("off", "certifying", "all")
+NOT_OPEN = "That request is no longer open (published, withdrawn or declined meanwhile)."
 
 
 class RequestRefused(WorkspaceError):
@@ -67,15 +67,21 @@ def fingerprint(revisions):
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _revisions_after(course, snapshot):
-    """[(file's path now, author id)] of every revision of the course's files written after
-    `snapshot` ({path: revision} as it was then): a file renamed since is matched by its row."""
-    rows = db.session.execute(
+def _revision_rows(course):
+    """(file id, number, path then, author id, file's path now) of every revision of the
+    course's files, in one query."""
+    return db.session.execute(
         select(DraftRevision.file_id, DraftRevision.number, DraftRevision.path,
                DraftRevision.author_id, DraftFile.path)
         .join(DraftFile, DraftFile.id == DraftRevision.file_id)
         .where(DraftFile.course_id == course.id)
     ).all()  # fmt: skip
+
+
+def _revisions_after(rows, snapshot):
+    """[(file's path now, author id)] of the revisions among `rows` (_revision_rows) written
+    after `snapshot` ({path: revision} as it was then): a file renamed since is matched by its
+    row."""
     then = {file_id: number for file_id, number, path, _, _ in rows if snapshot.get(path) == number}
     return [(now_path, author_id) for file_id, number, _, author_id, now_path in rows
             if number > then.get(file_id, 0)]  # fmt: skip
@@ -83,20 +89,30 @@ def _revisions_after(course, snapshot):
 
 def writers_since_publish(course):
     """Ids of everyone who wrote a revision of the draft since its last publish (or ever)."""
-    return {author_id for _, author_id in _revisions_after(course, course.published or {})}
+    rows = _revision_rows(course)
+    return {author_id for _, author_id in _revisions_after(rows, course.published or {})}
 
 
-def changed_since(request):
-    """[ChangedFile] of the draft's files changed since `request` was made, by whom."""
-    by_path = {}
-    for path, author_id in _revisions_after(request.course, request.revisions or {}):
-        by_path.setdefault(path, set()).add(author_id)
-    names = _names({i for ids in by_path.values() for i in ids} - {None})
-    return [
-        ChangedFile(path, tuple(sorted(names.get(i, "someone removed") if i else "unknown"
-                                       for i in ids)))
-        for path, ids in sorted(by_path.items())
-    ]  # fmt: skip
+def changed_since(course, requests):
+    """{request id: [ChangedFile]}: for each of the course's `requests`, the draft's files
+    changed since it was made, and by whom. Two queries however many requests."""
+    rows = _revision_rows(course) if requests else []
+    by_request = {}
+    for request in requests:
+        by_path = {}
+        for path, author_id in _revisions_after(rows, request.revisions or {}):
+            by_path.setdefault(path, set()).add(author_id)
+        by_request[request.id] = by_path
+    names = _names({i for by_path in by_request.values() for ids in by_path.values()
+                    for i in ids} - {None})  # fmt: skip
+    return {
+        request_id: [
+            ChangedFile(path, tuple(sorted(names.get(i, "someone removed") if i else "unknown"
+                                           for i in ids)))
+            for path, ids in sorted(by_path.items())
+        ]
+        for request_id, by_path in by_request.items()
+    }  # fmt: skip
 
 
 def _names(ids):
@@ -226,9 +242,7 @@ def decline(course, request_id, decider_id, reason):
     with store.transaction():
         request = db.session.get(PublishRequest, request_id)
         if request is None or request.course_id != course.id or request.status != "open":
-            raise RequestRefused(
-                "That request is no longer open (published, withdrawn or declined meanwhile)."
-            )
+            raise RequestRefused(NOT_OPEN)
         _close(request, "declined", decider_id, reason)
         audit.record(
             "course.publish_request_declined", f"{course.slug}: request to publish declined",
@@ -260,21 +274,19 @@ def close_as_published(course, publisher_id):
 
 def carries_certification_weight(slug, loaded):
     """Does the course (`loaded`, the draft as read; and the course as published now) ask more
-    of its certificate than quizzes (a signed code of ethics, practice or training hours, live
-    sessions, a renewal rule), or grant continuing education hours? Every course has a
-    certificate, so its requirements are what give it weight. Both sides count, so removing
-    the requirements is reviewed too."""
+    of its certificate than quizzes (requirements.has_requirements: a signed code of ethics,
+    practice or training hours, live sessions), have a renewal rule, or grant continuing
+    education hours? Every course has a certificate, so these are what give it weight. Both
+    sides count, so removing any of them is reviewed too."""
     if loaded is not None and (
-        loaded.ethics or loaded.supervised_hours or loaded.work_hours or loaded.supervision_hours
-        or loaded.training_hours or loaded.required_sessions or loaded.renewal
+        requirements.has_requirements(loaded) or loaded.renewal
         or any(module.ce for module in loaded.modules)
     ):  # fmt: skip
         return True
     live = db.session.scalar(select(Course).where(Course.slug == slug))
     if live is None:
         return False
-    if (live.ethics_html or live.supervised_hours or live.work_hours or live.supervision_hours
-            or live.training_hours or live.required_sessions or live.renewal):  # fmt: skip
+    if requirements.has_requirements(live) or live.renewal:
         return True
     return (
         db.session.scalar(

@@ -111,6 +111,21 @@ def live_files(course):
     return {path: content for path, content in rows}
 
 
+def live_snapshot(course):
+    """({path: bytes}, {path: revision number}) of the course's files that are not deleted, in
+    path order, from one read: the bytes a page previews and checks (or a publish publishes) and
+    the revisions its fingerprint names are of the same moment."""
+    rows = db.session.execute(
+        select(DraftFile.path, DraftFile.content, DraftFile.revision)
+        .where(DraftFile.course_id == course.id, DraftFile.deleted_at.is_(None))
+        .order_by(DraftFile.path)
+    ).all()
+    return (
+        {path: content for path, content, _ in rows},
+        {path: revision for path, _, revision in rows},
+    )
+
+
 def file_at(course, path, lock=False):
     """The course's DraftFile at `path` (live or deleted), or None.
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from ...services import accounts, mail, outbox, password_reset
 from .. import quiz_drafts
-from ..access import public, signed_in
+from ..access import PUBLISHERS, WORKSPACE_ROLES, public, signed_in
 from ..forms import show_problems
 from ..links import external_url
 from .forms import (
@@ -37,7 +37,7 @@ AFTER_SIGN_IN = "learn.dashboard"
 def _landing(user):
     """A course author with no other staff role works in the course workspace; others land on
     their learning."""
-    if user.has_role("author") and not user.has_role("staff", "admin"):
+    if user.has_role(*WORKSPACE_ROLES) and not user.has_role(*PUBLISHERS):
         return "staff.workspace"
     return AFTER_SIGN_IN
 

@@ -16,6 +16,7 @@ from ..access import signed_in
 from ..downloads import pdf_attachment
 from ..filters import long_date
 from ..forms import show_problems
+from ..inputs import accepts_file
 from .blueprint import bp
 from .ce_forms import LogCEForm, WithdrawForm
 
@@ -38,6 +39,7 @@ def _ledger_page(form, categories, status=200):
 
 @bp.route("/ce", methods=["GET", "POST"])
 @signed_in
+@accepts_file(evidence.MAX_BYTES)
 def ce_ledger():
     categories = ce.categories()
     form = LogCEForm(categories=categories)

@@ -11,7 +11,7 @@ from ...content.limits import MAX_FILE_BYTES
 from ...content.quiz import split_lesson
 from ...services.workspace import files, paths, previewing
 from ...services.workspace.errors import Conflict, WorkspaceError
-from ..access import role
+from ..access import WORKSPACE_ROLES, role
 from ..forms import show_problems
 from ..inputs import MAX_TEXT, storable, text_problem
 from .blueprint import bp
@@ -22,7 +22,7 @@ EDITABLE = ("course", "ethics", "module", "session")
 
 
 @bp.route("/workspace/<slug>/edit/<path:path>", methods=["GET", "POST"])
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_edit(slug, path):
     course = _course(slug)
     if paths.kind_of(path) not in EDITABLE:
@@ -70,7 +70,7 @@ def _keep_typed_text(slug, path):
     sent = storable(request.form.get("text", ""), MAX_TEXT)
     # called from an error handler, where abort() would escape as an exception: no 404 here
     course = None
-    allowed = current_user.is_authenticated and current_user.has_role("author", "staff", "admin")
+    allowed = current_user.is_authenticated and current_user.has_role(*WORKSPACE_ROLES)
     if allowed and paths.kind_of(path) in EDITABLE:
         try:
             course = files.course_named(slug)
@@ -112,7 +112,7 @@ def _save(course, path, form, text):
 
 
 @bp.post("/workspace/<slug>/live")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_live(slug):
     course = _course(slug)
     path = request.form.get("path", "")

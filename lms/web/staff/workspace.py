@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 
 from ...services.workspace import archive, checking, files, history, images, paths, reviewing
 from ...services.workspace.errors import WorkspaceError
-from ..access import role
+from ..access import WORKSPACE_ROLES, role
 from ..forms import show_problems
 from ..inputs import accepts_file
 from .blueprint import bp
@@ -32,6 +32,7 @@ NO_ZIP = "Choose a zip file to upload."
 NO_IMAGE = "Choose an image file to upload."
 # Said on the "too large" page when a zip is over the importer's limit.
 SMALLER_ZIP = "make the zip smaller (leave out large images, or make them smaller)"
+SMALLER_IMAGE = "save a smaller copy of the image (fewer pixels, or JPEG or WebP for a photo)"
 NOT_CHANGED = (
     "The zip was not imported and nothing was changed: fix what is listed, then upload it again."
 )
@@ -69,13 +70,13 @@ def _list_page(new_form=None, zip_form=None, zip_problems=(), status=200):
 
 
 @bp.get("/workspace/")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace():
     return _list_page()
 
 
 @bp.post("/workspace/new")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_new():
     form = NewCourseForm()
     if form.validate_on_submit():
@@ -91,7 +92,7 @@ def workspace_new():
 
 
 @bp.post("/workspace/import")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 @accepts_file(archive.MAX_ZIP_BYTES, SMALLER_ZIP)
 def workspace_import_new():
     form = ZipForm()
@@ -155,13 +156,13 @@ def _course_page(course, status=200, zip_problems=(), **forms):
 
 
 @bp.get("/workspace/<slug>/")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_course(slug):
     return _course_page(_course_or_404(slug))
 
 
 @bp.post("/workspace/<slug>/files")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_files(slug):
     course = _course_or_404(slug)
     form = AddFileForm()
@@ -183,7 +184,7 @@ def workspace_files(slug):
 
 
 @bp.post("/workspace/<slug>/rename")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_rename(slug):
     course = _course_or_404(slug)
     form = RenameForm()
@@ -201,7 +202,7 @@ def workspace_rename(slug):
 
 
 @bp.post("/workspace/<slug>/delete")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_delete(slug):
     course = _course_or_404(slug)
     form = DeleteForm()
@@ -223,7 +224,7 @@ def workspace_delete(slug):
 
 
 @bp.post("/workspace/<slug>/reorder")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_reorder(slug):
     course = _course_or_404(slug)
     form = ReorderForm()
@@ -249,7 +250,8 @@ def workspace_reorder(slug):
 
 
 @bp.post("/workspace/<slug>/media")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
+@accepts_file(images.MAX_BYTES, SMALLER_IMAGE)
 def workspace_upload(slug):
     course = _course_or_404(slug)
     form = ImageForm()
@@ -275,7 +277,7 @@ def workspace_upload(slug):
 
 
 @bp.get("/workspace/<slug>/media/<name>")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_media(slug, name):
     course = _course_or_404(slug)
     draft = files.store.file_at(course, f"{paths.MEDIA_FOLDER}/{name}")
@@ -289,7 +291,7 @@ def workspace_media(slug, name):
 
 
 @bp.get("/workspace/<slug>/export")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_export(slug):
     course = _course_or_404(slug)
     return send_file(
@@ -301,7 +303,7 @@ def workspace_export(slug):
 
 
 @bp.post("/workspace/<slug>/import")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 @accepts_file(archive.MAX_ZIP_BYTES, SMALLER_ZIP)
 def workspace_import(slug):
     course = _course_or_404(slug)
@@ -352,7 +354,7 @@ def _number(value):
 
 
 @bp.route("/workspace/<slug>/history/<path:path>", methods=["GET", "POST"])
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_history(slug, path):
     course = _course_or_404(slug)
     try:

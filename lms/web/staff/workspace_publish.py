@@ -8,9 +8,9 @@ decline (the POST routes say so, so an author's Publish answers 403)."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services.workspace import checking, publishing, reviewing
+from ...services.workspace import checking, publishing, reviewing, store
 from ...services.workspace.errors import NotPublishable, WorkspaceError
-from ..access import role
+from ..access import PUBLISHERS, WORKSPACE_ROLES, role
 from ..forms import show_problems
 from .blueprint import bp
 from .workspace import _course_or_404, _problem_target, diff_rows
@@ -18,17 +18,17 @@ from .workspace_forms import ButtonForm, DeclineForm, PublishForm, RequestPublis
 
 
 def _may_publish():
-    return current_user.has_role("staff", "admin")
+    return current_user.has_role(*PUBLISHERS)
 
 
 @bp.get("/workspace/<slug>/publish")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_publish(slug):
     return _publish_page(_course_or_404(slug))
 
 
 @bp.post("/workspace/<slug>/publish")
-@role("staff", "admin")
+@role(*PUBLISHERS)
 def workspace_publish_now(slug):
     course = _course_or_404(slug)
     form = PublishForm()
@@ -59,12 +59,14 @@ def workspace_publish_now(slug):
 
 
 @bp.post("/workspace/<slug>/publish/request")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_request_publish(slug):
     course = _course_or_404(slug)
     form = RequestPublishForm()
     if not form.validate_on_submit():
-        abort(400)
+        # Text the form refuses (a control character): the page again, the note kept without it
+        # and the message beside it, so nothing typed is lost.
+        return _publish_page(course, request_form=form, status=422)
     try:
         reviewing.request_publishing(
             course, current_user.id, form.note.data, publishing.preview(course)
@@ -78,7 +80,7 @@ def workspace_request_publish(slug):
 
 
 @bp.post("/workspace/<slug>/publish/withdraw")
-@role("author", "staff", "admin")
+@role(*WORKSPACE_ROLES)
 def workspace_withdraw_request(slug):
     course = _course_or_404(slug)
     if not ButtonForm().validate_on_submit():
@@ -92,12 +94,12 @@ def workspace_withdraw_request(slug):
 
 
 @bp.post("/workspace/<slug>/publish/decline/<int:request_id>")
-@role("staff", "admin")
+@role(*PUBLISHERS)
 def workspace_decline_request(slug, request_id):
     course = _course_or_404(slug)
     form = _decline_form(request_id, formdata=True)
     if not form.validate_on_submit():
-        abort(400)
+        return _publish_page(course, decline_form=(request_id, form), status=422)
     try:
         reviewing.decline(course, request_id, current_user.id, form.reason.data)
     except WorkspaceError as error:
@@ -117,15 +119,21 @@ def _publish_page(course, refused=None, problems=None, request_form=None, declin
                   status=200):  # fmt: skip
     """The publish page as the draft is now: a fresh preview and fingerprint every time, so a
     refused Publish shows what the draft holds now."""
-    revisions = reviewing.live_revisions(course)
-    changes = publishing.preview(course)
-    checked = checking.check_course(course)
+    files, revisions = store.live_snapshot(course)  # read once: previewed, checked, fingerprinted
+    changes = publishing.preview(course, files)
+    checked = checking.check_course(course, files)
     problems = checked.problems if problems is None else problems
     mode = current_app.config.get("LMS_PUBLISH_REVIEW", "off")
     publish_form = PublishForm(formdata=None, seen=reviewing.fingerprint(revisions))
     may_publish = _may_publish()
-    requests = reviewing.open_requests(course) if may_publish else []
+    # Everyone in the workspace sees every open request for the course, as on the workspace's
+    # list; only those who may publish get a Decline form beside each.
+    requests = reviewing.open_requests(course)
+    changed = reviewing.changed_since(course, [shown.request for shown in requests])
     declining = dict([decline_form]) if decline_form else {}
+    if declining.keys() - {shown.request.id for shown in requests} and refused is None:
+        # The reason's form is shown only beside an open request: say why it is not there.
+        refused = reviewing.NOT_OPEN
     page = render_template(
         "staff/workspace/publish.html",
         course=course,
@@ -143,8 +151,10 @@ def _publish_page(course, refused=None, problems=None, request_form=None, declin
         requests=[
             (
                 shown,
-                reviewing.changed_since(shown.request),
-                declining.get(shown.request.id) or _decline_form(shown.request.id),
+                changed[shown.request.id],
+                (declining.get(shown.request.id) or _decline_form(shown.request.id))
+                if may_publish
+                else None,
             )
             for shown in requests
         ],  # fmt: skip
