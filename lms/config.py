@@ -68,7 +68,7 @@ def load_settings(instance_path):
         # The two-person rule for publishing from the course workspace (see _publish_review).
         "LMS_PUBLISH_REVIEW": _publish_review(),
         **_smtp_settings(_env("LMS_BASE_URL", "")),
-        **_queue_settings(instance_path),
+        **_queue_settings(instance_path, env, database_url),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
@@ -224,10 +224,27 @@ def _smtp_settings(base_url):
     }
 
 
-def _queue_settings(instance_path):
+def _queue_settings(instance_path, env, database_url):
     """The background worker's queue (Huey): a SQLite file in instance/ by default, so that the
-    first command needs no other server; Redis when LMS_REDIS_URL names one."""
+    first command needs no other server; Redis when LMS_REDIS_URL names one.
+
+    In production on PostgreSQL (the database of a site that may run on several machines) a
+    queue file would be state on one machine's disk that the others need: start-up asks for
+    Redis, unless LMS_QUEUE_FILE is set to say that one machine runs the app and its worker."""
     redis_url = _env("LMS_REDIS_URL", "").strip()
+    if (
+        env == "production"
+        and not redis_url
+        and not _env("LMS_QUEUE_FILE")
+        and database_url.startswith("postgresql")
+    ):
+        raise ConfigError(
+            "LMS_REDIS_URL is not set: with LMS_ENV=production on PostgreSQL the background "
+            "queue must be where every app instance and the worker reach it. Set LMS_REDIS_URL "
+            "to your Redis server, e.g. redis://127.0.0.1:6379/0; or, when one machine runs the "
+            "app and its worker, set LMS_QUEUE_FILE to the queue file they share, e.g. "
+            "/var/lib/lms/huey.db."
+        )
     if redis_url:
         parts = urlsplit(redis_url)
         try:

@@ -22,7 +22,8 @@ def clean_env(monkeypatch):
                  "LMS_SITE_NAME", "LMS_CRISIS_RESOURCES", "LMS_BASE_URL", "LMS_TRUSTED_HOSTS",
                  "LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS", "LMS_TIMEZONE",
                  "LMS_ISSUER_KEYS", "LMS_ISSUER_NAME", "LMS_PUBLISH_REVIEW", "LMS_DB_POOL_SIZE",
-                 "LMS_DB_MAX_OVERFLOW", "LMS_DB_PRE_PING"]:  # fmt: skip
+                 "LMS_DB_MAX_OVERFLOW", "LMS_DB_PRE_PING", "LMS_REDIS_URL",
+                 "LMS_QUEUE_FILE"]:  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -288,3 +289,35 @@ def test_wrong_pool_settings_stop_start_up_with_a_message(clean_env, name, value
 
     with pytest.raises(ConfigError, match=message):
         create_app()
+
+
+POSTGRESQL = "postgresql+psycopg://lms@db.internal/lms"
+
+
+def test_production_on_postgresql_asks_for_redis_for_the_queue(clean_env, tmp_path):
+    production(clean_env, tmp_path)
+    clean_env.setenv("LMS_DATABASE_URL", POSTGRESQL)
+
+    with pytest.raises(ConfigError, match="LMS_REDIS_URL is not set.*LMS_QUEUE_FILE"):
+        load_settings(str(tmp_path))
+
+    clean_env.setenv("LMS_REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert load_settings(str(tmp_path))["LMS_REDIS_URL"] == "redis://127.0.0.1:6379/0"
+
+
+def test_one_machine_on_postgresql_may_keep_the_queue_in_a_file_it_names(clean_env, tmp_path):
+    production(clean_env, tmp_path)
+    clean_env.setenv("LMS_DATABASE_URL", POSTGRESQL)
+    clean_env.setenv("LMS_QUEUE_FILE", str(tmp_path / "queue.db"))
+
+    settings = load_settings(str(tmp_path))
+
+    assert settings["LMS_REDIS_URL"] == "" and settings["LMS_QUEUE_FILE"] == str(
+        tmp_path / "queue.db"
+    )
+
+
+def test_development_on_postgresql_keeps_the_queue_file_in_instance(clean_env, tmp_path):
+    clean_env.setenv("LMS_DATABASE_URL", POSTGRESQL)
+
+    assert load_settings(str(tmp_path))["LMS_QUEUE_FILE"] == str(tmp_path / "huey.db")

@@ -122,6 +122,7 @@ def test_in_production_browsers_are_told_to_use_https_only(monkeypatch, app):
     monkeypatch.setenv("LMS_BASE_URL", "https://training.example.org")
     monkeypatch.setenv("LMS_ISSUER_KEYS", app.config["LMS_ISSUER_KEYS"])
     monkeypatch.setenv("LMS_DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("LMS_QUEUE_FILE", app.config["LMS_QUEUE_FILE"])  # one machine
     production = create_app()
 
     for path in ("/", "/static/style.css", "/no-such-page"):
