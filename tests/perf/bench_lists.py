@@ -183,6 +183,14 @@ def bench(database_url, size, runs):
         ("roster", as_staff, "/supervise/", f"/supervise/?cohort={cohort}&status=certified"),
         ("roster by supervisor", as_staff, "/supervise/?sort=supervisor&dir=desc", None),
         ("roster by percent (computed)", as_staff, "/supervise/?sort=percent", None),
+        (
+            "roster by status desc (computed)",
+            as_staff,
+            "/supervise/?sort=status&dir=desc",
+            "/supervise/?sort=status&status=waiting",
+        ),
+        ("roster by last activity (computed)", as_staff, "/supervise/?sort=last_activity", None),
+        ("roster by cohorts (computed)", as_staff, "/supervise/?sort=cohorts", None),
         ("roster, in progress", as_staff, "/supervise/?status=in_progress", None),
         ("people", as_staff, "/staff/people", "/staff/people?q=t1"),
         ("audit log", as_staff, "/staff/audit", "/staff/audit?action=hours.approved"),
@@ -195,8 +203,8 @@ def bench(database_url, size, runs):
     for name, client, url, filtered in lists:
         pages = [("first page", url)]
         # A computed sort computes the whole roster on every page, following links too: 3 hops.
-        short = ("certificates", "renewals", "hours to review", "roster by percent (computed)")
-        hops = half if name not in short else 3
+        short = ("certificates", "renewals", "hours to review")
+        hops = 3 if name in short or "computed" in name else half
         pages.append(("deep page (cursor)", deep_url(client, url, hops)))
         if filtered:
             pages.append(("filtered", filtered))
