@@ -1,0 +1,404 @@
+"""The roster's rows and their computed columns in SQL, so that a page sorted by a computed column
+(or filtered by status) is one ORDER BY ... LIMIT and only that page's rows are built in Python.
+
+`lines` lays out the rows as rows.py's roster_rows does: one per trainee and course (the courses
+of their cohorts; with no such course and no cohort filter, the courses they have progress or a
+certificate in; else one row with no course). `keyed` adds, for each row, the key one column
+sorts by and, when asked, the status: the same figures rows.py computes, rule for rule (its
+_status precedence, Python's round half to even for percent and quiz average), with blanks last
+in either direction and ties by name, course and trainee, as rows.sort_rows orders them.
+
+Names are compared by SQL lower(), where rows.py uses str.casefold(): the two agree on ASCII
+letters; SQLite's lower() leaves other letters as they are. The roster's name sort already
+works this way (pages.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union,
+    union_all,
+)
+
+from ...models import (
+    Certificate,
+    Cohort,
+    CohortCourse,
+    Course,
+    Enrolment,
+    EthicsSignature,
+    Module,
+    ModuleProgress,
+    QuizAttempt,
+    User,
+)
+from ...models.types import UTCDateTime
+from .. import keyset
+from .rows import EXPIRING_WITHIN, STATUSES
+from .scope import visible_trainee_ids
+
+# The columns sorted here, and the figures each needs.
+COMPUTED_SORTS = (
+    "course", "status", "percent", "last_activity", "quiz_scores", "certificate", "cohorts",
+)  # fmt: skip
+
+
+# A status as the key sorts it: its place in rows.STATUSES.
+STATUS_PLACES = {status: n for n, status in enumerate(STATUSES)}
+
+
+def lines(viewer, cohort_id):
+    """A CTE of the roster's rows for this viewer: (trainee_id, course_id), course_id NULL on a
+    trainee's one row with no course."""
+    visible = visible_trainee_ids(viewer, cohort_id).cte("visible")
+    trainees = select(visible.c.id)
+    taught = (
+        select(Enrolment.user_id.label("trainee_id"), CohortCourse.course_id.label("course_id"))
+        .join(CohortCourse, CohortCourse.cohort_id == Enrolment.cohort_id)
+        .where(Enrolment.user_id.in_(trainees))
+    )
+    if cohort_id is not None:
+        placed = taught.where(Enrolment.cohort_id == cohort_id).cte("placed")
+    else:
+        # Trainees whose cohorts teach no course: the courses they are engaged in.
+        with_course = select(Enrolment.user_id).join(
+            CohortCourse, CohortCourse.cohort_id == Enrolment.cohort_id
+        )
+        untaught = trainees.where(visible.c.id.not_in(with_course))
+        progress = (
+            select(ModuleProgress.user_id, Module.course_id)
+            .join(Module, Module.id == ModuleProgress.module_id)
+            .where(ModuleProgress.user_id.in_(untaught), Module.retired_at.is_(None))
+        )
+        certified = select(Certificate.user_id, Certificate.course_id).where(
+            Certificate.user_id.in_(untaught), Certificate.superseded_at.is_(None)
+        )
+        placed = union(taught, progress, certified).cte("placed")
+    courseless = select(visible.c.id, cast(null(), Integer)).where(
+        visible.c.id.not_in(select(placed.c.trainee_id))
+    )
+    return union_all(select(placed.c.trainee_id, placed.c.course_id), courseless).cte("line")
+
+
+def keyed(viewer, cohort_id, sort, today, with_status=False):
+    """A subquery of the roster's rows with the keys to sort them by `sort` (one of
+    COMPUTED_SORTS, or None for none) and, when `with_status`, the status (its place in
+    rows.STATUSES). Its columns: trainee_id, course_id, course_ref (the course id, 0 for none:
+    with trainee_id it names a row), then blank, sort_key, name_key, course_key, status."""
+    line = lines(viewer, cohort_id)
+    query = (
+        select(
+            line.c.trainee_id,
+            line.c.course_id,
+            func.coalesce(line.c.course_id, 0).label("course_ref"),
+        )
+        .join(User, User.id == line.c.trainee_id)
+        .outerjoin(Course, Course.id == line.c.course_id)
+    )
+    figures = _Figures(line, cohort_id)
+    if sort is not None:
+        key, blank_when = _KEYS[sort](figures, today)
+        if blank_when is None:
+            blank = literal_column("0")
+        else:
+            blank = case((blank_when, 1), else_=0)
+            key = case((blank_when, _BLANK[sort]), else_=key)
+        query = query.add_columns(
+            blank.label("blank"),
+            key.label("sort_key"),
+            func.lower(User.name).label("name_key"),
+            func.lower(func.coalesce(Course.title, "")).label("course_key"),
+        )
+    if with_status:
+        query = query.add_columns(_status(figures, today).label("status"))
+    return figures.joined(query).subquery("keyed")
+
+
+def order_of(keyed_rows, descending):
+    """The keyset.Order of a `keyed` subquery: blanks last, the key either way, then name,
+    course and trainee ascending (the course id last, for two courses of one title)."""
+    c = keyed_rows.c
+    return keyset.Order(
+        (
+            (c.blank, False),
+            (c.sort_key, descending),
+            (c.name_key, False),
+            (c.course_key, False),
+            (c.trainee_id, False),
+            (c.course_ref, False),
+        )  # fmt: skip
+    )
+
+
+class _Figures:
+    """The aggregates the keys need, each built and joined to the rows once, and only when a key
+    asks for it."""
+
+    def __init__(self, line, cohort_id):
+        self.line, self.cohort_id = line, cohort_id
+        self._joins = {}  # name: (subquery, join condition)
+
+    def joined(self, query):
+        for aggregate, on in self._joins.values():
+            query = query.outerjoin(aggregate, on)
+        return query
+
+    def _join(self, name, build, by_trainee=True):
+        """The columns of the aggregate `build()` makes, joined by course (and trainee)."""
+        if name not in self._joins:
+            aggregate = build()
+            on = aggregate.c.course_id == self.line.c.course_id
+            if by_trainee:
+                on = and_(aggregate.c.trainee_id == self.line.c.trainee_id, on)
+            self._joins[name] = aggregate, on
+        return self._joins[name][0].c
+
+    def _trainees(self):
+        return select(self.line.c.trainee_id)
+
+    @property
+    def progress(self):
+        """passed, started (rows), last, score_sum, scores: over the current modules."""
+        return self._join(
+            "progress",
+            lambda: (
+                select(
+                    ModuleProgress.user_id.label("trainee_id"),
+                    Module.course_id.label("course_id"),
+                    func.count(ModuleProgress.passed_at).label("passed"),
+                    func.count().label("started"),
+                    func.max(ModuleProgress.last_activity_at).label("last"),
+                    func.sum(ModuleProgress.best_score).label("score_sum"),
+                    func.count(ModuleProgress.best_score).label("scores"),
+                )
+                .join(Module, Module.id == ModuleProgress.module_id)
+                .where(ModuleProgress.user_id.in_(self._trainees()), Module.retired_at.is_(None))
+                .group_by(ModuleProgress.user_id, Module.course_id)
+                .subquery("progress")
+            ),
+        )
+
+    @property
+    def modules(self):
+        """total: the course's current modules."""
+        return self._join(
+            "modules",
+            lambda: (
+                select(Module.course_id.label("course_id"), func.count().label("total"))
+                .where(Module.retired_at.is_(None))
+                .group_by(Module.course_id)
+                .subquery("modules")
+            ),
+            by_trainee=False,
+        )
+
+    @property
+    def attempts(self):
+        """last: the last submitted quiz attempt, on any module of the course."""
+        return self._join(
+            "attempts",
+            lambda: (
+                select(
+                    QuizAttempt.user_id.label("trainee_id"),
+                    Module.course_id.label("course_id"),
+                    func.max(QuizAttempt.submitted_at).label("last"),
+                )
+                .join(Module, Module.id == QuizAttempt.module_id)
+                .where(
+                    QuizAttempt.user_id.in_(self._trainees()), QuizAttempt.submitted_at.is_not(None)
+                )
+                .group_by(QuizAttempt.user_id, Module.course_id)
+                .subquery("attempts")
+            ),
+        )
+
+    @property
+    def certificate(self):
+        """expires_on, revoked_at: the current certificate."""
+        return self._join(
+            "certificate",
+            lambda: (
+                select(
+                    Certificate.user_id.label("trainee_id"),
+                    Certificate.course_id.label("course_id"),
+                    Certificate.expires_on,
+                    Certificate.revoked_at,
+                )
+                .where(
+                    Certificate.user_id.in_(self._trainees()), Certificate.superseded_at.is_(None)
+                )
+                .subquery("current_certificate")
+            ),
+        )
+
+    @property
+    def ethics(self):
+        """signed: 1 when the trainee signed the course's code of ethics, any text."""
+        return self._join(
+            "ethics",
+            lambda: (
+                select(
+                    EthicsSignature.user_id.label("trainee_id"),
+                    EthicsSignature.course_id.label("course_id"),
+                    literal_column("1").label("signed"),
+                )
+                .where(EthicsSignature.user_id.in_(self._trainees()))
+                .distinct()
+                .subquery("ethics")
+            ),
+        )
+
+    @property
+    def cohorts(self):
+        """names: the row's cohorts' names, by name, joined by ", " (rows.py's cohort_names)."""
+        if "cohorts" not in self._joins:
+            names = self._cohort_names()
+            on = and_(
+                names.c.trainee_id == self.line.c.trainee_id,
+                names.c.course_ref == func.coalesce(self.line.c.course_id, 0),
+            )
+            self._joins["cohorts"] = names, on
+        return self._joins["cohorts"][0].c
+
+    def _cohort_names(self):
+        """The cohorts that teach the row's course, or all the trainee's when none does (only
+        the filtered cohort, when filtered), as rows.roster_rows chooses them."""
+        line = self.line
+        enrolled = select(Enrolment.user_id, Enrolment.cohort_id).where(
+            Enrolment.user_id.in_(self._trainees())
+        )
+        if self.cohort_id is not None:
+            enrolled = enrolled.where(Enrolment.cohort_id == self.cohort_id)
+        enrolled = enrolled.cte("enrolled")
+        mine = enrolled.alias("mine")
+        teaches = select(CohortCourse.cohort_id).where(
+            CohortCourse.cohort_id == enrolled.c.cohort_id,
+            CohortCourse.course_id == line.c.course_id,
+        )
+        any_teaches = (
+            select(CohortCourse.cohort_id)
+            .join(mine, mine.c.cohort_id == CohortCourse.cohort_id)
+            .where(mine.c.user_id == line.c.trainee_id, CohortCourse.course_id == line.c.course_id)
+        )
+        members = (
+            select(
+                line.c.trainee_id,
+                func.coalesce(line.c.course_id, 0).label("course_ref"),
+                Cohort.id,
+                Cohort.name,
+            )
+            .join(enrolled, enrolled.c.user_id == line.c.trainee_id)
+            .join(Cohort, Cohort.id == enrolled.c.cohort_id)
+            .where(or_(teaches.exists(), ~any_teaches.exists()))
+            .subquery("members")
+        )
+        # An ordered window, not an ordered aggregate: SQLite has the latter only from 3.44.
+        window = {
+            "partition_by": (members.c.trainee_id, members.c.course_ref),
+            "order_by": (func.lower(members.c.name), members.c.id),
+            "rows": (None, None),
+        }
+        return (
+            select(
+                members.c.trainee_id,
+                members.c.course_ref,
+                func.aggregate_strings(members.c.name, ", ").over(**window).label("names"),
+            )
+            .distinct()
+            .subquery("row_cohorts")
+        )
+
+
+def _round_half_even(numerator, denominator):
+    """round(numerator / denominator) as Python rounds (half to even), in integer arithmetic,
+    for a non-negative numerator and a positive denominator."""
+    whole, twice_rest = numerator // denominator, 2 * (numerator % denominator)
+    return whole + case(
+        (twice_rest > denominator, 1), (twice_rest == denominator, whole % 2), else_=0
+    )
+
+
+def _status(f, today):
+    """rows._status in SQL, as the status's place in rows.STATUSES."""
+    certificate, total, place = f.certificate, f.modules.total, STATUS_PLACES
+    return case(
+        (certificate.revoked_at.is_not(None), place["revoked"]),
+        (certificate.expires_on <= today, place["expired"]),
+        (certificate.expires_on <= today + EXPIRING_WITHIN, place["expiring"]),
+        (certificate.expires_on.is_not(None), place["certified"]),
+        (and_(total > 0, f.progress.passed >= total), place["waiting"]),
+        (or_(f.progress.started > 0, f.ethics.signed.is_not(None)), place["in_progress"]),
+        else_=place["not_started"],
+    )
+
+
+# Each key: (figures, today) -> (the key, the condition under which the row has none or None
+# when it always has one). rows._SORT_KEYS holds the same, in Python.
+
+
+def _percent(f, today):
+    total, passed = f.modules.total, func.coalesce(f.progress.passed, 0)
+    return case((total > 0, _round_half_even(100 * passed, total)), else_=0), None
+
+
+def _last_activity(f, today):
+    progress, attempt = f.progress.last, f.attempts.last
+    latest = case(
+        (progress.is_(None), attempt),
+        (attempt.is_(None), progress),
+        (attempt > progress, attempt),
+        else_=progress,
+    )
+    return latest, latest.is_(None)
+
+
+def _quiz_scores(f, today):
+    scores = func.coalesce(f.progress.scores, 0)
+    return _round_half_even(f.progress.score_sum, scores), scores == 0
+
+
+def _certificate(f, today):
+    expires = f.certificate.expires_on
+    return expires, expires.is_(None)
+
+
+def _course(f, today):
+    title = func.coalesce(Course.title, "")
+    return func.lower(title), title == ""
+
+
+def _cohorts(f, today):
+    names = func.coalesce(f.cohorts.names, "")
+    return func.lower(names), names == ""
+
+
+_KEYS = {
+    "course": _course,
+    "status": lambda f, today: (_status(f, today), None),
+    "percent": _percent,
+    "last_activity": _last_activity,
+    "quiz_scores": _quiz_scores,
+    "certificate": _certificate,
+    "cohorts": _cohorts,
+}
+# What a blank row's key holds: anything of the key's type (the blank flag sorts them first).
+_BLANK = {
+    "course": literal(""),
+    "last_activity": literal(datetime(1, 1, 1, tzinfo=UTC), UTCDateTime),
+    "quiz_scores": literal(0),
+    "certificate": literal(date(1, 1, 1), Date),
+    "cohorts": literal(""),
+}
