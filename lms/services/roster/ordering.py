@@ -32,6 +32,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from ...models import (
     Certificate,
@@ -64,33 +65,36 @@ def lines(viewer, cohort_id):
     """A CTE of the roster's rows for this viewer: (trainee_id, course_id), course_id NULL on a
     trainee's one row with no course."""
     visible = visible_trainee_ids(viewer, cohort_id).cte("visible")
-    trainees = select(visible.c.id)
     taught = (
         select(Enrolment.user_id.label("trainee_id"), CohortCourse.course_id.label("course_id"))
         .join(CohortCourse, CohortCourse.cohort_id == Enrolment.cohort_id)
-        .where(Enrolment.user_id.in_(trainees))
+        .where(Enrolment.user_id.in_(select(visible.c.id)))
     )
-    if cohort_id is not None:
-        placed = taught.where(Enrolment.cohort_id == cohort_id).cte("placed")
-    else:
-        # Trainees whose cohorts teach no course: the courses they are engaged in.
-        with_course = select(Enrolment.user_id).join(
-            CohortCourse, CohortCourse.cohort_id == Enrolment.cohort_id
+    if cohort_id is not None:  # one cohort teaches a course once: no duplicates
+        taught = taught.where(Enrolment.cohort_id == cohort_id).cte("taught")
+        courseless = select(visible.c.id, cast(null(), Integer)).where(
+            visible.c.id.not_in(select(taught.c.trainee_id))
         )
-        untaught = trainees.where(visible.c.id.not_in(with_course))
-        progress = (
-            select(ModuleProgress.user_id, Module.course_id)
-            .join(Module, Module.id == ModuleProgress.module_id)
-            .where(ModuleProgress.user_id.in_(untaught), Module.retired_at.is_(None))
-        )
-        certified = select(Certificate.user_id, Certificate.course_id).where(
-            Certificate.user_id.in_(untaught), Certificate.superseded_at.is_(None)
-        )
-        placed = union(taught, progress, certified).cte("placed")
-    courseless = select(visible.c.id, cast(null(), Integer)).where(
-        visible.c.id.not_in(select(placed.c.trainee_id))
+        return union_all(select(taught), courseless).cte("line")
+    taught = taught.distinct().cte("taught")  # two cohorts may teach one course
+    # Trainees whose cohorts teach no course: the courses they are engaged in, or none.
+    with_course = select(Enrolment.user_id).join(
+        CohortCourse, CohortCourse.cohort_id == Enrolment.cohort_id
     )
-    return union_all(select(placed.c.trainee_id, placed.c.course_id), courseless).cte("line")
+    untaught = select(visible.c.id).where(visible.c.id.not_in(with_course)).cte("untaught")
+    progress = (
+        select(ModuleProgress.user_id, Module.course_id)
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(ModuleProgress.user_id.in_(select(untaught.c.id)), Module.retired_at.is_(None))
+    )
+    certified = select(Certificate.user_id, Certificate.course_id).where(
+        Certificate.user_id.in_(select(untaught.c.id)), Certificate.superseded_at.is_(None)
+    )
+    engaged = union(progress, certified).cte("engaged")
+    courseless = select(untaught.c.id, cast(null(), Integer)).where(
+        untaught.c.id.not_in(select(engaged.c.user_id))
+    )
+    return union_all(select(taught), select(engaged), courseless).cte("line")
 
 
 def keyed(viewer, cohort_id, sort, today, with_status=False):
@@ -111,11 +115,11 @@ def keyed(viewer, cohort_id, sort, today, with_status=False):
     figures = _Figures(line, cohort_id)
     if sort is not None:
         key, blank_when = _KEYS[sort](figures, today)
-        if blank_when is None:
-            blank = literal_column("0")
-        else:
+        blank = literal_column("0")
+        if blank_when is not None:
             blank = case((blank_when, 1), else_=0)
-            key = case((blank_when, _BLANK[sort]), else_=key)
+            if sort in _BLANK:  # NULL when blank: any value of its type will do
+                key = func.coalesce(key, _BLANK[sort])
         query = query.add_columns(
             blank.label("blank"),
             key.label("sort_key"),
@@ -261,65 +265,51 @@ class _Figures:
             ),
         )
 
-    @property
-    def cohorts(self):
-        """names: the row's cohorts' names, by name, joined by ", " (rows.py's cohort_names)."""
-        if "cohorts" not in self._joins:
-            names = self._cohort_names()
-            on = and_(
-                names.c.trainee_id == self.line.c.trainee_id,
-                names.c.course_ref == func.coalesce(self.line.c.course_id, 0),
-            )
-            self._joins["cohorts"] = names, on
-        return self._joins["cohorts"][0].c
-
-    def _cohort_names(self):
-        """The cohorts that teach the row's course, or all the trainee's when none does (only
-        the filtered cohort, when filtered), as rows.roster_rows chooses them."""
+    def cohort_names(self):
+        """The row's cohorts' names by name, joined by ", " (rows.py's cohort_names): the
+        trainee's cohorts that teach the row's course, or all of them when none does (only the
+        filtered cohort, when filtered). A subquery for each row, not a join: its plan cannot
+        turn into a scan for each row, whatever the database's statistics say."""
         line = self.line
-        enrolled = select(Enrolment.user_id, Enrolment.cohort_id).where(
-            Enrolment.user_id.in_(self._trainees())
-        )
+        teaching = aliased(Enrolment)
+        mine = [Enrolment.user_id == line.c.trainee_id]
+        theirs = [teaching.user_id == line.c.trainee_id]
         if self.cohort_id is not None:
-            enrolled = enrolled.where(Enrolment.cohort_id == self.cohort_id)
-        enrolled = enrolled.cte("enrolled")
-        mine = enrolled.alias("mine")
-        teaches = select(CohortCourse.cohort_id).where(
-            CohortCourse.cohort_id == enrolled.c.cohort_id,
-            CohortCourse.course_id == line.c.course_id,
+            mine.append(Enrolment.cohort_id == self.cohort_id)
+            theirs.append(teaching.cohort_id == self.cohort_id)
+        teaches = (
+            select(CohortCourse.cohort_id)
+            .where(
+                CohortCourse.cohort_id == Enrolment.cohort_id,
+                CohortCourse.course_id == line.c.course_id,
+            )
+            .correlate(Enrolment, line)
         )
         any_teaches = (
             select(CohortCourse.cohort_id)
-            .join(mine, mine.c.cohort_id == CohortCourse.cohort_id)
-            .where(mine.c.user_id == line.c.trainee_id, CohortCourse.course_id == line.c.course_id)
-        )
-        members = (
-            select(
-                line.c.trainee_id,
-                func.coalesce(line.c.course_id, 0).label("course_ref"),
-                Cohort.id,
-                Cohort.name,
-            )
-            .join(enrolled, enrolled.c.user_id == line.c.trainee_id)
-            .join(Cohort, Cohort.id == enrolled.c.cohort_id)
-            .where(or_(teaches.exists(), ~any_teaches.exists()))
-            .subquery("members")
+            .join(teaching, teaching.cohort_id == CohortCourse.cohort_id)
+            .where(*theirs, CohortCourse.course_id == line.c.course_id)
+            .correlate(line)
         )
         # An ordered window, not an ordered aggregate: SQLite has the latter only from 3.44.
-        window = {
-            "partition_by": (members.c.trainee_id, members.c.course_ref),
-            "order_by": (func.lower(members.c.name), members.c.id),
-            "rows": (None, None),
-        }
-        return (
-            select(
-                members.c.trainee_id,
-                members.c.course_ref,
-                func.aggregate_strings(members.c.name, ", ").over(**window).label("names"),
-            )
-            .distinct()
-            .subquery("row_cohorts")
+        names = func.aggregate_strings(Cohort.name, ", ").over(
+            order_by=(func.lower(Cohort.name), Cohort.id), rows=(None, None)
         )
+        return (
+            select(names)
+            .select_from(Enrolment)
+            .join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .where(*mine, or_(teaches.exists(), ~any_teaches.exists()))
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    def no_cohort(self):
+        """True when the trainee is in no cohort (none but the filtered one, when filtered)."""
+        mine = [Enrolment.user_id == self.line.c.trainee_id]
+        if self.cohort_id is not None:
+            mine.append(Enrolment.cohort_id == self.cohort_id)
+        return ~select(Enrolment.id).where(*mine).exists()
 
 
 def _round_half_even(numerator, denominator):
@@ -367,7 +357,8 @@ def _last_activity(f, today):
 
 def _quiz_scores(f, today):
     scores = func.coalesce(f.progress.scores, 0)
-    return _round_half_even(f.progress.score_sum, scores), scores == 0
+    average = case((scores > 0, _round_half_even(f.progress.score_sum, scores)), else_=0)
+    return average, scores == 0
 
 
 def _certificate(f, today):
@@ -381,8 +372,8 @@ def _course(f, today):
 
 
 def _cohorts(f, today):
-    names = func.coalesce(f.cohorts.names, "")
-    return func.lower(names), names == ""
+    # The names are computed once: blank is "in no cohort", as every cohort has a name.
+    return func.lower(func.coalesce(f.cohort_names(), "")), f.no_cohort()
 
 
 _KEYS = {
@@ -394,11 +385,9 @@ _KEYS = {
     "certificate": _certificate,
     "cohorts": _cohorts,
 }
-# What a blank row's key holds: anything of the key's type (the blank flag sorts them first).
+# What a blank row's key holds in place of NULL, where it would be NULL: anything of the key's
+# type (the blank flag sorts blanks last).
 _BLANK = {
-    "course": literal(""),
     "last_activity": literal(datetime(1, 1, 1, tzinfo=UTC), UTCDateTime),
-    "quiz_scores": literal(0),
     "certificate": literal(date(1, 1, 1), Date),
-    "cohorts": literal(""),
 }
