@@ -94,6 +94,7 @@ def roster_page(viewer, cohort_id=None, status=None, sort="name", descending=Fal
 
 def _having_status(viewer, cohort_id, status, today):
     """A select of the ids of the trainees with a row in this status (computed in SQL)."""
+    ordering.without_jit()
     lines = ordering.keyed(viewer, cohort_id, None, today, with_status=True)
     return select(lines.c.trainee_id).where(lines.c.status == ordering.STATUS_PLACES[status])
 
@@ -113,6 +114,7 @@ def _rows_by_trainee(trainee_ids, cohort_id, today):
 def _computed_lines(viewer, cohort_id, status, sort, descending, today):
     """(a select of the roster's rows (trainee id, course id or 0, how many rows) filtered by
     status, the keyset.Order that sorts them by the computed column `sort`)."""
+    ordering.without_jit()
     lines = ordering.keyed(viewer, cohort_id, sort, today, with_status=status is not None)
     if status is not None:
         lines = (
