@@ -8,9 +8,10 @@ sorts by and, when asked, the status: the same figures rows.py computes, rule fo
 _status precedence, Python's round half to even for percent and quiz average), with blanks last
 in either direction and ties by name, course and trainee, as rows.sort_rows orders them.
 
-Names are compared by SQL lower(), where rows.py uses str.casefold(): the two agree on ASCII
-letters; SQLite's lower() leaves other letters as they are. The roster's name sort already
-works this way (pages.py).
+Texts are compared by SQL lower(), where rows.py uses str.casefold(), and in the database's
+collation: the two agree on ASCII letters and under a code-point collation (SQLite's, or C and
+C.UTF-8 on PostgreSQL); SQLite's lower() leaves other letters as they are. The roster's name
+sort already works this way (pages.py).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from .. import keyset
 from .rows import EXPIRING_WITHIN, STATUSES
 from .scope import visible_trainee_ids
 
-# The columns sorted here, and the figures each needs.
+# The roster's columns sorted here (the others, pages.SQL_SORTS, are the trainees' own).
 COMPUTED_SORTS = (
     "course", "status", "percent", "last_activity", "quiz_scores", "certificate", "cohorts",
 )  # fmt: skip
