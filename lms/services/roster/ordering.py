@@ -64,14 +64,15 @@ COMPUTED_SORTS = (
 STATUS_PLACES = {status: n for n, status in enumerate(STATUSES)}
 
 
-def lines(viewer, cohort_id):
-    """A CTE of the roster's rows for this viewer: (trainee_id, course_id), course_id NULL on a
-    trainee's one row with no course."""
-    visible = visible_trainee_ids(viewer, cohort_id).cte("visible")
+def lines(trainees, cohort_id):
+    """A CTE of the roster's rows of these trainees (a select of their ids, filtered by cohort):
+    (trainee_id, course_id), course_id NULL on a trainee's one row with no course. A trainee's
+    rows depend on nobody else's."""
+    visible = trainees.cte("visible")
     taught = (
         select(Enrolment.user_id.label("trainee_id"), CohortCourse.course_id.label("course_id"))
         .join(CohortCourse, CohortCourse.cohort_id == Enrolment.cohort_id)
-        .where(Enrolment.user_id.in_(visible_trainee_ids(viewer, cohort_id)))
+        .where(Enrolment.user_id.in_(trainees))
     )
     if cohort_id is not None:  # one cohort teaches a course once: no duplicates
         taught = taught.where(Enrolment.cohort_id == cohort_id).cte("taught")
@@ -108,12 +109,15 @@ def without_jit():
         db.session.execute(text("SET LOCAL jit = off"))
 
 
-def keyed(viewer, cohort_id, sort, today, with_status=False):
-    """A subquery of the roster's rows with the keys to sort them by `sort` (one of
-    COMPUTED_SORTS, or None for none) and, when `with_status`, the status (its place in
-    rows.STATUSES). Its columns: trainee_id, course_id, course_ref (the course id, 0 for none:
-    with trainee_id it names a row), then blank, sort_key, name_key, course_key, status."""
-    line = lines(viewer, cohort_id)
+def keyed(viewer, cohort_id, sort, today, status=None):
+    """A subquery of the roster's rows (only those in `status`, when given) with the keys to
+    sort them by `sort` (one of COMPUTED_SORTS, or None for none). Its columns: trainee_id,
+    course_id, course_ref (the course id, 0 for none: with trainee_id it names a row), then
+    blank, sort_key, name_key and course_key."""
+    trainees = visible_trainee_ids(viewer, cohort_id)
+    if status in _CERTIFICATE_STATES:  # only a current certificate in that state gives one
+        trainees = trainees.where(User.id.in_(_holders(status, today)))
+    line = lines(trainees, cohort_id)
     query = (
         select(
             line.c.trainee_id,
@@ -123,7 +127,7 @@ def keyed(viewer, cohort_id, sort, today, with_status=False):
         .join(User, User.id == line.c.trainee_id)
         .outerjoin(Course, Course.id == line.c.course_id)
     )
-    figures = _Figures(line, visible_trainee_ids(viewer, cohort_id), cohort_id)
+    figures = _Figures(line, trainees, cohort_id)
     if sort is not None:
         key, blank_when = _KEYS[sort](figures, today)
         blank = literal_column("0")
@@ -137,9 +141,27 @@ def keyed(viewer, cohort_id, sort, today, with_status=False):
             func.lower(User.name).label("name_key"),
             func.lower(func.coalesce(Course.title, "")).label("course_key"),
         )
-    if with_status:
-        query = query.add_columns(_status(figures, today).label("status"))
+    if status is not None:
+        query = query.where(_status(figures, today) == STATUS_PLACES[status])
     return figures.joined(query).subquery("keyed")
+
+
+def _holders(status, today):
+    """A select of the ids of the trainees with a current certificate in this state."""
+    valid = Certificate.revoked_at.is_(None)
+    states = {
+        "revoked": [Certificate.revoked_at.is_not(None)],
+        "expired": [valid, Certificate.expires_on <= today],
+        "expiring": [
+            valid, Certificate.expires_on > today,
+            Certificate.expires_on <= today + EXPIRING_WITHIN,
+        ],
+        "certified": [valid, Certificate.expires_on > today + EXPIRING_WITHIN],
+    }  # fmt: skip
+    return select(Certificate.user_id).where(Certificate.superseded_at.is_(None), *states[status])
+
+
+_CERTIFICATE_STATES = ("revoked", "expired", "expiring", "certified")
 
 
 def order_of(keyed_rows, descending):

@@ -33,7 +33,9 @@ SQL_SORTS = ("name", "email", "supervisor")
 class RosterPage:
     rows: list  # RosterRow
     page: keyset.Page  # of trainees (`by_trainee`) or of rows
-    total: int | None  # trainees, counted up to keyset.COUNT_CAP + 1; None when not cheap
+    # trainees, counted up to keyset.COUNT_CAP + 1, or (a page of rows) every row, counted with
+    # the page; None when not cheap (trainees filtered by status) or the page is empty
+    total: int | None
     by_trainee: bool  # a page holds `per` trainees (True) or `per` rows (False)
 
 
@@ -95,8 +97,7 @@ def roster_page(viewer, cohort_id=None, status=None, sort="name", descending=Fal
 def _having_status(viewer, cohort_id, status, today):
     """A select of the ids of the trainees with a row in this status (computed in SQL)."""
     ordering.without_jit()
-    lines = ordering.keyed(viewer, cohort_id, None, today, with_status=True)
-    return select(lines.c.trainee_id).where(lines.c.status == ordering.STATUS_PLACES[status])
+    return select(ordering.keyed(viewer, cohort_id, None, today, status).c.trainee_id)
 
 
 def _rows_by_trainee(trainee_ids, cohort_id, today):
@@ -115,11 +116,7 @@ def _computed_lines(viewer, cohort_id, status, sort, descending, today):
     """(a select of the roster's rows (trainee id, course id or 0, how many rows) filtered by
     status, the keyset.Order that sorts them by the computed column `sort`)."""
     ordering.without_jit()
-    lines = ordering.keyed(viewer, cohort_id, sort, today, with_status=status is not None)
-    if status is not None:
-        lines = (
-            select(lines).where(lines.c.status == ordering.STATUS_PLACES[status]).subquery("shown")
-        )
+    lines = ordering.keyed(viewer, cohort_id, sort, today, status)
     # Counted before the cursor narrows them: every row's key is computed for the sort anyway.
     counted = select(lines, func.count().over().label("total")).subquery("counted")
     query = select(counted.c.trainee_id, counted.c.course_ref, counted.c.total)
