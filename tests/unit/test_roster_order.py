@@ -155,7 +155,9 @@ def test_the_data_has_ties_blanks_and_every_status(world):
 def test_every_computed_sort_pages_in_the_order_python_sorts(world, sort):
     staff, cohorts = world
     for descending in (False, True):
-        for per, cohort_id in ((2, None), (3, None), (2, cohorts["autumn"])):
+        for per, cohort_id in (
+            (2, None), (3, None), (2, cohorts["autumn"]), (1, cohorts["empty"]),
+        ):  # fmt: skip
             where = (sort, descending, per, cohort_id)
             expected = roster.roster(staff, cohort_id, None, sort, descending, TODAY)
             forward, backward = walk(
