@@ -5,7 +5,7 @@ file lives in cohort_import, on top of the same checks and writes (check_rows, e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import and_, delete, func, select
@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..models import Cohort, Course, Enrolment, SupervisorAssignment, User
-from . import accounts, audit, people, supervision
+from . import accounts, audit, keyset, people, supervision
 from .errors import FieldErrors
 
 MAX_COHORT_NAME_LENGTH = 200
@@ -61,7 +61,9 @@ class Member:
 @dataclass(frozen=True)
 class CohortDetail:
     cohort: Cohort
-    members: tuple[Member, ...]
+    members: tuple[Member, ...]  # one page of them
+    page: keyset.Page  # of Members
+    total: int  # members, counted up to keyset.COUNT_CAP + 1
 
 
 @dataclass(frozen=True)
@@ -160,12 +162,17 @@ def cohort(cohort_id):
     return found
 
 
-def cohort_detail(cohort_id):
-    """The cohort, its courses and its members with their current supervisor: 3 queries, however
-    many members."""
+# The members list, a page at a time: by name, then account.
+MEMBER_ORDER = keyset.Order(((func.lower(User.name), False), (User.id, False)))
+
+
+def cohort_detail(cohort_id, cursor=None, per=keyset.PER_PAGE):
+    """The cohort, its courses, and a page of its members (by name, from `cursor`, a
+    keyset.Cursor) with their current supervisor: 4 queries, however many members. Raises
+    NoSuchCohort, and keyset.BadCursor for a cursor that does not fit."""
     found = cohort(cohort_id)
     supervisor = aliased(User)
-    rows = db.session.execute(
+    query = (
         select(
             User.id,
             User.name,
@@ -185,9 +192,15 @@ def cohort_detail(cohort_id):
         )
         .outerjoin(supervisor, supervisor.id == SupervisorAssignment.supervisor_id)
         .where(Enrolment.cohort_id == found.id)
-        .order_by(func.lower(User.name), User.id)
     )
-    return CohortDetail(cohort=found, members=tuple(Member(*row) for row in rows))
+    page = keyset.page_of(query, MEMBER_ORDER, cursor, per)
+    members = tuple(Member(*row) for row in page.rows)
+    return CohortDetail(
+        cohort=found,
+        members=members,
+        page=replace(page, rows=list(members)),
+        total=keyset.capped_count(query),
+    )
 
 
 def check_rows(cohort_id, rows):
@@ -337,7 +350,8 @@ def _sentence(message):
 
 
 def remove(cohort_id, user_id):
-    """Take this person out of the cohort (their account, records and supervisor stay). Commits."""
+    """Take this person out of the cohort (their account, records and supervisor stay). Commits.
+    Returns their account; raises NotAMember."""
     result = db.session.execute(
         delete(Enrolment).where(Enrolment.cohort_id == cohort_id, Enrolment.user_id == user_id)
     )
@@ -345,6 +359,7 @@ def remove(cohort_id, user_id):
         db.session.rollback()
         raise NotAMember(user_id)
     db.session.commit()
+    return db.session.get(User, user_id)
 
 
 def set_email_certificates(cohort_id, on, actor_id):

@@ -134,26 +134,6 @@ def page_of(query, order, cursor=None, per=PER_PAGE):
     return _page(found[:per], len(found) > per, cursor, per, backwards)
 
 
-def filtered_page_of(query, order, cursor, per, keep, chunk=CSV_BATCH):
-    """page_of for a filter only Python can decide (the roster's computed status): rows are read
-    `chunk` at a time from the cursor, and `keep(rows)` answers, for each, whether it is shown,
-    until a page is full. A rare match costs a longer scan, never a longer page."""
-    per = max(1, min(per, MAX_PER_PAGE))
-    kept, values = [], cursor.values if cursor is not None else None
-    backwards = cursor is not None and cursor.direction == "before"
-    keyed = order.sorted(query.add_columns(*(column for column, _ in order.keys)), backwards)
-    while len(kept) <= per:
-        bounded = keyed if values is None else keyed.where(order.beyond(values, backwards))
-        found = [_split(row, len(order.keys)) for row in db.session.execute(bounded.limit(chunk))]
-        for (row, key), shown in zip(found, keep([row for row, _ in found]), strict=True):
-            if shown:
-                kept.append((row, key))
-        if len(found) < chunk:
-            break
-        values = found[-1][1]
-    return _page(kept[:per], len(kept) > per, cursor, per, backwards)
-
-
 def _keyed(query, order, cursor):
     """The query with the order's keys added, sorted, and bounded by the cursor."""
     backwards = cursor is not None and cursor.direction == "before"

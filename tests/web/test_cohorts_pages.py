@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Enrolment, User
-from lms.services import supervision
+from lms.services import cohorts, supervision
 from tests.conftest import csrf_token, sign_in_as
 from tests.unit.cohortkit import build_world, count, person
 
@@ -34,6 +34,10 @@ def post(client, path, data, form_page=None, **kwargs):
     return client.post(
         path, data={"csrf_token": token(client, form_page or path), **data}, **kwargs
     )
+
+
+def enrol(cohort_id, email, name):
+    cohorts.enrol(cohort_id, email, name)
 
 
 def staff(client, world, who="staff"):
@@ -107,6 +111,52 @@ def test_enrol_one_person_then_remove_them(app, client, world):
     assert removed.status_code == 302
     shown = page(client.get(cohort))
     assert "Nia New is no longer in Spring 2027." in shown and "Nobody is enrolled yet." in shown
+
+
+MEMBER_LINK = r'<th scope="row"><a href="/staff/people/\d+">([^<]+)</a></th>'
+
+
+def next_or_previous(text, rel):
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', text)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_the_members_list_pages_one_at_a_time_by_name(app, client, world):
+    with app.app_context():
+        for email, name in [
+            ("c@example.org", "cy Last"),
+            ("a@example.org", "Bo Middle"),
+            ("b@example.org", "Al First"),
+            ("d@example.org", "bo middle"),
+        ]:
+            enrol(world["cohort"], email, name)  # fmt: skip
+    staff(client, world)
+    cohort = f"/staff/cohorts/{world['cohort']}"
+
+    pages = [page(client.get(f"{cohort}?per=1"))]
+    while (following := next_or_previous(pages[-1], "next")) is not None:
+        assert following.startswith(cohort + "?") and "per=1" in following
+        pages.append(page(client.get(following)))
+        assert len(pages) < 10, "the Next links never end"
+    back = [pages[-1]]
+    while (earlier := next_or_previous(back[0], "prev")) is not None:
+        back.insert(0, page(client.get(earlier)))
+
+    order = ["Al First", "Bo Middle", "bo middle", "cy Last"]  # by name, then account
+    assert [re.findall(MEMBER_LINK, text) for text in pages] == [[name] for name in order]
+    assert [re.findall(MEMBER_LINK, text) for text in back] == [[name] for name in order]
+    assert all("Trainees (4)" in text for text in pages)
+    assert "Showing 2 to 2 of 4 trainees" in pages[1]
+    assert next_or_previous(pages[0], "prev") is None
+    tampered = page(client.get(next_or_previous(pages[0], "next")[:-3] + "abc"))
+    assert re.findall(MEMBER_LINK, tampered) == ["Al First"]
+    assert "That page link is out of date or was changed" in tampered
+
+    with app.app_context():  # someone not on the first page can be removed from it
+        last = db.session.scalar(select(User.id).where(User.email == "c@example.org"))
+    removed = post(client, f"{cohort}/members/{last}/remove", {}, f"{cohort}?per=1")
+    assert removed.status_code == 302
+    assert "cy Last is no longer in Spring 2027." in page(client.get(cohort))
 
 
 def test_an_uploaded_file_with_bad_rows_shows_each_error_by_its_row_and_no_import_button(

@@ -4,25 +4,26 @@ streamed.
 Sorted by name, email or supervisor, the order is the trainees' own, so SQL pages the trainees
 and only the page's trainees have their rows computed (rows.py, eight queries on fifty
 trainees): page 1 and page 400 cost the same. A page holds `per` trainees, each with one row per
-course. The status filter is computed, so a filtered page reads trainees a batch at a time until
-it has `per` who match (narrowed first in SQL for a certificate's status).
+course (filtered by status: the trainees with a row in that status, found in SQL).
 
 Sorted by a computed column (status, percent, last activity, quiz scores, certificate, course,
-cohorts), every row must be computed to know the order, as before: those pages are paged in
-Python over the sorted rows, a page of `per` rows.
+cohorts), a page holds `per` rows: ordering.py computes every row's key in SQL, which finds the
+page's rows in one statement, and only those rows are built by rows.py. The status filter is a
+WHERE on the status computed there too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from ...models import Certificate, SupervisorAssignment, User
+from ...models import SupervisorAssignment, User
 from ...models.types import utcnow
 from .. import keyset
-from .rows import EXPIRING_WITHIN, STATUSES, RosterError, roster, roster_rows
+from . import ordering
+from .rows import STATUSES, RosterError, roster_rows
 from .scope import visible_trainee_ids
 
 SQL_SORTS = ("name", "email", "supervisor")
@@ -32,7 +33,9 @@ SQL_SORTS = ("name", "email", "supervisor")
 class RosterPage:
     rows: list  # RosterRow
     page: keyset.Page  # of trainees (`by_trainee`) or of rows
-    total: int | None  # trainees, counted up to keyset.COUNT_CAP + 1; None when not cheap
+    # trainees, counted up to keyset.COUNT_CAP + 1, or (a page of rows) every row, counted with
+    # the page; None when not cheap (trainees filtered by status) or the page is empty
+    total: int | None
     by_trainee: bool  # a page holds `per` trainees (True) or `per` rows (False)
 
 
@@ -63,15 +66,10 @@ def _trainees(viewer, cohort_id, sort, descending):
 
 
 def _check(sort, status):
-    if sort not in SQL_SORTS and sort not in _COMPUTED_SORTS:
+    if sort not in SQL_SORTS and sort not in ordering.COMPUTED_SORTS:
         raise RosterError(f"unknown column {sort!r}")
     if status is not None and status not in STATUSES:
         raise RosterError(f"unknown status {status!r}")
-
-
-_COMPUTED_SORTS = (
-    "course", "status", "percent", "last_activity", "quiz_scores", "certificate", "cohorts",
-)  # fmt: skip
 
 
 def roster_page(viewer, cohort_id=None, status=None, sort="name", descending=False, cursor=None,
@@ -80,49 +78,26 @@ def roster_page(viewer, cohort_id=None, status=None, sort="name", descending=Fal
     RosterError for an unknown sort column or status, keyset.BadCursor for a cursor that does
     not fit."""
     _check(sort, status)
+    today = today or utcnow().date()
     if sort not in SQL_SORTS:
         return _computed_page(viewer, cohort_id, status, sort, descending, cursor, per, today)
     query, order = _trainees(viewer, cohort_id, sort, descending)
-    if status is None:
-        page = keyset.page_of(query, order, cursor, per)
-        by_trainee = _rows_by_trainee([row[0] for row in page.rows], cohort_id, today)
-        total = keyset.capped_count(query)
-    else:
-        query = _could_have(query, status, today or utcnow().date())
-        by_trainee = {}
-
-        def matching(found):
-            rows = _rows_by_trainee([row[0] for row in found], cohort_id, today)
-            for trainee_id, trainee_rows in rows.items():
-                by_trainee[trainee_id] = [row for row in trainee_rows if row.status == status]
-            return [bool(by_trainee.get(row[0])) for row in found]
-
-        page = keyset.filtered_page_of(query, order, cursor, per, matching)
-        total = None  # counting would compute every trainee's status: the cost paging avoids
+    if status is not None:
+        query = query.where(User.id.in_(_having_status(viewer, cohort_id, status, today)))
+    page = keyset.page_of(query, order, cursor, per)
+    by_trainee = _rows_by_trainee([row[0] for row in page.rows], cohort_id, today)
     rows = [row for (trainee_id,) in page.rows for row in by_trainee.get(trainee_id, ())]
+    if status is not None:
+        rows = [row for row in rows if row.status == status]
+    # Counting trainees with a status would compute every row's status a second time.
+    total = keyset.capped_count(query) if status is None else None
     return RosterPage(rows=rows, page=page, total=total, by_trainee=True)
 
 
-def _could_have(query, status, today):
-    """The trainees narrowed, in SQL, to those who could have a row with a certificate's status:
-    only a current certificate in that state gives one (rows.py's _status decides; this only
-    spares computing the rest). Other statuses are common: the scan finds them soon."""
-    valid = Certificate.revoked_at.is_(None)
-    states = {
-        "revoked": [Certificate.revoked_at.is_not(None)],
-        "expired": [valid, Certificate.expires_on <= today],
-        "expiring": [
-            valid, Certificate.expires_on > today,
-            Certificate.expires_on <= today + EXPIRING_WITHIN,
-        ],
-        "certified": [valid, Certificate.expires_on > today + EXPIRING_WITHIN],
-    }  # fmt: skip
-    if status not in states:
-        return query
-    holders = select(Certificate.user_id).where(
-        Certificate.superseded_at.is_(None), *states[status]
-    )
-    return query.where(User.id.in_(holders))
+def _having_status(viewer, cohort_id, status, today):
+    """A select of the ids of the trainees with a row in this status (computed in SQL)."""
+    ordering.without_jit()
+    return select(ordering.keyed(viewer, cohort_id, None, today, status).c.trainee_id)
 
 
 def _rows_by_trainee(trainee_ids, cohort_id, today):
@@ -137,43 +112,57 @@ def _rows_by_trainee(trainee_ids, cohort_id, today):
     return found
 
 
+def _computed_lines(viewer, cohort_id, status, sort, descending, today):
+    """(a select of the roster's rows (trainee id, course id or 0, how many rows) filtered by
+    status, the keyset.Order that sorts them by the computed column `sort`)."""
+    ordering.without_jit()
+    lines = ordering.keyed(viewer, cohort_id, sort, today, status)
+    # Counted before the cursor narrows them: every row's key is computed for the sort anyway.
+    counted = select(lines, func.count().over().label("total")).subquery("counted")
+    query = select(counted.c.trainee_id, counted.c.course_ref, counted.c.total)
+    return query, ordering.order_of(counted, descending)
+
+
 def _computed_page(viewer, cohort_id, status, sort, descending, cursor, per, today):
-    """A page of rows sorted by a computed column: every row computed and sorted, then the page
-    after (or before) the cursor's row, named by (trainee id, course id)."""
-    rows = roster(viewer, cohort_id, status, sort, descending, today)
-    keys = [(row.trainee_id, row.course_id or 0) for row in rows]
-    per = max(1, min(per, keyset.MAX_PER_PAGE))
-    if cursor is None:
-        start = 0
-    else:
-        try:
-            at = keys.index(tuple(cursor.values))
-        except ValueError:
-            raise keyset.BadCursor("that row is no longer on the roster") from None
-        start = at + 1 if cursor.direction == "after" else max(at - per, 0)
-    shown = rows[start : start + per]
-    end = start + len(shown)
-    page = keyset.Page(
-        rows=shown,
-        start=start,
-        per=per,
-        next=keyset.Cursor(keys[end - 1], end - 1, "after") if end < len(rows) else None,
-        previous=keyset.Cursor(keys[start], start, "before") if start and shown else None,
-    )
-    return RosterPage(rows=shown, page=page, total=len(rows), by_trainee=False)
+    """A page of `per` rows sorted by a computed column: the page's rows found and ordered in
+    SQL (one statement), then only those built (rows.py, for the page's trainees)."""
+    query, order = _computed_lines(viewer, cohort_id, status, sort, descending, today)
+    page = keyset.page_of(query, order, cursor, per)
+    rows = _rows_in_order([line[:2] for line in page.rows], cohort_id, today)
+    total = page.rows[0][2] if page.rows else None
+    page = replace(page, rows=rows)
+    return RosterPage(rows=rows, page=page, total=total, by_trainee=False)
+
+
+def _rows_in_order(lines, cohort_id, today):
+    """The RosterRows of these (trainee id, course id or 0), in this order. A row gone since the
+    lines were read (an enrolment changed in between) is left out."""
+    built = _rows_by_trainee(list(dict.fromkeys(trainee for trainee, _ in lines)), cohort_id, today)
+    by_line = {(row.trainee_id, row.course_id or 0): row for rows in built.values() for row in rows}
+    return [by_line[line] for line in lines if line in by_line]
 
 
 def roster_for_csv(viewer, cohort_id=None, status=None, sort="name", descending=False,
                    today=None):  # fmt: skip
-    """Every row of the roster as the page orders it, for the CSV. Sorted by name, email or
-    supervisor, the trainees are read keyset.CSV_BATCH at a time on a server-side cursor and
-    their rows computed a batch at a time, so that any number streams; by a computed column,
-    every row is computed first (the sort needs them all)."""
+    """Every row of the roster as the page orders it, for the CSV. The rows are read
+    keyset.CSV_BATCH at a time on a server-side cursor, in order (the trainees by name, email or
+    supervisor; the rows by a computed column), and built a batch at a time, so that any
+    number streams."""
     _check(sort, status)
+    today = today or utcnow().date()
     if sort not in SQL_SORTS:
-        yield from roster(viewer, cohort_id, status, sort, descending, today)
+        query, order = _computed_lines(viewer, cohort_id, status, sort, descending, today)
+        batch = []
+        for trainee_id, course_ref, _ in keyset.stream(query, order):
+            batch.append((trainee_id, course_ref))
+            if len(batch) == keyset.CSV_BATCH:
+                yield from _rows_in_order(batch, cohort_id, today)
+                batch = []
+        yield from _rows_in_order(batch, cohort_id, today)
         return
     query, order = _trainees(viewer, cohort_id, sort, descending)
+    if status is not None:
+        query = query.where(User.id.in_(_having_status(viewer, cohort_id, status, today)))
     batch = []
     for trainee_id, *_ in keyset.stream(query, order):
         batch.append(trainee_id)

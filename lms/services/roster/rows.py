@@ -18,7 +18,9 @@ Percent complete is the share of the course's current (not retired) modules pass
 
 Every figure comes from eight aggregate queries (GROUP BY trainee and course), however many
 trainees there are (one more when a course requires training hours, two more when one requires
-live sessions); sorting and the status filter happen here in Python over the computed rows.
+live sessions). roster() sorts and filters the whole roster here in Python; the pages and the
+CSV (pages.py) sort and filter in SQL (ordering.py, which follows these rules) and build only
+the rows they show.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ cohort from a CSV file (a preview first; the import only from a clean preview)."
 
 from tempfile import TemporaryFile
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...services import (
@@ -12,9 +12,11 @@ from ...services import (
     cohort_import,
     cohorts,
     hours_export,
+    keyset,
     mail,
     people,
 )
+from .. import paging
 from ..access import role
 from ..downloads import csv_attachment, zip_attachment
 from ..forms import show_problems
@@ -33,8 +35,10 @@ NO_FILE = "Choose a CSV file to upload, or paste its text."
 
 
 def _cohort_or_404(cohort_id):
+    """The cohort with the page of its members the request asks for (`after=`, `before=`,
+    `per=`); 404 when there is no such cohort."""
     try:
-        return cohorts.cohort_detail(cohort_id)
+        return paging.fetch(lambda cursor, per: cohorts.cohort_detail(cohort_id, cursor, per))
     except cohorts.NoSuchCohort:
         abort(404)
 
@@ -71,13 +75,23 @@ def _cohort_page(detail, enrol_form=None, status=200):
     emails_form = CertificateEmailsForm(
         formdata=None, email_certificates=detail.cohort.email_certificates
     )
+    links = None
+    if request.endpoint == "staff.cohort_page":  # cursors are signed for the page they page
+        noun = ("trainee", "trainees")
+        links = paging.links(
+            detail.page,
+            ".cohort_page",
+            {},
+            noun,
+            detail.total,
+            cohort_id=detail.cohort.id,
+            label="Cohort member pages",
+        )
     page = render_template(
-        "staff/cohort.html",
-        detail=detail,
-        enrol_form=enrol_form,
-        emails_form=emails_form,
+        "staff/cohort.html", detail=detail, links=links, enrol_form=enrol_form,
+        emails_form=emails_form, count_cap=keyset.COUNT_CAP,
         mail_set_up=mail.mail_configured(current_app.config),
-    )
+    )  # fmt: skip
     return page, status
 
 
@@ -190,9 +204,8 @@ def cohort_remove_member(cohort_id, user_id):
     detail = _cohort_or_404(cohort_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    member = next((m for m in detail.members if m.user_id == user_id), None)
     try:
-        cohorts.remove(detail.cohort.id, user_id)
+        member = cohorts.remove(detail.cohort.id, user_id)
     except cohorts.NotAMember:
         abort(404)
     flash(f"{member.name} is no longer in {detail.cohort.name}. Their account and records stay.")
