@@ -42,6 +42,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--top", type=int, default=0)
+    parser.add_argument(
+        "--sort", default="tottime", help="cProfile order for --top: tottime, cumulative"
+    )
     args = parser.parse_args()
 
     from lms.extensions import db
@@ -85,7 +88,7 @@ def main():
             stats = pstats.Stats(profile)
             print(f"{page:<28} {stats.total_calls / args.repeat:>8.0f} calls a request")
             if args.top:
-                stats.sort_stats("tottime").print_stats(args.top)
+                stats.sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":
