@@ -158,7 +158,7 @@ def staff_import_a_cohort(page, check):
     page.get_by_label(COURSE, exact=True).check()
     follow(page, page.get_by_role("button", name="Create cohort"))
     expect(heading(page)).to_have_text(cohort)
-    expect(page.locator(".notice")).to_contain_text(f"Cohort “{cohort}” created.")
+    expect(page.locator(".notices")).to_contain_text(f"Cohort “{cohort}” created.")
 
     follow(page, page.get_by_role("link", name="Import trainees from a CSV file"))
     expect(heading(page)).to_have_text(f"Import trainees into {cohort}")
