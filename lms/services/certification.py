@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -108,20 +108,28 @@ def _today():
 # --- when a certificate is due -------------------------------------------------------------------
 
 
+# Built once (it runs on every course page and dashboard), the values bound per call.
+_MODULES_PASSED = (
+    select(Module.course_id, func.count(Module.id), func.count(ModuleProgress.passed_at))
+    .join(Course, Course.id == Module.course_id)
+    .outerjoin(
+        ModuleProgress,
+        and_(ModuleProgress.module_id == Module.id, ModuleProgress.user_id == bindparam("user_id")),
+    )
+    .where(
+        Module.course_id.in_(bindparam("course_ids", expanding=True)),
+        Module.retired_at.is_(None),
+        Course.retired_at.is_(None),
+    )
+    .group_by(Module.course_id)
+)
+
+
 def modules_passed(user_id, course_ids):
     """{course_id: (quizzes passed, current modules)} for the published courses among
     `course_ids`, in one query; a retired course, or one without current modules, is left out."""
-    rows = db.session.execute(
-        select(Module.course_id, func.count(Module.id), func.count(ModuleProgress.passed_at))
-        .join(Course, Course.id == Module.course_id)
-        .outerjoin(
-            ModuleProgress,
-            and_(ModuleProgress.module_id == Module.id, ModuleProgress.user_id == user_id),
-        )
-        .where(Module.course_id.in_(course_ids), Module.retired_at.is_(None))
-        .where(Course.retired_at.is_(None))
-        .group_by(Module.course_id)
-    )
+    values = {"user_id": user_id, "course_ids": list(course_ids)}
+    rows = db.session.execute(_MODULES_PASSED, values)
     return {course_id: (passed, total) for course_id, total, passed in rows}
 
 

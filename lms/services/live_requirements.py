@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from ..extensions import db
 from ..models import (
@@ -26,7 +26,7 @@ from ..models import (
     Meeting,
 )
 from .meetings import next_meetings
-from .training import attendance_that_counts
+from .training import attendance_that_counts, bind_ids
 
 
 @dataclass(frozen=True)
@@ -55,27 +55,30 @@ def _wanted_slugs(course):
     return list(dict.fromkeys(wanted))
 
 
+# Built once, the courses and trainees bound per call: these run on every course page with live
+# requirements, and building them cost more than running them.
+_COURSES, _USERS = bindparam("course_ids", expanding=True), bindparam("user_ids", expanding=True)
+_CURRENT_VERSIONS = (
+    select(LiveSession, LiveSessionVersion)
+    .join(
+        LiveSessionVersion,
+        and_(
+            LiveSessionVersion.live_session_id == LiveSession.id,
+            LiveSessionVersion.number == LiveSession.current_version_number,
+        ),
+    )
+    .where(LiveSession.course_id.in_(_COURSES))
+)
+
+
 def _current_versions(course_ids):
     """{(course id, slug): (LiveSession, its current LiveSessionVersion)}, in one query."""
-    rows = db.session.execute(
-        select(LiveSession, LiveSessionVersion)
-        .join(
-            LiveSessionVersion,
-            and_(
-                LiveSessionVersion.live_session_id == LiveSession.id,
-                LiveSessionVersion.number == LiveSession.current_version_number,
-            ),
-        )
-        .where(LiveSession.course_id.in_(course_ids))
-    )
+    rows = db.session.execute(_CURRENT_VERSIONS, {"course_ids": list(course_ids)})
     return {(session.course_id, session.slug): (session, version) for session, version in rows}
 
 
-def _attended(user_ids, course_ids):
-    """{(user id, course id, slug): [start of the first meeting they were present at, {skill
-    text demonstrated}]} over meetings not cancelled, in one query however many trainees."""
-    attended = {}
-    rows = db.session.execute(
+def _attended_query(users, courses):
+    return (
         attendance_that_counts(
             Attendance.user_id,
             LiveSession.course_id,
@@ -85,9 +88,19 @@ def _attended(user_ids, course_ids):
             Meeting.starts_at,
             LiveSessionVersion.skills,
         )
-        .where(Attendance.user_id.in_(user_ids), LiveSession.course_id.in_(course_ids))
+        .where(Attendance.user_id.in_(users), LiveSession.course_id.in_(courses))
         .order_by(Meeting.starts_at, Meeting.id)
     )
+
+
+_ATTENDED = _attended_query(_USERS, _COURSES)
+
+
+def _attended(user_ids, course_ids):
+    """{(user id, course id, slug): [start of the first meeting they were present at, {skill
+    text demonstrated}]} over meetings not cancelled, in one query however many trainees."""
+    attended = {}
+    rows = db.session.execute(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
     for user_id, course_id, slug, status, skills, starts_at, version_skills in rows:
         found = attended.setdefault((user_id, course_id, slug), [None, set()])
         if status == "present" and found[0] is None:

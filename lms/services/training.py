@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from ..content.domains import DEFAULT_DOMAINS, hours_text
@@ -76,22 +76,26 @@ def domains_of(course):
     return tuple(course.domains or DEFAULT_DOMAINS)
 
 
-def _passed_splits(user_ids, course_ids):
-    """(user id, course id, split of the version first passed, split of the current version) for
-    every passed module: the current version stands in for a pass no attempt records."""
+# The two queries below run on every course page and dashboard: built once, with the users and
+# courses bound per call, so that SQLAlchemy's compiled-statement cache serves them (building
+# them, aliases and all, cost more than running them).
+_USERS, _COURSES = bindparam("user_ids", expanding=True), bindparam("course_ids", expanding=True)
+
+
+def _passed_splits_query(users, courses):
     first_pass = (
         select(
             QuizAttempt.user_id,
             QuizAttempt.module_id,
             func.min(QuizAttempt.id).label("attempt_id"),
         )
-        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.passed.is_(True))
+        .where(QuizAttempt.user_id.in_(users), QuizAttempt.passed.is_(True))
         .group_by(QuizAttempt.user_id, QuizAttempt.module_id)
         .subquery()
     )
     first_attempt = aliased(QuizAttempt)
     passed_version, current_version = aliased(ModuleVersion), aliased(ModuleVersion)
-    return db.session.execute(
+    return (
         select(
             ModuleProgress.user_id,
             Module.course_id,
@@ -116,10 +120,30 @@ def _passed_splits(user_ids, course_ids):
         .outerjoin(first_attempt, first_attempt.id == first_pass.c.attempt_id)
         .outerjoin(passed_version, passed_version.id == first_attempt.module_version_id)
         .where(
-            ModuleProgress.user_id.in_(user_ids),
+            ModuleProgress.user_id.in_(users),
             ModuleProgress.passed_at.is_not(None),
-            Module.course_id.in_(course_ids),
+            Module.course_id.in_(courses),
         )
+    )
+
+
+_PASSED_SPLITS = _passed_splits_query(_USERS, _COURSES)
+
+
+def bind_ids(query_for, prebuilt, user_ids, course_ids):
+    """(statement, values) to execute: `prebuilt` (query_for(user_ids, course_ids) built once
+    with expanding bind parameters "user_ids" and "course_ids") with lists of ids bound to it;
+    for ids given as a select (a roster's trainees), the statement built around that select."""
+    if isinstance(user_ids, Select) or isinstance(course_ids, Select):
+        return query_for(user_ids, course_ids), {}
+    return prebuilt, {"user_ids": list(user_ids), "course_ids": list(course_ids)}
+
+
+def _passed_splits(user_ids, course_ids):
+    """(user id, course id, split of the version first passed, split of the current version) for
+    every passed module: the current version stands in for a pass no attempt records."""
+    return db.session.execute(
+        *bind_ids(_passed_splits_query, _PASSED_SPLITS, user_ids, course_ids)
     ).all()
 
 
@@ -158,6 +182,21 @@ def attendance_that_counts(*columns):
     )
 
 
+def _attended_query(users, courses):
+    return attendance_that_counts(
+        Attendance.user_id,
+        LiveSession.course_id,
+        Attendance.status,
+        Attendance.minutes,
+        Meeting.minutes,
+        LiveSessionVersion.domain_minutes,
+        LiveSessionVersion.domain,
+    ).where(Attendance.user_id.in_(users), LiveSession.course_id.in_(courses))
+
+
+_ATTENDED = _attended_query(_USERS, _COURSES)
+
+
 def minutes_attended(status, minutes, meeting_minutes):
     """Present: the meeting's length; partial: the minutes recorded, at most its length."""
     return meeting_minutes if status == "present" else min(minutes, meeting_minutes)
@@ -166,17 +205,7 @@ def minutes_attended(status, minutes, meeting_minutes):
 def _attended(user_ids, course_ids):
     """(user id, course id, minutes attended, version's domain minutes, version's domain) for
     every attendance that counts."""
-    rows = db.session.execute(
-        attendance_that_counts(
-            Attendance.user_id,
-            LiveSession.course_id,
-            Attendance.status,
-            Attendance.minutes,
-            Meeting.minutes,
-            LiveSessionVersion.domain_minutes,
-            LiveSessionVersion.domain,
-        ).where(Attendance.user_id.in_(user_ids), LiveSession.course_id.in_(course_ids))
-    )
+    rows = db.session.execute(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
     for user_id, course_id, status, attended, length, domain_minutes, domain in rows:
         minutes = minutes_attended(status, attended, length)
         yield user_id, course_id, minutes, domain_minutes, domain
