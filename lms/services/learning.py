@@ -7,9 +7,9 @@ in services.attempts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -50,17 +50,51 @@ class CourseProgress:
 
 # Built once: read on most trainee pages, where building the statement cost more than running
 # it; the module ids are an expanding parameter, so the compiled form is cached all the same.
+# Pages read plain rows: loading a course's worth of ORM entities (31 for Foundations) cost a
+# trainee's module page more than everything else it does. The quiz, which changes the row,
+# loads entities.
+_PROGRESS_VALUES = select(
+    ModuleProgress.module_id,
+    ModuleProgress.passed_at,
+    ModuleProgress.best_score,
+    ModuleProgress.last_activity_at,
+).where(
+    ModuleProgress.user_id == bindparam("user_id"),
+    ModuleProgress.module_id.in_(bindparam("module_ids", expanding=True)),
+)
 _PROGRESS_ROWS = select(ModuleProgress).where(
     ModuleProgress.user_id == bindparam("user_id"),
     ModuleProgress.module_id.in_(bindparam("module_ids", expanding=True)),
 )
+_TOUCH = (
+    update(ModuleProgress)
+    .where(
+        ModuleProgress.user_id == bindparam("trainee"),
+        ModuleProgress.module_id == bindparam("module"),
+    )
+    .values(last_activity_at=bindparam("now"))
+)
 
 
-def _progress_rows(user_id, module_ids):
+@dataclass(frozen=True)
+class _Opened:
+    """The progress values of a module opened for the first time by this request."""
+
+    module_id: int
+    last_activity_at: datetime
+    passed_at: None = None
+    best_score: None = None
+
+
+def _progress_rows(user_id, module_ids, entities=False):
+    """The trainee's progress in these modules by module id: plain rows (module_id, passed_at,
+    best_score, last_activity_at), or with `entities` the ModuleProgress rows, to change."""
     if not module_ids:
         return {}
-    rows = db.session.scalars(_PROGRESS_ROWS, {"user_id": user_id, "module_ids": list(module_ids)})
-    return {row.module_id: row for row in rows}
+    values = {"user_id": user_id, "module_ids": list(module_ids)}
+    if entities:
+        return {row.module_id: row for row in db.session.scalars(_PROGRESS_ROWS, values)}
+    return {row.module_id: row for row in db.session.execute(_PROGRESS_VALUES, values)}
 
 
 def _course_progress(course, modules, rows):
@@ -114,19 +148,33 @@ def open_module(user_id, course_slug, module_slug, now=None):
     Raises catalog.NotFound, or ModuleLocked when required modules are not yet passed.
     Returns (course, version, CourseProgress).
     """
-    course, version, progress, _ = open_progress(user_id, course_slug, module_slug, now or utcnow())
-    return course, version, progress
+    now = now or utcnow()
+    course, version, modules = catalog.current_module(course_slug, module_slug)
+    rows = _progress_rows(user_id, [m.id for m in modules])
+    _check_open(version, modules, rows)
+    row = rows.get(version.module_id)
+    if row is None:
+        _insert_progress(user_id, version.module_id, now)
+        rows[version.module_id] = _Opened(version.module_id, now)
+        db.session.commit()
+    elif now - row.last_activity_at >= ACTIVITY_PRECISION:
+        # Reading a page is not worth a write each time: last activity is kept to a few minutes.
+        db.session.execute(
+            _TOUCH,
+            {"trainee": user_id, "module": version.module_id, "now": now},
+            execution_options={"synchronize_session": False},
+        )
+        db.session.commit()
+    return course, version, _course_progress(course, modules, rows)
 
 
 def open_progress(user_id, course_slug, module_slug, now):
-    """open_module, also returning the trainee's progress row for the module (for the quiz).
+    """open_module for a change to the trainee's progress row for the module (the quiz).
 
     Returns (course, version, CourseProgress, ModuleProgress)."""
     course, version, modules = catalog.current_module(course_slug, module_slug)
-    rows = _progress_rows(user_id, [m.id for m in modules])
-    missing = _missing_requirements(version, modules, rows)
-    if missing:
-        raise ModuleLocked(missing)
+    rows = _progress_rows(user_id, [m.id for m in modules], entities=True)
+    _check_open(version, modules, rows)
     row = rows.get(version.module_id)
     first_opening = row is None
     if first_opening:
@@ -138,19 +186,30 @@ def open_progress(user_id, course_slug, module_slug, now):
     return course, version, _course_progress(course, modules, rows), row
 
 
+def _check_open(version, modules, rows):
+    missing = _missing_requirements(version, modules, rows)
+    if missing:
+        raise ModuleLocked(missing)
+
+
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def progress_row(user_id, module_id, now):
-    """The trainee's progress row for a module, made if missing. Two first openings at once (two
-    tabs) both get the one row: the losing insert does nothing instead of failing on the unique
-    (user_id, module_id), and the row is read back."""
+def _insert_progress(user_id, module_id, now):
+    """Make the trainee's progress row for a module, if missing. Two first openings at once (two
+    tabs) both end with the one row: the losing insert does nothing instead of failing on the
+    unique (user_id, module_id)."""
     insert = _INSERT[db.session.get_bind().dialect.name](ModuleProgress)
     db.session.execute(
         insert.values(
             user_id=user_id, module_id=module_id, started_at=now, last_activity_at=now
         ).on_conflict_do_nothing(index_elements=["user_id", "module_id"])
     )
+
+
+def progress_row(user_id, module_id, now):
+    """The progress row for a module, made if missing (see _insert_progress), read back."""
+    _insert_progress(user_id, module_id, now)
     return db.session.scalar(
         select(ModuleProgress).where(
             ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id
