@@ -55,7 +55,7 @@ class CourseProgress:
 # loads entities.
 _PROGRESS_VALUES = select(
     ModuleProgress.module_id,
-    ModuleProgress.passed_at,
+    ModuleProgress.passed_at.is_not(None).label("passed"),
     ModuleProgress.best_score,
     ModuleProgress.last_activity_at,
 ).where(
@@ -82,12 +82,12 @@ class _Opened:
 
     module_id: int
     last_activity_at: datetime
-    passed_at: None = None
+    passed: bool = False
     best_score: None = None
 
 
 def _progress_rows(user_id, module_ids, entities=False):
-    """The trainee's progress in these modules by module id: plain rows (module_id, passed_at,
+    """The trainee's progress in these modules by module id: plain rows (module_id, passed,
     best_score, last_activity_at), or with `entities` the ModuleProgress rows, to change."""
     if not module_ids:
         return {}
@@ -101,7 +101,7 @@ def _course_progress(course, modules, rows):
     statuses = []
     for module in modules:
         row = rows.get(module.id)
-        state = "not_started" if row is None else "passed" if row.passed_at else "reading"
+        state = "not_started" if row is None else "passed" if row.passed else "reading"
         statuses.append(ModuleStatus(module, state, row.best_score if row else None))
     passed_slugs = {s.module.slug for s in statuses if s.state == "passed"}
     next_module = next(
@@ -137,7 +137,7 @@ def _missing_requirements(version, modules, rows):
         if module is None:
             continue  # a retired prerequisite no longer blocks anyone
         row = rows.get(module.id)
-        if row is None or row.passed_at is None:
+        if row is None or not row.passed:
             missing.append(module)
     return missing
 
