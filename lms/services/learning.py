@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import Course, ModuleProgress
+from ..models import Course, Module, ModuleProgress
 from ..models.types import utcnow
 from . import catalog
 
@@ -49,20 +49,22 @@ class CourseProgress:
 
 
 # Built once: read on most trainee pages, where building the statement cost more than running
-# it; the module ids are an expanding parameter, so the compiled form is cached all the same.
+# it; with only values bound per call, SQLAlchemy's compiled-statement cache serves them.
 # Pages read plain rows: loading a course's worth of ORM entities (31 for Foundations) cost a
-# trainee's module page more than everything else it does. The quiz, which changes the row,
-# loads entities.
-_PROGRESS_VALUES = select(
+# trainee's module page more than everything else it does. A page asks for the trainee's rows
+# in one course (or all their rows, for the dashboard) rather than for a list of module ids: an
+# expanding IN list is rendered again on every call. Rows of modules not shown are ignored.
+_PROGRESS_OF_TRAINEE = select(
     ModuleProgress.module_id,
     ModuleProgress.passed_at.is_not(None).label("passed"),
     ModuleProgress.best_score,
     ModuleProgress.last_activity_at,
-).where(
-    ModuleProgress.user_id == bindparam("user_id"),
-    ModuleProgress.module_id.in_(bindparam("module_ids", expanding=True)),
-)
-_PROGRESS_ROWS = select(ModuleProgress).where(
+).where(ModuleProgress.user_id == bindparam("user_id"))
+_PROGRESS_IN_COURSE = _PROGRESS_OF_TRAINEE.join(
+    Module, Module.id == ModuleProgress.module_id
+).where(Module.course_id == bindparam("course_id"))
+# The quiz changes the row, so it loads entities.
+_PROGRESS_ENTITIES = select(ModuleProgress).where(
     ModuleProgress.user_id == bindparam("user_id"),
     ModuleProgress.module_id.in_(bindparam("module_ids", expanding=True)),
 )
@@ -86,15 +88,20 @@ class _Opened:
     best_score: None = None
 
 
-def _progress_rows(user_id, module_ids, entities=False):
-    """The trainee's progress in these modules by module id: plain rows (module_id, passed,
-    best_score, last_activity_at), or with `entities` the ModuleProgress rows, to change."""
-    if not module_ids:
-        return {}
+def _progress_rows(user_id, course_id=None):
+    """The trainee's progress by module id, as plain rows (module_id, passed, best_score,
+    last_activity_at): in one course, or with no course_id in every module."""
+    if course_id is None:
+        rows = db.session.execute(_PROGRESS_OF_TRAINEE, {"user_id": user_id})
+    else:
+        rows = db.session.execute(_PROGRESS_IN_COURSE, {"user_id": user_id, "course_id": course_id})
+    return {row.module_id: row for row in rows}
+
+
+def _progress_entities(user_id, module_ids):
+    """The trainee's ModuleProgress rows for these modules, by module id, to change."""
     values = {"user_id": user_id, "module_ids": list(module_ids)}
-    if entities:
-        return {row.module_id: row for row in db.session.scalars(_PROGRESS_ROWS, values)}
-    return {row.module_id: row for row in db.session.execute(_PROGRESS_VALUES, values)}
+    return {row.module_id: row for row in db.session.scalars(_PROGRESS_ENTITIES, values)}
 
 
 def _course_progress(course, modules, rows):
@@ -120,13 +127,13 @@ def _course_progress(course, modules, rows):
 def dashboard(user_id):
     """Progress in every published course, in a fixed number of queries."""
     courses = catalog.published_courses()
-    module_ids = [m.id for _, modules in courses for m in modules]
-    rows = _progress_rows(user_id, module_ids)
+    rows = _progress_rows(user_id) if any(modules for _, modules in courses) else {}
     return [_course_progress(course, modules, rows) for course, modules in courses]
 
 
 def course_progress(user_id, course, modules):
-    return _course_progress(course, modules, _progress_rows(user_id, [m.id for m in modules]))
+    rows = _progress_rows(user_id, course.id) if modules else {}
+    return _course_progress(course, modules, rows)
 
 
 def _missing_requirements(version, modules, rows):
@@ -150,7 +157,7 @@ def open_module(user_id, course_slug, module_slug, now=None):
     """
     now = now or utcnow()
     course, version, modules = catalog.current_module(course_slug, module_slug)
-    rows = _progress_rows(user_id, [m.id for m in modules])
+    rows = _progress_rows(user_id, course.id)
     _check_open(version, modules, rows)
     row = rows.get(version.module_id)
     if row is None:
@@ -173,7 +180,7 @@ def open_progress(user_id, course_slug, module_slug, now):
 
     Returns (course, version, CourseProgress, ModuleProgress)."""
     course, version, modules = catalog.current_module(course_slug, module_slug)
-    rows = _progress_rows(user_id, [m.id for m in modules], entities=True)
+    rows = _progress_entities(user_id, [m.id for m in modules])
     _check_open(version, modules, rows)
     row = rows.get(version.module_id)
     first_opening = row is None
