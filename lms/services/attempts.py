@@ -221,13 +221,16 @@ def order_digest(attempt):
 
 
 # The grade, written once: the WHERE clause makes the first submission win, and a second one
-# (another tab, a double click that got past the form) updates nothing.
+# (another tab, a double click that got past the form) updates nothing. On the table, not the
+# entity, so that the ORM's bulk-update machinery stays out of it (the loaded attempt is given
+# the values after the commit).
+_ATTEMPTS = QuizAttempt.__table__
 _GRADE = (
-    update(QuizAttempt)
-    .where(QuizAttempt.id == bindparam("attempt"), QuizAttempt.submitted_at.is_(None))
+    update(_ATTEMPTS)
+    .where(_ATTEMPTS.c.id == bindparam("attempt"), _ATTEMPTS.c.submitted_at.is_(None))
     .values(
         submitted_at=bindparam("graded_submitted_at", type_=UTCDateTime()),
-        answers=bindparam("graded_answers", type_=QuizAttempt.answers.type),
+        answers=bindparam("graded_answers", type_=_ATTEMPTS.c.answers.type),
         score=bindparam("graded_score"),
         passed=bindparam("graded_passed"),
     )
@@ -283,9 +286,7 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
         "passed": passed,
     }
     result = db.session.execute(
-        _GRADE,
-        {"attempt": attempt.id, **{f"graded_{key}": value for key, value in graded.items()}},
-        execution_options={"synchronize_session": False},
+        _GRADE, {"attempt": attempt.id, **{f"graded_{key}": value for key, value in graded.items()}}
     )
     if result.rowcount != 1:  # the other tab's submission won the race
         db.session.rollback()

@@ -215,9 +215,11 @@ def _insert_progress(user_id, module_id, now):
 
 
 def _after_grading(insert):
-    """The upsert note_graded_attempt runs, on a dialect's INSERT (both spell ON CONFLICT alike)."""
+    """The upsert note_graded_attempt runs, on a dialect's INSERT (both spell ON CONFLICT alike).
+    On the table, not the entity: an ORM insert with values would take the bulk-insert path."""
     now = bindparam("now", type_=UTCDateTime())
-    statement = insert(ModuleProgress).values(
+    progress = ModuleProgress.__table__.c
+    statement = insert(ModuleProgress.__table__).values(
         user_id=bindparam("trainee"),
         module_id=bindparam("module"),
         started_at=now,
@@ -227,14 +229,14 @@ def _after_grading(insert):
         passed_at=bindparam("passed_on_this", type_=UTCDateTime()),
     )
     new = statement.excluded
-    kept_best = func.coalesce(ModuleProgress.best_score, 0) > new.best_score
+    kept_best = func.coalesce(progress.best_score, 0) > new.best_score
     return statement.on_conflict_do_update(
         index_elements=["user_id", "module_id"],
         set_={
-            "read_at": func.coalesce(ModuleProgress.read_at, new.read_at),
+            "read_at": func.coalesce(progress.read_at, new.read_at),
             "last_activity_at": new.last_activity_at,
-            "best_score": case((kept_best, ModuleProgress.best_score), else_=new.best_score),
-            "passed_at": func.coalesce(ModuleProgress.passed_at, new.passed_at),
+            "best_score": case((kept_best, progress.best_score), else_=new.best_score),
+            "passed_at": func.coalesce(progress.passed_at, new.passed_at),
         },
     )
 
