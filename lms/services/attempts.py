@@ -145,6 +145,14 @@ def _chance(version, used, failures, last_failed_at, passed, now):
     return QuizChance(used, version.max_attempts, passed, error)
 
 
+# Built once, as _CHANCE: read on every opening of a quiz page.
+_OPEN_ATTEMPT = select(QuizAttempt).where(
+    QuizAttempt.user_id == bindparam("user_id"),
+    QuizAttempt.module_id == bindparam("module_id"),
+    QuizAttempt.submitted_at.is_(None),
+)
+
+
 def start_attempt(user_id, course_slug, module_slug, now=None):
     """The trainee's open attempt at this quiz, created (with its questions, drawn afresh from
     the pool when the module sets `draw`, and its shuffled choice order) if needed.
@@ -161,13 +169,8 @@ def start_attempt(user_id, course_slug, module_slug, now=None):
     if row.read_at is None:
         row.read_at = now
     questions = version.questions  # the whole pool, from the catalog's copy
-    attempt = db.session.scalar(
-        select(QuizAttempt).where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.module_id == version.module_id,
-            QuizAttempt.submitted_at.is_(None),
-        )
-    )
+    values = {"user_id": user_id, "module_id": version.module_id}
+    attempt = db.session.scalar(_OPEN_ATTEMPT, values)
     if attempt is not None and attempt.module_version_id != version.id:
         db.session.delete(attempt)  # never submitted, and its content has changed
         attempt = None
