@@ -13,14 +13,15 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Module, ModuleProgress, QuizAttempt
-from ..models.types import utcnow
-from . import catalog, ce, certification
-from .learning import LearningError, open_progress, progress_row
+from ..models import ModuleProgress, QuizAttempt
+from ..models.types import UTCDateTime, utcnow
+from . import catalog, ce, certification, learning
+from .learning import LearningError, open_progress
 
 _random = random.SystemRandom()
 _shuffle = _random.shuffle
@@ -82,37 +83,53 @@ def has_passed(user_id, module_id):
     return passed_at is not None
 
 
+# What quiz_chance decides by, over the trainee's submitted attempts at a module (any version):
+# how many, how many failed, when the last failure was; and whether the module is passed. Built
+# once with the values bound per call (as sessions._SIGNED_IN), so SQLAlchemy's compiled-statement
+# cache serves them: building them cost more than running them.
+def _tally(attempts, user_id, module_id):
+    submitted = and_(
+        attempts.user_id == user_id,
+        attempts.module_id == module_id,
+        attempts.submitted_at.is_not(None),
+    )
+    failed = and_(submitted, attempts.passed.is_(False))
+    return (
+        select(func.count(attempts.id)).where(submitted).scalar_subquery(),
+        select(func.count(attempts.id)).where(failed).scalar_subquery(),
+        select(func.max(attempts.submitted_at)).where(failed).scalar_subquery(),
+        select(ModuleProgress.passed_at)
+        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id)
+        .scalar_subquery(),
+    )
+
+
+_CHANCE = select(*_tally(QuizAttempt, bindparam("user_id"), bindparam("module_id")))
+# The attempt a submission names, with the tally of its trainee's attempts at its module, in one
+# query (the other attempts correlated by the attempt's own trainee and module).
+_EARLIER = aliased(QuizAttempt)
+_ATTEMPT_AND_TALLY = select(
+    QuizAttempt, *_tally(_EARLIER, QuizAttempt.user_id, QuizAttempt.module_id)
+).where(QuizAttempt.id == bindparam("attempt_id"))
+
+
 def quiz_chance(user_id, version, now=None, passed=None):
     """May this trainee start or submit an attempt at this module's quiz now?
 
     `passed` may be given when the caller already knows whether the module is passed.
     The wait (`retry_after_minutes`) follows a failed attempt once the trainee has failed the
     module's quiz (any version) `wait_after_failures` times; without that key, every failure.
+    One query.
     """
-    now = now or utcnow()
-    failed = QuizAttempt.passed.is_(False)
-    # Whether the module is passed comes in the same query when the caller does not know it.
-    columns = [
-        func.count(QuizAttempt.id),
-        func.count(QuizAttempt.id).filter(failed),
-        func.max(QuizAttempt.submitted_at).filter(failed),
-    ]
+    values = {"user_id": user_id, "module_id": version.module_id}
+    used, failures, last_failed_at, passed_at = db.session.execute(_CHANCE, values).one()
     if passed is None:
-        columns.append(
-            select(ModuleProgress.passed_at)
-            .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == version.module_id)
-            .scalar_subquery()
-        )
-    row = db.session.execute(
-        select(*columns).where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.module_id == version.module_id,
-            QuizAttempt.submitted_at.is_not(None),
-        )
-    ).one()
-    used, failures, last_failed_at = row[:3]
-    if passed is None:
-        passed = row[3] is not None
+        passed = passed_at is not None
+    return _chance(version, used, failures, last_failed_at, passed, now or utcnow())
+
+
+def _chance(version, used, failures, last_failed_at, passed, now):
+    """quiz_chance's decision, from the tally of the trainee's submitted attempts."""
     error = None
     if version.max_attempts is not None and used >= version.max_attempts:
         error = AttemptsUsedUp(version.max_attempts)
@@ -126,6 +143,14 @@ def quiz_chance(user_id, version, now=None, passed=None):
         if opens_at > now:
             error = RetryLater(opens_at)
     return QuizChance(used, version.max_attempts, passed, error)
+
+
+# Built once, as _CHANCE: read on every opening of a quiz page.
+_OPEN_ATTEMPT = select(QuizAttempt).where(
+    QuizAttempt.user_id == bindparam("user_id"),
+    QuizAttempt.module_id == bindparam("module_id"),
+    QuizAttempt.submitted_at.is_(None),
+)
 
 
 def start_attempt(user_id, course_slug, module_slug, now=None):
@@ -144,13 +169,8 @@ def start_attempt(user_id, course_slug, module_slug, now=None):
     if row.read_at is None:
         row.read_at = now
     questions = version.questions  # the whole pool, from the catalog's copy
-    attempt = db.session.scalar(
-        select(QuizAttempt).where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.module_id == version.module_id,
-            QuizAttempt.submitted_at.is_(None),
-        )
-    )
+    values = {"user_id": user_id, "module_id": version.module_id}
+    attempt = db.session.scalar(_OPEN_ATTEMPT, values)
     if attempt is not None and attempt.module_version_id != version.id:
         db.session.delete(attempt)  # never submitted, and its content has changed
         attempt = None
@@ -203,6 +223,23 @@ def order_digest(attempt):
     return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
+# The grade, written once: the WHERE clause makes the first submission win, and a second one
+# (another tab, a double click that got past the form) updates nothing. On the table, not the
+# entity, so that the ORM's bulk-update machinery stays out of it (the loaded attempt is given
+# the values after the commit).
+_ATTEMPTS = QuizAttempt.__table__
+_GRADE = (
+    update(_ATTEMPTS)
+    .where(_ATTEMPTS.c.id == bindparam("attempt"), _ATTEMPTS.c.submitted_at.is_(None))
+    .values(
+        submitted_at=bindparam("graded_submitted_at", type_=UTCDateTime()),
+        answers=bindparam("graded_answers", type_=_ATTEMPTS.c.answers.type),
+        score=bindparam("graded_score"),
+        passed=bindparam("graded_passed"),
+    )
+)
+
+
 def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=None):
     """Grade and record an attempt exactly once. `answers` maps question id -> [choice ids];
     `shown`, when given, is the order_digest of the attempt the form was made for.
@@ -217,7 +254,9 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
     same transaction, naming `program` (the site's name) as its provider.
     """
     now = now or utcnow()
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    # The attempt and what quiz_chance decides by, in one query; decided only if it is graded.
+    found = db.session.execute(_ATTEMPT_AND_TALLY, {"attempt_id": attempt_id}).first()
+    attempt = found[0] if found is not None else None
     if attempt is not None and attempt.user_id != user_id:
         raise LookupError(attempt_id)
     if attempt is None or (shown is not None and shown != order_digest(attempt)):
@@ -231,7 +270,8 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
     chosen = {q_id: sorted(set(answers.get(q_id, ()))) for q_id in valid}
     if attempt.submitted_at is not None:
         return _already_submitted(attempt, chosen)
-    chance = quiz_chance(user_id, version, now)
+    used, failures, last_failed_at, passed_at = found[1:]
+    chance = _chance(version, used, failures, last_failed_at, passed_at is not None, now)
     if chance.error is not None:
         raise chance.error
     missing = [q_id for q_id, ids in chosen.items() if not ids]
@@ -242,7 +282,6 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
     )
     score = round(100 * correct / len(questions)) if questions else 0
     passed = score >= version.pass_mark
-    # The WHERE clause makes the first submission win; a second one updates nothing.
     graded = {
         "submitted_at": now,
         "answers": {str(q_id): ids for q_id, ids in chosen.items()},
@@ -250,30 +289,19 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
         "passed": passed,
     }
     result = db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(**graded)
-        .execution_options(synchronize_session=False)
+        _GRADE, {"attempt": attempt.id, **{f"graded_{key}": value for key, value in graded.items()}}
     )
     if result.rowcount != 1:  # the other tab's submission won the race
         db.session.rollback()
         db.session.refresh(attempt)
         return _already_submitted(attempt, chosen)
-    row = progress_row(user_id, version.module_id, now)
-    row.read_at = row.read_at or now
-    row.last_activity_at = now
-    row.best_score = max(row.best_score or 0, score)
-    if passed and row.passed_at is None:
-        row.passed_at = now
+    learning.note_graded_attempt(user_id, version.module_id, score, passed, now)
     if passed:
         ce.record_module_pass(user_id, version, now, program)
     db.session.flush()
     certificate = None
     if passed:
-        course_id = db.session.scalar(
-            select(Module.course_id).where(Module.id == version.module_id)
-        )
-        certificate = certification.issue_if_due(user_id, course_id, now=now)
+        certificate = certification.issue_if_due(user_id, version.course_id, now=now)
     db.session.commit()
     # What the update wrote, set on the loaded attempt instead of reading it back.
     for key, value in graded.items():

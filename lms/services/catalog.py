@@ -48,7 +48,8 @@ def _snapshot_class(model, *extra):
 
 
 CourseSnapshot = _snapshot_class(Course)
-VersionSnapshot = _snapshot_class(ModuleVersion, "questions")  # questions: (QuestionSnapshot,)
+# questions: (QuestionSnapshot,); course_id: its module's course (a module never changes course)
+VersionSnapshot = _snapshot_class(ModuleVersion, "questions", "course_id")
 QuestionSnapshot = _snapshot_class(Question, "choices")  # choices: (ChoiceSnapshot,) in order
 ChoiceSnapshot = _snapshot_class(Choice)
 
@@ -150,7 +151,9 @@ def _load(version):
     for row in rows:
         row = dict(row)
         course_id, slug, position = row.pop("course_id"), row.pop("slug"), row.pop("position")
-        snapshot = _snapshot(VersionSnapshot, row, questions=questions.get(row["id"], ()))
+        snapshot = _snapshot(
+            VersionSnapshot, row, questions=questions.get(row["id"], ()), course_id=course_id
+        )
         current[course_id, slug] = versions[snapshot.id] = snapshot
         modules[course_id].append(
             ModuleSummary(
@@ -205,9 +208,13 @@ def module_version(version_id):
     if copy is not None and version_id in copy.versions:
         return copy.versions[version_id]
     row = db.session.execute(
-        select(ModuleVersion.__table__).where(ModuleVersion.id == version_id)
+        select(ModuleVersion.__table__, Module.course_id)
+        .join(Module, Module.id == ModuleVersion.module_id)
+        .where(ModuleVersion.id == version_id)
     ).mappings().first()  # fmt: skip
     if row is None:
         raise NotFound(version_id)
+    row = dict(row)
+    course_id = row.pop("course_id")
     questions = _questions_by_version([version_id]).get(version_id, ())
-    return _snapshot(VersionSnapshot, row, questions=questions)
+    return _snapshot(VersionSnapshot, row, questions=questions, course_id=course_id)

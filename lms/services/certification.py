@@ -133,9 +133,27 @@ def modules_passed(user_id, course_ids):
     return {course_id: (passed, total) for course_id, total, passed in rows}
 
 
+# The same for one course, asked after every passed quiz: an expanding IN list is rendered again
+# on every call, a plain bound value is not.
+_MODULES_PASSED_IN_COURSE = (
+    select(func.count(Module.id), func.count(ModuleProgress.passed_at))
+    .join(Course, Course.id == Module.course_id)
+    .outerjoin(
+        ModuleProgress,
+        and_(ModuleProgress.module_id == Module.id, ModuleProgress.user_id == bindparam("user_id")),
+    )
+    .where(
+        Module.course_id == bindparam("course_id"),
+        Module.retired_at.is_(None),
+        Course.retired_at.is_(None),
+    )
+)
+
+
 def every_module_passed(user_id, course_id):
     """Every current (not retired) module of the published course has its quiz passed."""
-    passed, total = modules_passed(user_id, [course_id]).get(course_id, (0, 0))
+    values = {"user_id": user_id, "course_id": course_id}
+    total, passed = db.session.execute(_MODULES_PASSED_IN_COURSE, values).one()
     return total > 0 and passed == total
 
 
@@ -243,15 +261,22 @@ def certificate_due(user_id, course_id):
 # --- issuing -------------------------------------------------------------------------------------
 
 
+# Built once: issue_if_due runs after every passed quiz, where building these statements (the
+# Certificate entity's above all) cost more than running them; the values are bound per call.
+_CURRENT_CERTIFICATE = select(Certificate).where(
+    Certificate.user_id == bindparam("user_id"),
+    Certificate.course_id == bindparam("course_id"),
+    Certificate.superseded_at.is_(None),
+)
+_TRAINEES_TURN = (
+    select(User.id).where(User.id == bindparam("user_id")).with_for_update(key_share=True)
+)
+
+
 def _existing(user_id, course_id):
     """The trainee's current certificate for the course (renewed ones are superseded)."""
-    return db.session.scalar(
-        select(Certificate).where(
-            Certificate.user_id == user_id,
-            Certificate.course_id == course_id,
-            Certificate.superseded_at.is_(None),
-        )
-    )
+    values = {"user_id": user_id, "course_id": course_id}
+    return db.session.scalar(_CURRENT_CERTIFICATE, values)
 
 
 def issue_if_due(user_id, course_id, now=None, actor_id=None):
@@ -272,9 +297,7 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
     # requests that each pass one of the last two modules, neither committed yet, would each see
     # the other's module as unpassed and neither would issue. NO KEY UPDATE, because the caller's
     # own progress rows hold a key-share lock on this row through their foreign key.
-    db.session.execute(
-        select(User.id).where(User.id == user_id).with_for_update(key_share=True)
-    ).first()
+    db.session.execute(_TRAINEES_TURN, {"user_id": user_id}).first()
     existing = _existing(user_id, course_id)
     if existing is not None:
         return existing

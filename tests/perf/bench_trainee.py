@@ -25,9 +25,16 @@ apps alike). Each trainee signs in through the real form first. Three phases, ea
 
 Trainees mostly answer right (they know the answers because this script reads them from the
 database it prepared, which no browser can), so they pass some quizzes, fail others and earn
-certificates. Printed: requests, errors, req/s and p50/p95 latency per endpoint (latency and
-req/s count only answers with the expected status), the two aims, CPU per request of the gunicorn
-processes, and how busy the machine was, since other work on it skews every figure. Then a table
+certificates. A trainee who fails a module's quiz twice meets its wait (the bundled modules say
+`retry_after_minutes: 60` from the second failure, `wait_after_failures: 2`): the quiz page then
+answers 200 with no form, saying when it opens again. That is the app keeping its rule, not a
+failure: the trainee goes on to the next module, and the closed quizzes are counted apart
+("legitimate outcomes"). A quiz page with no form for any other reason is a failure, and its
+body is saved under test-artifacts/bench-trainee/<time>/ to be read afterwards.
+
+Printed: requests, errors, req/s and p50/p95 latency per endpoint (latency and req/s count only
+answers with the expected status), the two aims, CPU per request of the gunicorn processes, and
+how busy the machine was, since other work on it skews every figure. Then a table
 of this run's figures beside the previous ones (issue 13, measured before the catalog cache):
 server CPU a request as a ratio to hello's (hello ms / page ms, so higher is better; the ratio
 cancels most of the noise of a shared machine), each lms worker's resident memory, and the time
@@ -45,6 +52,7 @@ import re
 import secrets
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -89,6 +97,12 @@ CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 ATTEMPT = re.compile(r'name="attempt_id" value="(\d+)"')
 SHOWN = re.compile(r'name="shown" value="([^"]+)"')
 CHOICE = re.compile(r'<input type="(radio|checkbox)" name="q(\d+)" value="(\d+)"')
+# What templates/learn/quiz_closed.html says, by why the quiz is closed.
+CLOSED = {
+    "quiz closed by a retake wait": re.compile(r"You can try this quiz again at"),
+    "quiz closed, attempts used up": re.compile(r"You have used (?:your one|all \S+) attempts?"),
+}
+UNEXPECTED_PAGES = ROOT / "test-artifacts" / "bench-trainee"
 
 
 def hello_step(browser, record, context):
@@ -115,12 +129,39 @@ def journey_step(browser, record, context):
         return
     form = quiz_answers(page[1], context["rng"], context["correct"])
     if form is None:
-        record.failures["quiz page", "no quiz form on the page"] += 1
+        closed = closed_quiz(page[1])
+        if closed is not None:  # the module's own wait or limit: on to the next module
+            record.outcomes["quiz page", closed] += 1
+        else:
+            record.failures["quiz page", "no quiz form on the page"] += 1
+            context["unexpected"].keep(path + "/quiz", page[1])
         return
     done = record.fetch("quiz submit", browser, "POST", path + "/quiz", form, expect=303)
     if done is not None:
         location = urlsplit(done[0]["Location"])
         record.fetch("quiz result", browser, "GET", f"{location.path}?{location.query}")
+
+
+def closed_quiz(html):
+    """Why the quiz page is closed (a wait after failed attempts, an attempt limit), or None."""
+    return next((why for why, says in CLOSED.items() if says.search(html)), None)
+
+
+class UnexpectedPages:
+    """Pages the bench did not expect, saved to read afterwards: a folder per run, made when the
+    first one comes."""
+
+    def __init__(self, root=UNEXPECTED_PAGES):
+        self.folder = root / time.strftime("%Y%m%d-%H%M%S")
+        self.saved = 0
+        self._lock = threading.Lock()
+
+    def keep(self, path, html):
+        with self._lock:
+            self.saved += 1
+            self.folder.mkdir(parents=True, exist_ok=True)
+            name = f"{self.saved:04d}{path.replace('/', '_')}.html"
+            (self.folder / name).write_text(f"<!-- GET {path} -->\n{html}")
 
 
 def quiz_answers(html, rng, correct):
@@ -181,7 +222,7 @@ def email(number):
     return f"trainee-{number + 1}@bench.example"
 
 
-def report(rows, users, failures):
+def report(rows, users, failures, outcomes):
     """Print the table and the verdicts; return True when both aims are met."""
     print(
         f"\n{'endpoint':<22} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}"
@@ -210,6 +251,10 @@ def report(rows, users, failures):
             print(f"  {phase}: {endpoint}: {what}: {count}")
     else:
         print("every request got the expected answer (no non-2xx/3xx, no failed exchange)")
+    if outcomes:
+        print("\nlegitimate outcomes, not failures (the trainee went on to the next module):")
+        for (phase, endpoint, what), count in sorted(outcomes.items(), key=str):
+            print(f"  {phase}: {endpoint}: {what}: {count}")
     return ratio_ok and submit_ok
 
 
@@ -272,7 +317,9 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="lms-bench-") as tmp:
         workdir = Path(tmp)
         with throwaway_database(args.database_url, workdir / "bench.db") as database_url:
-            rows, failures, usage, servers = bench(args, workdir, database_url)
+            rows, failures, outcomes, usage, servers, unexpected = bench(
+                args, workdir, database_url
+            )
     database = "PostgreSQL (throwaway database)" if args.database_url else "SQLite (temporary file)"
     print(
         f"\n{args.users} users, {args.seconds:g} s a phase, gunicorn {args.workers} sync workers"
@@ -285,7 +332,9 @@ def main(argv=None):
             f"{use['server_cpu_ms']:.2f} ms a request; client CPU {100 * use['client_cpu']:.0f}%"
             f" of one core; all CPUs {100 * use['machine_busy']:.0f}% busy"
         )
-    met = report(rows, args.users, failures)
+    met = report(rows, args.users, failures, outcomes)
+    if unexpected.saved:
+        print(f"{unexpected.saved} unexpected quiz pages saved in {unexpected.folder}")
     met = compare(usage, servers, "postgresql" if args.database_url else "sqlite") and met
     return 0 if met else 1
 
@@ -301,13 +350,16 @@ def bench(args, workdir, database_url):
     compileall.compile_file(ROOT / "tests" / "perf" / "hello_app.py", quiet=1)
     env = {**os.environ, "LMS_ENV": "development", "LMS_SECRET_KEY": secret_key}
     env.update(LMS_DATABASE_URL=database_url, LMS_COURSES_DIR=str(BUNDLED), LMS_SMTP_HOST="")
-    rows, failures, usage = [], Counter(), {}
+    rows, failures, outcomes, usage = [], Counter(), Counter(), {}
+    unexpected = UnexpectedPages()
 
     def collect(phase, result, labels):
         total, use = result
         usage[phase] = use
         for (endpoint, what), count in total.failures.items():
             failures[phase, endpoint, what] += count
+        for (endpoint, what), count in total.outcomes.items():
+            outcomes[phase, endpoint, what] += count
         for label, endpoint in labels:
             errors = sum(n for (e, _), n in total.failures.items() if e == endpoint)
             row = (label, total.counts[endpoint], errors, total.latencies[endpoint], use["wall"])
@@ -330,6 +382,7 @@ def bench(args, workdir, database_url):
             sign_in(browser, email(number))
             browser.next_module = number  # people spread over the modules
         context = {"modules": modules, "correct": correct, "rng": random.Random(3)}
+        context["unexpected"] = unexpected
         print(f"module pages: {args.users} trainees for {args.seconds:g} s...", flush=True)
         result = run_phase(browsers, module_step, context, *run, server)
         collect("module", result, [("module page", "module page")])
@@ -341,7 +394,7 @@ def bench(args, workdir, database_url):
         endpoints = ("module page", "quiz page", "quiz submit", "quiz result")
         collect("journey", result, [(f"journey: {e}", e) for e in endpoints])
         note("lms", server)
-    return rows, failures, usage, servers
+    return rows, failures, outcomes, usage, servers, unexpected
 
 
 if __name__ == "__main__":

@@ -77,13 +77,15 @@ class Record:
     """What one user saw in one phase: requests and latencies by endpoint, and the failures.
 
     Latencies are kept for the answers with the expected status only, so that a fast error page
-    never flatters the figures; failures are counted apart.
+    never flatters the figures; failures are counted apart. `outcomes` counts right answers that
+    end a step early for a reason the app is right to give (a quiz closed by its own rules).
     """
 
     def __init__(self):
         self.latencies = defaultdict(list)
         self.counts = Counter()
         self.failures = Counter()  # (endpoint, status or exception name) -> count
+        self.outcomes = Counter()  # (endpoint, what) -> count: legitimate, not failures
         self.requests = 0
 
     def fetch(self, endpoint, browser, method, path, form=None, expect=200):
@@ -146,6 +148,7 @@ def run_phase(browsers, step, context, seconds, max_requests, server):
             total.latencies[endpoint] += values
         total.counts.update(record.counts)
         total.failures.update(record.failures)
+        total.outcomes.update(record.outcomes)
         total.requests += record.requests
     usage = {
         "wall": wall,

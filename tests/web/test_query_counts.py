@@ -26,9 +26,14 @@ COUNTS = {
 }
 # Reading the whole catalog again after a publish: courses, current versions, questions, choices.
 CATALOG_RELOAD = 4
-# A graded submission: the account, the attempt, quiz_chance, the grade, the progress row (made
-# if missing, read, updated). Questions come from the catalog copy; nothing is read back.
-SUBMISSION = 7
+# A graded submission: the account, the attempt with what quiz_chance decides by (one query),
+# the grade, the progress row (an upsert: made if missing, else updated). Questions and the
+# module's course come from the catalog copy; nothing is read back. It was 12 before issue 13,
+# then 7 (the attempt and quiz_chance apart, the progress row inserted, read and updated).
+SUBMISSION = 4
+# A pass also asks whether the course's certificate is now due (certification.issue_if_due: no
+# certificate yet, the trainee's turn taken, none issued meanwhile, quizzes passed: not all).
+PASSING_SUBMISSION = SUBMISSION + 4
 
 MODULE = """---
 title: Module {n}
@@ -125,20 +130,33 @@ def test_after_a_publish_the_next_page_reads_the_catalog_once_then_not_again(app
     assert len(statements) == COUNTS[page], statements
 
 
-def test_a_quiz_submission_runs_a_fixed_number_of_statements(app, tmp_path):
-    user_id, _ = build(app, tmp_path / "set", 2, 0)
+@pytest.mark.parametrize(
+    ("right", "attempts", "expected"),
+    [(False, 0, SUBMISSION), (False, 100, SUBMISSION), (True, 100, PASSING_SUBMISSION)],
+)
+def test_a_quiz_submission_runs_a_fixed_number_of_statements(
+    app, tmp_path, right, attempts, expected
+):
+    user_id, _ = build(app, tmp_path / "set", 2, attempts)
     client = sign_in_as(app.test_client(), user_id)
     html = client.get("/courses/big/module-1/quiz").get_data(as_text=True)
+    question = re.search(r'name="q(\d+)"', html).group(1)
     with app.app_context():
-        wrong = db.session.scalar(select(Choice.id).where(Choice.is_correct.is_(False)))
+        choice = db.session.scalar(
+            select(Choice.id).where(Choice.question_id == int(question), Choice.is_correct == right)
+        )
     form = {
         "csrf_token": csrf_token(html),
         "attempt_id": re.search(r'name="attempt_id" value="(\d+)"', html).group(1),
         "shown": re.search(r'name="shown" value="([^"]+)"', html).group(1),
-        "q" + re.search(r'name="q(\d+)"', html).group(1): str(wrong),
+        "q" + question: str(choice),
     }
     with recorded_statements(app) as statements:
         response = client.post("/courses/big/module-1/quiz", data=form)
 
     assert response.status_code == 303
-    assert len(statements) == SUBMISSION, statements
+    assert ("certificate=1" in response.headers["Location"]) is False
+    assert len(statements) == expected, statements
+    with app.app_context():
+        graded = db.session.get(QuizAttempt, int(form["attempt_id"]))
+        assert (graded.score, graded.passed) == ((100, True) if right else (0, False))
