@@ -8,11 +8,20 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Choice, Module, ModuleVersion, QuizAttempt
+from lms.models import (
+    Choice,
+    Course,
+    LiveSession,
+    LiveSessionVersion,
+    Module,
+    ModuleVersion,
+    QuizAttempt,
+)
 from lms.models.types import utcnow
 from lms.services import accounts, catalog_version
 from lms.services.publishing import sync_courses
-from tests.conftest import csrf_token, sign_in_as
+from tests import livekit, roster_data, transcriptkit
+from tests.conftest import BUNDLED_COURSES, csrf_token, sign_in_as
 from tests.statements import recorded_statements
 
 # Statements per page once the worker holds the catalog: the account with its roles (one
@@ -142,3 +151,59 @@ def test_a_quiz_submission_runs_a_fixed_number_of_statements(app, tmp_path):
 
     assert response.status_code == 303
     assert len(statements) == SUBMISSION, statements
+
+
+# The course page of a course whose certificate asks for everything (Foundations: code of ethics,
+# practice hours, training hours by domain, nine live sessions, two skills checklists), for a
+# trainee with a history of each: the three above, then its checklist. A trainee in no cohort
+# has no meetings to look for.
+WITH_REQUIREMENTS = {"new": 11, "history": 12}
+
+
+def add_history(user_id):
+    """In a cohort with meetings to come, having passed modules, attended a session, signed the
+    code of ethics and logged hours."""
+    course = db.session.scalar(select(Course))
+    supervisor_id = roster_data.person("S", roles=("supervisor",))
+    cohort_id = roster_data.cohort("Spring", course.id)
+    roster_data.enrol(cohort_id, user_id)
+    modules = transcriptkit.module_ids(course.id)
+    for module_id in modules[:5]:
+        transcriptkit.pass_module(user_id, module_id)
+    roster_data.progress(user_id, modules[6])
+    roster_data.signature(user_id, course.id, course.ethics_hash)
+    transcriptkit.hours(user_id, 300, reviewer_id=supervisor_id)
+    transcriptkit.hours(user_id, 120, status="pending", kind="supervision")
+    versions = db.session.scalars(
+        select(LiveSessionVersion)
+        .join(LiveSession)
+        .where(LiveSessionVersion.number == LiveSession.current_version_number)
+        .order_by(LiveSession.position)
+    ).all()
+    held = livekit.held_meeting(versions[0], cohort_id, supervisor_id, livekit.hours_ago(72))
+    livekit.attend(held, user_id, skills=[0, 1])
+    for days, version in enumerate(versions[1:3], start=3):
+        livekit.held_meeting(version, cohort_id, supervisor_id, livekit.hours_ago(-24 * days))
+    db.session.commit()
+
+
+def test_the_course_page_of_a_course_with_requirements_runs_a_fixed_number_of_statements(app):
+    with app.app_context():
+        sync_courses(BUNDLED_COURSES / "peer-support-foundations")
+        new = accounts.ensure_user("new@example.org", "N", ["trainee"], "a-long-passphrase").id
+        old = accounts.ensure_user("old@example.org", "O", ["trainee"], "a-long-passphrase").id
+        add_history(old)
+    page = "/courses/peer-support-foundations/"
+    counts, texts = {}, {}
+    for trainee, user_id in [("new", new), ("history", old)]:
+        client = sign_in_as(app.test_client(), user_id)
+        client.get(page)
+        with recorded_statements(app) as statements:
+            response = client.get(page)
+        assert response.status_code == 200
+        counts[trainee], texts[trainee] = len(statements), response.get_data(as_text=True)
+
+    assert counts == WITH_REQUIREMENTS, statements
+    assert "0 of 31 quizzes passed" in texts["new"]
+    assert "5 of 31 quizzes passed" in texts["history"]
+    assert "Not yet; next session" in texts["history"]
