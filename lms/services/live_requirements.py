@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, func, select
 
 from ..extensions import db
 from ..models import (
@@ -25,7 +25,7 @@ from ..models import (
     LiveSessionVersion,
     Meeting,
 )
-from .meetings import next_meetings
+from ..models.types import utcnow
 from .training import attendance_that_counts, bind_ids
 
 
@@ -58,8 +58,16 @@ def _wanted_slugs(course):
 # Built once, the courses and trainees bound per call: these run on every course page with live
 # requirements, and building them cost more than running them.
 _COURSES, _USERS = bindparam("course_ids", expanding=True), bindparam("user_ids", expanding=True)
+# Plain rows, not entities: a version row carries its facilitator guide, which no standing reads.
 _CURRENT_VERSIONS = (
-    select(LiveSession, LiveSessionVersion)
+    select(
+        LiveSession.course_id,
+        LiveSession.slug,
+        LiveSession.id,
+        LiveSession.retired_at,
+        LiveSessionVersion.title,
+        LiveSessionVersion.skills,
+    )
     .join(
         LiveSessionVersion,
         and_(
@@ -69,12 +77,35 @@ _CURRENT_VERSIONS = (
     )
     .where(LiveSession.course_id.in_(_COURSES))
 )
+# The soonest meeting to come of each session, for any of the trainee's cohorts.
+_SOONEST = (
+    select(Meeting.live_session_id, func.min(Meeting.starts_at))
+    .where(
+        Meeting.cohort_id.in_(
+            select(Enrolment.cohort_id).where(Enrolment.user_id == bindparam("user_id"))
+        ),
+        Meeting.live_session_id.in_(bindparam("session_ids", expanding=True)),
+        Meeting.cancelled_at.is_(None),
+        Meeting.starts_at > bindparam("now"),
+    )
+    .group_by(Meeting.live_session_id)
+)
 
 
 def _current_versions(course_ids):
-    """{(course id, slug): (LiveSession, its current LiveSessionVersion)}, in one query."""
+    """{(course id, slug): row of the session's id, retired_at and its current version's title
+    and skills}, in one query."""
     rows = db.session.execute(_CURRENT_VERSIONS, {"course_ids": list(course_ids)})
-    return {(session.course_id, session.slug): (session, version) for session, version in rows}
+    return {(row.course_id, row.slug): row for row in rows}
+
+
+def _soonest(user_id, session_ids, now):
+    """{live session id: start of its next meeting (not cancelled, not yet started) for one of
+    the trainee's cohorts}, in one query."""
+    if not session_ids:
+        return {}
+    values = {"user_id": user_id, "session_ids": list(session_ids), "now": now or utcnow()}
+    return dict(db.session.execute(_SOONEST, values).all())
 
 
 def _attended_query(users, courses):
@@ -114,20 +145,20 @@ def _attended(user_ids, course_ids):
 
 
 def _standing(slug, current, attended, next_at=None):
-    """One SessionStanding from the session's current version and what the trainee attended."""
-    session, version = current or (None, None)
+    """One SessionStanding from the session's current version (a _current_versions row) and
+    what the trainee attended."""
     first_present, skills = attended or (None, set())
-    if version is None:
+    if current is None:
         return SessionStanding(slug, slug, first_present, 0, 0, None, False)
-    checklist = list(dict.fromkeys(version.skills or ()))
+    checklist = list(dict.fromkeys(current.skills or ()))
     return SessionStanding(
         slug,
-        version.title,
+        current.title,
         first_present,
         sum(1 for skill in checklist if skill in skills),
         len(checklist),
         next_at,
-        session.retired_at is None,
+        current.retired_at is None,
     )
 
 
@@ -155,7 +186,7 @@ def standings_for(user_ids, courses_by_id, selected=None):
 
 
 def standings(user_id, courses, now=None, with_next=True):
-    """{course id: {slug: SessionStanding}} for the sessions the courses require, in at most four
+    """{course id: {slug: SessionStanding}} for the sessions the courses require, in at most three
     queries however many courses (two without `with_next`, the next meeting of each)."""
     courses = [course for course in courses if asks_for_sessions(course)]
     if not courses:
@@ -165,19 +196,13 @@ def standings(user_id, courses, now=None, with_next=True):
     attended = _attended([user_id], course_ids)
     soonest = {}
     if with_next:
-        session_ids = [session.id for session, _ in current.values()]
-        cohort_ids = list(
-            db.session.scalars(select(Enrolment.cohort_id).where(Enrolment.user_id == user_id))
-        )
-        for (_, session_id), found in next_meetings(cohort_ids, session_ids, now).items():
-            if session_id not in soonest or found.starts_at < soonest[session_id]:
-                soonest[session_id] = found.starts_at
+        soonest = _soonest(user_id, [row.id for row in current.values()], now)
     result = {}
     for course in courses:
         rows = result.setdefault(course.id, {})
         for slug in _wanted_slugs(course):
             found = current.get((course.id, slug))
-            next_at = soonest.get(found[0].id) if found else None
+            next_at = soonest.get(found.id) if found else None
             rows[slug] = _standing(slug, found, attended.get((user_id, course.id, slug)), next_at)
     return result
 

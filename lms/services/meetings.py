@@ -385,24 +385,6 @@ def upcoming_for_trainee(user_id, now=None, limit=20):
     return [found for found in rows if ends_at(found) > now][:limit]
 
 
-def next_meetings(cohort_ids, session_ids, now=None):
-    """{(cohort id, live session id): the soonest meeting not cancelled and not yet started}."""
-    if not cohort_ids or not session_ids:
-        return {}
-    now = now or utcnow()
-    rows = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.cohort_id.in_(cohort_ids),
-            Meeting.live_session_id.in_(session_ids),
-            Meeting.cancelled_at.is_(None),
-            Meeting.starts_at > now,
-        )
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    )
-    return {(found.cohort_id, found.live_session_id): found for found in rows}
-
-
 def plan_of(meeting, zone):
     """The meeting as the schedule form shows it: its local date and time, length, place and
     facilitator."""

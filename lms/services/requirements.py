@@ -191,13 +191,17 @@ def has_requirements(course):
     )
 
 
-def checklists(user_id, courses, trained=None, now=None):
+def checklists(user_id, courses, trained=None, now=None, passed=None):
     """{course id: [ChecklistItem]} for these courses, in at most eight queries however many.
-    `trained`: training.progress_for(user_id, ...) for them, when the caller already has it."""
+    `trained`: training.progress_for(user_id, ...) for them, and `passed`: {course id: (quizzes
+    passed, current modules)} as certification.modules_passed counts them (a page's
+    learning.CourseProgress has them), when the caller already has them."""
     courses = list(courses)
     if not courses:
         return {}
-    counts = certification.modules_passed(user_id, [c.id for c in courses])
+    counts = passed
+    if counts is None:
+        counts = certification.modules_passed(user_id, [c.id for c in courses])
     signatures = {}
     ethics_courses = [c for c in courses if c.ethics_hash is not None]
     if ethics_courses:
@@ -227,9 +231,11 @@ def checklists(user_id, courses, trained=None, now=None):
     }
 
 
-def checklist(user_id, course):
-    """What the course's certificate needs, and what is still missing, for this trainee."""
-    return checklists(user_id, [course])[course.id]
+def checklist(user_id, course, passed=None):
+    """What the course's certificate needs, and what is still missing, for this trainee.
+    `passed`: (quizzes passed, current modules), when the caller already has them."""
+    counts = None if passed is None else {course.id: passed}
+    return checklists(user_id, [course], passed=counts)[course.id]
 
 
 def _checklist(course, counts, signatures, totals, trained):
