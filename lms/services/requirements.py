@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..content.model import Course as CourseContent
 from ..extensions import db
@@ -191,6 +191,17 @@ def has_requirements(course):
     )
 
 
+# Built once, the values bound per call: it runs on every course page and dashboard.
+_SIGNATURES = (
+    select(EthicsSignature.course_id, EthicsSignature.text_hash, EthicsSignature.signed_at)
+    .where(
+        EthicsSignature.user_id == bindparam("user_id"),
+        EthicsSignature.course_id.in_(bindparam("course_ids", expanding=True)),
+    )
+    .order_by(EthicsSignature.signed_at, EthicsSignature.id)
+)
+
+
 def checklists(user_id, courses, trained=None, now=None, passed=None):
     """{course id: [ChecklistItem]} for these courses, in at most eight queries however many.
     `trained`: training.progress_for(user_id, ...) for them, and `passed`: {course id: (quizzes
@@ -203,17 +214,10 @@ def checklists(user_id, courses, trained=None, now=None, passed=None):
     if counts is None:
         counts = certification.modules_passed(user_id, [c.id for c in courses])
     signatures = {}
-    ethics_courses = [c for c in courses if c.ethics_hash is not None]
+    ethics_courses = [c.id for c in courses if c.ethics_hash is not None]
     if ethics_courses:
-        rows = db.session.execute(
-            select(EthicsSignature.course_id, EthicsSignature.text_hash, EthicsSignature.signed_at)
-            .where(
-                EthicsSignature.user_id == user_id,
-                EthicsSignature.course_id.in_([c.id for c in ethics_courses]),
-            )
-            .order_by(EthicsSignature.signed_at, EthicsSignature.id)
-        )
-        for course_id, text_hash, signed_at in rows:
+        values = {"user_id": user_id, "course_ids": ethics_courses}
+        for course_id, text_hash, signed_at in db.session.execute(_SIGNATURES, values):
             signatures.setdefault(course_id, {})[text_hash] = signed_at
     totals = None
     if any(certification.asks_for_hours(c) for c in courses):
