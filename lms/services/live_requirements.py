@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import (
@@ -26,6 +26,7 @@ from ..models import (
     Meeting,
 )
 from ..models.types import utcnow
+from . import catalog
 from .training import attendance_that_counts, bind_ids
 
 
@@ -58,25 +59,6 @@ def _wanted_slugs(course):
 # Built once, the courses and trainees bound per call: these run on every course page with live
 # requirements, and building them cost more than running them.
 _COURSES, _USERS = bindparam("course_ids", expanding=True), bindparam("user_ids", expanding=True)
-# Plain rows, not entities: a version row carries its facilitator guide, which no standing reads.
-_CURRENT_VERSIONS = (
-    select(
-        LiveSession.course_id,
-        LiveSession.slug,
-        LiveSession.id,
-        LiveSession.retired_at,
-        LiveSessionVersion.title,
-        LiveSessionVersion.skills,
-    )
-    .join(
-        LiveSessionVersion,
-        and_(
-            LiveSessionVersion.live_session_id == LiveSession.id,
-            LiveSessionVersion.number == LiveSession.current_version_number,
-        ),
-    )
-    .where(LiveSession.course_id.in_(_COURSES))
-)
 # The soonest meeting to come of each session, for any of the trainee's cohorts.
 _SOONEST = (
     select(Meeting.live_session_id, func.min(Meeting.starts_at))
@@ -90,13 +72,6 @@ _SOONEST = (
     )
     .group_by(Meeting.live_session_id)
 )
-
-
-def _current_versions(course_ids):
-    """{(course id, slug): row of the session's id, retired_at and its current version's title
-    and skills}, in one query."""
-    rows = db.session.execute(_CURRENT_VERSIONS, {"course_ids": list(course_ids)})
-    return {(row.course_id, row.slug): row for row in rows}
 
 
 def _soonest(user_id, session_ids, now):
@@ -145,8 +120,8 @@ def _attended(user_ids, course_ids):
 
 
 def _standing(slug, current, attended, next_at=None):
-    """One SessionStanding from the session's current version (a _current_versions row) and
-    what the trainee attended."""
+    """One SessionStanding from the session (a catalog.SessionSummary, None when the course has
+    no such session) and what the trainee attended."""
     first_present, skills = attended or (None, set())
     if current is None:
         return SessionStanding(slug, slug, first_present, 0, 0, None, False)
@@ -171,12 +146,12 @@ def standings_for(user_ids, courses_by_id, selected=None):
     user_ids = list(user_ids)
     if not wanted or not user_ids:
         return {}
-    current = _current_versions(list(wanted))
+    current = catalog.live_sessions(wanted, from_copy=False)
     attended = _attended(user_ids if selected is None else selected, list(wanted))
     return {
         (user_id, course_id): {
             slug: _standing(
-                slug, current.get((course_id, slug)), attended.get((user_id, course_id, slug))
+                slug, current[course_id].get(slug), attended.get((user_id, course_id, slug))
             )
             for slug in _wanted_slugs(course)
         }  # fmt: skip
@@ -192,16 +167,17 @@ def standings(user_id, courses, now=None, with_next=True):
     if not courses:
         return {}
     course_ids = [course.id for course in courses]
-    current = _current_versions(course_ids)
+    current = catalog.live_sessions(course_ids)
     attended = _attended([user_id], course_ids)
     soonest = {}
     if with_next:
-        soonest = _soonest(user_id, [row.id for row in current.values()], now)
+        session_ids = [found.id for sessions in current.values() for found in sessions.values()]
+        soonest = _soonest(user_id, session_ids, now)
     result = {}
     for course in courses:
         rows = result.setdefault(course.id, {})
         for slug in _wanted_slugs(course):
-            found = current.get((course.id, slug))
+            found = current[course.id].get(slug)
             next_at = soonest.get(found.id) if found else None
             rows[slug] = _standing(slug, found, attended.get((user_id, course.id, slug)), next_at)
     return result
