@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import catalog
+from .plain_rows import plain_rows
 from .training import attendance_that_counts, bind_ids
 
 
@@ -80,7 +81,7 @@ def _soonest(user_id, session_ids, now):
     if not session_ids:
         return {}
     values = {"user_id": user_id, "session_ids": list(session_ids), "now": now or utcnow()}
-    return dict(db.session.execute(_SOONEST, values).all())
+    return dict(plain_rows(_SOONEST, values).all())
 
 
 def _attended_query(users, courses):
@@ -106,7 +107,7 @@ def _attended(user_ids, course_ids):
     """{(user id, course id, slug): [start of the first meeting they were present at, {skill
     text demonstrated}]} over meetings not cancelled, in one query however many trainees."""
     attended = {}
-    rows = db.session.execute(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
+    rows = plain_rows(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
     for user_id, course_id, slug, status, skills, starts_at, version_skills in rows:
         found = attended.setdefault((user_id, course_id, slug), [None, set()])
         if status == "present" and found[0] is None:

@@ -18,6 +18,7 @@ from ..models.types import utcnow
 from . import audit, certification, keyset, reviews, supervision
 from .errors import FieldErrors
 from .hours import hours_text, past_day, quarter_hours
+from .plain_rows import plain_rows
 from .reviews import DECISIONS, MAX_COMMENT
 
 ACTIVITIES = (
@@ -171,7 +172,7 @@ _HOURS_TOTALS = (
 def hours_totals(user_id):
     """Approved and waiting minutes of the trainee's practice per kind, in one query."""
     sums = {kind: {"approved": 0, "pending": 0} for kind in PRACTICE_KINDS}
-    rows = db.session.execute(_HOURS_TOTALS, {"user_id": user_id})
+    rows = plain_rows(_HOURS_TOTALS, {"user_id": user_id})
     for kind, status, minutes in rows:
         sums.setdefault(kind, {"approved": 0, "pending": 0})[status] = int(minutes)
     return HoursTotals(

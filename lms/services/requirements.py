@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Course, EthicsSignature, User
 from ..models.types import utcnow
 from . import audit, certification, live_requirements, training
+from .plain_rows import plain_rows
 from .practice import (
     ACTIVITIES,
     NotFound,
@@ -217,7 +218,7 @@ def checklists(user_id, courses, trained=None, now=None, passed=None):
     ethics_courses = [c.id for c in courses if c.ethics_hash is not None]
     if ethics_courses:
         values = {"user_id": user_id, "course_ids": ethics_courses}
-        for course_id, text_hash, signed_at in db.session.execute(_SIGNATURES, values):
+        for course_id, text_hash, signed_at in plain_rows(_SIGNATURES, values):
             signatures.setdefault(course_id, {})[text_hash] = signed_at
     totals = None
     if any(certification.asks_for_hours(c) for c in courses):
