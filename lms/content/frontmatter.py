@@ -1,13 +1,17 @@
-"""YAML front matter: splitting it off a file and checking it against a schema, by line."""
+"""YAML front matter: splitting it off a file and checking it against a schema, by line.
+
+The YAML itself is read by yaml_nodes.py, imported by the first split: only reading course files
+(publishing, the workspace, `lms courses`) needs PyYAML, and a web worker that only serves pages
+never loads it (issue 13).
+"""
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
 
-import yaml
-
 from . import limits
+from .model import INVALID
 
 
 @dataclass(frozen=True)
@@ -52,117 +56,10 @@ def split(text):
     fm.problems.extend(limits.front_matter_problems(yaml_text, 2))
     if fm.problems:
         return fm
-    try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-    except RecursionError:
-        fm.problems.append((2, "the front matter is nested too deeply to read"))
-        return fm
-    except yaml.YAMLError as error:
-        line, message = _syntax_error(error)
-        fm.problems.append((line + 2 if line is not None else 1, f"invalid YAML: {message}"))
-        return fm
-    if node is None:
-        fm.values = {}
-        return fm
-    if not isinstance(node, yaml.MappingNode):
-        fm.problems.append((2, "front matter must be 'key: value' lines"))
-        return fm
-    fm.values = _mapping(node, fm.problems)
+    from . import yaml_nodes  # on first use: see the module's docstring
+
+    fm.values = yaml_nodes.read_mapping(yaml_text, fm.problems)
     return fm
-
-
-INVALID = object()  # a value already reported as unreadable: checked no further
-
-
-# A YAML error inside something opened on an earlier line is that opening's fault.
-_UNCLOSED = {
-    "while scanning a quoted scalar": "the quote that starts here is never closed",
-    "while parsing a flow sequence": (
-        "the list that starts with '[' here is not closed with ']' "
-        "(put text that starts with '[' in quotes)"
-    ),
-    "while parsing a flow mapping": (
-        "the group that starts with '{' here is not closed with '}' "
-        "(put text that starts with '{' in quotes)"
-    ),
-}
-
-
-def _syntax_error(error):
-    """(0-based line in the YAML text or None, message) for a YAML syntax error, with a hint."""
-    context = getattr(error, "context", None)
-    context_mark = getattr(error, "context_mark", None)
-    if context in _UNCLOSED and context_mark is not None:
-        return context_mark.line, _UNCLOSED[context]
-    mark = getattr(error, "problem_mark", None) or context_mark
-    problem = getattr(error, "problem", None) or str(error)
-    if problem.startswith("mapping values are not allowed"):
-        problem += " (put a value that contains ': ' in quotes)"
-    elif "'\\t'" in problem:
-        problem += " (indent with spaces, not tabs)"
-    elif "cannot start any token" in problem:
-        problem += " (put a value that starts with it in quotes)"
-    return (mark.line if mark else None), problem
-
-
-class Located:
-    """A front-matter value together with the file line it came from.
-
-    `text` keeps what the author typed for a plain value (a list of those for a list), so a text
-    field reads `title: 1984` or `title: yes` as the words written, not as a number or a boolean.
-    """
-
-    __slots__ = ("value", "line", "text")
-
-    def __init__(self, value, line, text=None):
-        self.value = value
-        self.line = line
-        self.text = text
-
-
-def _mapping(node, problems):
-    result = {}
-    for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 2  # +1 for 1-based, +1 for the opening '---'
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append((line, "a key must be a plain name such as 'title', not a list"))
-            continue
-        key = key_node.value
-        if key in result:
-            problems.append((line, f"key '{key}' appears twice"))
-            continue
-        if isinstance(value_node, yaml.MappingNode):
-            result[key] = Located(_mapping(value_node, problems), line)
-            continue
-        try:
-            value = _construct(value_node)
-        except yaml.YAMLError as error:
-            problems.append((line, f"invalid YAML: {getattr(error, 'problem', None) or error}"))
-            result[key] = Located(INVALID, line)
-            continue
-        result[key] = Located(value, line, _source_text(value_node))
-    return result
-
-
-def _construct(node):
-    """The Python value of a YAML node. A plain value YAML guessed wrongly (`2024-13-45` is not a
-    date) falls back to its text; an unknown `!!tag` raises yaml.YAMLError."""
-    try:
-        return yaml.SafeLoader("").construct_object(node, deep=True)
-    except (ValueError, TypeError, OverflowError):
-        if isinstance(node, yaml.ScalarNode):
-            return node.value
-        if isinstance(node, yaml.SequenceNode):
-            return [_construct(item) for item in node.value]
-        raise
-
-
-def _source_text(node):
-    if isinstance(node, yaml.ScalarNode):
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [item.value if isinstance(item, yaml.ScalarNode) else None for item in node.value]
-    return None
 
 
 def validate(values, schema, start_line, prefix="", unknown=None):

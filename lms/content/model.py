@@ -10,6 +10,10 @@ if TYPE_CHECKING:
     from .ce import ModuleCE
 
 
+# A front-matter value already reported as unreadable YAML: checked no further.
+INVALID = object()
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a course file, located by path and line (None: the whole file)."""

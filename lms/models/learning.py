@@ -31,6 +31,10 @@ class ModuleProgress(db.Model):
 
     module: Mapped[Module] = relationship()
 
+    @property
+    def passed(self):
+        return self.passed_at is not None
+
 
 class QuizAttempt(db.Model):
     """One try at a module's quiz. Created when the quiz is opened (fixing the choice order),

@@ -7,13 +7,13 @@ in services.attempts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import Course, ModuleProgress
+from ..models import Course, Module, ModuleProgress
 from ..models.types import utcnow
 from . import catalog
 
@@ -49,25 +49,66 @@ class CourseProgress:
 
 
 # Built once: read on most trainee pages, where building the statement cost more than running
-# it; the module ids are an expanding parameter, so the compiled form is cached all the same.
-_PROGRESS_ROWS = select(ModuleProgress).where(
+# it; with only values bound per call, SQLAlchemy's compiled-statement cache serves them.
+# Pages read plain rows: loading a course's worth of ORM entities (31 for Foundations) cost a
+# trainee's module page more than everything else it does. A page asks for the trainee's rows
+# in one course (or all their rows, for the dashboard) rather than for a list of module ids: an
+# expanding IN list is rendered again on every call. Rows of modules not shown are ignored.
+_PROGRESS_OF_TRAINEE = select(
+    ModuleProgress.module_id,
+    ModuleProgress.passed_at.is_not(None).label("passed"),
+    ModuleProgress.best_score,
+    ModuleProgress.last_activity_at,
+).where(ModuleProgress.user_id == bindparam("user_id"))
+_PROGRESS_IN_COURSE = _PROGRESS_OF_TRAINEE.join(
+    Module, Module.id == ModuleProgress.module_id
+).where(Module.course_id == bindparam("course_id"))
+# The quiz changes the row, so it loads entities.
+_PROGRESS_ENTITIES = select(ModuleProgress).where(
     ModuleProgress.user_id == bindparam("user_id"),
     ModuleProgress.module_id.in_(bindparam("module_ids", expanding=True)),
 )
+_TOUCH = (
+    update(ModuleProgress)
+    .where(
+        ModuleProgress.user_id == bindparam("trainee"),
+        ModuleProgress.module_id == bindparam("module"),
+    )
+    .values(last_activity_at=bindparam("now"))
+)
 
 
-def _progress_rows(user_id, module_ids):
-    if not module_ids:
-        return {}
-    rows = db.session.scalars(_PROGRESS_ROWS, {"user_id": user_id, "module_ids": list(module_ids)})
+@dataclass(frozen=True)
+class _Opened:
+    """The progress values of a module opened for the first time by this request."""
+
+    module_id: int
+    last_activity_at: datetime
+    passed: bool = False
+    best_score: None = None
+
+
+def _progress_rows(user_id, course_id=None):
+    """The trainee's progress by module id, as plain rows (module_id, passed, best_score,
+    last_activity_at): in one course, or with no course_id in every module."""
+    if course_id is None:
+        rows = db.session.execute(_PROGRESS_OF_TRAINEE, {"user_id": user_id})
+    else:
+        rows = db.session.execute(_PROGRESS_IN_COURSE, {"user_id": user_id, "course_id": course_id})
     return {row.module_id: row for row in rows}
+
+
+def _progress_entities(user_id, module_ids):
+    """The trainee's ModuleProgress rows for these modules, by module id, to change."""
+    values = {"user_id": user_id, "module_ids": list(module_ids)}
+    return {row.module_id: row for row in db.session.scalars(_PROGRESS_ENTITIES, values)}
 
 
 def _course_progress(course, modules, rows):
     statuses = []
     for module in modules:
         row = rows.get(module.id)
-        state = "not_started" if row is None else "passed" if row.passed_at else "reading"
+        state = "not_started" if row is None else "passed" if row.passed else "reading"
         statuses.append(ModuleStatus(module, state, row.best_score if row else None))
     passed_slugs = {s.module.slug for s in statuses if s.state == "passed"}
     next_module = next(
@@ -86,13 +127,13 @@ def _course_progress(course, modules, rows):
 def dashboard(user_id):
     """Progress in every published course, in a fixed number of queries."""
     courses = catalog.published_courses()
-    module_ids = [m.id for _, modules in courses for m in modules]
-    rows = _progress_rows(user_id, module_ids)
+    rows = _progress_rows(user_id) if any(modules for _, modules in courses) else {}
     return [_course_progress(course, modules, rows) for course, modules in courses]
 
 
 def course_progress(user_id, course, modules):
-    return _course_progress(course, modules, _progress_rows(user_id, [m.id for m in modules]))
+    rows = _progress_rows(user_id, course.id) if modules else {}
+    return _course_progress(course, modules, rows)
 
 
 def _missing_requirements(version, modules, rows):
@@ -103,7 +144,7 @@ def _missing_requirements(version, modules, rows):
         if module is None:
             continue  # a retired prerequisite no longer blocks anyone
         row = rows.get(module.id)
-        if row is None or row.passed_at is None:
+        if row is None or not row.passed:
             missing.append(module)
     return missing
 
@@ -114,19 +155,33 @@ def open_module(user_id, course_slug, module_slug, now=None):
     Raises catalog.NotFound, or ModuleLocked when required modules are not yet passed.
     Returns (course, version, CourseProgress).
     """
-    course, version, progress, _ = open_progress(user_id, course_slug, module_slug, now or utcnow())
-    return course, version, progress
+    now = now or utcnow()
+    course, version, modules = catalog.current_module(course_slug, module_slug)
+    rows = _progress_rows(user_id, course.id)
+    _check_open(version, modules, rows)
+    row = rows.get(version.module_id)
+    if row is None:
+        _insert_progress(user_id, version.module_id, now)
+        rows[version.module_id] = _Opened(version.module_id, now)
+        db.session.commit()
+    elif now - row.last_activity_at >= ACTIVITY_PRECISION:
+        # Reading a page is not worth a write each time: last activity is kept to a few minutes.
+        db.session.execute(
+            _TOUCH,
+            {"trainee": user_id, "module": version.module_id, "now": now},
+            execution_options={"synchronize_session": False},
+        )
+        db.session.commit()
+    return course, version, _course_progress(course, modules, rows)
 
 
 def open_progress(user_id, course_slug, module_slug, now):
-    """open_module, also returning the trainee's progress row for the module (for the quiz).
+    """open_module for a change to the trainee's progress row for the module (the quiz).
 
     Returns (course, version, CourseProgress, ModuleProgress)."""
     course, version, modules = catalog.current_module(course_slug, module_slug)
-    rows = _progress_rows(user_id, [m.id for m in modules])
-    missing = _missing_requirements(version, modules, rows)
-    if missing:
-        raise ModuleLocked(missing)
+    rows = _progress_entities(user_id, [m.id for m in modules])
+    _check_open(version, modules, rows)
     row = rows.get(version.module_id)
     first_opening = row is None
     if first_opening:
@@ -138,19 +193,30 @@ def open_progress(user_id, course_slug, module_slug, now):
     return course, version, _course_progress(course, modules, rows), row
 
 
+def _check_open(version, modules, rows):
+    missing = _missing_requirements(version, modules, rows)
+    if missing:
+        raise ModuleLocked(missing)
+
+
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def progress_row(user_id, module_id, now):
-    """The trainee's progress row for a module, made if missing. Two first openings at once (two
-    tabs) both get the one row: the losing insert does nothing instead of failing on the unique
-    (user_id, module_id), and the row is read back."""
+def _insert_progress(user_id, module_id, now):
+    """Make the trainee's progress row for a module, if missing. Two first openings at once (two
+    tabs) both end with the one row: the losing insert does nothing instead of failing on the
+    unique (user_id, module_id)."""
     insert = _INSERT[db.session.get_bind().dialect.name](ModuleProgress)
     db.session.execute(
         insert.values(
             user_id=user_id, module_id=module_id, started_at=now, last_activity_at=now
         ).on_conflict_do_nothing(index_elements=["user_id", "module_id"])
     )
+
+
+def progress_row(user_id, module_id, now):
+    """The progress row for a module, made if missing (see _insert_progress), read back."""
+    _insert_progress(user_id, module_id, now)
     return db.session.scalar(
         select(ModuleProgress).where(
             ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id

@@ -2,14 +2,21 @@
 
 A Multikey public key is base58btc of the multicodec prefix 0xed01 and the 32 key bytes
 ("z6Mk..."); the secret key uses prefix 0x8026 and the 32-byte seed.
+
+cryptography is imported by the functions that make or read a secret key, not at the top: its
+OpenSSL bindings are 7 MB and 30 ms of a web worker's start-up (issue 13), and only issuing,
+checking and the key commands need them (proof.py does the same for checking a signature).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lms.vc.multibase import b58decode, b58encode
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 PUBLIC_PREFIX = b"\xed\x01"
 SECRET_PREFIX = b"\x80\x26"
@@ -27,17 +34,11 @@ class KeyPair:
 
 
 def _raw_public(private_key: Ed25519PrivateKey) -> bytes:
-    return private_key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    return private_key.public_key().public_bytes_raw()
 
 
 def _raw_seed(private_key: Ed25519PrivateKey) -> bytes:
-    return private_key.private_bytes(
-        serialization.Encoding.Raw,
-        serialization.PrivateFormat.Raw,
-        serialization.NoEncryption(),
-    )
+    return private_key.private_bytes_raw()
 
 
 def public_multibase_of(public_key: bytes) -> str:
@@ -50,6 +51,8 @@ def _with_did_id(private_key: Ed25519PrivateKey | None, public_key: bytes) -> Ke
 
 
 def generate() -> KeyPair:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # see the top
+
     private_key = Ed25519PrivateKey.generate()
     return _with_did_id(private_key, _raw_public(private_key))
 
@@ -84,6 +87,8 @@ def from_multibase(public: str, secret: str | None = None, key_id: str | None = 
     private_key = None
     if secret is not None:
         seed = _decode(secret, SECRET_PREFIX, "secret key (secretKeyMultibase)")
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # see top
+
         private_key = Ed25519PrivateKey.from_private_bytes(seed)
         if _raw_public(private_key) != public_key:
             raise KeyFileError(

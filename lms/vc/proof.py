@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cachetools import LRUCache
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from lms.vc.keys import KeyPair, public_key_from_did_key
 from lms.vc.loader import ContextNotBundled, document_loader
@@ -23,7 +21,8 @@ from lms.vc.multibase import b58decode, b58encode
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
 # pyld (with lxml) is imported in the functions that canonicalise, not at the top: it is about
-# 170 modules and 0.4 s of a web worker's start-up, and only signing and checking need it.
+# 170 modules and 0.4 s of a web worker's start-up, and only signing and checking need it. The
+# same goes for cryptography (7 MB), which checking a signature needs (keys.py signs).
 
 
 class ProofError(ValueError):
@@ -199,6 +198,9 @@ def verify_proof(
         if missing is not None:
             return failed(f"a context is not bundled: {missing.url}", "context")
         return failed(f"the credential is not valid JSON-LD: {error}", "malformed")
+    from cryptography.exceptions import InvalidSignature  # loaded when used (see the top)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
     except (InvalidSignature, ValueError):
