@@ -1,5 +1,6 @@
 """Live sessions for tests, written straight to the tables: LiveSession and LiveSessionVersion rows
-(as publishing a course's sessions/ folder makes them), a cohort taking the course, meetings and
+(as publishing a course's sessions/ folder makes them, bumping the catalog version as a publish
+does, so that no worker keeps an older copy), a cohort taking the course, meetings and
 attendance. session_version, held_meeting and attend only flush (for tests that commit once, or
 bulk data); add_session and meet commit."""
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Attendance, Cohort, LiveSession, LiveSessionVersion, Meeting
-from lms.services import cohorts, meetings
+from lms.services import catalog_version, cohorts, meetings
 
 ZONE = ZoneInfo("America/New_York")
 GUIDE = "<p>FACILITATOR-GUIDE-SECRET: pair people up and time each role-play.</p>"
@@ -70,6 +71,7 @@ def _version(session, number, title, minutes, domain_minutes, skills, objectives
     )  # fmt: skip
     db.session.add(version)
     session.current_version_number = number
+    catalog_version.bump()
     db.session.flush()
     return version
 

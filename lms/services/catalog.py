@@ -1,5 +1,5 @@
-"""Reading what is published: courses, their current modules and versions (with questions), for
-the pages that show them.
+"""Reading what is published: courses, their current modules and versions (with questions), and
+their live sessions' current versions (titles and skills), for the pages that show them.
 
 Each worker keeps one read-only copy of the published catalog per database and reuses it until
 the catalog version (services/catalog_version.py, bumped by every publish) moves: a page then
@@ -13,12 +13,21 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass, make_dataclass
+from datetime import datetime
 from types import MappingProxyType
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from ..extensions import db
-from ..models import Choice, Course, Module, ModuleVersion, Question
+from ..models import (
+    Choice,
+    Course,
+    LiveSession,
+    LiveSessionVersion,
+    Module,
+    ModuleVersion,
+    Question,
+)
 from . import catalog_version
 
 
@@ -35,6 +44,18 @@ class ModuleSummary:
     minutes: int
     domain: str
     requires: tuple = ()
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """A live session of a course, as its requirements name it: its current version's title and
+    skills checklist (never its facilitator guide)."""
+
+    id: int
+    slug: str
+    title: str
+    skills: tuple
+    retired_at: datetime | None  # a retired session no longer meets a requirement
 
 
 def _snapshot_class(model, *extra):
@@ -74,6 +95,7 @@ class _Catalog:
     by_slug: dict  # course slug -> (CourseSnapshot, (ModuleSummary,))
     current: dict  # (course id, module slug) -> VersionSnapshot, the module's current version
     versions: dict  # version id -> VersionSnapshot (the current ones)
+    sessions: dict  # course id -> {session slug: SessionSummary}, retired sessions too
 
 
 # One copy per database (engine), so that apps on different databases in one process (tests)
@@ -114,6 +136,37 @@ def _current_versions(course_ids):
     ).mappings()
 
 
+# Also read for a course the copy does not hold (a retired one), so built once.
+_SESSIONS = (
+    select(
+        LiveSession.course_id,
+        LiveSession.slug,
+        LiveSession.id,
+        LiveSession.retired_at,
+        LiveSessionVersion.title,
+        LiveSessionVersion.skills,
+    )
+    .join(
+        LiveSessionVersion,
+        and_(
+            LiveSessionVersion.live_session_id == LiveSession.id,
+            LiveSessionVersion.number == LiveSession.current_version_number,
+        ),
+    )
+    .where(LiveSession.course_id.in_(bindparam("course_ids", expanding=True)))
+)
+
+
+def _sessions(course_ids):
+    """{course id: {slug: SessionSummary}} for these courses (each one present), in one query."""
+    sessions = {course_id: {} for course_id in course_ids}
+    for row in db.session.execute(_SESSIONS, {"course_ids": list(course_ids)}):
+        sessions[row.course_id][row.slug] = SessionSummary(
+            row.id, row.slug, row.title, _frozen(row.skills or []), row.retired_at
+        )
+    return sessions
+
+
 def _questions_by_version(version_ids):
     """{version id: (QuestionSnapshot,) in order}, each with its choices, in two queries."""
     choices = {}
@@ -136,7 +189,7 @@ def _questions_by_version(version_ids):
 
 
 def _load(version):
-    """The whole published catalog, in four queries."""
+    """The whole published catalog, in five queries."""
     courses = [
         _snapshot(CourseSnapshot, row)
         for row in db.session.execute(
@@ -168,7 +221,11 @@ def _load(version):
         )
     listed = tuple((course, tuple(modules[course.id])) for course in courses)
     by_slug = {course.slug: (course, course_modules) for course, course_modules in listed}
-    return _Catalog(version, listed, by_slug, current, versions)
+    sessions = {
+        course_id: MappingProxyType(by_slug)
+        for course_id, by_slug in _sessions([course.id for course in courses]).items()
+    }
+    return _Catalog(version, listed, by_slug, current, versions, sessions)
 
 
 def published_courses():
@@ -196,6 +253,20 @@ def current_module(course_slug, module_slug):
     if version is None:
         raise NotFound(module_slug)
     return course, version, list(modules)
+
+
+def live_sessions(course_ids, from_copy=True):
+    """{course id: {slug: SessionSummary}}: every live session of these courses with its current
+    version. A course the published catalog does not hold (retired) is read from the database,
+    as all are with from_copy=False (for pages that do not otherwise read the catalog)."""
+    course_ids = list(course_ids)
+    if not from_copy:
+        return _sessions(course_ids)
+    held = _catalog().sessions
+    found = {course_id: held[course_id] for course_id in course_ids if course_id in held}
+    if len(found) < len(course_ids):
+        found.update(_sessions([course_id for course_id in course_ids if course_id not in held]))
+    return found
 
 
 def module_version(version_id):

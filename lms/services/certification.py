@@ -344,17 +344,19 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
 # --- reading -------------------------------------------------------------------------------------
 
 
+# Built once (every dashboard asks it), the trainee bound per call.
+_CERTIFICATES_FOR_USER = (
+    select(Certificate)
+    .options(joinedload(Certificate.course))
+    .where(Certificate.user_id == bindparam("user_id"), Certificate.superseded_at.is_(None))
+    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+)
+
+
 def certificates_for_user(user_id):
     """The trainee's current certificates (not those a renewal superseded), newest first, each
     with its course loaded."""
-    return list(
-        db.session.scalars(
-            select(Certificate)
-            .options(joinedload(Certificate.course))
-            .where(Certificate.user_id == user_id, Certificate.superseded_at.is_(None))
-            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        )
-    )
+    return list(db.session.scalars(_CERTIFICATES_FOR_USER, {"user_id": user_id}))
 
 
 def certificate_by_code(code):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import (
@@ -25,7 +25,9 @@ from ..models import (
     LiveSessionVersion,
     Meeting,
 )
-from .meetings import next_meetings
+from ..models.types import utcnow
+from . import catalog
+from .plain_rows import plain_rows
 from .training import attendance_that_counts, bind_ids
 
 
@@ -58,23 +60,28 @@ def _wanted_slugs(course):
 # Built once, the courses and trainees bound per call: these run on every course page with live
 # requirements, and building them cost more than running them.
 _COURSES, _USERS = bindparam("course_ids", expanding=True), bindparam("user_ids", expanding=True)
-_CURRENT_VERSIONS = (
-    select(LiveSession, LiveSessionVersion)
-    .join(
-        LiveSessionVersion,
-        and_(
-            LiveSessionVersion.live_session_id == LiveSession.id,
-            LiveSessionVersion.number == LiveSession.current_version_number,
+# The soonest meeting to come of each session, for any of the trainee's cohorts.
+_SOONEST = (
+    select(Meeting.live_session_id, func.min(Meeting.starts_at))
+    .where(
+        Meeting.cohort_id.in_(
+            select(Enrolment.cohort_id).where(Enrolment.user_id == bindparam("user_id"))
         ),
+        Meeting.live_session_id.in_(bindparam("session_ids", expanding=True)),
+        Meeting.cancelled_at.is_(None),
+        Meeting.starts_at > bindparam("now"),
     )
-    .where(LiveSession.course_id.in_(_COURSES))
+    .group_by(Meeting.live_session_id)
 )
 
 
-def _current_versions(course_ids):
-    """{(course id, slug): (LiveSession, its current LiveSessionVersion)}, in one query."""
-    rows = db.session.execute(_CURRENT_VERSIONS, {"course_ids": list(course_ids)})
-    return {(session.course_id, session.slug): (session, version) for session, version in rows}
+def _soonest(user_id, session_ids, now):
+    """{live session id: start of its next meeting (not cancelled, not yet started) for one of
+    the trainee's cohorts}, in one query."""
+    if not session_ids:
+        return {}
+    values = {"user_id": user_id, "session_ids": list(session_ids), "now": now or utcnow()}
+    return dict(plain_rows(_SOONEST, values).all())
 
 
 def _attended_query(users, courses):
@@ -100,7 +107,7 @@ def _attended(user_ids, course_ids):
     """{(user id, course id, slug): [start of the first meeting they were present at, {skill
     text demonstrated}]} over meetings not cancelled, in one query however many trainees."""
     attended = {}
-    rows = db.session.execute(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
+    rows = plain_rows(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
     for user_id, course_id, slug, status, skills, starts_at, version_skills in rows:
         found = attended.setdefault((user_id, course_id, slug), [None, set()])
         if status == "present" and found[0] is None:
@@ -114,20 +121,20 @@ def _attended(user_ids, course_ids):
 
 
 def _standing(slug, current, attended, next_at=None):
-    """One SessionStanding from the session's current version and what the trainee attended."""
-    session, version = current or (None, None)
+    """One SessionStanding from the session (a catalog.SessionSummary, None when the course has
+    no such session) and what the trainee attended."""
     first_present, skills = attended or (None, set())
-    if version is None:
+    if current is None:
         return SessionStanding(slug, slug, first_present, 0, 0, None, False)
-    checklist = list(dict.fromkeys(version.skills or ()))
+    checklist = list(dict.fromkeys(current.skills or ()))
     return SessionStanding(
         slug,
-        version.title,
+        current.title,
         first_present,
         sum(1 for skill in checklist if skill in skills),
         len(checklist),
         next_at,
-        session.retired_at is None,
+        current.retired_at is None,
     )
 
 
@@ -140,12 +147,12 @@ def standings_for(user_ids, courses_by_id, selected=None):
     user_ids = list(user_ids)
     if not wanted or not user_ids:
         return {}
-    current = _current_versions(list(wanted))
+    current = catalog.live_sessions(wanted, from_copy=False)
     attended = _attended(user_ids if selected is None else selected, list(wanted))
     return {
         (user_id, course_id): {
             slug: _standing(
-                slug, current.get((course_id, slug)), attended.get((user_id, course_id, slug))
+                slug, current[course_id].get(slug), attended.get((user_id, course_id, slug))
             )
             for slug in _wanted_slugs(course)
         }  # fmt: skip
@@ -155,29 +162,24 @@ def standings_for(user_ids, courses_by_id, selected=None):
 
 
 def standings(user_id, courses, now=None, with_next=True):
-    """{course id: {slug: SessionStanding}} for the sessions the courses require, in at most four
+    """{course id: {slug: SessionStanding}} for the sessions the courses require, in at most three
     queries however many courses (two without `with_next`, the next meeting of each)."""
     courses = [course for course in courses if asks_for_sessions(course)]
     if not courses:
         return {}
     course_ids = [course.id for course in courses]
-    current = _current_versions(course_ids)
+    current = catalog.live_sessions(course_ids)
     attended = _attended([user_id], course_ids)
     soonest = {}
     if with_next:
-        session_ids = [session.id for session, _ in current.values()]
-        cohort_ids = list(
-            db.session.scalars(select(Enrolment.cohort_id).where(Enrolment.user_id == user_id))
-        )
-        for (_, session_id), found in next_meetings(cohort_ids, session_ids, now).items():
-            if session_id not in soonest or found.starts_at < soonest[session_id]:
-                soonest[session_id] = found.starts_at
+        session_ids = [found.id for sessions in current.values() for found in sessions.values()]
+        soonest = _soonest(user_id, session_ids, now)
     result = {}
     for course in courses:
         rows = result.setdefault(course.id, {})
         for slug in _wanted_slugs(course):
-            found = current.get((course.id, slug))
-            next_at = soonest.get(found[0].id) if found else None
+            found = current[course.id].get(slug)
+            next_at = soonest.get(found.id) if found else None
             rows[slug] = _standing(slug, found, attended.get((user_id, course.id, slug)), next_at)
     return result
 

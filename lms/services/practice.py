@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -18,6 +18,7 @@ from ..models.types import utcnow
 from . import audit, certification, keyset, reviews, supervision
 from .errors import FieldErrors
 from .hours import hours_text, past_day, quarter_hours
+from .plain_rows import plain_rows
 from .reviews import DECISIONS, MAX_COMMENT
 
 ACTIVITIES = (
@@ -160,14 +161,18 @@ class HoursTotals:
         return self.by_kind[kind].pending_minutes
 
 
+# Built once, the trainee bound per call: it runs on every course page and dashboard.
+_HOURS_TOTALS = (
+    select(PracticeSession.kind, PracticeSession.status, func.sum(PracticeSession.minutes))
+    .where(PracticeSession.user_id == bindparam("user_id"), PracticeSession.status != "rejected")
+    .group_by(PracticeSession.kind, PracticeSession.status)
+)
+
+
 def hours_totals(user_id):
     """Approved and waiting minutes of the trainee's practice per kind, in one query."""
     sums = {kind: {"approved": 0, "pending": 0} for kind in PRACTICE_KINDS}
-    rows = db.session.execute(
-        select(PracticeSession.kind, PracticeSession.status, func.sum(PracticeSession.minutes))
-        .where(PracticeSession.user_id == user_id, PracticeSession.status != "rejected")
-        .group_by(PracticeSession.kind, PracticeSession.status)
-    )
+    rows = plain_rows(_HOURS_TOTALS, {"user_id": user_id})
     for kind, status, minutes in rows:
         sums.setdefault(kind, {"approved": 0, "pending": 0})[status] = int(minutes)
     return HoursTotals(

@@ -140,7 +140,17 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
     return report
 
 
-CATALOG_ROWS = (Course, Module, ModuleVersion, Question, Choice, MediaFile)
+# What the catalog copy holds (of live sessions: their current versions' titles and skills).
+CATALOG_ROWS = (
+    Course,
+    Module,
+    ModuleVersion,
+    Question,
+    Choice,
+    MediaFile,
+    LiveSession,
+    LiveSessionVersion,
+)
 
 
 def _note_catalog_changes(touched, session, flush_context, instances):

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..content.model import Course as CourseContent
 from ..extensions import db
 from ..models import Course, EthicsSignature, User
 from ..models.types import utcnow
 from . import audit, certification, live_requirements, training
+from .plain_rows import plain_rows
 from .practice import (
     ACTIVITIES,
     NotFound,
@@ -191,25 +192,33 @@ def has_requirements(course):
     )
 
 
-def checklists(user_id, courses, trained=None, now=None):
+# Built once, the values bound per call: it runs on every course page and dashboard.
+_SIGNATURES = (
+    select(EthicsSignature.course_id, EthicsSignature.text_hash, EthicsSignature.signed_at)
+    .where(
+        EthicsSignature.user_id == bindparam("user_id"),
+        EthicsSignature.course_id.in_(bindparam("course_ids", expanding=True)),
+    )
+    .order_by(EthicsSignature.signed_at, EthicsSignature.id)
+)
+
+
+def checklists(user_id, courses, trained=None, now=None, passed=None):
     """{course id: [ChecklistItem]} for these courses, in at most eight queries however many.
-    `trained`: training.progress_for(user_id, ...) for them, when the caller already has it."""
+    `trained`: training.progress_for(user_id, ...) for them, and `passed`: {course id: (quizzes
+    passed, current modules)} as certification.modules_passed counts them (a page's
+    learning.CourseProgress has them), when the caller already has them."""
     courses = list(courses)
     if not courses:
         return {}
-    counts = certification.modules_passed(user_id, [c.id for c in courses])
+    counts = passed
+    if counts is None:
+        counts = certification.modules_passed(user_id, [c.id for c in courses])
     signatures = {}
-    ethics_courses = [c for c in courses if c.ethics_hash is not None]
+    ethics_courses = [c.id for c in courses if c.ethics_hash is not None]
     if ethics_courses:
-        rows = db.session.execute(
-            select(EthicsSignature.course_id, EthicsSignature.text_hash, EthicsSignature.signed_at)
-            .where(
-                EthicsSignature.user_id == user_id,
-                EthicsSignature.course_id.in_([c.id for c in ethics_courses]),
-            )
-            .order_by(EthicsSignature.signed_at, EthicsSignature.id)
-        )
-        for course_id, text_hash, signed_at in rows:
+        values = {"user_id": user_id, "course_ids": ethics_courses}
+        for course_id, text_hash, signed_at in plain_rows(_SIGNATURES, values):
             signatures.setdefault(course_id, {})[text_hash] = signed_at
     totals = None
     if any(certification.asks_for_hours(c) for c in courses):
@@ -227,9 +236,11 @@ def checklists(user_id, courses, trained=None, now=None):
     }
 
 
-def checklist(user_id, course):
-    """What the course's certificate needs, and what is still missing, for this trainee."""
-    return checklists(user_id, [course])[course.id]
+def checklist(user_id, course, passed=None):
+    """What the course's certificate needs, and what is still missing, for this trainee.
+    `passed`: (quizzes passed, current modules), when the caller already has them."""
+    counts = None if passed is None else {course.id: passed}
+    return checklists(user_id, [course], passed=counts)[course.id]
 
 
 def _checklist(course, counts, signatures, totals, trained):

@@ -34,6 +34,7 @@ from ..models import (
     ModuleVersion,
     QuizAttempt,
 )
+from .plain_rows import plain_rows
 
 TOTAL = "total"
 __all__ = ["DomainProgress", "domain_label", "hours_text", "progress", "progress_for"]
@@ -142,9 +143,7 @@ def bind_ids(query_for, prebuilt, user_ids, course_ids):
 def _passed_splits(user_ids, course_ids):
     """(user id, course id, split of the version first passed, split of the current version) for
     every passed module: the current version stands in for a pass no attempt records."""
-    return db.session.execute(
-        *bind_ids(_passed_splits_query, _PASSED_SPLITS, user_ids, course_ids)
-    ).all()
+    return plain_rows(*bind_ids(_passed_splits_query, _PASSED_SPLITS, user_ids, course_ids)).all()
 
 
 def split_minutes(minutes, domain_minutes, main_domain=None):
@@ -205,7 +204,7 @@ def minutes_attended(status, minutes, meeting_minutes):
 def _attended(user_ids, course_ids):
     """(user id, course id, minutes attended, version's domain minutes, version's domain) for
     every attendance that counts."""
-    rows = db.session.execute(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
+    rows = plain_rows(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
     for user_id, course_id, status, attended, length, domain_minutes, domain in rows:
         minutes = minutes_attended(status, attended, length)
         yield user_id, course_id, minutes, domain_minutes, domain

@@ -189,6 +189,23 @@ def test_the_checklist_says_when_a_required_session_was_attended_or_is_next(worl
     assert (item.met, item.detail, item.on) == (True, "Attended on", world["meeting"].starts_at)
 
 
+def test_a_retired_courses_sessions_are_read_from_the_database(world):
+    # Published courses' sessions come from the worker's catalog copy, which a retired course
+    # has left; its trainees' standings still count what they attended.
+    course, ada = world["course"], world["ada"]
+    require_sessions(course, checklists=("role-play-listening",))
+    take(world, mark(ada, "present", skills=["0", "1", "2"]))
+    course.retired_at = NOW
+    db.session.commit()
+
+    found = requirements.checklist(ada.id, course)
+    assert [(i.what, i.met) for i in found if i.kind in ("session", "skills")] == [
+        ("Attend the live session “Role-play: listening”", True),
+        ("Demonstrate every skill of “Role-play: listening”", True),
+    ]
+    assert live_requirements.required_sessions_attended(ada.id, course.id)
+
+
 STEPS = ("quizzes", "ethics", "hours", "attendance")
 ORDERS = [STEPS[i:] + STEPS[:i] for i in range(4)] + [("attendance", "hours", "ethics", "quizzes")]
 

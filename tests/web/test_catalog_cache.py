@@ -127,3 +127,73 @@ def test_a_sync_that_changes_the_catalog_bumps_the_version_and_one_that_does_not
         sync_courses(courses_dir)  # nothing changed: nothing written, workers keep their copy
         db.session.commit()
         assert catalog_version.current() == before + 1
+
+
+ROLE_PLAY = """\
+---
+title: Role-play
+minutes: 90
+domain: mentoring-education
+objectives:
+  - Practise reflective listening.
+---
+
+## Plan
+
+- 10 minutes: welcome.
+
+## Skills checklist
+
+- [ ] Asks open questions.
+"""
+
+
+def with_a_live_session(courses_dir):
+    """The sample course, its certificate requiring a live session with a skills checklist."""
+    folder = courses_dir / "sample-course"
+    (folder / "sessions").mkdir()
+    (folder / "sessions" / "01-role-play.md").write_text(ROLE_PLAY)
+    course_md = folder / "course.md"
+    course_md.write_text(
+        course_md.read_text().replace(
+            "  valid_for_months: 12\n",
+            "  valid_for_months: 12\n  requires:\n    sessions: [role-play]\n"
+            "    skills_checklists: [role-play]\n",
+        )
+    )
+
+
+def republish_session(app, courses_dir, old, new):
+    path = courses_dir / "sample-course" / "sessions" / "01-role-play.md"
+    path.write_text(path.read_text().replace(old, new))
+    with app.app_context():
+        sync_courses(courses_dir)
+
+
+def test_a_live_session_republished_or_set_back_is_served_by_another_worker_next(
+    app, other_worker, courses_dir
+):
+    with_a_live_session(courses_dir)
+    with app.app_context():
+        sync_courses(courses_dir)
+        user = accounts.ensure_user("dana@example.org", "Dana", ["trainee"], "a-long-passphrase")
+    reader = sign_in_as(other_worker.test_client(), user.id)
+    page = "/courses/sample-course/"
+    assert "Attend the live session “Role-play”" in reader.get(page).get_data(as_text=True)
+
+    republish_session(app, courses_dir, "title: Role-play\n", "title: Listening role-play\n")
+    republish_session(
+        app, courses_dir, "- [ ] Asks open questions.\n", "- [ ] Asks.\n- [ ] Waits.\n"
+    )
+    text = reader.get(page).get_data(as_text=True)
+    assert "Attend the live session “Listening role-play”" in text
+    assert "0 of 2 skills demonstrated" in text
+
+    # Back to the first text: no new version, the first made current again.
+    republish_session(
+        app, courses_dir, "- [ ] Asks.\n- [ ] Waits.\n", "- [ ] Asks open questions.\n"
+    )
+    republish_session(app, courses_dir, "title: Listening role-play\n", "title: Role-play\n")
+    text = reader.get(page).get_data(as_text=True)
+    assert "Attend the live session “Role-play”" in text
+    assert "0 of 1 skills demonstrated" in text

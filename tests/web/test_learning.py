@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -318,6 +319,38 @@ def test_progress_is_the_same_from_another_device(signed_in, app, trainee):
 
     assert "1 of 2 modules passed (50%)" in page
     assert "Quiz passed (100%)" in page
+
+
+@pytest.mark.parametrize("script_root", ["", "/lms"])
+def test_the_course_page_links_each_module_and_says_where_the_trainee_stands(
+    signed_in, app, script_root
+):
+    answer_first_steps(signed_in)
+    signed_in.get("/courses/sample-course/listening")
+
+    base = f"http://localhost{script_root}/"  # the app served under a path, or not
+    page = signed_in.get("/courses/sample-course/", base_url=base).get_data(as_text=True)
+
+    with app.test_request_context(base_url=base):
+        wanted = [
+            (url_for("learn.module", course_slug="sample-course", module_slug=slug), title, state)
+            for slug, title, state in [
+                ("first-steps", "First Steps", "Quiz passed (100%)"),
+                ("listening", "Listening", "Reading"),
+            ]
+        ]
+    rows = re.findall(
+        r'<li>\s*<a href="([^"]+)">([^<]+)</a>\s*<span class="meta">[^<]*<strong>([^<]+)</strong>',
+        page,
+    )
+    assert rows == wanted
+    assert wanted[0][0] == f"{script_root}/courses/sample-course/first-steps"
+
+
+def test_a_module_not_opened_is_not_started(signed_in):
+    page = signed_in.get("/courses/sample-course/").get_data(as_text=True)
+
+    assert page.count("<strong>Not started</strong>") == 2
 
 
 def test_a_new_content_version_keeps_the_old_attempt_and_progress(signed_in, app, courses_dir):

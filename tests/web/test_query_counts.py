@@ -8,11 +8,20 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Choice, Module, ModuleVersion, QuizAttempt
+from lms.models import (
+    Choice,
+    Course,
+    LiveSession,
+    LiveSessionVersion,
+    Module,
+    ModuleVersion,
+    QuizAttempt,
+)
 from lms.models.types import utcnow
 from lms.services import accounts, catalog_version
 from lms.services.publishing import sync_courses
-from tests.conftest import csrf_token, sign_in_as
+from tests import livekit, roster_data, transcriptkit
+from tests.conftest import BUNDLED_COURSES, csrf_token, sign_in_as
 from tests.statements import recorded_statements
 
 # Statements per page once the worker holds the catalog: the account with its roles (one
@@ -24,8 +33,9 @@ COUNTS = {
     "/courses/big/module-1/quiz": 5,
     "/courses/big/module-1/attempts/{attempt}": 5,
 }
-# Reading the whole catalog again after a publish: courses, current versions, questions, choices.
-CATALOG_RELOAD = 4
+# Reading the whole catalog again after a publish: courses, current versions, questions, choices,
+# live sessions.
+CATALOG_RELOAD = 5
 # A graded submission: the account, the attempt with what quiz_chance decides by (one query),
 # the grade, the progress row (an upsert: made if missing, else updated). Questions and the
 # module's course come from the catalog copy; nothing is read back. It was 12 before issue 13,
@@ -160,3 +170,61 @@ def test_a_quiz_submission_runs_a_fixed_number_of_statements(
     with app.app_context():
         graded = db.session.get(QuizAttempt, int(form["attempt_id"]))
         assert (graded.score, graded.passed) == ((100, True) if right else (0, False))
+
+
+# The course page of a course whose certificate asks for everything (Foundations: code of ethics,
+# practice hours, training hours by domain, nine live sessions, two skills checklists), for a new
+# trainee and for one with a history of each: the three above, then its checklist's: signatures,
+# practice hours, training minutes (passed modules, attended sessions), the attendance at the
+# required sessions and their next meetings. The quizzes passed come from the progress, the
+# sessions' current versions from the catalog.
+WITH_REQUIREMENTS = {"new": 9, "history": 9}
+
+
+def add_history(user_id):
+    """In a cohort with meetings to come, having passed modules, attended a session, signed the
+    code of ethics and logged hours."""
+    course = db.session.scalar(select(Course))
+    supervisor_id = roster_data.person("S", roles=("supervisor",))
+    cohort_id = roster_data.cohort("Spring", course.id)
+    roster_data.enrol(cohort_id, user_id)
+    modules = transcriptkit.module_ids(course.id)
+    for module_id in modules[:5]:
+        transcriptkit.pass_module(user_id, module_id)
+    roster_data.progress(user_id, modules[6])
+    roster_data.signature(user_id, course.id, course.ethics_hash)
+    transcriptkit.hours(user_id, 300, reviewer_id=supervisor_id)
+    transcriptkit.hours(user_id, 120, status="pending", kind="supervision")
+    versions = db.session.scalars(
+        select(LiveSessionVersion)
+        .join(LiveSession)
+        .where(LiveSessionVersion.number == LiveSession.current_version_number)
+        .order_by(LiveSession.position)
+    ).all()
+    held = livekit.held_meeting(versions[0], cohort_id, supervisor_id, livekit.hours_ago(72))
+    livekit.attend(held, user_id, skills=[0, 1])
+    for days, version in enumerate(versions[1:3], start=3):
+        livekit.held_meeting(version, cohort_id, supervisor_id, livekit.hours_ago(-24 * days))
+    db.session.commit()
+
+
+def test_the_course_page_of_a_course_with_requirements_runs_a_fixed_number_of_statements(app):
+    with app.app_context():
+        sync_courses(BUNDLED_COURSES / "peer-support-foundations")
+        new = accounts.ensure_user("new@example.org", "N", ["trainee"], "a-long-passphrase").id
+        old = accounts.ensure_user("old@example.org", "O", ["trainee"], "a-long-passphrase").id
+        add_history(old)
+    page = "/courses/peer-support-foundations/"
+    counts, texts = {}, {}
+    for trainee, user_id in [("new", new), ("history", old)]:
+        client = sign_in_as(app.test_client(), user_id)
+        client.get(page)
+        with recorded_statements(app) as statements:
+            response = client.get(page)
+        assert response.status_code == 200
+        counts[trainee], texts[trainee] = len(statements), response.get_data(as_text=True)
+
+    assert counts == WITH_REQUIREMENTS, statements
+    assert "0 of 31 quizzes passed" in texts["new"]
+    assert "5 of 31 quizzes passed" in texts["history"]
+    assert "Not yet; next session" in texts["history"]

@@ -26,19 +26,26 @@ def hours_words_filter(minutes):
 
 
 # The course page and the dashboard (views.py) show the checklist through these, asked from their
-# templates, so that only the pages of courses with requirements pay for the queries.
-def _course_checklist(course):
+# templates, so that only the pages of courses with requirements pay for the queries. The quizzes
+# passed come from the page's learning.CourseProgress: its modules are the course's current ones.
+def _course_checklist(course, progress=None):
     if not current_user.is_authenticated or not requirements.has_requirements(course):
         return None
-    return requirements.checklist(current_user.id, course)
+    passed = None if progress is None else (progress.passed, len(progress.modules))
+    return requirements.checklist(current_user.id, course, passed)
 
 
 def _dashboard_checklists(progress, trained=None):
     """`trained`: the training hours the dashboard already loaded (training.progress_for)."""
     if not current_user.is_authenticated:
         return {}
-    courses = [p.course for p in progress if requirements.has_requirements(p.course)]
-    return requirements.checklists(current_user.id, courses, trained)
+    wanted = [p for p in progress if requirements.has_requirements(p.course)]
+    return requirements.checklists(
+        current_user.id,
+        [p.course for p in wanted],
+        trained,
+        passed={p.course.id: (p.passed, len(p.modules)) for p in wanted},
+    )
 
 
 def _hours_waiting():
