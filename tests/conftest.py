@@ -19,6 +19,7 @@ import lms.models  # noqa: F401  (the tables _empty_tables expects)
 from lms import create_app
 from lms.extensions import db
 from lms.jobs import jobs_of
+from lms.models import audit, standing
 from lms.services import sessions
 from lms.services.credentials import keyring
 from lms.web.auth.signed_in import SESSION_TOKEN
@@ -144,8 +145,12 @@ def _empty_tables(url):
         engine.dispose()
 
 
-# The audit log's two PostgreSQL triggers (lms/models/audit.py): fewer means a test took them off.
-EXPECTED_TRIGGERS = 2
+# The PostgreSQL triggers create_all makes: the audit log's two (lms/models/audit.py) and the
+# roster standing's seven (lms/models/standing.py). Fewer means a test took some off.
+EXPECTED_TRIGGERS = sum(
+    statement.startswith("CREATE TRIGGER")
+    for statement in (*audit.POSTGRESQL_TRIGGERS, *standing.POSTGRESQL_TRIGGERS)
+)
 
 
 @pytest.fixture

@@ -45,8 +45,7 @@ from ...models import (
     Enrolment,
     EthicsSignature,
     Module,
-    ModuleProgress,
-    QuizAttempt,
+    RosterStanding,
     User,
 )
 from ...models.types import UTCDateTime
@@ -86,10 +85,8 @@ def lines(trainees, cohort_id):
         CohortCourse, CohortCourse.cohort_id == Enrolment.cohort_id
     )
     untaught = select(visible.c.id).where(visible.c.id.not_in(with_course)).cte("untaught")
-    progress = (
-        select(ModuleProgress.user_id, Module.course_id)
-        .join(Module, Module.id == ModuleProgress.module_id)
-        .where(ModuleProgress.user_id.in_(select(untaught.c.id)), Module.retired_at.is_(None))
+    progress = select(RosterStanding.user_id, RosterStanding.course_id).where(
+        RosterStanding.user_id.in_(select(untaught.c.id)), RosterStanding.modules_started > 0
     )
     certified = select(Certificate.user_id, Certificate.course_id).where(
         Certificate.user_id.in_(select(untaught.c.id)), Certificate.superseded_at.is_(None)
@@ -207,24 +204,25 @@ class _Figures:
         return self._joins[name][0].c
 
     @property
-    def progress(self):
-        """passed, started (rows), last, score_sum, scores: over the current modules."""
+    def standing(self):
+        """The trainee's RosterStanding in the course (models/standing.py): modules_started,
+        modules_passed, score_sum, scores and last_progress_at over the course's current
+        modules, last_attempt_at over all of them; NULL where the trainee has none."""
         return self._join(
-            "progress",
+            "standing",
             lambda: (
                 select(
-                    ModuleProgress.user_id.label("trainee_id"),
-                    Module.course_id.label("course_id"),
-                    func.count(ModuleProgress.passed_at).label("passed"),
-                    func.count().label("started"),
-                    func.max(ModuleProgress.last_activity_at).label("last"),
-                    func.sum(ModuleProgress.best_score).label("score_sum"),
-                    func.count(ModuleProgress.best_score).label("scores"),
+                    RosterStanding.user_id.label("trainee_id"),
+                    RosterStanding.course_id,
+                    RosterStanding.modules_started,
+                    RosterStanding.modules_passed,
+                    RosterStanding.score_sum,
+                    RosterStanding.scores,
+                    RosterStanding.last_progress_at,
+                    RosterStanding.last_attempt_at,
                 )
-                .join(Module, Module.id == ModuleProgress.module_id)
-                .where(ModuleProgress.user_id.in_(self.trainees), Module.retired_at.is_(None))
-                .group_by(ModuleProgress.user_id, Module.course_id)
-                .subquery("progress")
+                .where(RosterStanding.user_id.in_(self.trainees))
+                .subquery("standing")
             ),
         )
 
@@ -240,26 +238,6 @@ class _Figures:
                 .subquery("modules")
             ),
             by_trainee=False,
-        )
-
-    @property
-    def attempts(self):
-        """last: the last submitted quiz attempt, on any module of the course."""
-        return self._join(
-            "attempts",
-            lambda: (
-                select(
-                    QuizAttempt.user_id.label("trainee_id"),
-                    Module.course_id.label("course_id"),
-                    func.max(QuizAttempt.submitted_at).label("last"),
-                )
-                .join(Module, Module.id == QuizAttempt.module_id)
-                .where(
-                    QuizAttempt.user_id.in_(self.trainees), QuizAttempt.submitted_at.is_not(None)
-                )
-                .group_by(QuizAttempt.user_id, Module.course_id)
-                .subquery("attempts")
-            ),
         )
 
     @property
@@ -360,8 +338,11 @@ def _status(f, today):
         (certificate.expires_on <= today, place["expired"]),
         (certificate.expires_on <= today + EXPIRING_WITHIN, place["expiring"]),
         (certificate.expires_on.is_not(None), place["certified"]),
-        (and_(total > 0, f.progress.passed >= total), place["waiting"]),
-        (or_(f.progress.started > 0, f.ethics.signed.is_not(None)), place["in_progress"]),
+        (and_(total > 0, f.standing.modules_passed >= total), place["waiting"]),
+        (
+            or_(f.standing.modules_started > 0, f.ethics.signed.is_not(None)),
+            place["in_progress"],
+        ),
         else_=place["not_started"],
     )
 
@@ -371,12 +352,12 @@ def _status(f, today):
 
 
 def _percent(f, today):
-    total, passed = f.modules.total, func.coalesce(f.progress.passed, 0)
+    total, passed = f.modules.total, func.coalesce(f.standing.modules_passed, 0)
     return case((total > 0, _round_half_even(100 * passed, total)), else_=0), None
 
 
 def _last_activity(f, today):
-    progress, attempt = f.progress.last, f.attempts.last
+    progress, attempt = f.standing.last_progress_at, f.standing.last_attempt_at
     latest = case(
         (progress.is_(None), attempt),
         (attempt.is_(None), progress),
@@ -387,8 +368,8 @@ def _last_activity(f, today):
 
 
 def _quiz_scores(f, today):
-    scores = func.coalesce(f.progress.scores, 0)
-    average = case((scores > 0, _round_half_even(f.progress.score_sum, scores)), else_=0)
+    scores = func.coalesce(f.standing.scores, 0)
+    average = case((scores > 0, _round_half_even(f.standing.score_sum, scores)), else_=0)
     return average, scores == 0
 
 
