@@ -202,12 +202,19 @@ def bulk_trainees(count, course_id, modules, supervisor_ids, cohort_id, prefix="
             )  # fmt: skip
     for model, values in (
         (UserRole, roles), (Enrolment, enrolments), (SupervisorAssignment, assignments),
-        (ModuleProgress, rows), (QuizAttempt, attempts), (Certificate, certificates),
-        (PracticeSession, sessions), (EthicsSignature, signatures),
+        (Certificate, certificates), (PracticeSession, sessions), (EthicsSignature, signatures),
     ):  # fmt: skip
         if values:
             db.session.execute(insert(model), values)
+    for model, values in ((ModuleProgress, rows), (QuizAttempt, attempts)):
+        # A few thousand rows a statement, not one (as a list of parameters is run on
+        # PostgreSQL): the roster standing's triggers run once a statement there.
+        for start in range(0, len(values), BULK_ROWS):
+            db.session.execute(insert(model).values(values[start : start + BULK_ROWS]))
     return ids
+
+
+BULK_ROWS = 2_000
 
 
 # --- the roster's standing -----------------------------------------------------------------------
