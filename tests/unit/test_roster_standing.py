@@ -15,6 +15,7 @@ from lms.models import Course, Module, ModuleProgress, QuizAttempt, RosterStandi
 from lms.services import attempts, learning, privacy
 from lms.services.publishing import sync_courses
 from tests import roster_data as rd
+from tests.conftest import _drop_everything
 from tests.unit.test_commands import empty_app  # noqa: F401  (an app on a database with no tables)
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -177,3 +178,32 @@ def test_the_migration_fills_it_from_the_rows_already_there_and_keeps_it(empty_a
         db.session.execute(update(Module).where(Module.id == modules[2][0]).values(retired_at=None))
         db.session.commit()
         assert rd.standing_mismatches() == []
+
+
+def trigger_definitions():
+    """{name: definition} of the database's own triggers and functions."""
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        query = (
+            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+            "UNION ALL SELECT proname, prosrc FROM pg_proc p JOIN pg_namespace n "
+            "ON n.oid = p.pronamespace WHERE n.nspname = 'public'"
+        )
+    return dict(db.session.execute(text(query)).all())
+
+
+def test_the_migrations_make_the_triggers_create_all_makes(empty_app):  # noqa: F811
+    with empty_app.app_context():
+        upgrade()
+        migrated = trigger_definitions()
+        db.session.remove()
+        db.engine.dispose()
+        _drop_everything(empty_app.config["SQLALCHEMY_DATABASE_URI"])
+        db.create_all()
+
+        assert trigger_definitions() == migrated
+        assert {name for name in migrated if "roster_standing" in name} >= {
+            "roster_standing_module_progress_update", "roster_standing_quiz_attempt_insert",
+            "roster_standing_module_update",
+        }  # fmt: skip
