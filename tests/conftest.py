@@ -126,7 +126,13 @@ def _empty_tables(url):
             triggers = connection.exec_driver_sql(
                 "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"
             ).scalar()
-            if tables != expected or triggers != EXPECTED_TRIGGERS:
+            functions = set(
+                connection.exec_driver_sql(
+                    "SELECT prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    "WHERE n.nspname = 'public'"
+                ).scalars()
+            )
+            if (tables, triggers, functions) != (expected, EXPECTED_TRIGGERS, EXPECTED_FUNCTIONS):
                 return False
             try:
                 connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
@@ -151,6 +157,13 @@ EXPECTED_TRIGGERS = sum(
     statement.startswith("CREATE TRIGGER")
     for statement in (*audit.POSTGRESQL_TRIGGERS, *standing.POSTGRESQL_TRIGGERS)
 )
+# ... and the bodies of their functions: a database left by a run before a function changed is
+# built again rather than kept.
+EXPECTED_FUNCTIONS = {
+    statement.split("$$")[1]
+    for statement in (*audit.POSTGRESQL_TRIGGERS, *standing.POSTGRESQL_TRIGGERS)
+    if statement.startswith("CREATE OR REPLACE FUNCTION")
+}
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ deleted, bulk inserts and raw SQL; on tables made by create_all and by the migra
 fill it from the rows already there."""
 
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 
 from flask_migrate import upgrade
@@ -16,9 +17,11 @@ from lms.services import attempts, learning, privacy
 from lms.services.publishing import sync_courses
 from tests import roster_data as rd
 from tests.conftest import _drop_everything
+from tests.unit.test_certificate_concurrency import _run_together
 from tests.unit.test_commands import empty_app  # noqa: F401  (an app on a database with no tables)
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+TABS = 8
 
 
 def standing(user_id):
@@ -207,3 +210,23 @@ def test_the_migrations_make_the_triggers_create_all_makes(empty_app):  # noqa: 
             "roster_standing_module_progress_update", "roster_standing_quiz_attempt_insert",
             "roster_standing_module_update",
         }  # fmt: skip
+
+
+def test_writes_for_one_trainee_at_once_leave_it_true(app):
+    """Eight transactions each record a module for the same trainee and course, and hold on before
+    committing: each recompute must see the others' rows, not overwrite them."""
+    with app.app_context():
+        course_id, modules = rd.bulk_course(modules=TABS)
+        ada = rd.person("Ada Trainee")
+        db.session.commit()
+
+    def record(index):
+        rd.progress(ada, modules[index][0], passed=index % 2 == 0, score=60 + index, at=NOW)
+        time.sleep(0.2)  # the others write meanwhile
+        db.session.commit()
+
+    _run_together(app, record, count=TABS)
+
+    with app.app_context():
+        assert rd.standing_mismatches() == []
+        assert standing(ada)[course_id][:4] == (TABS, TABS // 2, sum(range(60, 60 + TABS)), TABS)
