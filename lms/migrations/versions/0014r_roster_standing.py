@@ -50,7 +50,9 @@ def _sqlite_refresh(pairs):
     """The statements that make the rows of `pairs` (a SELECT of user_id, course_id) true."""
     where = f"(user_id, course_id) IN ({pairs})"
     return (
-        f"INSERT OR IGNORE INTO roster_standing (user_id, course_id) {pairs}; "
+        f"INSERT INTO roster_standing (user_id, course_id) SELECT * FROM ({pairs}) AS pair "
+        "WHERE NOT EXISTS (SELECT 1 FROM roster_standing s "
+        "WHERE s.user_id = pair.user_id AND s.course_id = pair.course_id); "
         f"{_FIGURES.format(where=where)}; {_EMPTIED.format(where=where)};"
     )
 
@@ -58,12 +60,16 @@ def _sqlite_refresh(pairs):
 def _sqlite_refresh_row(row, only_if=None):
     """The statements that make the pair of a module_progress or quiz_attempt row true (NEW or
     OLD), each found by its key (a third of the time of a set of pairs); `only_if`: a condition
-    on the trigger's rows under which to, else always."""
+    on the trigger's rows under which to, else always. The row is made when missing by a plain
+    INSERT, not INSERT OR IGNORE: in a trigger, the conflict policy of the statement that fired
+    it overrides the trigger's own (an upsert of progress would fail on the row that exists)."""
     user, course = f"{row}.user_id", f"(SELECT course_id FROM module WHERE id = {row}.module_id)"
-    where = f"user_id = {user} AND course_id = {course}" + (f" AND {only_if}" if only_if else "")
+    key = f"user_id = {user} AND course_id = {course}"
+    where = key + (f" AND {only_if}" if only_if else "")
     return (
-        f"INSERT OR IGNORE INTO roster_standing (user_id, course_id) SELECT {user}, {course}"
-        + (f" WHERE {only_if}; " if only_if else "; ")
+        f"INSERT INTO roster_standing (user_id, course_id) SELECT {user}, {course} "
+        f"WHERE {course} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM roster_standing WHERE {key})"
+        + (f" AND {only_if}; " if only_if else "; ")
         + f"{_FIGURES.format(where=where)}; {_EMPTIED.format(where=where)};"
     )
 
@@ -71,8 +77,9 @@ def _sqlite_refresh_row(row, only_if=None):
 def _pairs_of_module(row):
     """A module's pairs (NEW or OLD): each trainee with progress or an attempt on it."""
     return (
-        f"SELECT user_id, {row}.course_id FROM module_progress WHERE module_id = {row}.id "
-        f"UNION SELECT user_id, {row}.course_id FROM quiz_attempt WHERE module_id = {row}.id"
+        f"SELECT user_id, {row}.course_id AS course_id FROM module_progress "
+        f"WHERE module_id = {row}.id UNION "
+        f"SELECT user_id, {row}.course_id FROM quiz_attempt WHERE module_id = {row}.id"
     )
 
 
