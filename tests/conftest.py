@@ -19,6 +19,7 @@ import lms.models  # noqa: F401  (the tables _empty_tables expects)
 from lms import create_app
 from lms.extensions import db
 from lms.jobs import jobs_of
+from lms.models import audit, standing
 from lms.services import sessions
 from lms.services.credentials import keyring
 from lms.web.auth.signed_in import SESSION_TOKEN
@@ -125,7 +126,13 @@ def _empty_tables(url):
             triggers = connection.exec_driver_sql(
                 "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"
             ).scalar()
-            if tables != expected or triggers != EXPECTED_TRIGGERS:
+            functions = set(
+                connection.exec_driver_sql(
+                    "SELECT prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    "WHERE n.nspname = 'public'"
+                ).scalars()
+            )
+            if (tables, triggers, functions) != (expected, EXPECTED_TRIGGERS, EXPECTED_FUNCTIONS):
                 return False
             try:
                 connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
@@ -144,8 +151,19 @@ def _empty_tables(url):
         engine.dispose()
 
 
-# The audit log's two PostgreSQL triggers (lms/models/audit.py): fewer means a test took them off.
-EXPECTED_TRIGGERS = 2
+# The PostgreSQL triggers create_all makes: the audit log's two (lms/models/audit.py) and the
+# roster standing's seven (lms/models/standing.py). Fewer means a test took some off.
+EXPECTED_TRIGGERS = sum(
+    statement.startswith("CREATE TRIGGER")
+    for statement in (*audit.POSTGRESQL_TRIGGERS, *standing.POSTGRESQL_TRIGGERS)
+)
+# ... and the bodies of their functions: a database left by a run before a function changed is
+# built again rather than kept.
+EXPECTED_FUNCTIONS = {
+    statement.split("$$")[1]
+    for statement in (*audit.POSTGRESQL_TRIGGERS, *standing.POSTGRESQL_TRIGGERS)
+    if statement.startswith("CREATE OR REPLACE FUNCTION")
+}
 
 
 @pytest.fixture

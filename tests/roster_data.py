@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from lms.extensions import db
 from lms.models import (
@@ -20,6 +20,7 @@ from lms.models import (
     ModuleVersion,
     PracticeSession,
     QuizAttempt,
+    RosterStanding,
     SupervisorAssignment,
     User,
     UserRole,
@@ -201,9 +202,66 @@ def bulk_trainees(count, course_id, modules, supervisor_ids, cohort_id, prefix="
             )  # fmt: skip
     for model, values in (
         (UserRole, roles), (Enrolment, enrolments), (SupervisorAssignment, assignments),
-        (ModuleProgress, rows), (QuizAttempt, attempts), (Certificate, certificates),
-        (PracticeSession, sessions), (EthicsSignature, signatures),
+        (Certificate, certificates), (PracticeSession, sessions), (EthicsSignature, signatures),
     ):  # fmt: skip
         if values:
             db.session.execute(insert(model), values)
+    for model, values in ((ModuleProgress, rows), (QuizAttempt, attempts)):
+        # A few thousand rows a statement, not one (as a list of parameters is run on
+        # PostgreSQL): the roster standing's triggers run once a statement there.
+        for start in range(0, len(values), BULK_ROWS):
+            db.session.execute(insert(model).values(values[start : start + BULK_ROWS]))
     return ids
+
+
+BULK_ROWS = 2_000
+
+
+# --- the roster's standing -----------------------------------------------------------------------
+
+
+def standing_mismatches():
+    """Every (trainee id, course id) whose roster_standing row (kept by the database's triggers,
+    lms/models/standing.py) differs from its figures recomputed here from module_progress and
+    quiz_attempt, as (pair, kept, recomputed); [] when the table is true. A pair with nothing to
+    count has no row (None)."""
+    current = Module.retired_at.is_(None)
+    recomputed = {}
+    for user_id, course_id, *figures in db.session.execute(
+        select(
+            ModuleProgress.user_id, Module.course_id, func.count(),
+            func.count(ModuleProgress.passed_at), func.sum(ModuleProgress.best_score),
+            func.count(ModuleProgress.best_score), func.max(ModuleProgress.last_activity_at),
+        )
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(current)
+        .group_by(ModuleProgress.user_id, Module.course_id)
+    ):  # fmt: skip
+        started, passed, score_sum, scores, last = figures
+        recomputed[user_id, course_id] = (started, passed, score_sum or 0, scores, last, None)
+    for user_id, course_id, last in db.session.execute(
+        select(QuizAttempt.user_id, Module.course_id, func.max(QuizAttempt.submitted_at))
+        .join(Module, Module.id == QuizAttempt.module_id)
+        .where(QuizAttempt.submitted_at.is_not(None))
+        .group_by(QuizAttempt.user_id, Module.course_id)
+    ):
+        recomputed[user_id, course_id] = (
+            *recomputed.get((user_id, course_id), (0, 0, 0, 0, None))[:5],
+            last,
+        )
+    standing = RosterStanding
+    kept = {
+        (user_id, course_id): tuple(figures)
+        for user_id, course_id, *figures in db.session.execute(
+            select(
+                standing.user_id, standing.course_id, standing.modules_started,
+                standing.modules_passed, standing.score_sum, standing.scores,
+                standing.last_progress_at, standing.last_attempt_at,
+            )
+        )
+    }  # fmt: skip
+    return [
+        (pair, kept.get(pair), recomputed.get(pair))
+        for pair in sorted(kept.keys() | recomputed.keys())
+        if kept.get(pair) != recomputed.get(pair)
+    ]

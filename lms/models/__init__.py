@@ -33,6 +33,7 @@ from .renewal import (
     SentNotice,
 )
 from .requirements import PRACTICE_KINDS, PRACTICE_STATUSES, EthicsSignature, PracticeSession
+from .standing import RosterStanding
 from .workspace import (
     PUBLISH_REQUEST_STATUSES,
     DraftCourse,
@@ -84,6 +85,7 @@ __all__ = [
     "ModuleVersion",
     "Question",
     "QuizAttempt",
+    "RosterStanding",
     "User",
     "UserRole",
     "UserSession",
