@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import ModuleProgress, QuizAttempt
 from ..models.types import UTCDateTime, utcnow
 from . import catalog, ce, certification, learning
-from .learning import LearningError, open_progress
+from .learning import LearningError
 
 _random = random.SystemRandom()
 _shuffle = _random.shuffle
@@ -162,12 +162,12 @@ def start_attempt(user_id, course_slug, module_slug, now=None):
     Returns (course, version, attempt, the attempt's questions, QuizChance).
     """
     now = now or utcnow()
-    course, version, _, row = open_progress(user_id, course_slug, module_slug, now)
-    chance = quiz_chance(user_id, version, now, passed=row.passed_at is not None)
+    course, version, progress = learning.open_quiz(user_id, course_slug, module_slug, now)
+    chance = quiz_chance(user_id, version, now, passed=progress.passed)
     if chance.error is not None:
         raise chance.error
-    if row.read_at is None:
-        row.read_at = now
+    if not progress.read:
+        learning.mark_read(user_id, version.module_id, now)
     questions = version.questions  # the whole pool, from the catalog's copy
     values = {"user_id": user_id, "module_id": version.module_id}
     attempt = db.session.scalar(_OPEN_ATTEMPT, values)

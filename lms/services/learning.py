@@ -59,15 +59,11 @@ _PROGRESS_OF_TRAINEE = select(
     ModuleProgress.passed_at.is_not(None).label("passed"),
     ModuleProgress.best_score,
     ModuleProgress.last_activity_at,
+    ModuleProgress.read_at.is_not(None).label("read"),
 ).where(ModuleProgress.user_id == bindparam("user_id"))
 _PROGRESS_IN_COURSE = _PROGRESS_OF_TRAINEE.join(
     Module, Module.id == ModuleProgress.module_id
 ).where(Module.course_id == bindparam("course_id"))
-# The quiz changes the row, so it loads entities.
-_PROGRESS_ENTITIES = select(ModuleProgress).where(
-    ModuleProgress.user_id == bindparam("user_id"),
-    ModuleProgress.module_id.in_(bindparam("module_ids", expanding=True)),
-)
 _TOUCH = (
     update(ModuleProgress)
     .where(
@@ -75,6 +71,15 @@ _TOUCH = (
         ModuleProgress.module_id == bindparam("module"),
     )
     .values(last_activity_at=bindparam("now"))
+)
+_MARK_READ = (
+    update(ModuleProgress)
+    .where(
+        ModuleProgress.user_id == bindparam("trainee"),
+        ModuleProgress.module_id == bindparam("module"),
+        ModuleProgress.read_at.is_(None),
+    )
+    .values(read_at=bindparam("now"))
 )
 
 
@@ -86,22 +91,17 @@ class _Opened:
     last_activity_at: datetime
     passed: bool = False
     best_score: None = None
+    read: bool = False
 
 
 def _progress_rows(user_id, course_id=None):
     """The trainee's progress by module id, as plain rows (module_id, passed, best_score,
-    last_activity_at): in one course, or with no course_id in every module."""
+    last_activity_at, read): in one course, or with no course_id in every module."""
     if course_id is None:
         rows = db.session.execute(_PROGRESS_OF_TRAINEE, {"user_id": user_id})
     else:
         rows = db.session.execute(_PROGRESS_IN_COURSE, {"user_id": user_id, "course_id": course_id})
     return {row.module_id: row for row in rows}
-
-
-def _progress_entities(user_id, module_ids):
-    """The trainee's ModuleProgress rows for these modules, by module id, to change."""
-    values = {"user_id": user_id, "module_ids": list(module_ids)}
-    return {row.module_id: row for row in db.session.scalars(_PROGRESS_ENTITIES, values)}
 
 
 def _course_progress(course, modules, rows):
@@ -155,7 +155,30 @@ def open_module(user_id, course_slug, module_slug, now=None):
     Raises catalog.NotFound, or ModuleLocked when required modules are not yet passed.
     Returns (course, version, CourseProgress).
     """
-    now = now or utcnow()
+    course, version, modules, rows = _open(user_id, course_slug, module_slug, now or utcnow())
+    return course, version, _course_progress(course, modules, rows)
+
+
+def open_quiz(user_id, course_slug, module_slug, now):
+    """open_module for the module's quiz: (course, version, the trainee's progress in the module
+    as a plain row: passed, read, ...). See mark_read."""
+    course, version, _, rows = _open(user_id, course_slug, module_slug, now)
+    return course, version, rows[version.module_id]
+
+
+def mark_read(user_id, module_id, now):
+    """Note that the trainee opened the module's quiz (the first time counts), in the caller's
+    transaction."""
+    db.session.execute(
+        _MARK_READ,
+        {"trainee": user_id, "module": module_id, "now": now},
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _open(user_id, course_slug, module_slug, now):
+    """The module's version and course with the trainee's progress rows in the course, after
+    noting the opening (committed, when there was something to note)."""
     course, version, modules = catalog.current_module(course_slug, module_slug)
     rows = _progress_rows(user_id, course.id)
     _check_open(version, modules, rows)
@@ -172,25 +195,7 @@ def open_module(user_id, course_slug, module_slug, now=None):
             execution_options={"synchronize_session": False},
         )
         db.session.commit()
-    return course, version, _course_progress(course, modules, rows)
-
-
-def open_progress(user_id, course_slug, module_slug, now):
-    """open_module for a change to the trainee's progress row for the module (the quiz).
-
-    Returns (course, version, CourseProgress, ModuleProgress)."""
-    course, version, modules = catalog.current_module(course_slug, module_slug)
-    rows = _progress_entities(user_id, [m.id for m in modules])
-    _check_open(version, modules, rows)
-    row = rows.get(version.module_id)
-    first_opening = row is None
-    if first_opening:
-        row = rows[version.module_id] = progress_row(user_id, version.module_id, now)
-    # Reading a page is not worth a write each time: last activity is kept to a few minutes.
-    if first_opening or now - row.last_activity_at >= ACTIVITY_PRECISION:
-        row.last_activity_at = now
-        db.session.commit()
-    return course, version, _course_progress(course, modules, rows), row
+    return course, version, modules, rows
 
 
 def _check_open(version, modules, rows):
@@ -253,13 +258,3 @@ def note_graded_attempt(user_id, module_id, score, passed, now):
     values = {"trainee": user_id, "module": module_id, "now": now, "score": score}
     values["passed_on_this"] = now if passed else None
     db.session.execute(_AFTER_GRADING[db.session.get_bind().dialect.name], values)
-
-
-def progress_row(user_id, module_id, now):
-    """The progress row for a module, made if missing (see _insert_progress), read back."""
-    _insert_progress(user_id, module_id, now)
-    return db.session.scalar(
-        select(ModuleProgress).where(
-            ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id
-        )
-    )
