@@ -209,6 +209,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_roster_standing_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'course_id', name=op.f('pk_roster_standing'))
     )
+    # The triggers first: on PostgreSQL creating one locks its table against writes until this
+    # migration commits, so an instance still serving (a rolling upgrade) waits rather than
+    # writing progress the fill below would not see and no trigger would count.
+    dialect = op.get_bind().dialect.name
+    for statement in {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}.get(dialect, []):
+        op.execute(statement)
     # Every pair with progress or an attempt, filled from them, then the empty ones removed:
     # exactly what the triggers keep from now on.
     everyone = "SELECT user_id, course_id FROM roster_standing"
@@ -219,9 +225,6 @@ def upgrade():
     )
     op.execute(_FIGURES.format(where=f"(user_id, course_id) IN ({everyone})"))
     op.execute(_EMPTIED.format(where=f"(user_id, course_id) IN ({everyone})"))
-    dialect = op.get_bind().dialect.name
-    for statement in {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}.get(dialect, []):
-        op.execute(statement)
 
 
 def downgrade():
