@@ -288,14 +288,18 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
         "score": score,
         "passed": passed,
     }
+    # The progress row before the grade: every write to progress (a module page, the quiz page)
+    # locks the row and then, through roster_standing's trigger, the trainee's standing in the
+    # course. Grading first would take the standing, then wait for a progress row another tab
+    # holds while that tab waits for the standing: a deadlock on PostgreSQL.
+    learning.note_graded_attempt(user_id, version.module_id, score, passed, now)
     result = db.session.execute(
         _GRADE, {"attempt": attempt.id, **{f"graded_{key}": value for key, value in graded.items()}}
     )
-    if result.rowcount != 1:  # the other tab's submission won the race
-        db.session.rollback()
+    if result.rowcount != 1:  # the other tab's submission won the race: its grade stands
+        db.session.rollback()  # and this one's progress with it
         db.session.refresh(attempt)
         return _already_submitted(attempt, chosen)
-    learning.note_graded_attempt(user_id, version.module_id, score, passed, now)
     if passed:
         ce.record_module_pass(user_id, version, now, program)
     db.session.flush()

@@ -5,11 +5,12 @@ deleted, bulk inserts and raw SQL; on tables made by create_all and by the migra
 fill it from the rows already there."""
 
 import shutil
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 from flask_migrate import upgrade
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, event, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
@@ -260,3 +261,53 @@ def test_an_upsert_of_progress_keeps_it_true(app_ctx):
 
     assert standing(ada) == {course_id: (2, 2, 180, 2, later, None)}
     assert rd.standing_mismatches() == []
+
+
+def test_a_quiz_graded_while_another_tab_notes_the_module_deadlocks_nothing(app, courses_dir):
+    """One tab submits a quiz while another notes activity on the same module (the module page
+    after a few idle minutes). Both write the progress row and, through the trigger, the
+    standing: taken in the same order, one waits for the other and both succeed. (Grading
+    before writing progress took them in the opposite order: PostgreSQL found a deadlock.)"""
+    with app.app_context():
+        sync_courses(courses_dir)
+        ada = rd.person("Ada Trainee")
+        db.session.commit()
+        learning.open_module(ada, "sample-course", "first-steps", NOW)
+        later = NOW + timedelta(minutes=30)
+        _, _, attempt, questions, _ = attempts.start_attempt(
+            ada, "sample-course", "first-steps", later
+        )
+        attempt_id, shown = attempt.id, attempts.order_digest(attempt)
+        right = answers(questions)
+    wrote, touching = threading.Event(), threading.Event()
+    submitter = []
+
+    def hold_after_first_write(conn, cursor, statement, parameters, context, executemany):
+        # In the submitting thread only: after its first write, let the other tab start its
+        # own and get stuck behind it before this transaction goes on.
+        writes = statement.lstrip().upper().startswith(("UPDATE", "INSERT"))
+        if threading.current_thread() in submitter and writes and not wrote.is_set():
+            wrote.set()
+            touching.wait(10)
+            time.sleep(0.5)
+
+    def work(index):
+        if index == 0:
+            submitter.append(threading.current_thread())
+            attempts.submit_attempt(ada, attempt_id, right, shown=shown, now=later)
+        else:
+            wrote.wait(10)
+            touching.set()
+            learning.open_module(ada, "sample-course", "first-steps", later + timedelta(hours=1))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", hold_after_first_write)
+    try:
+        _run_together(app, work, count=2)
+    finally:
+        event.remove(engine, "after_cursor_execute", hold_after_first_write)
+
+    with app.app_context():
+        assert db.session.get(QuizAttempt, attempt_id).passed is True
+        assert rd.standing_mismatches() == []
