@@ -55,7 +55,18 @@ def counted(number, singular, plural=None):
     return f"{shown} {singular if shown == '1' else plural or singular + 's'}"
 
 
+def module_state(status):
+    """A learning.ModuleStatus in words: "Quiz passed (85%)", "Reading", "Not started". A filter,
+    not a macro: the course page says it for every module, and a macro call costs ten times more."""
+    if status.state == "passed":
+        if status.best_score is None:
+            return "Quiz passed"
+        return f"Quiz passed ({status.best_score}%)"
+    return "Reading" if status.state == "reading" else "Not started"
+
+
 def init_app(app):
+    app.add_template_filter(module_state)
     app.add_template_filter(long_date)
     app.add_template_filter(counted)
     app.add_template_filter(local_date)

@@ -245,7 +245,7 @@ class Trainee:
             return
         form = quiz_answers(page[2], rng, correct)
         if form is None:
-            return  # a quiz already passed shows no form: the next module
+            return  # a quiz closed (retake wait, attempt limit) shows no form: the next module
         attempt = int(ATTEMPT.search(page[2]).group(1))
         self.unsure.add(attempt)
         done = self.request("quiz submit", "POST", module_path + "/quiz", form, expect=303)

@@ -32,7 +32,6 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from ...extensions import db
 from ...models import (
     Certificate,
     Cohort,
@@ -48,6 +47,7 @@ from ...models import (
 )
 from ...models.types import utcnow
 from .. import certification, live_requirements, practice, training
+from ..plain_rows import plain_rows
 from .scope import visible_trainee_ids
 
 # In the order the roster sorts them (the precedence is decided in _status).
@@ -348,9 +348,8 @@ def _facts(trainee_ids):
 
 
 def _tuples(query):
-    """The rows of a select as plain tuples, run on the session's connection (the ORM's result
-    processing adds nothing here but time)."""
-    return [tuple(row) for row in db.session.connection().execute(query)]
+    """The rows of a select as plain tuples (see plain_rows)."""
+    return [tuple(row) for row in plain_rows(query)]
 
 
 def _by_trainee_and_course(query):

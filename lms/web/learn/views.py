@@ -11,17 +11,6 @@ from ..certificates import RenewForm
 from .blueprint import bp
 
 
-@bp.app_template_filter("module_state")
-def module_state(status):
-    """A learning.ModuleStatus in words: "Quiz passed (85%)", "Reading", "Not started". A filter,
-    not a macro: the course page says it for every module, and a macro call costs ten times more."""
-    if status.state == "passed":
-        if status.best_score is None:
-            return "Quiz passed"
-        return f"Quiz passed ({status.best_score}%)"
-    return "Reading" if status.state == "reading" else "Not started"
-
-
 @bp.get("/")
 @public
 def home():
