@@ -19,5 +19,5 @@ trap stop_worker EXIT
 echo "Serving on http://${LMS_HOST:-127.0.0.1}:${LMS_PORT:-5000} (Ctrl+C to stop)"
 # Threaded workers (gthread): a slow request holds one thread, not a whole worker, so /healthz and
 # other pages are still answered while every worker is busy.
-.venv/bin/gunicorn --workers 2 --worker-class gthread --threads 4 \
+.venv/bin/gunicorn --config deploy/gunicorn.conf.py --workers 2 --worker-class gthread --threads 4 \
   --bind "${LMS_HOST:-127.0.0.1}:${LMS_PORT:-5000}" --access-logfile - "lms:create_app()"

@@ -39,7 +39,8 @@ WORKER_CLASSES = {
 
 def serve(worker_args, env, log):
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", *worker_args, "--bind", f"{HOST}:{port}"]
+    command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy/gunicorn.conf.py")]
+    command += [*worker_args, "--bind", f"{HOST}:{port}"]
     command += ["--pythonpath", str(PERF), "lms:create_app()"]
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -182,6 +182,7 @@ class Server:
     def __init__(self, name, target, env, workers, log):
         self.name, self.port = name, free_port()
         command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
+        command += ["--config", str(ROOT / "deploy" / "gunicorn.conf.py")]  # as deployed, both
         command += ["--bind", f"{HOST}:{self.port}", "--pythonpath", str(PERF), target]
         self.log = log
         self.started = time.monotonic()
