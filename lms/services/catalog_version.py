@@ -17,6 +17,19 @@ _SEEN = "lms.catalog_version"  # session.info key: (transaction, version) read i
 _VERSION = select(CatalogVersion.version).where(CatalogVersion.id == ROW_ID)
 
 
+def as_of_now():
+    """A column that reads the catalog version (NULL while the row is missing), for a query that
+    every request makes anyway to carry (services/sessions.py), then hand to noted()."""
+    return _VERSION.scalar_subquery().label("catalog_version")
+
+
+def noted(version):
+    """Remember the version a query of this transaction read with as_of_now(), so that current()
+    answers without reading it again."""
+    session = db.session()
+    session.info[_SEEN] = (session.get_transaction(), version or 0)
+
+
 def current():
     """The catalog version as this transaction sees it: read once per transaction (a request
     usually has one or two), 0 while the row is missing."""
