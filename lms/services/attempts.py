@@ -22,6 +22,7 @@ from ..models import ModuleProgress, QuizAttempt
 from ..models.types import UTCDateTime, utcnow
 from . import catalog, ce, certification, learning
 from .learning import LearningError
+from .plain_rows import plain_rows
 
 _random = random.SystemRandom()
 _shuffle = _random.shuffle
@@ -122,7 +123,7 @@ def quiz_chance(user_id, version, now=None, passed=None):
     One query.
     """
     values = {"user_id": user_id, "module_id": version.module_id}
-    used, failures, last_failed_at, passed_at = db.session.execute(_CHANCE, values).one()
+    used, failures, last_failed_at, passed_at = plain_rows(_CHANCE, values).one()
     if passed is None:
         passed = passed_at is not None
     return _chance(version, used, failures, last_failed_at, passed, now or utcnow())

@@ -33,6 +33,7 @@ from .credentials import issuing as credentials
 from .credentials import status as credential_status
 from .hours import HOURS_REQUIREMENTS
 from .live_requirements import required_sessions_attended
+from .plain_rows import plain_rows
 from .training import training_hours_met
 
 # Roles that may open any trainee's certificate page; everyone else sees only their own.
@@ -129,7 +130,7 @@ def modules_passed(user_id, course_ids):
     """{course_id: (quizzes passed, current modules)} for the published courses among
     `course_ids`, in one query; a retired course, or one without current modules, is left out."""
     values = {"user_id": user_id, "course_ids": list(course_ids)}
-    rows = db.session.execute(_MODULES_PASSED, values)
+    rows = plain_rows(_MODULES_PASSED, values)
     return {course_id: (passed, total) for course_id, total, passed in rows}
 
 
@@ -153,7 +154,7 @@ _MODULES_PASSED_IN_COURSE = (
 def every_module_passed(user_id, course_id):
     """Every current (not retired) module of the published course has its quiz passed."""
     values = {"user_id": user_id, "course_id": course_id}
-    total, passed = db.session.execute(_MODULES_PASSED_IN_COURSE, values).one()
+    total, passed = plain_rows(_MODULES_PASSED_IN_COURSE, values).one()
     return total > 0 and passed == total
 
 
@@ -297,7 +298,7 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
     # requests that each pass one of the last two modules, neither committed yet, would each see
     # the other's module as unpassed and neither would issue. NO KEY UPDATE, because the caller's
     # own progress rows hold a key-share lock on this row through their foreign key.
-    db.session.execute(_TRAINEES_TURN, {"user_id": user_id}).first()
+    plain_rows(_TRAINEES_TURN, {"user_id": user_id}).first()
     existing = _existing(user_id, course_id)
     if existing is not None:
         return existing

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Course, Module, ModuleProgress
 from ..models.types import UTCDateTime, utcnow
 from . import catalog
+from .plain_rows import plain_rows
 
 
 class LearningError(ValueError):
@@ -98,9 +99,9 @@ def _progress_rows(user_id, course_id=None):
     """The trainee's progress by module id, as plain rows (module_id, passed, best_score,
     last_activity_at, read): in one course, or with no course_id in every module."""
     if course_id is None:
-        rows = db.session.execute(_PROGRESS_OF_TRAINEE, {"user_id": user_id})
+        rows = plain_rows(_PROGRESS_OF_TRAINEE, {"user_id": user_id})
     else:
-        rows = db.session.execute(_PROGRESS_IN_COURSE, {"user_id": user_id, "course_id": course_id})
+        rows = plain_rows(_PROGRESS_IN_COURSE, {"user_id": user_id, "course_id": course_id})
     return {row.module_id: row for row in rows}
 
 
@@ -169,11 +170,7 @@ def open_quiz(user_id, course_slug, module_slug, now):
 def mark_read(user_id, module_id, now):
     """Note that the trainee opened the module's quiz (the first time counts), in the caller's
     transaction."""
-    db.session.execute(
-        _MARK_READ,
-        {"trainee": user_id, "module": module_id, "now": now},
-        execution_options={"synchronize_session": False},
-    )
+    plain_rows(_MARK_READ, {"trainee": user_id, "module": module_id, "now": now})
 
 
 def _open(user_id, course_slug, module_slug, now):
@@ -189,11 +186,7 @@ def _open(user_id, course_slug, module_slug, now):
         db.session.commit()
     elif now - row.last_activity_at >= ACTIVITY_PRECISION:
         # Reading a page is not worth a write each time: last activity is kept to a few minutes.
-        db.session.execute(
-            _TOUCH,
-            {"trainee": user_id, "module": version.module_id, "now": now},
-            execution_options={"synchronize_session": False},
-        )
+        plain_rows(_TOUCH, {"trainee": user_id, "module": version.module_id, "now": now})
         db.session.commit()
     return course, version, modules, rows
 
@@ -257,4 +250,4 @@ def note_graded_attempt(user_id, module_id, score, passed, now):
     gradings at once each keep the better score, since the database computes it on the row."""
     values = {"trainee": user_id, "module": module_id, "now": now, "score": score}
     values["passed_on_this"] = now if passed else None
-    db.session.execute(_AFTER_GRADING[db.session.get_bind().dialect.name], values)
+    plain_rows(_AFTER_GRADING[db.session.get_bind().dialect.name], values)
