@@ -9,27 +9,55 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_login import UserMixin
 from sqlalchemy import bindparam, delete, or_, select, update
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import User, UserSession
+from ..models import User, UserRole, UserSession
 from ..models.types import utcnow
 from . import catalog_version
+from .plain_rows import plain_rows
 
 # last_seen_at is written at most this often: a write on every page view would cost a commit per
 # request for a timestamp that only needs to be right to within a few minutes.
 TOUCH_EVERY = timedelta(minutes=5)
 
-# The account a live session names, with its roles in the same query (a join, not the second
-# query `roles` makes alone), and the catalog version, which every page reads next
-# (services/catalog.py): one round trip to the database instead of two. Built once: this runs on
-# every request, and building the statement cost more than running it; with only the values bound
-# per call, SQLAlchemy's compiled-statement cache serves it every time.
+
+class SignedInAccount(UserMixin):
+    """The account a live session names, as the plain values every page and every rule given a
+    viewer reads: id, name, email, email choice and roles. Not the User entity: loading that (with
+    its roles) took twice as long as the session check's own query, on every request, for the few
+    pages that change the account, which load it themselves (accounts.user_by_id)."""
+
+    __slots__ = ("id", "name", "email", "quiet_emails", "role_names")
+
+    def __init__(self, user_id, name, email, quiet_emails, role_names):
+        self.id, self.name, self.email = user_id, name, email
+        self.quiet_emails, self.role_names = quiet_emails, role_names
+
+    def has_role(self, *names):
+        return not self.role_names.isdisjoint(names)
+
+    def __repr__(self):
+        return f"<SignedInAccount {self.id}>"
+
+
+# The account a live session names, one row per role (none: one row with no role), and the
+# catalog version, which every page reads next (services/catalog.py): one round trip to the
+# database. Plain columns on the session's connection, built once: this runs on every request,
+# and building the statement, or the ORM's handling of a result, cost more than running it.
 _SIGNED_IN = (
-    select(User, UserSession.last_seen_at, catalog_version.as_of_now())
+    select(
+        User.id,
+        User.name,
+        User.email,
+        User.quiet_emails,
+        UserSession.last_seen_at,
+        catalog_version.as_of_now(),
+        UserRole.role,
+    )
     .join(UserSession, UserSession.user_id == User.id)
-    .options(joinedload(User.roles))
+    .outerjoin(UserRole, UserRole.user_id == User.id)
     .where(
         UserSession.id == bindparam("digest"),
         User.id == bindparam("user_id"),
@@ -66,8 +94,9 @@ def start_session(user_id, idle, lifetime, now=None):
 
 
 def signed_in_user(user_id, token, idle, lifetime, now=None):
-    """The account a session cookie names, if that session is still live; None if it was ended,
-    has been idle longer than `idle`, is older than `lifetime`, or its account was erased.
+    """The account a session cookie names (a SignedInAccount), if that session is still live; None
+    if it was ended, has been idle longer than `idle`, is older than `lifetime`, or its account was
+    erased.
 
     Notes the time it was seen (committing) when the last note is older than TOUCH_EVERY.
     """
@@ -85,10 +114,12 @@ def signed_in_user(user_id, token, idle, lifetime, now=None):
         "idle_since": now - idle,
         "born_since": now - lifetime,
     }
-    row = db.session.execute(_SIGNED_IN, values).unique().first()
-    if row is None:
+    rows = plain_rows(_SIGNED_IN, values).all()
+    if not rows:
         return None
-    user, last_seen_at, version = row
+    user_id, name, email, quiet_emails, last_seen_at, version, _ = rows[0]
+    roles = frozenset(row.role for row in rows if row.role is not None)
+    user = SignedInAccount(user_id, name, email, quiet_emails, roles)
     catalog_version.noted(version)
     if now - last_seen_at >= min(TOUCH_EVERY, idle / 4):
         db.session.execute(

@@ -11,6 +11,7 @@ from lms.models.types import utcnow
 from lms.services import accounts, password_reset
 from tests.auth import PASSWORD, make_user, post_form, sign_in
 from tests.statements import recorded_statements
+from tests.web.test_email_settings import checked
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -230,3 +231,25 @@ def test_a_role_removed_takes_effect_on_the_next_request(app):
     assert response.status_code == 403
     assert "Your account cannot open this page." in response.get_data(as_text=True)
     assert signed_in(client)  # still signed in, as a trainee
+
+
+def test_the_signed_in_account_carries_every_role_and_its_current_details(app):
+    user_id = make_user(app, roles=("trainee", "supervisor", "staff"))
+    client = signed_in_client(app)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Dana Trainee" in page
+    assert "Hours to review" in page and "Staff tools" in page  # supervisor's and staff's links
+    assert "Course workspace" not in page  # an author's link: not one of the roles
+    with app.app_context():  # as the person, or an admin, on another worker would
+        db.session.execute(
+            update(User).where(User.id == user_id).values(name="Dana Q", quiet_emails=True)
+        )
+        db.session.execute(delete(UserRole).where(UserRole.user_id == user_id))
+        db.session.commit()
+
+    page = client.get("/dashboard").get_data(as_text=True)
+    emails = client.get("/account/emails").get_data(as_text=True)
+
+    assert "Dana Q" in page
+    assert "Hours to review" not in page and "Staff tools" not in page  # no role left
+    assert checked(emails) == "essential"
