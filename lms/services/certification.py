@@ -333,8 +333,9 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
             if existing is not None:
                 return existing
             continue  # the code was taken: draw another
-        # Its signed credential commits with it, or neither does.
-        credentials.issue(certificate.id, now=now)
+        # Its signed credential is made when first needed (credentials.ensure_credential: the
+        # email's attachments, a download), not here: signing loads pyld and cryptography and
+        # takes tens of milliseconds, in the request that passes the last quiz.
         certificate_mail.queue_if_wanted(certificate)  # in this transaction: sent exactly once
         db.session.commit()
         return certificate
