@@ -237,21 +237,14 @@ def credential_of(certificate_id):
 
 
 def _certificate_to_sign(certificate_id):
-    """The certificate, holder and course loaded, with its row and its holder's locked until the
-    transaction ends (PostgreSQL; SQLite has one writer anyway). A revocation (which locks the
-    certificate) or an erasure (which locks the holder) at the same moment either waits for the
-    credential and then sees it, or goes first and is seen here: a credential never misses its
-    revocation bit, and is never signed with the email of a holder just erased. Two first uses
-    take turns on the certificate too."""
-    user_id = db.session.scalar(
-        select(Certificate.user_id)
-        .where(Certificate.id == certificate_id)
-        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: new credentials may refer to it
-    )
-    if user_id is None:
-        raise LookupError(f"no certificate #{certificate_id}")
+    """The certificate, holder and course loaded, its row locked until the transaction ends
+    (PostgreSQL): a revocation at the same moment (which locks it too) either waits for the
+    credential and then re-signs the list with its bit, or goes first and is seen here. Two first
+    uses take turns, so the second finds the first's credential instead of signing another."""
     db.session.execute(
-        select(User.id).where(User.id == user_id).with_for_update(read=True, key_share=True)
+        select(Certificate.id)
+        .where(Certificate.id == certificate_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: a credential may refer to it
     )
     return db.session.scalar(
         select(Certificate)
@@ -291,7 +284,18 @@ def issue(certificate_id, config=None, now=None):
     # _certificate_to_sign does nothing: SQLite) fails here on the unique certificate_id;
     # ensure_credential then reads the one that won.
     db.session.flush()
-    if certificate.revoked_at is not None:
+    # Read again now that the credential is written: on SQLite, where the lock above does
+    # nothing, a revocation or erasure either committed before the write (and shows here) or
+    # waits for this transaction (and a revocation then finds the credential). On PostgreSQL an
+    # erasure committed after this read leaves what one a moment earlier would: a kept credential.
+    revoked_at, erased_at = db.session.execute(
+        select(Certificate.revoked_at, User.erased_at)
+        .join(User, User.id == Certificate.user_id)
+        .where(Certificate.id == certificate.id)
+    ).one()
+    if erased_at is not None:
+        raise NotIssuable(certificate.code)
+    if revoked_at is not None:
         status.refresh(number, config, now)
     return credential
 
