@@ -412,6 +412,9 @@ class Verification:
     # For a superseded certificate: when it was renewed, and the newest certificate of the chain.
     renewed_on: date | None = None
     current_code: str | None = None
+    # False when its holder was erased before its signed credential was first needed: none exists
+    # and none can be made (credential_available).
+    credential: bool = True
 
 
 def verify(code, today=None):
@@ -431,7 +434,16 @@ def verify(code, today=None):
         status=status,
         renewed_on=renewed_on,
         current_code=current_code,
+        credential=credential_available(certificate),
     )
+
+
+def credential_available(certificate):
+    """Can the certificate's signed credential be downloaded? Yes when it has one, or when one
+    can be made on first use: not when its holder was erased before that (NotIssuable)."""
+    if certificate.user.erased_at is None:
+        return True
+    return credentials.credential_of(certificate.id) is not None
 
 
 def successor(certificate_id):
