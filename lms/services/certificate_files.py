@@ -67,10 +67,10 @@ def certificate_sheet(certificate, site_name, verify_url, today=None):
 
 def certificate_files(certificate, site_name, verify_url, today=None, credential=None):
     """[CertificateFile] of the certificate, the PDF first, then its signed credential (the
-    document the holder downloads, made and committed now for a certificate issued before
-    credentials were; none for an erased holder's certificate that never had one).
+    document the holder downloads, made and committed now if this is its first use; none for an
+    erased holder's certificate that never had one).
     `credential`: the certificate's Credential when the caller has read it already (the cohort
-    zip reads them all at once); otherwise it is read here."""
+    zip reads them all at once); otherwise it is read, or made, here."""
     sheet = certificate_sheet(certificate, site_name, verify_url, today)
     files = [CertificateFile("pdf", "application/pdf", certificate_pdf(sheet))]
     if credential is None:

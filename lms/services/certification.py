@@ -334,8 +334,9 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
             if existing is not None:
                 return existing
             continue  # the code was taken: draw another
-        # Its signed credential commits with it, or neither does.
-        credentials.issue(certificate.id, now=now)
+        # Its signed credential is made when first needed (credentials.ensure_credential: the
+        # email's attachments, a download), not here: signing loads pyld and cryptography and
+        # takes tens of milliseconds, in the request that passes the last quiz.
         certificate_mail.queue_if_wanted(certificate)  # in this transaction: sent exactly once
         db.session.commit()
         return certificate
@@ -412,6 +413,9 @@ class Verification:
     # For a superseded certificate: when it was renewed, and the newest certificate of the chain.
     renewed_on: date | None = None
     current_code: str | None = None
+    # False when its holder was erased before its signed credential was first needed: none exists
+    # and none can be made (credential_available).
+    credential: bool = True
 
 
 def verify(code, today=None):
@@ -431,7 +435,16 @@ def verify(code, today=None):
         status=status,
         renewed_on=renewed_on,
         current_code=current_code,
+        credential=credential_available(certificate),
     )
+
+
+def credential_available(certificate):
+    """Can the certificate's signed credential be downloaded? Yes when it has one, or when one
+    can be made on first use: not when its holder was erased before that (NotIssuable)."""
+    if certificate.user.erased_at is None:
+        return True
+    return credentials.credential_of(certificate.id) is not None
 
 
 def successor(certificate_id):

@@ -23,7 +23,6 @@ from ..models import CEEntry, Certificate, Course
 from ..models.types import utcnow
 from . import audit, certificate_mail
 from .certification import add_months, new_code, successor
-from .credentials import issuing as credentials
 from .hours import hours_text
 
 STATES = ("no-rule", "not-open", "open", "ready", "grace", "lapsed", "superseded", "revoked")
@@ -299,9 +298,9 @@ def renew(certificate_id, actor_id, now=None) -> Certificate:
             course=course.slug,
         )  # fmt: skip
         db.session.flush()
-        # The renewal's credential commits with it; the old one's stays valid until its own
-        # validUntil (a renewal is not a revocation), so its status bit is left alone.
-        credentials.issue(new.id, now=now)
+        # The renewal's credential is made when first needed (issuing.ensure_credential), as
+        # a new certificate's is. The old one's stays valid until its own validUntil (a
+        # renewal is not a revocation), so its status bit is left alone.
         certificate_mail.queue_if_wanted(new, renewed=True)  # in this transaction: sent once
         db.session.commit()
         return new

@@ -76,6 +76,7 @@ def _page(certificate, form, status_code=200):
         form=form,
         verify_url=verify_url,
         linkedin_url=linkedin_url,
+        credential_available=certification.credential_available(certificate),
     )
     return page, status_code
 

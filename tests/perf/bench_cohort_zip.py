@@ -11,9 +11,10 @@ Not part of the test run (pytest ignores tests/perf). Run it as a script:
 
 A fresh database (a temporary SQLite file, or a throwaway PostgreSQL database) gets the test
 fixture courses and a cohort of --count trainees, each certified the way the app certifies (every
-module passed, then issue_if_due, which signs the credential). Timed, the median of --runs after
-a warm-up: one certificate PDF, Latin and Chinese names; the whole zip (write_cohort_zip into a
-temporary file, as the page does), per certificate. Printed with the SQL statements the zip ran.
+module passed, then issue_if_due; their credentials are signed by the first zip, the warm-up, as
+they are when first needed). Timed, the median of --runs after a warm-up: one certificate PDF,
+Latin and Chinese names; the whole zip (write_cohort_zip into a temporary file, as the page
+does), per certificate. Printed with the SQL statements the zip ran.
 """
 
 from __future__ import annotations

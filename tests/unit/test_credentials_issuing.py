@@ -1,6 +1,6 @@
 """Issuing each certificate as a signed Open Badges 3.0 credential: its shape against OB 3.0's
 required fields, no personal data beyond a salted email hash, verification with the keyring's
-keys (and after a rotation), and one transaction with its certificate."""
+keys (and after a rotation), and made when first needed, not with its certificate."""
 
 import hashlib
 import json
@@ -25,11 +25,14 @@ def course(app_ctx, issuer, courses_dir):  # noqa: F811
 
 
 def issued(course, email="Ada.Private@example.org", name="Ada Private"):
+    """A certificate and its credential, made as its first use (a download, the email) makes it."""
     certificate = certify(person(email, name), course)
-    credential = db.session.scalar(
-        select(Credential).where(Credential.certificate_id == certificate.id)
-    )
+    credential = issuing.ensure_credential(certificate.id)
     return certificate, credential, json.loads(credential.document)
+
+
+def stored_credentials():
+    return db.session.scalar(select(func.count(Credential.id)))
 
 
 def test_the_credential_has_the_fields_open_badges_3_requires(course, issuer):  # noqa: F811
@@ -155,35 +158,39 @@ def test_a_credential_signed_by_a_retired_key_still_verifies_after_rotation(cour
     assert check(old, issuer).ok and check(new, issuer).ok
 
 
-def test_the_credential_commits_with_its_certificate_or_neither_does(course, issuer):  # noqa: F811
-    # A ring with only a retired public key cannot sign: issuing the certificate must fail
-    # whole, never leaving a certificate without its credential.
+def test_a_certificate_is_issued_without_a_credential_until_one_is_first_needed(course):
+    certificate = certify(person("ada@example.org", "Ada"), course)
+    assert stored_credentials() == 0  # not signed in the request that issued the certificate
+
+    made = issuing.ensure_credential(certificate.id)
+    again = issuing.ensure_credential(certificate.id)
+
+    assert made.id == again.id and made.document == again.document
+    assert stored_credentials() == 1
+    assert json.loads(made.document)["id"].endswith(f"/credentials/{certificate.code}.json")
+    assert json.loads(made.document)["validFrom"] == (
+        certificate.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")  # when it was issued, not signed
+    )
+
+
+def test_without_a_key_that_can_sign_the_certificate_is_issued_and_its_credential_waits(
+    course,
+    issuer,  # noqa: F811
+):
+    # A ring with only a retired public key cannot sign: the trainee still gets the
+    # certificate; its credential is refused whole (nothing stored) until a key can sign.
     keyring.add_key(issuer["LMS_ISSUER_KEYS"])
     entries = json.loads(Path(issuer["LMS_ISSUER_KEYS"]).read_text())["keys"]
     for entry in entries:
         entry.pop("secretKeyMultibase", None)
     issuer["LMS_ISSUER_KEYS"] = json.dumps({"keys": entries})
-    user = person("ada@example.org", "Ada")
+    certificate = certify(person("ada@example.org", "Ada"), course)
 
     with pytest.raises(keyring.SigningKeyMissing):
-        certify(user, course)
-    db.session.rollback()
+        issuing.ensure_credential(certificate.id)
 
-    assert db.session.scalar(select(func.count(Certificate.id))) == 0
-    assert db.session.scalar(select(func.count(Credential.id))) == 0
-
-
-def test_a_certificate_from_before_credentials_gets_one_on_first_use(course):
-    certificate, credential, _ = issued(course)
-    db.session.delete(credential)
-    db.session.commit()
-
-    made = issuing.ensure_credential(certificate.id)
-    again = issuing.ensure_credential(certificate.id)
-
-    assert made.id == again.id
-    assert db.session.scalar(select(func.count(Credential.id))) == 1
-    assert json.loads(made.document)["id"].endswith(f"/credentials/{certificate.code}.json")
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
+    assert stored_credentials() == 0
 
 
 def test_a_full_status_list_sends_new_credentials_to_the_next(course, monkeypatch):
@@ -196,10 +203,10 @@ def test_a_full_status_list_sends_new_credentials_to_the_next(course, monkeypatc
 
 
 def test_an_erased_holders_certificate_without_a_credential_gets_none(course):
-    certificate, credential, _ = issued(course)
-    db.session.delete(credential)
+    certificate = certify(person("ada@example.org", "Ada"), course)
     certificate.user.erased_at = certification.utcnow()
     db.session.commit()
 
     with pytest.raises(issuing.NotIssuable):
         issuing.ensure_credential(certificate.id)
+    assert stored_credentials() == 0

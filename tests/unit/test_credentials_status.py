@@ -1,5 +1,6 @@
 """The revocation status lists: revoking flips exactly the credential's bit in the signed list as
-served, in the revocation's own transaction; reinstating clears it; a renewal revokes nothing."""
+served, in the revocation's own transaction; reinstating clears it; a renewal revokes nothing; a
+credential first made after its certificate was revoked starts revoked."""
 
 import json
 from datetime import date
@@ -25,10 +26,12 @@ def course(app_ctx, issuer, courses_dir):  # noqa: F811
 
 
 def credential_document(certificate):
-    credential = db.session.scalar(
-        select(Credential).where(Credential.certificate_id == certificate.id)
-    )
-    return json.loads(credential.document)
+    """The certificate's signed credential, made now if this is its first use."""
+    return json.loads(issuing.ensure_credential(certificate.id).document)
+
+
+def stored_credential(certificate):
+    return db.session.scalar(select(Credential).where(Credential.certificate_id == certificate.id))
 
 
 def test_the_served_list_is_a_signed_bitstring_status_list_credential(course, issuer):  # noqa: F811
@@ -69,12 +72,12 @@ def test_revoking_flips_exactly_its_bit_and_reinstating_clears_it(course, issuer
 def test_the_list_is_stored_in_the_revocations_own_commit(course):
     staff = person("pat@example.org", "Pat", "staff")
     certificate = certify(person("one@example.org", "One"), course)
+    index = credential_document(certificate)["credentialStatus"]["statusListIndex"]
 
     certification.revoke(certificate.id, staff.id, REASON)
     db.session.rollback()  # nothing uncommitted may be what made the bit appear
 
     row = db.session.get(CredentialStatusList, 1, populate_existing=True)
-    index = credential_document(certificate)["credentialStatus"]["statusListIndex"]
     encoded = json.loads(row.document)["credentialSubject"]["encodedList"]
     assert encoded == status_list.encode([int(index)])
 
@@ -107,6 +110,7 @@ def test_a_renewal_leaves_the_old_credential_valid_until_its_own_end(
 ):
     course = course_with_rule(courses_dir)
     user, old = holder(clock, course)
+    credential_document(old)  # signed before the renewal, as its email's attachment would be
     ce(user, 14, "elective")
     ce(user, 6, "ethics")
     clock.freeze(at(date(2026, 9, 1)))
@@ -124,12 +128,27 @@ def test_a_renewal_leaves_the_old_credential_valid_until_its_own_end(
 def test_a_credential_made_for_an_already_revoked_certificate_starts_revoked(course):
     staff = person("pat@example.org", "Pat", "staff")
     certificate = certify(person("one@example.org", "One"), course)
-    db.session.delete(
-        db.session.scalar(select(Credential).where(Credential.certificate_id == certificate.id))
-    )
-    db.session.commit()
-    certification.revoke(certificate.id, staff.id, REASON)
+    certification.revoke(certificate.id, staff.id, REASON)  # before its credential's first use
+    assert stored_credential(certificate) is None
+    assert served_list(1)["credentialSubject"]["encodedList"] == status_list.encode([])
 
     made = issuing.ensure_credential(certificate.id)
 
+    index = int(json.loads(made.document)["credentialStatus"]["statusListIndex"])
+    assert served_list(1)["credentialSubject"]["encodedList"] == status_list.encode([index])
     assert bit_of(json.loads(made.document))
+
+
+def test_a_certificate_reinstated_before_its_credential_was_made_gets_one_not_revoked(
+    course,
+    issuer,  # noqa: F811
+):
+    staff = person("pat@example.org", "Pat", "staff")
+    certificate = certify(person("one@example.org", "One"), course)
+    certification.revoke(certificate.id, staff.id, REASON)
+    certification.reinstate(certificate.id, staff.id, "The log was checked again and is sound.")
+
+    document = credential_document(certificate)
+
+    assert not bit_of(document)
+    assert check(document, issuer).ok

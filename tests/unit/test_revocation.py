@@ -61,7 +61,7 @@ def test_public_verification_says_revoked_and_never_carries_the_reason(issued):
     assert result.holder == "Ada Holder"
     assert {f.name for f in fields(result)} == {
         "code", "holder", "title", "issued_on", "expires_on", "status", "renewed_on",
-        "current_code",
+        "current_code", "credential",
     }  # fmt: skip
     assert REASON not in repr(result)
 

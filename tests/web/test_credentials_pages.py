@@ -24,20 +24,21 @@ def issued(app, issuer, courses_dir):  # noqa: F811
     with app.app_context():
         course = publish(courses_dir)
         holder = person("ada.private@example.org", "Ada Private")
-        certificate = certify(holder, course)
-        credential = db.session.scalar(
-            select(Credential).where(Credential.certificate_id == certificate.id)
+        certificate = certify(holder, course)  # its credential is made when first needed
+        return {"code": certificate.code, "certificate_id": certificate.id, "holder_id": holder.id}
+
+
+def stored(app, certificate_id):
+    """The certificate's stored credential, or None."""
+    with app.app_context():
+        return db.session.scalar(
+            select(Credential).where(Credential.certificate_id == certificate_id)
         )
-        return {
-            "code": certificate.code,
-            "certificate_id": certificate.id,
-            "holder_id": holder.id,
-            "document": credential.document,
-            "index": credential.status_index,
-        }
 
 
-def test_the_credential_downloads_as_stored_with_its_media_type_and_a_file_name(client, issued):
+def test_the_credential_downloads_as_stored_with_its_media_type_and_a_file_name(
+    app, client, issued
+):
     response = client.get(f"/credentials/{issued['code']}.json")
 
     assert response.status_code == 200
@@ -47,7 +48,7 @@ def test_the_credential_downloads_as_stored_with_its_media_type_and_a_file_name(
     )
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
-    assert response.get_data(as_text=True) == issued["document"]
+    assert response.get_data(as_text=True) == stored(app, issued["certificate_id"]).document
     assert json.loads(response.data)["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
 
 
@@ -94,29 +95,19 @@ def test_unknown_and_mistyped_codes_get_the_answers_verify_gives(client, issued)
         assert response.get_json() == verified.get_json(), code
 
 
-def test_an_older_certificate_gets_its_credential_on_first_download(app, client, issued):
-    with app.app_context():
-        db.session.execute(
-            Credential.__table__.delete().where(
-                Credential.certificate_id == issued["certificate_id"]
-            )
-        )
-        db.session.commit()
+def test_the_credential_is_made_on_first_download_and_the_same_every_time(app, client, issued):
+    assert stored(app, issued["certificate_id"]) is None  # not made when it was issued
 
     first = client.get(f"/credentials/{issued['code']}.json")
     second = client.get(f"/credentials/{issued['code']}.json")
 
     assert first.status_code == 200 and first.data == second.data
+    assert first.get_data(as_text=True) == stored(app, issued["certificate_id"]).document
     assert json.loads(first.data)["id"] == f"{BASE_URL}/credentials/{issued['code']}.json"
 
 
 def test_an_erased_holder_without_a_credential_is_told_why(app, client, issued):
-    with app.app_context():
-        db.session.execute(
-            Credential.__table__.delete().where(
-                Credential.certificate_id == issued["certificate_id"]
-            )
-        )
+    with app.app_context():  # erased before the credential was first needed
         certificate = certification.certificate_by_code(issued["code"])
         certificate.user.erased_at = certification.utcnow()
         db.session.commit()
@@ -128,6 +119,40 @@ def test_an_erased_holder_without_a_credential_is_told_why(app, client, issued):
         "This certificate has no signed credential: its holder's account was erased before one "
         f"was made. The certificate can still be checked at /verify/{issued['code']}."
     )
+    page = client.get(f"/verify/{issued['code']}").get_data(as_text=True)
+    assert "/credentials/" not in page  # no link to a download that cannot be made
+    assert (
+        "This certificate has no signed credential (Open Badges 3.0): its holder’s account was "
+        "erased\n  before one was made."
+    ) in page
+    assert stored(app, issued["certificate_id"]) is None
+
+
+def test_staff_see_that_an_erased_holders_certificate_has_no_credential(app, client, issued):
+    with app.app_context():
+        staff_id = person("pat@example.org", "Pat", "staff").id
+        certificate = certification.certificate_by_code(issued["code"])
+        certificate.user.erased_at = certification.utcnow()
+        db.session.commit()
+    sign_in_as(client, staff_id)
+
+    page = client.get(f"/certificates/{issued['code']}").get_data(as_text=True)
+
+    assert "Download signed credential" not in page
+    assert "No signed credential (Open Badges 3.0): the holder’s account was erased" in page
+
+
+def test_an_erased_holders_credential_made_before_stays_offered(app, client, issued):
+    client.get(f"/credentials/{issued['code']}.json")  # its first use, before the erasure
+    with app.app_context():
+        certificate = certification.certificate_by_code(issued["code"])
+        certificate.user.erased_at = certification.utcnow()
+        db.session.commit()
+
+    page = client.get(f"/verify/{issued['code']}").get_data(as_text=True)
+
+    assert f'href="/credentials/{issued["code"]}.json"' in page
+    assert client.get(f"/credentials/{issued['code']}.json").status_code == 200
 
 
 def test_the_certificate_page_offers_the_download_with_what_it_is_for(client, issued):
@@ -149,6 +174,8 @@ def test_the_verification_page_links_to_the_credential(client, issued):
 
 
 def test_the_status_list_is_served_signed_with_a_short_cache(app, client, issued):
+    client.get(f"/credentials/{issued['code']}.json")  # its credential, made on first download
+    index = stored(app, issued["certificate_id"]).status_index
     with app.app_context():
         staff = person("pat@example.org", "Pat", "staff")
         certification.revoke(issued["certificate_id"], staff.id, "Falsified the practice log.")
@@ -161,7 +188,7 @@ def test_the_status_list_is_served_signed_with_a_short_cache(app, client, issued
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     document = response.get_json(force=True)
     encoded = document["credentialSubject"]["encodedList"]
-    assert encoded == status_list.encode([issued["index"]])  # its bit, and no other
+    assert encoded == status_list.encode([index])  # its bit, and no other
     assert "proof" in document
 
 
@@ -173,8 +200,9 @@ def test_an_unknown_status_list_is_not_found(client, issued):
 
 
 def test_the_issuer_profile_lists_every_key_current_and_retired(app, client, issued):
+    downloaded = client.get(f"/credentials/{issued['code']}.json")
+    old_method = json.loads(downloaded.data)["proof"]["verificationMethod"]
     with app.app_context():
-        old_method = json.loads(issued["document"])["proof"]["verificationMethod"]
         new_key = keyring.add_key(app.config["LMS_ISSUER_KEYS"])
 
     response = client.get("/issuer")

@@ -43,6 +43,7 @@ def erase(client, user_id, confirm="ERASE"):
 
 def test_a_trainee_downloads_their_data_as_a_json_attachment(client, people):
     sign_in_as(client, people["ada"])
+    client.get(f"/credentials/{people['code']}.json")  # the credential is made on first download
 
     response = client.get("/account/data.json")
 

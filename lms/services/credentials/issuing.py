@@ -1,6 +1,7 @@
 """Each certificate as a signed Open Badges 3.0 OpenBadgeCredential: built from the certificate
-and its course, signed with the issuer's current key, and stored (Credential) in the same
-transaction as the certificate, so that the holder downloads the same document every time.
+and its course, signed with the issuer's current key when first needed (the certificate email's
+attachments, made by the background worker; a download; the cohort zip), not in the request
+that issues the certificate, and stored (Credential) so that every download is the same document.
 
 The holder is identified by a salted SHA-256 hash of their email (an IdentityObject), never by
 the email itself, and not by name: the document is public to anyone given its code and cannot be
@@ -235,20 +236,36 @@ def credential_of(certificate_id):
     return db.session.scalar(select(Credential).where(Credential.certificate_id == certificate_id))
 
 
+def _certificate_to_sign(certificate_id):
+    """The certificate, holder and course loaded, its row locked until the transaction ends
+    (PostgreSQL): a revocation at the same moment (which locks it too) either waits for the
+    credential and then re-signs the list with its bit, or goes first and is seen here. Two first
+    uses take turns, so the second finds the first's credential instead of signing another."""
+    db.session.execute(
+        select(Certificate.id)
+        .where(Certificate.id == certificate_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: a credential may refer to it
+    )
+    return db.session.scalar(
+        select(Certificate)
+        .options(joinedload(Certificate.user).lazyload(User.roles), joinedload(Certificate.course))
+        .where(Certificate.id == certificate_id)
+        .execution_options(populate_existing=True)  # as it stands after any wait
+    )
+
+
 def issue(certificate_id, config=None, now=None):
-    """The certificate's Credential: the one it has, or a new one added (flushed, not committed)
-    in the caller's transaction, so that a certificate and its credential commit together. A
-    credential of a revoked certificate re-signs its status list at once. Raises NotIssuable, or
-    keyring.SigningKeyMissing when no key can sign."""
+    """The certificate's Credential: the one it has, or a new one signed and added (flushed, not
+    committed) in the caller's transaction. A credential of a revoked certificate re-signs its
+    status list at once. Raises NotIssuable, or keyring.SigningKeyMissing when no key can sign."""
     existing = credential_of(certificate_id)
     if existing is not None:
         return existing
     config = config or app_config()
-    certificate = db.session.scalar(
-        select(Certificate)
-        .options(joinedload(Certificate.user).lazyload(User.roles), joinedload(Certificate.course))
-        .where(Certificate.id == certificate_id)
-    )
+    certificate = _certificate_to_sign(certificate_id)
+    existing = credential_of(certificate_id)  # made by another first use while this one waited
+    if existing is not None:
+        return existing
     if certificate.user.erased_at is not None or not certificate.user.email:
         raise NotIssuable(certificate.code)
     number = _list_with_room()
@@ -263,18 +280,31 @@ def issue(certificate_id, config=None, now=None):
         issued_at=now or clock.now(),
     )
     db.session.add(credential)
-    # A second credential for the same certificate (two first downloads at once) fails here on
-    # the unique certificate_id; ensure_credential then reads the one that won.
+    # A second credential for the same certificate (two first uses at once, where the lock in
+    # _certificate_to_sign does nothing: SQLite) fails here on the unique certificate_id;
+    # ensure_credential then reads the one that won.
     db.session.flush()
-    if certificate.revoked_at is not None:
+    # Read again now that the credential is written: on SQLite, where the lock above does
+    # nothing, a revocation or erasure either committed before the write (and shows here) or
+    # waits for this transaction (and a revocation then finds the credential). On PostgreSQL an
+    # erasure committed after this read leaves what one a moment earlier would: a kept credential.
+    revoked_at, erased_at = db.session.execute(
+        select(Certificate.revoked_at, User.erased_at)
+        .join(User, User.id == Certificate.user_id)
+        .where(Certificate.id == certificate.id)
+    ).one()
+    if erased_at is not None:
+        raise NotIssuable(certificate.code)
+    if revoked_at is not None:
         status.refresh(number, config, now)
     return credential
 
 
 def ensure_credential(certificate_id, config=None):
-    """The certificate's Credential, made and committed on first use for a certificate issued
-    before credentials were (or whose holder asks first). Two requests at once get the same one.
-    Raises NotIssuable."""
+    """The certificate's Credential, made and committed on first use: every reader of a
+    certificate's credential calls this rather than expect one to exist. Two first uses at once
+    get the same one. Commits the session (or, when it raises, rolls it back). Raises
+    NotIssuable, or keyring.SigningKeyMissing."""
     existing = credential_of(certificate_id)
     if existing is not None:
         return existing
