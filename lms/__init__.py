@@ -24,8 +24,8 @@ def create_app(config=None):
         app.config.from_mapping(config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     if app.config["LMS_ENV"] == "production":
-        # Read the key ring once now: a ring that cannot sign would otherwise fail every
-        # certificate event later, with a 500 for whoever passed the last quiz.
+        # Read the key ring once now: a ring that cannot sign would otherwise fail later, when a
+        # certificate's credential is first needed (its email, a holder's download).
         problem = keyring.unusable_reason(app.config)
         if problem:
             raise ConfigError(problem)
