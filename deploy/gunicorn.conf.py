@@ -1,23 +1,44 @@
-"""gunicorn hooks for every lms worker: the deploy/ units, scripts/serve.sh and the benchmarks
-pass this file with --config (settings such as workers and threads stay on their command lines).
+"""gunicorn settings for every lms app instance: the deploy/ units, scripts/serve.sh and the
+benchmarks pass this file with --config (workers, threads and the address stay on their command
+lines).
+
+The master makes the app once and forks the workers from it (preload_app), so a worker, whether
+the first ones or one started again after a crash, answers at once instead of importing lms
+first: about half a second of CPU each, which with several workers on a small machine all fell at
+the same moment. New code therefore needs the instance restarted (`systemctl restart`), not a
+HUP, which deploy/README.md's update steps already do.
 
 Python's cyclic garbage collector runs whenever enough new objects have piled up, and a full
-collection walks every object the process holds. A worker making the app creates several hundred
-thousand long-lived objects (about 900 modules, SQLAlchemy's mappers, the compiled templates), so
-the collector ran over and over while the worker started, finding nothing to free: about a tenth
-of a second before the first answer. Frozen once the app is made, those objects are left out of
-every later collection, so the collections that requests trigger stay small too.
+collection walks every object the process holds. Making the app creates several hundred thousand
+objects that live as long as the process (about 900 modules, SQLAlchemy's mappers), so the
+collector ran over and over during start-up, finding nothing to free. It stays off until the app
+is made; then what exists is frozen, left out of every later collection: the collections that
+requests trigger stay small, and they no longer write to the pages the workers share with the
+master, which would copy them.
 """
 
 import gc
 
+preload_app = True
+
+gc.disable()  # read before the master makes the app
+
+
+def pre_fork(server, worker):
+    """In the master, the app made: what exists now is left out of later collections."""
+    gc.freeze()
+
 
 def post_fork(server, worker):
-    """In the new worker, before it imports lms and makes the app: collect nothing meanwhile."""
-    gc.disable()
+    """In the new worker: its own database connections, then collect as usual.
 
-
-def post_worker_init(worker):
-    """The app is made: keep what exists now out of later collections, then collect as usual."""
-    gc.freeze()
+    The master opens none while making the app, but a connection pooled before the fork would
+    be one socket used by two processes: SQLAlchemy's recipe for forking drops the pool without
+    closing what the master holds."""
+    app = worker.app.wsgi()  # the app the master made (the benchmarks' bare one has no database)
+    sqlalchemy = app.extensions.get("sqlalchemy")
+    if sqlalchemy is not None:
+        with app.app_context():
+            for engine in sqlalchemy.engines.values():
+                engine.dispose(close=False)
     gc.enable()
