@@ -37,7 +37,9 @@ answers with the expected status), the two aims, CPU per request of the gunicorn
 how busy the machine was, since other work on it skews every figure. Then a table
 of this run's figures beside the previous ones (issue 13, measured before the catalog cache):
 server CPU a request as a ratio to hello's (hello ms / page ms, so higher is better; the ratio
-cancels most of the noise of a shared machine), each lms worker's resident memory, and the time
+cancels most of the noise of a shared machine), each lms worker's resident memory (and its
+proportional set size: the pages it shares with the master that forked it, deploy/gunicorn.conf.py
+preloading the app, divided among those that share them), and the time
 from starting gunicorn to its first answer (lms's bytecode compiled
 beforehand, as an installed package has it). The exit status is 1 when an aim is missed.
 """
@@ -282,6 +284,8 @@ def compare(usage, servers, database):
     rows.append(("lms worker RSS MB (each)", f"{low}-{high}",
                  "/".join(f"{size:.0f}" for size in sizes), f"< {AIM_RSS_MB}",
                  bool(sizes) and max(sizes) < AIM_RSS_MB))  # fmt: skip
+    shares = "/".join(f"{size:.0f}" for size in servers["lms"]["pss_mb"])
+    rows.append(("lms worker PSS MB (each)", "-", shares, "", True))
     hello_sizes = servers["hello"]["rss_mb"]
     rows.append(("hello worker RSS MB (each)", "29",
                  "/".join(f"{size:.0f}" for size in hello_sizes), "", True))  # fmt: skip
@@ -369,7 +373,8 @@ def bench(args, workdir, database_url):
     servers = {}
 
     def note(name, server):
-        servers[name] = {"rss_mb": server.worker_rss_mb(), "first_answer_s": server.ready_after}
+        servers[name] = {"rss_mb": server.worker_rss_mb(), "pss_mb": server.worker_pss_mb()}
+        servers[name]["first_answer_s"] = server.ready_after
 
     with serving("hello", "hello_app:app", env, args.workers, workdir, "/") as server:
         print(f"hello: {args.users} users for {args.seconds:g} s...", flush=True)

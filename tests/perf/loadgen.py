@@ -225,15 +225,24 @@ class Server:
 
     def worker_rss_mb(self):
         """Resident memory of each worker (the master's children), in MB (Linux /proc)."""
+        return self._worker_memory("status", "VmRSS")
+
+    def worker_pss_mb(self):
+        """Each worker's proportional set size in MB: its resident memory with every page it
+        shares (with the master that forked it, with the other workers) divided among those that
+        share it. What one more worker costs the machine; RSS counts shared pages in full."""
+        return self._worker_memory("smaps_rollup", "Pss")
+
+    def _worker_memory(self, file, field):
         sizes = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 if stat.read_text().rsplit(")", 1)[1].split()[1] != str(self.process.pid):
                     continue
-                status = (stat.parent / "status").read_text()
+                text = (stat.parent / file).read_text()
             except OSError:
                 continue
-            kilobytes = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+            kilobytes = re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)
             if kilobytes:
                 sizes.append(int(kilobytes.group(1)) / 1024)
         return sizes
