@@ -13,8 +13,8 @@ collection walks every object the process holds. Making the app creates several 
 objects that live as long as the process (about 900 modules, SQLAlchemy's mappers), so the
 collector ran over and over during start-up, finding nothing to free. It stays off until the app
 is made; then what exists is frozen, left out of every later collection: the collections that
-requests trigger stay small, and they no longer write to the pages the workers share with the
-master, which would copy them.
+requests trigger stay small, and they no longer touch the pages the workers share with the master
+(reference counts still do, so some of those pages are copied all the same).
 """
 
 import gc
@@ -25,12 +25,14 @@ gc.disable()  # read before the master makes the app
 
 
 def pre_fork(server, worker):
-    """In the master, the app made: what exists now is left out of later collections."""
+    """In the master, the app made: what exists now is left out of later collections, and the
+    master collects again (it forks once a worker, and again for one that stopped)."""
     gc.freeze()
+    gc.enable()
 
 
 def post_fork(server, worker):
-    """In the new worker: its own database connections, then collect as usual.
+    """In the new worker: its own database connections, and collection on as in the master.
 
     The master opens none while making the app, but a connection pooled before the fork would
     be one socket used by two processes: SQLAlchemy's recipe for forking drops the pool without

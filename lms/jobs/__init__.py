@@ -15,9 +15,17 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..services import certificate_files, outbox, reminders
+from ..services.credentials import issuing
 
 EXTENSION = "lms_jobs"
-TASKS = ("send_email", "send_emails", "sweep_outbox", "send_renewal_reminders", "send_digests")
+TASKS = (
+    "send_email",
+    "send_emails",
+    "sweep_outbox",
+    "sign_credentials",
+    "send_renewal_reminders",
+    "send_digests",
+)
 ATTACHMENTS = certificate_files.email_attachments  # what an email bringing a certificate attaches
 EMAILS_PER_TASK = 50  # emails queued together are sent by tasks of this many (workers share them)
 logger = logging.getLogger(__name__)
@@ -80,6 +88,13 @@ class Jobs:
                 stranded = outbox.stranded_ids()
             self.enqueue_emails(stranded)
 
+        # A certificate's credential is signed when first needed, not in the request that issues
+        # it (services/credentials/issuing.py); this signs the rest soon after.
+        @huey.periodic_task(crontab(minute="*/5"), name="sign_credentials")
+        def sign_credentials():
+            with app.app_context():
+                return issuing.sign_pending(app.config)
+
         @huey.periodic_task(crontab(hour="6", minute="0"), name="send_renewal_reminders")
         def send_renewal_reminders():
             with app.app_context():
@@ -95,6 +110,7 @@ class Jobs:
         self.send_email = send_email
         self.send_emails = send_emails
         self.sweep_outbox = sweep_outbox
+        self.sign_credentials = sign_credentials
         self.send_renewal_reminders = send_renewal_reminders
         self.send_digests = send_digests
 

@@ -364,12 +364,19 @@ def clear_throttle(email):
     )
 
 
-def change_password(user, current_password, new_password, keep_session=None):
+def _entity(account):
+    """The User entity of an account: a User, or the signed-in account's plain values
+    (sessions.SignedInAccount), whose row is loaded to be changed."""
+    return account if isinstance(account, User) else db.session.get(User, account.id)
+
+
+def change_password(account, current_password, new_password, keep_session=None):
     """Change a signed-in person's password after checking the current one. Commits.
 
     Every other session of the account ends (a stolen cookie stops working); the session whose
     token is `keep_session`, the one making the change, continues.
     """
+    user = _entity(account)
     if not check_password_hash(user.password_hash, current_password or ""):
         raise AccountError(
             {
@@ -388,12 +395,12 @@ def change_password(user, current_password, new_password, keep_session=None):
 EMAIL_CHOICES = ("all", "essential")
 
 
-def set_email_choice(user, choice):
+def set_email_choice(account, choice):
     """Which emails a person wants: "all", or "essential" only (password resets and the notice
     that a certificate has expired; no reminders or digests). Commits."""
     if choice not in EMAIL_CHOICES:
         raise AccountError(
             {"emails": "Choose which emails you want: all of them, or only the essential ones."}
         )
-    user.quiet_emails = choice == "essential"
+    _entity(account).quiet_emails = choice == "essential"
     db.session.commit()

@@ -27,9 +27,7 @@ class SignedInAccount(UserMixin):
     """The account a live session names, as the plain values every page and every rule given a
     viewer reads: id, name, email, email choice and roles. Not the User entity: loading that (with
     its roles) took twice as long as the session check's own query, on every request, for the few
-    pages that change the account, which load it themselves (accounts.user_by_id)."""
-
-    __slots__ = ("id", "name", "email", "quiet_emails", "role_names")
+    pages that change the account, whose services load it to change it (accounts.py)."""
 
     def __init__(self, user_id, name, email, quiet_emails, role_names):
         self.id, self.name, self.email = user_id, name, email

@@ -34,8 +34,8 @@ def _page(status, title, message, action=None):
 
 def _page_without_the_database(status, title, message):
     """The error page for when the database failed: roll the session back, and show the page as
-    if signed out, because the header's current_user would query the database again (or an
-    account whose attributes the rollback has just expired)."""
+    if signed out, because the header's current_user would query the database again (on the
+    sign-in request it is the User entity, whose attributes the rollback has just expired)."""
     with suppress(SQLAlchemyError):  # a connection already gone has nothing to roll back
         db.session.rollback()
     # Flask-Login keeps the request's user in g._login_user and loads it only when that is unset.

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
+from lms.jobs import jobs_of
 from lms.models import Certificate, Credential
 from lms.services import certification
 from lms.services.credentials import issuing, keyring
@@ -210,3 +211,33 @@ def test_an_erased_holders_certificate_without_a_credential_gets_none(course):
     with pytest.raises(issuing.NotIssuable):
         issuing.ensure_credential(certificate.id)
     assert stored_credentials() == 0
+
+
+def test_the_workers_periodic_task_signs_the_credentials_nobody_has_asked_for_yet(course, app):
+    waiting = [certify(person(f"t{n}@example.org", f"T{n}"), course) for n in range(3)]
+    erased = certify(person("gone@example.org", "Gone"), course)
+    erased.user.erased_at = certification.utcnow()
+    already = issued(course, "early@example.org", "Early")[0]  # downloaded before the run
+    db.session.commit()
+
+    signed = jobs_of(app).sign_credentials.call_local()
+
+    assert signed == 3
+    made = {c.certificate_id: c for c in db.session.scalars(select(Credential))}
+    assert set(made) == {c.id for c in waiting} | {already.id}  # the erased holder's: none
+    for certificate in waiting:  # each as a download would have made it
+        assert json.loads(made[certificate.id].document)["id"].endswith(
+            f"/credentials/{certificate.code}.json"
+        )
+    assert jobs_of(app).sign_credentials.call_local() == 0  # nothing left: a second run signs none
+    assert issuing.sign_pending(limit=1) == 0
+
+
+def test_the_periodic_signing_takes_a_bounded_batch_a_run(course):
+    for n in range(3):
+        certify(person(f"t{n}@example.org", f"T{n}"), course)
+
+    assert issuing.sign_pending(limit=2) == 2
+    assert stored_credentials() == 2
+    assert issuing.sign_pending(limit=2) == 1
+    assert stored_credentials() == 3

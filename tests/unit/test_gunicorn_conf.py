@@ -1,7 +1,8 @@
 """deploy/gunicorn.conf.py, which every app instance runs with: the master makes the app with the
-garbage collector off and freezes what exists before forking; each worker starts a database
-pool of its own (a connection pooled in the master would be one socket shared by two processes)
-and collects garbage again. Run in a child interpreter that forks for real, as gunicorn does."""
+garbage collector off and freezes what exists before forking (collecting again from then on);
+each worker starts a database pool of its own (a connection pooled in the master would be one
+socket shared by two processes) and collects garbage. Run in a child interpreter that forks for
+real, as gunicorn does."""
 
 import subprocess
 import sys
@@ -31,6 +32,7 @@ with app.app_context():
 worker = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app))
 hooks["pre_fork"](None, worker)
 assert gc.get_freeze_count() > 100_000, gc.get_freeze_count()
+assert gc.isenabled(), "the master collects again once the app is made"
 child = os.fork()
 if child == 0:
     hooks["post_fork"](None, worker)

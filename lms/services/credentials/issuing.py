@@ -257,7 +257,9 @@ def _certificate_to_sign(certificate_id):
 def issue(certificate_id, config=None, now=None):
     """The certificate's Credential: the one it has, or a new one signed and added (flushed, not
     committed) in the caller's transaction. A credential of a revoked certificate re-signs its
-    status list at once. Raises NotIssuable, or keyring.SigningKeyMissing when no key can sign."""
+    status list at once. Raises NotIssuable, or keyring.SigningKeyMissing when no key can sign;
+    the caller must then roll back, since the credential may already be flushed (the erasure
+    check runs again after the write). ensure_credential does."""
     existing = credential_of(certificate_id)
     if existing is not None:
         return existing
@@ -298,6 +300,35 @@ def issue(certificate_id, config=None, now=None):
     if revoked_at is not None:
         status.refresh(number, config, now)
     return credential
+
+
+# How many credentials one run of the worker's periodic task signs (about 30 ms each): the rest
+# wait for the next run, five minutes later.
+SIGN_PER_RUN = 200
+
+
+def sign_pending(config=None, limit=SIGN_PER_RUN):
+    """Sign the credentials of certificates that have none yet, oldest first, each committed on
+    its own (ensure_credential): the background worker runs this every five minutes, so that a
+    credential exists soon after its certificate whether or not anyone downloads it or an email
+    brings it, and a cohort's zip finds them made. Certificates whose holder was erased are left
+    (none can be made). Returns how many were signed."""
+    pending = db.session.scalars(
+        select(Certificate.id)
+        .join(User, User.id == Certificate.user_id)
+        .outerjoin(Credential, Credential.certificate_id == Certificate.id)
+        .where(Credential.id.is_(None), User.erased_at.is_(None))
+        .order_by(Certificate.id)
+        .limit(limit)
+    ).all()
+    signed = 0
+    for certificate_id in pending:
+        try:
+            ensure_credential(certificate_id, config)
+        except NotIssuable:  # erased since the list was read
+            continue
+        signed += 1
+    return signed
 
 
 def ensure_credential(certificate_id, config=None):

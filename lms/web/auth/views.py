@@ -155,7 +155,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                accounts.user_by_id(current_user.id),  # the entity: the page changes it
+                current_user,
                 form.current_password.data,
                 form.new_password.data,
                 keep_session=session_token(),  # other devices are signed out; this one stays
@@ -176,7 +176,7 @@ def email_settings():
         form.emails.data = "essential" if current_user.quiet_emails else "all"
     if form.validate_on_submit():
         try:
-            accounts.set_email_choice(accounts.user_by_id(current_user.id), form.emails.data)
+            accounts.set_email_choice(current_user, form.emails.data)
         except accounts.AccountError as error:
             show_problems(form, error)
         else:
