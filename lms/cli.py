@@ -326,7 +326,8 @@ def _verification_lines(result):
 @with_appcontext
 @needs_schema
 def worker_command(workers):
-    """Run the background worker: sends queued emails, daily renewal reminders, weekly digests."""
+    """Run the background worker: sends queued emails, signs new certificates' credentials, daily
+    renewal reminders, weekly digests."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = current_app.config
     where = (
