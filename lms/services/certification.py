@@ -335,8 +335,9 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
                 return existing
             continue  # the code was taken: draw another
         # Its signed credential is made when first needed (credentials.ensure_credential: the
-        # email's attachments, a download), not here: signing loads pyld and cryptography and
-        # takes tens of milliseconds, in the request that passes the last quiz.
+        # email's attachments, a download, the worker's periodic signing), not here: signing
+        # loads pyld and cryptography and takes tens of milliseconds, in the request that passes
+        # the last quiz.
         certificate_mail.queue_if_wanted(certificate)  # in this transaction: sent exactly once
         db.session.commit()
         return certificate
@@ -442,7 +443,7 @@ def verify(code, today=None):
 def credential_available(certificate):
     """Can the certificate's signed credential be downloaded? Yes when it has one, or when one
     can be made on first use: not when its holder was erased before that (NotIssuable)."""
-    if certificate.user.erased_at is None:
+    if credentials.can_be_made_for(certificate.user):
         return True
     return credentials.credential_of(certificate.id) is not None
 

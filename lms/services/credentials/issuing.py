@@ -236,6 +236,12 @@ def credential_of(certificate_id):
     return db.session.scalar(select(Credential).where(Credential.certificate_id == certificate_id))
 
 
+def can_be_made_for(holder):
+    """Whether a credential can be signed for this holder (a User): not once their account is
+    erased, since it identifies them by their email's hash (NotIssuable)."""
+    return holder.erased_at is None and bool(holder.email)
+
+
 def _certificate_to_sign(certificate_id):
     """The certificate, holder and course loaded, its row locked until the transaction ends
     (PostgreSQL): a revocation at the same moment (which locks it too) either waits for the
@@ -268,7 +274,7 @@ def issue(certificate_id, config=None, now=None):
     existing = credential_of(certificate_id)  # made by another first use while this one waited
     if existing is not None:
         return existing
-    if certificate.user.erased_at is not None or not certificate.user.email:
+    if not can_be_made_for(certificate.user):
         raise NotIssuable(certificate.code)
     number = _list_with_room()
     index = _free_index(number)
