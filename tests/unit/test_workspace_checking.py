@@ -1,7 +1,7 @@
 """Checking draft courses with the course reader: problems located by file and line, a single
 file checked as it is typed, and CE categories named by other courses' renewal rules."""
 
-import time
+from pathlib import Path
 
 from lms.services.publishing import sync_courses
 from lms.services.workspace import checking, files
@@ -59,7 +59,18 @@ def test_check_file_reports_only_that_file_from_its_unsaved_text(app_ctx):
     assert files.open_file(course, "01-introduction.md")[0] == text
 
 
-def test_check_file_is_quick_on_a_3000_word_module_in_a_long_course(app_ctx):
+def test_check_file_reads_the_other_modules_of_a_long_course_as_stand_ins(app_ctx, monkeypatch):
+    # What keeps check-as-you-type quick (tests/perf/bench_workspace.py times it): only the typed
+    # module is parsed and rendered in full; the 38 others are read as short stand-ins. Counted,
+    # not timed: a wall clock on a shared machine fails at random.
+    read = []
+    load = checking.load_courses
+
+    def load_counting(folder, *args, **kwargs):
+        read.extend(p.read_text() for p in Path(folder).rglob("*-module-*.md"))
+        return load(folder, *args, **kwargs)
+
+    monkeypatch.setattr(checking, "load_courses", load_counting)
     course = ready_course()
     for n in range(2, 40):
         write(course, f"{n:02d}-module-{n}.md", MODULE.format(n=n, text="word " * 300))
@@ -67,11 +78,9 @@ def test_check_file_is_quick_on_a_3000_word_module_in_a_long_course(app_ctx):
         " ".join(f"sentence{p}x{w}" for w in range(100)) + "." for p in range(30)
     )  # 3,000 words
     text = MODULE.format(n=1, text=lesson).replace("minutes: 2", "minutes: 17")
-    start = time.perf_counter()
     problems = checking.check_file(course, "01-introduction.md", text)
-    elapsed = time.perf_counter() - start
     assert [p for p in problems if not p.warning] == []
-    assert elapsed < 1.0, f"check_file took {elapsed:.3f} s"
+    assert len(read) == 38 and not any("word word" in other for other in read)
 
 
 def test_a_ce_category_may_come_from_a_published_course(app_ctx, tmp_path):
