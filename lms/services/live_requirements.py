@@ -18,17 +18,14 @@ from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import (
-    Attendance,
     Course,
     Enrolment,
-    LiveSession,
-    LiveSessionVersion,
     Meeting,
 )
 from ..models.types import utcnow
 from . import catalog
 from .plain_rows import plain_rows
-from .training import attendance_that_counts, bind_ids
+from .training import attendance
 
 
 @dataclass(frozen=True)
@@ -57,10 +54,9 @@ def _wanted_slugs(course):
     return list(dict.fromkeys(wanted))
 
 
-# Built once, the courses and trainees bound per call: these run on every course page with live
-# requirements, and building them cost more than running them.
-_COURSES, _USERS = bindparam("course_ids", expanding=True), bindparam("user_ids", expanding=True)
-# The soonest meeting to come of each session, for any of the trainee's cohorts.
+# Built once, the values bound per call: it runs on every course page with live requirements,
+# and building it cost more than running it. The soonest meeting to come of each session, for
+# any of the trainee's cohorts.
 _SOONEST = (
     select(Meeting.live_session_id, func.min(Meeting.starts_at))
     .where(
@@ -84,38 +80,20 @@ def _soonest(user_id, session_ids, now):
     return dict(plain_rows(_SOONEST, values).all())
 
 
-def _attended_query(users, courses):
-    return (
-        attendance_that_counts(
-            Attendance.user_id,
-            LiveSession.course_id,
-            LiveSession.slug,
-            Attendance.status,
-            Attendance.skills,
-            Meeting.starts_at,
-            LiveSessionVersion.skills,
-        )
-        .where(Attendance.user_id.in_(users), LiveSession.course_id.in_(courses))
-        .order_by(Meeting.starts_at, Meeting.id)
-    )
-
-
-_ATTENDED = _attended_query(_USERS, _COURSES)
-
-
-def _attended(user_ids, course_ids):
+def _attended(rows):
     """{(user id, course id, slug): [start of the first meeting they were present at, {skill
-    text demonstrated}]} over meetings not cancelled, in one query however many trainees."""
+    text demonstrated}]} from training.attendance()'s rows (meetings not cancelled, earliest
+    first)."""
     attended = {}
-    rows = plain_rows(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
-    for user_id, course_id, slug, status, skills, starts_at, version_skills in rows:
-        found = attended.setdefault((user_id, course_id, slug), [None, set()])
-        if status == "present" and found[0] is None:
-            found[0] = starts_at
+    for row in rows:
+        found = attended.setdefault((row.user_id, row.course_id, row.slug), [None, set()])
+        if row.status == "present" and found[0] is None:
+            found[0] = row.starts_at
+        version_skills = row.version_skills or ()
         found[1].update(
             version_skills[position]
-            for position in skills or ()
-            if isinstance(position, int) and 0 <= position < len(version_skills or ())
+            for position in row.skills or ()
+            if isinstance(position, int) and 0 <= position < len(version_skills)
         )
     return attended
 
@@ -138,17 +116,20 @@ def _standing(slug, current, attended, next_at=None):
     )
 
 
-def standings_for(user_ids, courses_by_id, selected=None):
+def standings_for(user_ids, courses_by_id, selected=None, attended=None):
     """{(user id, course id): {slug: SessionStanding}} (without next meetings) for the sessions
     the courses require ({course id: anything with required_sessions and required_checklists}),
-    in two queries however many trainees and courses. `selected`, a query of the same ids, may
+    in two queries however many trainees and courses (one with `attended`, the trainees'
+    training.attendance() in at least these courses). `selected`, a query of the same ids, may
     stand for them in the query (a roster of thousands selects rather than lists them)."""
     wanted = {cid: course for cid, course in courses_by_id.items() if asks_for_sessions(course)}
     user_ids = list(user_ids)
     if not wanted or not user_ids:
         return {}
     current = catalog.live_sessions(wanted, from_copy=False)
-    attended = _attended(user_ids if selected is None else selected, list(wanted))
+    if attended is None:
+        attended = attendance(user_ids if selected is None else selected, list(wanted))
+    attended = _attended(attended)
     return {
         (user_id, course_id): {
             slug: _standing(
@@ -161,15 +142,18 @@ def standings_for(user_ids, courses_by_id, selected=None):
     }
 
 
-def standings(user_id, courses, now=None, with_next=True):
+def standings(user_id, courses, now=None, with_next=True, attended=None):
     """{course id: {slug: SessionStanding}} for the sessions the courses require, in at most three
-    queries however many courses (two without `with_next`, the next meeting of each)."""
+    queries however many courses (two without `with_next`, the next meeting of each; one fewer
+    with `attended`, the trainee's training.attendance() in at least these courses)."""
     courses = [course for course in courses if asks_for_sessions(course)]
     if not courses:
         return {}
     course_ids = [course.id for course in courses]
     current = catalog.live_sessions(course_ids)
-    attended = _attended([user_id], course_ids)
+    if attended is None:
+        attended = attendance([user_id], course_ids)
+    attended = _attended(attended)
     soonest = {}
     if with_next:
         session_ids = [found.id for sessions in current.values() for found in sessions.values()]

@@ -203,11 +203,12 @@ _SIGNATURES = (
 )
 
 
-def checklists(user_id, courses, trained=None, now=None, passed=None):
-    """{course id: [ChecklistItem]} for these courses, in at most eight queries however many.
+def checklists(user_id, courses, trained=None, now=None, passed=None, attended=None):
+    """{course id: [ChecklistItem]} for these courses, in at most seven queries however many.
     `trained`: training.progress_for(user_id, ...) for them, and `passed`: {course id: (quizzes
     passed, current modules)} as certification.modules_passed counts them (a page's
-    learning.CourseProgress has them), when the caller already has them."""
+    learning.CourseProgress has them), and `attended`: training.attendance(user_id, ...) for at
+    least these courses, when the caller already has them."""
     courses = list(courses)
     if not courses:
         return {}
@@ -223,10 +224,17 @@ def checklists(user_id, courses, trained=None, now=None, passed=None):
     totals = None
     if any(certification.asks_for_hours(c) for c in courses):
         totals = hours_totals(user_id)
-    training_courses = [c for c in courses if c.training_hours]
+    training_courses = [c for c in courses if c.training_hours] if trained is None else []
+    session_courses = [c for c in courses if live_requirements.asks_for_sessions(c)]
+    # Training hours and live sessions both read the attendance that counts: one query for both.
+    if attended is None and training_courses and session_courses:
+        both = dict.fromkeys(c.id for c in training_courses + session_courses)
+        attended = training.attendance([user_id], list(both))
     if trained is None:
-        trained = training.progress_for(user_id, training_courses) if training_courses else {}
-    sessions = live_requirements.standings(user_id, courses, now)
+        trained = {}
+        if training_courses:
+            trained = training.progress_for(user_id, training_courses, attended)
+    sessions = live_requirements.standings(user_id, session_courses, now, attended=attended)
     return {
         course.id: _checklist(
             course, counts.get(course.id, (0, 0)), signatures, totals, trained.get(course.id)

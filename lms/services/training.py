@@ -181,19 +181,37 @@ def attendance_that_counts(*columns):
     )
 
 
-def _attended_query(users, courses):
-    return attendance_that_counts(
-        Attendance.user_id,
-        LiveSession.course_id,
-        Attendance.status,
-        Attendance.minutes,
-        Meeting.minutes,
-        LiveSessionVersion.domain_minutes,
-        LiveSessionVersion.domain,
-    ).where(Attendance.user_id.in_(users), LiveSession.course_id.in_(courses))
+def _attendance_query(users, courses):
+    return (
+        attendance_that_counts(
+            Attendance.user_id,
+            LiveSession.course_id,
+            LiveSession.slug,
+            Attendance.status,
+            Attendance.minutes,
+            Meeting.minutes.label("meeting_minutes"),
+            LiveSessionVersion.domain_minutes,
+            LiveSessionVersion.domain,
+            Attendance.skills,
+            Meeting.starts_at,
+            LiveSessionVersion.skills.label("version_skills"),
+        )
+        .where(Attendance.user_id.in_(users), LiveSession.course_id.in_(courses))
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
 
 
-_ATTENDED = _attended_query(_USERS, _COURSES)
+_ATTENDANCE = _attendance_query(_USERS, _COURSES)
+
+
+def attendance(user_ids, course_ids):
+    """The attendance that counts of these trainees in these courses, earliest meeting first,
+    with what training hours (minutes and the version's domains) and the live-session
+    requirements (slug, status, skills: live_requirements) each take from it. Read once where a
+    page needs both, and handed to each as `attended`; `user_ids` may be a select."""
+    if isinstance(course_ids, list | tuple) and not course_ids:
+        return []
+    return plain_rows(*bind_ids(_attendance_query, _ATTENDANCE, user_ids, course_ids)).all()
 
 
 def minutes_attended(status, minutes, meeting_minutes):
@@ -201,36 +219,44 @@ def minutes_attended(status, minutes, meeting_minutes):
     return meeting_minutes if status == "present" else min(minutes, meeting_minutes)
 
 
-def _attended(user_ids, course_ids):
+def _attended_minutes(rows):
     """(user id, course id, minutes attended, version's domain minutes, version's domain) for
-    every attendance that counts."""
-    rows = plain_rows(*bind_ids(_attended_query, _ATTENDED, user_ids, course_ids))
-    for user_id, course_id, status, attended, length, domain_minutes, domain in rows:
-        minutes = minutes_attended(status, attended, length)
-        yield user_id, course_id, minutes, domain_minutes, domain
+    each of attendance()'s rows."""
+    for row in rows:
+        minutes = minutes_attended(row.status, row.minutes, row.meeting_minutes)
+        yield row.user_id, row.course_id, minutes, row.domain_minutes, row.domain
 
 
-def minutes_by_domain_for(user_ids, course_ids):
+def minutes_by_domain_for(user_ids, course_ids, attended=None):
     """{(user id, course id): {domain: minutes}} of passed modules and attended live sessions
-    together, in two queries however many users."""
+    together, in two queries however many users (one when `attended`, attendance() of the same
+    trainees and at least these courses, was read already)."""
+    if not isinstance(course_ids, Select):
+        course_ids = list(course_ids)
+    wanted = None if isinstance(course_ids, Select) else set(course_ids)
+    if attended is None:
+        attended = attendance(user_ids, course_ids)
     totals = {}
     for user_id, course_id, passed, current in _passed_splits(user_ids, course_ids):
         sums = totals.setdefault((user_id, course_id), {})
         for domain, minutes in (passed if passed is not None else current or {}).items():
             sums[domain] = sums.get(domain, 0) + minutes
-    for user_id, course_id, minutes, domain_minutes, domain in _attended(user_ids, course_ids):
+    for user_id, course_id, minutes, domain_minutes, domain in _attended_minutes(attended):
+        if wanted is not None and course_id not in wanted:
+            continue
         sums = totals.setdefault((user_id, course_id), {})
         for part_domain, part in split_minutes(minutes, domain_minutes, domain).items():
             sums[part_domain] = sums.get(part_domain, 0) + part
     return totals
 
 
-def minutes_by_domain(user_id, course_ids):
-    """{course id: {domain: minutes}} of the trainee's passed modules and attended sessions."""
+def minutes_by_domain(user_id, course_ids, attended=None):
+    """{course id: {domain: minutes}} of the trainee's passed modules and attended sessions
+    (`attended`: as minutes_by_domain_for)."""
     course_ids = list(course_ids)
     if not course_ids:
         return {}
-    found = minutes_by_domain_for([user_id], course_ids)
+    found = minutes_by_domain_for([user_id], course_ids, attended)
     return {course_id: found.get((user_id, course_id), {}) for course_id in course_ids}
 
 
@@ -246,10 +272,11 @@ def progress(course, minutes):
     return rows
 
 
-def progress_for(user_id, courses):
-    """{course id: [DomainProgress]} for these courses, in two queries however many."""
+def progress_for(user_id, courses, attended=None):
+    """{course id: [DomainProgress]} for these courses, in two queries however many (one with
+    `attended`, the trainee's attendance() in at least these courses)."""
     courses = list(courses)
-    minutes = minutes_by_domain(user_id, [c.id for c in courses])
+    minutes = minutes_by_domain(user_id, [c.id for c in courses], attended)
     return {course.id: progress(course, minutes.get(course.id, {})) for course in courses}
 
 

@@ -175,10 +175,17 @@ def test_a_quiz_submission_runs_a_fixed_number_of_statements(
 # The course page of a course whose certificate asks for everything (Foundations: code of ethics,
 # practice hours, training hours by domain, nine live sessions, two skills checklists), for a new
 # trainee and for one with a history of each: the two above, then its checklist's: signatures,
-# practice hours, training minutes (passed modules, attended sessions), the attendance at the
-# required sessions and their next meetings. The quizzes passed come from the progress, the
-# sessions' current versions from the catalog.
-WITH_REQUIREMENTS = {"new": 8, "history": 8}
+# practice hours, the minutes of passed modules, the attendance that counts (read once for the
+# training minutes and the required sessions: it was two queries) and the next meetings. The
+# quizzes passed come from the progress, the sessions' current versions from the catalog.
+# The dashboard then has the certificates, their renewal standing and the meetings to come
+# besides; it reads the attendance once for its training hours and the checklist alike.
+WITH_REQUIREMENTS = {
+    ("/courses/peer-support-foundations/", "new"): 7,
+    ("/courses/peer-support-foundations/", "history"): 7,
+    ("/dashboard", "new"): 9,
+    ("/dashboard", "history"): 9,
+}
 
 
 def add_history(user_id):
@@ -214,17 +221,23 @@ def test_the_course_page_of_a_course_with_requirements_runs_a_fixed_number_of_st
         new = accounts.ensure_user("new@example.org", "N", ["trainee"], "a-long-passphrase").id
         old = accounts.ensure_user("old@example.org", "O", ["trainee"], "a-long-passphrase").id
         add_history(old)
-    page = "/courses/peer-support-foundations/"
     counts, texts = {}, {}
     for trainee, user_id in [("new", new), ("history", old)]:
         client = sign_in_as(app.test_client(), user_id)
-        client.get(page)
-        with recorded_statements(app) as statements:
-            response = client.get(page)
-        assert response.status_code == 200
-        counts[trainee], texts[trainee] = len(statements), response.get_data(as_text=True)
+        for page in ("/courses/peer-support-foundations/", "/dashboard"):
+            client.get(page)
+            with recorded_statements(app) as statements:
+                response = client.get(page)
+            assert response.status_code == 200
+            counts[page, trainee] = len(statements)
+            texts[page, trainee] = response.get_data(as_text=True)
 
     assert counts == WITH_REQUIREMENTS, statements
-    assert "0 of 31 quizzes passed" in texts["new"]
-    assert "5 of 31 quizzes passed" in texts["history"]
-    assert "Not yet; next session" in texts["history"]
+    course_page = "/courses/peer-support-foundations/"
+    assert "0 of 31 quizzes passed" in texts[course_page, "new"]
+    assert "5 of 31 quizzes passed" in texts[course_page, "history"]
+    assert "Not yet; next session" in texts[course_page, "history"]
+    # The attendance read once serves the training hours and the required sessions alike.
+    dashboard = re.sub(r"<[^>]+>|\s+", " ", texts["/dashboard", "history"])
+    assert "Mentoring and education: 3.5 of 10 hours" in dashboard
+    assert "Attended on" in dashboard

@@ -187,7 +187,7 @@ def _name_then_course(row):
 
 
 def roster_rows(trainee_ids, cohort_id=None, today=None):
-    """Unsorted rows for the trainees in the select `trainee_ids`, in eight queries."""
+    """Unsorted rows for the trainees in the select `trainee_ids`, in at most eight queries."""
     today = today or utcnow().date()
     facts = _facts(trainee_ids)
     engaged = {}  # trainee id -> ids of the courses they have progress or a certificate in
@@ -337,9 +337,18 @@ def _facts(trainee_ids):
     minutes = certification.approved_minutes_by_kind(trainee_ids)
     # Training hours by domain, only when a course requires them (one more query then).
     training_ids = [course_id for course_id, course in courses.items() if course.training_hours]
-    trained = training.minutes_by_domain_for(trainee_ids, training_ids) if training_ids else {}
+    session_ids = [
+        cid for cid, course in courses.items() if live_requirements.asks_for_sessions(course)
+    ]
+    # Both read the attendance that counts: one query for the two when both are asked for.
+    attended = None
+    if training_ids and session_ids:
+        attended = training.attendance(trainee_ids, list(dict.fromkeys(training_ids + session_ids)))
+    trained = {}
+    if training_ids:
+        trained = training.minutes_by_domain_for(trainee_ids, training_ids, attended)
     sessions = live_requirements.standings_for(
-        [row[0] for row in trainees], courses, selected=trainee_ids
+        [row[0] for row in trainees], courses, selected=trainee_ids, attended=attended
     )
     return _Facts(
         trainees, enrolments, courses, progress, attempts, certificates, ethics, minutes, trained,

@@ -35,8 +35,9 @@ def _course_checklist(course, progress=None):
     return requirements.checklist(current_user.id, course, passed)
 
 
-def _dashboard_checklists(progress, trained=None):
-    """`trained`: the training hours the dashboard already loaded (training.progress_for)."""
+def _dashboard_checklists(progress, trained=None, attended=None):
+    """`trained` and `attended`: the training hours and attendance the dashboard already loaded
+    (training.progress_for, training.attendance)."""
     if not current_user.is_authenticated:
         return {}
     wanted = [p for p in progress if requirements.has_requirements(p.course)]
@@ -45,6 +46,7 @@ def _dashboard_checklists(progress, trained=None):
         [p.course for p in wanted],
         trained,
         passed={p.course.id: (p.passed, len(p.modules)) for p in wanted},
+        attended=attended,
     )
 
 

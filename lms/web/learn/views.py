@@ -22,10 +22,14 @@ def home():
 def dashboard():
     progress = learning.dashboard(current_user.id)
     certificates = certification.certificates_for_user(current_user.id)
+    courses = [p.course for p in progress]
+    # Read once for the training hours here and the live sessions of the checklists.
+    attended = training.attendance([current_user.id], [course.id for course in courses])
     return render_template(
         "learn/dashboard.html",
         progress=progress,
-        training=training.progress_for(current_user.id, [p.course for p in progress]),
+        training=training.progress_for(current_user.id, courses, attended),
+        attended=attended,
         certificates=certificates,
         standings=renewal.standings_for([c.id for c in certificates]),
         renew_form=RenewForm(),
