@@ -15,11 +15,13 @@ def recorded_statements(app=None):
     """A list of the statements sent to the database while the block runs (clear() it to start
     again). With `app`, that app's engine: the block may run outside any app context of ours, so
     a test client request and a service call are recorded alike. Without, the engine of the app
-    context the caller is in (a unit test's)."""
-    statements = []
+    context the caller is in (a unit test's). Its `in_autocommit` says, statement by statement,
+    whether the driver ran it in autocommit (services/autocommit.py)."""
+    statements = _Recorded()
 
     def record(conn, cursor, statement, *args):
         statements.append(statement)
+        statements.in_autocommit.append(_driver_autocommit(conn))
 
     if app is None:
         engine = db.engine
@@ -31,6 +33,25 @@ def recorded_statements(app=None):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+class _Recorded(list):
+    """The statements, and beside each (in_autocommit) whether the driver ran it in autocommit:
+    True or False on PostgreSQL (psycopg's flag), None on SQLite."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_autocommit = []
+
+    def clear(self):
+        super().clear()
+        self.in_autocommit.clear()
+
+
+def _driver_autocommit(conn):
+    if conn.dialect.name != "postgresql":
+        return None
+    return conn.connection.driver_connection.autocommit
 
 
 def count_statements(app, action):

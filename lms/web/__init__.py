@@ -3,6 +3,7 @@
 from . import (
     access,
     auth,
+    autocommit,
     certificates,
     credentials,
     errors,
@@ -20,6 +21,7 @@ from . import (
 
 
 def init_app(app):
+    autocommit.init_app(app)  # first: before the signed-in account is read
     auth.init_app(app)
     inputs.init_app(app)
     app.register_blueprint(auth.bp)

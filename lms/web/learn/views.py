@@ -7,18 +7,21 @@ from ... import clock
 from ...services import catalog, certification, learning, media, meetings, renewal, training
 from .. import transcripts
 from ..access import public, signed_in
+from ..autocommit import autocommit
 from ..certificates import RenewForm
 from .blueprint import bp
 
 
 @bp.get("/")
 @public
+@autocommit
 def home():
     return render_template("learn/home.html", courses=catalog.published_courses())
 
 
 @bp.get("/dashboard")
 @signed_in
+@autocommit
 def dashboard():
     progress = learning.dashboard(current_user.id)
     certificates = certification.certificates_for_user(current_user.id)
@@ -40,6 +43,7 @@ def dashboard():
 
 @bp.get("/courses/<course_slug>/")
 @public
+@autocommit
 def course(course_slug):
     try:
         course, modules = catalog.course_by_slug(course_slug)
@@ -53,6 +57,7 @@ def course(course_slug):
 
 @bp.get("/courses/<course_slug>/<module_slug>")
 @signed_in
+@autocommit
 def module(course_slug, module_slug):
     try:
         course, version, progress = learning.open_module(current_user.id, course_slug, module_slug)
