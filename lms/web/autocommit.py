@@ -1,7 +1,7 @@
 """Views that declare their statements stand alone (services/autocommit.py): on PostgreSQL they
 run in autocommit, two round trips a page fewer. Declared on the route, like its access policy;
 only for pages that read, or write one statement at a time with no lock to hold: the trainee's
-catalogue, dashboard, course and module pages."""
+catalogue, dashboard, course and module pages, and a quiz attempt's result."""
 
 from flask import request
 

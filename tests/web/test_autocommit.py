@@ -7,13 +7,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from lms.extensions import db
-from lms.models import Module, ModuleProgress
+from lms.models import Module, ModuleProgress, ModuleVersion, QuizAttempt
+from lms.models.types import utcnow
 from lms.services import accounts
 from lms.services.publishing import sync_courses
 from tests.conftest import sign_in_as
 from tests.statements import recorded_statements
 
-DECLARED = {"learn.home", "learn.dashboard", "learn.course", "learn.module"}
+DECLARED = {"learn.home", "learn.dashboard", "learn.course", "learn.module", "learn.attempt"}
 
 
 @pytest.fixture
@@ -68,6 +69,28 @@ def test_the_other_declared_pages_run_in_autocommit(app, trainee, page):
 
     with recorded_statements(app) as statements:
         assert client.get(page.format(course=course_slug)).status_code == 200
+    assert statements.in_autocommit and all(statements.in_autocommit), statements
+
+
+def test_a_quiz_attempt_result_runs_in_autocommit(app, trainee):
+    _postgresql(app)
+    user_id, course_slug, module_slug, module_id = trainee
+    with app.app_context():
+        version_id = db.session.scalar(
+            select(ModuleVersion.id).where(ModuleVersion.module_id == module_id)
+        )
+        attempt = QuizAttempt(
+            user_id=user_id, module_id=module_id, module_version_id=version_id,
+            submitted_at=utcnow(), answers={}, score=0, passed=False,
+        )  # fmt: skip
+        db.session.add(attempt)
+        db.session.commit()
+        page = f"/courses/{course_slug}/{module_slug}/attempts/{attempt.id}"
+    client = sign_in_as(app.test_client(), user_id)
+    client.get(page)
+
+    with recorded_statements(app) as statements:
+        assert client.get(page).status_code == 200
     assert statements.in_autocommit and all(statements.in_autocommit), statements
 
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 from ...services import attempts, catalog, learning
 from .. import quiz_drafts
 from ..access import signed_in
+from ..autocommit import autocommit
 from ..forms import Form
 from ..inputs import optional_id
 from .blueprint import bp
@@ -171,6 +172,7 @@ def _quiz_page(course_slug, module_slug, answers=None, unanswered=frozenset(), *
 
 @bp.get("/courses/<course_slug>/<module_slug>/attempts/<int:attempt_id>")
 @signed_in
+@autocommit
 def attempt(course_slug, module_slug, attempt_id):
     try:
         course, modules = catalog.course_by_slug(course_slug)
