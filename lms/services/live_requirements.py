@@ -82,12 +82,12 @@ def _soonest(user_id, session_ids, now):
 
 def _attended(rows):
     """{(user id, course id, slug): [start of the first meeting they were present at, {skill
-    text demonstrated}]} from training.attendance()'s rows (meetings not cancelled, earliest
-    first)."""
+    text demonstrated}]} from training.attendance()'s rows (meetings not cancelled), in any
+    order."""
     attended = {}
     for row in rows:
         found = attended.setdefault((row.user_id, row.course_id, row.slug), [None, set()])
-        if row.status == "present" and found[0] is None:
+        if row.status == "present" and (found[0] is None or row.starts_at < found[0]):
             found[0] = row.starts_at
         version_skills = row.version_skills or ()
         found[1].update(

@@ -182,31 +182,27 @@ def attendance_that_counts(*columns):
 
 
 def _attendance_query(users, courses):
-    return (
-        attendance_that_counts(
-            Attendance.user_id,
-            LiveSession.course_id,
-            LiveSession.slug,
-            Attendance.status,
-            Attendance.minutes,
-            Meeting.minutes.label("meeting_minutes"),
-            LiveSessionVersion.domain_minutes,
-            LiveSessionVersion.domain,
-            Attendance.skills,
-            Meeting.starts_at,
-            LiveSessionVersion.skills.label("version_skills"),
-        )
-        .where(Attendance.user_id.in_(users), LiveSession.course_id.in_(courses))
-        .order_by(Meeting.starts_at, Meeting.id)
-    )
+    return attendance_that_counts(
+        Attendance.user_id,
+        LiveSession.course_id,
+        LiveSession.slug,
+        Attendance.status,
+        Attendance.minutes,
+        Meeting.minutes.label("meeting_minutes"),
+        LiveSessionVersion.domain_minutes,
+        LiveSessionVersion.domain,
+        Attendance.skills,
+        Meeting.starts_at,
+        LiveSessionVersion.skills.label("version_skills"),
+    ).where(Attendance.user_id.in_(users), LiveSession.course_id.in_(courses))
 
 
 _ATTENDANCE = _attendance_query(_USERS, _COURSES)
 
 
 def attendance(user_ids, course_ids):
-    """The attendance that counts of these trainees in these courses, earliest meeting first,
-    with what training hours (minutes and the version's domains) and the live-session
+    """The attendance that counts of these trainees in these courses, in no order, with what
+    training hours (minutes and the version's domains) and the live-session
     requirements (slug, status, skills: live_requirements) each take from it. Read once where a
     page needs both, and handed to each as `attended`; `user_ids` may be a select."""
     if isinstance(course_ids, list | tuple) and not course_ids:

@@ -189,6 +189,22 @@ def test_the_checklist_says_when_a_required_session_was_attended_or_is_next(worl
     assert (item.met, item.detail, item.on) == (True, "Attended on", world["meeting"].starts_at)
 
 
+def test_a_required_session_counts_as_attended_on_the_first_meeting_the_trainee_was_present_at(
+    world,
+):
+    # Attendance taken at the later meeting first, then at an earlier one: the date shown is
+    # the earlier meeting's, whatever order the rows were written or are read in.
+    course, ada = world["course"], world["ada"]
+    require_sessions(course)
+    take(world, mark(ada, "present"))
+    earlier = livekit.meet(world["session"], world["cohort"], world["sam"],
+                           world["meeting"].starts_at - timedelta(days=7))  # fmt: skip
+    take(world, mark(ada, "present"), meeting=earlier)
+
+    [item] = [i for i in requirements.checklist(ada.id, course) if i.kind == "session"]
+    assert (item.met, item.on) == (True, earlier.starts_at)
+
+
 def test_a_retired_courses_sessions_are_read_from_the_database(world):
     # Published courses' sessions come from the worker's catalog copy, which a retired course
     # has left; its trainees' standings still count what they attended.

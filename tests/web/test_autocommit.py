@@ -18,17 +18,20 @@ DECLARED = {"learn.home", "learn.dashboard", "learn.course", "learn.module", "le
 
 
 @pytest.fixture
-def trainee(app, courses_dir):
+def on_postgresql(app):
+    if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
+        pytest.skip("autocommit is used on PostgreSQL only (LMS_TEST_DATABASE_URL)")
+    return app
+
+
+@pytest.fixture
+def trainee(on_postgresql, courses_dir):
+    app = on_postgresql
     with app.app_context():
         sync_courses(courses_dir)
         user = accounts.ensure_user("t@example.org", "T", ["trainee"], "a-long-passphrase")
         module = db.session.scalars(select(Module).order_by(Module.id)).first()
         return user.id, module.course.slug, module.slug, module.id
-
-
-def _postgresql(app):
-    if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
-        pytest.skip("autocommit is used on PostgreSQL only (LMS_TEST_DATABASE_URL)")
 
 
 def test_only_the_trainee_reading_pages_declare_autocommit_and_only_for_get(app):
@@ -43,7 +46,6 @@ def test_only_the_trainee_reading_pages_declare_autocommit_and_only_for_get(app)
 
 
 def test_a_module_page_runs_in_autocommit_and_its_first_opening_is_kept(app, trainee):
-    _postgresql(app)
     user_id, course_slug, module_slug, module_id = trainee
     client = sign_in_as(app.test_client(), user_id)
 
@@ -62,7 +64,6 @@ def test_a_module_page_runs_in_autocommit_and_its_first_opening_is_kept(app, tra
 
 @pytest.mark.parametrize("page", ["/", "/dashboard", "/courses/{course}/"])
 def test_the_other_declared_pages_run_in_autocommit(app, trainee, page):
-    _postgresql(app)
     user_id, course_slug, _, _ = trainee
     client = sign_in_as(app.test_client(), user_id)
     client.get(page.format(course=course_slug))  # a first visit may note the session as seen
@@ -73,7 +74,6 @@ def test_the_other_declared_pages_run_in_autocommit(app, trainee, page):
 
 
 def test_a_quiz_attempt_result_runs_in_autocommit(app, trainee):
-    _postgresql(app)
     user_id, course_slug, module_slug, module_id = trainee
     with app.app_context():
         version_id = db.session.scalar(
@@ -95,7 +95,6 @@ def test_a_quiz_attempt_result_runs_in_autocommit(app, trainee):
 
 
 def test_a_page_that_does_not_declare_it_runs_in_a_transaction_after_one_that_does(app, trainee):
-    _postgresql(app)
     user_id, course_slug, module_slug, _ = trainee
     client = sign_in_as(app.test_client(), user_id)
     module_page = f"/courses/{course_slug}/{module_slug}"
@@ -114,7 +113,6 @@ def test_a_page_that_does_not_declare_it_runs_in_a_transaction_after_one_that_do
 
 
 def test_a_request_whose_session_has_begun_is_left_in_its_transaction(app, trainee):
-    _postgresql(app)
     user_id, course_slug, module_slug, _ = trainee
     client = sign_in_as(app.test_client(), user_id)
     with app.app_context():  # the request shares this context's session, already begun
