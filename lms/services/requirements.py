@@ -224,10 +224,10 @@ def checklists(user_id, courses, trained=None, now=None, passed=None, attended=N
     totals = None
     if any(certification.asks_for_hours(c) for c in courses):
         totals = hours_totals(user_id)
-    training_courses = [c for c in courses if c.training_hours] if trained is None else []
+    training_courses = [c for c in courses if c.training_hours]
     session_courses = [c for c in courses if live_requirements.asks_for_sessions(c)]
     # Training hours and live sessions both read the attendance that counts: one query for both.
-    if attended is None and training_courses and session_courses:
+    if attended is None and trained is None and training_courses and session_courses:
         both = dict.fromkeys(c.id for c in training_courses + session_courses)
         attended = training.attendance([user_id], list(both))
     if trained is None:

@@ -227,9 +227,10 @@ def minutes_by_domain_for(user_ids, course_ids, attended=None):
     """{(user id, course id): {domain: minutes}} of passed modules and attended live sessions
     together, in two queries however many users (one when `attended`, attendance() of the same
     trainees and at least these courses, was read already)."""
+    wanted = None  # the courses attendance rows are kept for (a select's come from the query)
     if not isinstance(course_ids, Select):
         course_ids = list(course_ids)
-    wanted = None if isinstance(course_ids, Select) else set(course_ids)
+        wanted = set(course_ids)
     if attended is None:
         attended = attendance(user_ids, course_ids)
     totals = {}

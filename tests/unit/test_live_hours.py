@@ -4,6 +4,7 @@ corrections changing the totals, cancelled meetings counting nothing."""
 
 import shutil
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -150,3 +151,25 @@ def test_hours_for_many_trainees_take_two_queries(world):
         )
     assert len(statements) == 2
     assert sum(found[(world["bo"].id, world["course"].id)].values()) == 10
+
+
+def test_attendance_read_already_is_used_and_counts_only_the_courses_asked_for(world):
+    # A page that reads attendance once for training hours and live sessions hands it over
+    # (training.attendance, `attended`): no second read, and rows of other courses are left out.
+    meeting = livekit.meet(
+        world["session"], world["cohort"], world["sam"], NOW - timedelta(hours=3)
+    )
+    take(world, meeting, mark(world["ada"], "present"))
+    course_id, ada_id = world["course"].id, world["ada"].id
+    attended = training.attendance([ada_id], [course_id])
+    other_course = SimpleNamespace(
+        user_id=ada_id, course_id=course_id + 1000, status="present", minutes=None,
+        meeting_minutes=60, domain_minutes=None, domain="advocacy",
+    )  # fmt: skip
+
+    with recorded_statements() as statements:
+        found = training.minutes_by_domain_for([ada_id], [course_id], [*attended, other_course])
+
+    assert len(statements) == 1  # the passed modules only
+    assert set(found) == {(ada_id, course_id)}
+    assert sum(found[(ada_id, course_id)].values()) == 90

@@ -335,15 +335,16 @@ def _facts(trainee_ids):
         ).items()
     }
     minutes = certification.approved_minutes_by_kind(trainee_ids)
-    # Training hours by domain, only when a course requires them (one more query then).
+    # Training hours by domain, only when a course requires them (one more query then); the
+    # courses whose certificate asks for live sessions.
     training_ids = [course_id for course_id, course in courses.items() if course.training_hours]
-    session_ids = [
+    live_ids = [
         cid for cid, course in courses.items() if live_requirements.asks_for_sessions(course)
     ]
     # Both read the attendance that counts: one query for the two when both are asked for.
     attended = None
-    if training_ids and session_ids:
-        attended = training.attendance(trainee_ids, list(dict.fromkeys(training_ids + session_ids)))
+    if training_ids and live_ids:
+        attended = training.attendance(trainee_ids, list(dict.fromkeys(training_ids + live_ids)))
     trained = {}
     if training_ids:
         trained = training.minutes_by_domain_for(trainee_ids, training_ids, attended)
