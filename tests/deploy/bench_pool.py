@@ -27,7 +27,7 @@ import threading
 import time
 from pathlib import Path
 
-from cluster import HOST, Process, Trainee, answers, drive, phase_figures, unit_command, wait_for
+from cluster import HOST, Trainee, answers, drive, phase_figures, unit_process, wait_for
 from databases import throwaway_database
 from loadgen import busy_since, free_port, machine_ticks
 from prepare import prepare_database, trainee_email
@@ -93,7 +93,7 @@ def measure(args, workdir, database_url, setting, trainees, think, modules, corr
         "LMS_DB_POOL_SIZE": str(size), "LMS_DB_MAX_OVERFLOW": str(overflow),
         "LMS_DB_PRE_PING": "1" if pre_ping else "0", "LMS_QUEUE_FILE": str(workdir / "huey.db"),
     }  # fmt: skip
-    app = Process("app", unit_command("lms-app@.service", port, env), env, workdir)
+    app = unit_process("app", "lms-app@.service", port, env, workdir)
     try:
         wait_for(lambda: answers(port), "the app", app)
         counter = ConnectionCounter(database_url)

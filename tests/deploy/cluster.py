@@ -28,7 +28,7 @@ DEPLOY = ROOT / "deploy"
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "perf")]
 
 from bench_trainee import CSRF, PASSWORD, quiz_answers  # noqa: E402  (tests/perf, unchanged)
-from loadgen import HOST, free_port, percentile  # noqa: E402, F401  (free_port: for the scripts beside)
+from loadgen import HOST, free_port, percentile, unit_environment  # noqa: E402, F401  (free_port: for the scripts beside)
 
 ATTEMPT = re.compile(r'name="attempt_id" value="(\d+)"')
 SIGN_IN_SPACING = 0.25  # seconds between two trainees' sign-ins
@@ -55,6 +55,13 @@ def unit_command(unit, instance, env):
     if program == "lms":
         return [sys.executable, "-c", "import lms; lms.main()", *words[1:]]
     raise ValueError(f"{unit}: cannot run {words[0]}")
+
+
+def unit_process(name, unit, instance, env, workdir):
+    """A Process started as the systemd unit in deploy/ starts it: its ExecStart command, with
+    the unit's own Environment= settings (python -OO for the app) over env."""
+    env = {**env, **unit_environment(DEPLOY / unit)}
+    return Process(name, unit_command(unit, instance, env), env, workdir)
 
 
 class Process:

@@ -48,7 +48,7 @@ from cluster import (
     failures_by_kind,
     print_phases,
     self_signed_certificate,
-    unit_command,
+    unit_process,
     wait_for,
 )
 from databases import throwaway_database
@@ -168,10 +168,9 @@ def run(args, workdir, database_url):
     try:
         apps = []
         for number, port in enumerate(ports, 1):
-            command = unit_command("lms-app@.service", port, env)
-            apps.append(Process(f"app{number}", command, env, workdir))
+            apps.append(unit_process(f"app{number}", "lms-app@.service", port, env, workdir))
         started += apps
-        worker = Process("worker", unit_command("lms-worker.service", "", env), env, workdir)
+        worker = unit_process("worker", "lms-worker.service", "", env, workdir)
         started.append(worker)
         haproxy = Process(
             "haproxy", ["haproxy", "-db", "-f", str(DEPLOY / "haproxy.cfg")], env, workdir

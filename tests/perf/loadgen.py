@@ -6,14 +6,17 @@ and stop by themselves, and gunicorn servers started and stopped around them.
 
 from __future__ import annotations
 
+import compileall
 import http.client
 import math
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 from collections import Counter, defaultdict
@@ -24,6 +27,7 @@ from urllib.parse import urlencode
 
 PERF = Path(__file__).resolve().parent
 ROOT = PERF.parent.parent  # gunicorn runs from the project folder, with tests/perf on its path
+APP_UNIT = ROOT / "deploy" / "lms-app@.service"
 HOST = "127.0.0.1"
 WARMUP_STEPS = 2  # per user and phase, not measured: workers load templates on first use
 
@@ -192,6 +196,20 @@ class Server:
         )
 
     def wait_until_ready(self, path, seconds=60):
+        self.ready_after = self._answered_after(self.started, path, seconds)
+
+    def worker_answers_after(self, path):
+        """Seconds from killing every worker (SIGKILL, as a crash would) to the first 200 answer
+        from the workers the master forks in their place: a cold worker's first answer, with the
+        app made by the master (deploy/gunicorn.conf.py preloads it) rather than by the worker."""
+        workers = self._workers()
+        started = time.monotonic()
+        for pid in workers:
+            with suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+        return self._answered_after(started, path, 60)
+
+    def _answered_after(self, started, path, seconds):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -200,13 +218,12 @@ class Server:
             try:
                 connection.request("GET", path)
                 if connection.getresponse().status == 200:
-                    self.ready_after = time.monotonic() - self.started
-                    return
+                    return time.monotonic() - started
             except (OSError, http.client.HTTPException):
                 pass
             finally:
                 connection.close()
-            time.sleep(0.02)
+            time.sleep(0.005)
         self.log.flush()
         tail = Path(self.log.name).read_text()[-2000:]
         raise RuntimeError(f"the {self.name} server did not answer {path}:\n{tail}")
@@ -233,13 +250,20 @@ class Server:
         share it. What one more worker costs the machine; RSS counts shared pages in full."""
         return self._worker_memory("smaps_rollup", "Pss")
 
+    def _workers(self):
+        """The process ids of the master's children, its workers (Linux /proc)."""
+        workers = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with suppress(OSError):
+                if stat.read_text().rsplit(")", 1)[1].split()[1] == str(self.process.pid):
+                    workers.append(stat.parent.name)
+        return workers
+
     def _worker_memory(self, file, field):
         sizes = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
+        for pid in self._workers():
             try:
-                if stat.read_text().rsplit(")", 1)[1].split()[1] != str(self.process.pid):
-                    continue
-                text = (stat.parent / file).read_text()
+                text = (Path("/proc") / pid / file).read_text()
             except OSError:
                 continue
             kilobytes = re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)
@@ -256,6 +280,31 @@ class Server:
         with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # the group this benchmark started
         self.process.wait()
+
+
+def unit_environment(unit=APP_UNIT):
+    """The variables a systemd unit in deploy/ sets with Environment= (PYTHONOPTIMIZE for the app
+    instances), for processes started here as that unit starts them."""
+    settings = {}
+    for line in Path(unit).read_text().splitlines():
+        if line.startswith("Environment="):
+            for word in shlex.split(line.split("=", 1)[1]):
+                name, _, value = word.partition("=")
+                settings[name] = value
+    return settings
+
+
+def compile_bytecode(env, *paths):
+    """Write the bytecode a server started with env reads, for the installed packages and paths,
+    as deploy/README.md's install step does: at the optimisation level PYTHONOPTIMIZE asks for,
+    each level has files of its own, and a server finding none compiles from source at start."""
+    value = env.get("PYTHONOPTIMIZE", "")
+    level = int(value) if value.isdigit() else int(bool(value))  # as python reads it
+    for path in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *paths}:
+        if Path(path).is_dir():
+            compileall.compile_dir(path, quiet=2, optimize=level, workers=0)
+        else:
+            compileall.compile_file(path, quiet=2, optimize=level)
 
 
 def free_port():
