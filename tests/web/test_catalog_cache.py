@@ -58,6 +58,24 @@ def test_a_publish_through_one_worker_is_served_by_another_on_its_next_request(
     assert "Recovery is personal." not in page
 
 
+def test_the_course_page_lists_a_module_as_published_last_on_another_worker(
+    app, other_worker, courses_dir, trainee
+):
+    reader = sign_in_as(other_worker.test_client(), trainee)
+    # The second view takes the module rows kept rendered (web/learn/module_list.py).
+    for _ in range(2):
+        page = reader.get("/courses/sample-course/").get_data(as_text=True)
+        assert ">First Steps</a>" in page and "15 min · " in page
+
+    publish_edit(
+        app, courses_dir, "title: First Steps\nminutes: 15", "title: Taking Steps\nminutes: 25"
+    )
+
+    page = reader.get("/courses/sample-course/").get_data(as_text=True)
+    assert ">Taking Steps</a>" in page and "25 min · " in page
+    assert ">First Steps</a>" not in page and "15 min · " not in page
+
+
 def test_a_retired_course_is_gone_from_another_worker_on_its_next_request(
     app, other_worker, courses_dir, trainee
 ):

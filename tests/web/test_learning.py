@@ -340,7 +340,8 @@ def test_the_course_page_links_each_module_and_says_where_the_trainee_stands(
             ]
         ]
     rows = re.findall(
-        r'<li>\s*<a href="([^"]+)">([^<]+)</a>\s*<span class="meta">[^<]*<strong>([^<]+)</strong>',
+        r'<li>\s*<a href="([^"]+)">([^<]+)</a>\s*<span class="meta">[^<]*</span>'
+        r'<span class="meta">[^<]*<strong>([^<]+)</strong>',
         page,
     )
     assert rows == wanted

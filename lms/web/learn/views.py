@@ -10,6 +10,7 @@ from ..access import public, signed_in
 from ..autocommit import autocommit
 from ..certificates import RenewForm
 from .blueprint import bp
+from .module_list import module_rows
 
 
 @bp.get("/")
@@ -52,7 +53,12 @@ def course(course_slug):
     progress = None
     if current_user.is_authenticated:
         progress = learning.course_progress(current_user.id, course, modules)
-    return render_template("learn/course.html", course=course, modules=modules, progress=progress)
+    return render_template(
+        "learn/course.html",
+        course=course,
+        module_rows=module_rows(course, modules),
+        progress=progress,
+    )
 
 
 @bp.get("/courses/<course_slug>/<module_slug>")
