@@ -37,6 +37,9 @@ class NotFound(LookupError):
 
 @dataclass(frozen=True)
 class ModuleSummary:
+    """A module as lists show it. Hashable by value (web/learn/module_list.py keys the course
+    page's rendered rows on these): every field must stay hashable, tuples not lists or dicts."""
+
     id: int
     slug: str
     position: int

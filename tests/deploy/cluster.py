@@ -59,8 +59,9 @@ def unit_command(unit, instance, env):
 
 def unit_process(name, unit, instance, env, workdir):
     """A Process started as the systemd unit in deploy/ starts it: its ExecStart command, with
-    the unit's own Environment= settings (python -OO for the app) over env."""
-    env = {**env, **unit_environment(DEPLOY / unit)}
+    the unit's own Environment= settings (python -OO for the app) under env, as systemd puts
+    the unit's EnvironmentFile= over them."""
+    env = {**unit_environment(DEPLOY / unit), **env}
     return Process(name, unit_command(unit, instance, env), env, workdir)
 
 

@@ -359,7 +359,7 @@ def bench(args, workdir, database_url):
     # reading compiled bytecode as a deployed worker does (deploy/README.md's install step writes
     # it); this checkout is an editable install, and where PYTHONDONTWRITEBYTECODE is set every
     # cold worker would compile lms from source first.
-    env = {**os.environ, **unit_environment(), "LMS_ENV": "development"}
+    env = {**unit_environment(), **os.environ, "LMS_ENV": "development"}  # the shell's win
     compile_bytecode(env, ROOT / "lms", ROOT / "tests" / "perf" / "hello_app.py")
     env["LMS_SECRET_KEY"] = secret_key
     env.update(LMS_DATABASE_URL=database_url, LMS_COURSES_DIR=str(BUNDLED), LMS_SMTP_HOST="")

@@ -203,6 +203,8 @@ class Server:
         from the workers the master forks in their place: a cold worker's first answer, with the
         app made by the master (deploy/gunicorn.conf.py preloads it) rather than by the worker."""
         workers = self._workers()
+        if not workers:
+            raise RuntimeError(f"no workers of the {self.name} server found in /proc to stop")
         started = time.monotonic()
         for pid in workers:
             with suppress(ProcessLookupError):
@@ -284,7 +286,8 @@ class Server:
 
 def unit_environment(unit=APP_UNIT):
     """The variables a systemd unit in deploy/ sets with Environment= (PYTHONOPTIMIZE for the app
-    instances), for processes started here as that unit starts them."""
+    instances), for processes started here as that unit starts them. Only the unit's plain form
+    is read, NAME=value words; systemd's specifiers and escapes are not used there."""
     settings = {}
     for line in Path(unit).read_text().splitlines():
         if line.startswith("Environment="):

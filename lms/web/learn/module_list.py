@@ -2,7 +2,7 @@
 
 Those parts come from published content alone, the same for every visitor, and a long course
 repeats them for each of its modules on every view of its page (Foundations: about 40 rows, a
-sixth of the page's function calls). They are kept rendered, keyed by what they are made from:
+third of the page's function calls). They are kept rendered, keyed by what they are made from:
 the course's address and its modules' summaries (frozen values, compared by value), so a publish
 that changes a title, a length or the order gives a new key and never shows the old rows. The
 trainee's state in each module is added by the page itself (templates/learn/course.html).
