@@ -145,7 +145,9 @@ def standings_for(user_ids, courses_by_id, selected=None, attended=None):
 def standings(user_id, courses, now=None, with_next=True, attended=None):
     """{course id: {slug: SessionStanding}} for the sessions the courses require, in at most three
     queries however many courses (two without `with_next`, the next meeting of each; one fewer
-    with `attended`, the trainee's training.attendance() in at least these courses)."""
+    with `attended`, the trainee's training.attendance() in at least these courses). The next
+    meeting is looked up only for a required session not yet attended, the one checklist item
+    that shows it: no query at all when the trainee attended every one."""
     courses = [course for course in courses if asks_for_sessions(course)]
     if not courses:
         return {}
@@ -156,7 +158,13 @@ def standings(user_id, courses, now=None, with_next=True, attended=None):
     attended = _attended(attended)
     soonest = {}
     if with_next:
-        session_ids = [found.id for sessions in current.values() for found in sessions.values()]
+        session_ids = [
+            current[course.id][slug].id
+            for course in courses
+            for slug in course.required_sessions or ()
+            if slug in current[course.id]
+            and attended.get((user_id, course.id, slug), (None,))[0] is None
+        ]
         soonest = _soonest(user_id, session_ids, now)
     result = {}
     for course in courses:

@@ -23,6 +23,7 @@ from tests.requirementkit import (
     publish_course_with_requirements,
     published_course,
 )
+from tests.statements import recorded_statements
 
 
 @pytest.fixture
@@ -187,6 +188,27 @@ def test_the_checklist_says_when_a_required_session_was_attended_or_is_next(worl
     take(world, mark(ada, "present"))
     [item] = [i for i in requirements.checklist(ada.id, course) if i.kind == "session"]
     assert (item.met, item.detail, item.on) == (True, "Attended on", world["meeting"].starts_at)
+
+
+def test_the_next_meeting_is_not_looked_up_once_every_required_session_was_attended(world):
+    course, ada = world["course"], world["ada"]
+    require_sessions(course)
+    upcoming = livekit.meet(world["session"], world["cohort"], world["sam"],
+                            NOW + timedelta(days=3))  # fmt: skip
+    checks = []
+    for attended in (False, True):
+        if attended:
+            take(world, mark(ada, "present"))
+        with recorded_statements() as statements:
+            found = requirements.checklists(ada.id, [course], now=NOW)[course.id]
+        [item] = [i for i in found if i.kind == "session"]
+        next_meeting = [s for s in statements if "min(meeting.starts_at)" in s]
+        checks.append((item.met, item.detail, item.next_at, len(next_meeting)))
+
+    assert checks == [
+        (False, "Not yet; next session", upcoming.starts_at, 1),
+        (True, "Attended on", None, 0),
+    ]
 
 
 def test_a_required_session_counts_as_attended_on_the_first_meeting_the_trainee_was_present_at(
