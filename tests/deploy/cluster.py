@@ -28,7 +28,13 @@ DEPLOY = ROOT / "deploy"
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "perf")]
 
 from bench_trainee import CSRF, PASSWORD, quiz_answers  # noqa: E402  (tests/perf, unchanged)
-from loadgen import HOST, free_port, percentile, unit_environment  # noqa: E402, F401  (free_port: for the scripts beside)
+from loadgen import (  # noqa: E402, F401  (free_port: for the scripts beside)
+    HOST,
+    free_port,
+    percentile,
+    unit_environment,
+    unit_values,
+)
 
 ATTEMPT = re.compile(r'name="attempt_id" value="(\d+)"')
 SIGN_IN_SPACING = 0.25  # seconds between two trainees' sign-ins
@@ -41,11 +47,7 @@ ALREADY = "This attempt was already submitted"  # the 409 page (templates/_macro
 def unit_command(unit, instance, env):
     """The ExecStart line of a systemd unit in deploy/, with %i and ${VAR} filled in, run by this
     Python (its gunicorn and lms) from the project folder instead of /srv/lms/.venv."""
-    line = next(
-        line.split("=", 1)[1]
-        for line in (DEPLOY / unit).read_text().splitlines()
-        if line.startswith("ExecStart=")
-    )
+    [line] = unit_values(DEPLOY / unit, "ExecStart")
     line = line.replace("%i", str(instance))
     line = re.sub(r"\$\{(\w+)\}", lambda m: env[m.group(1)], line)
     words = shlex.split(line)

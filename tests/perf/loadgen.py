@@ -284,17 +284,22 @@ class Server:
         self.process.wait()
 
 
+def unit_values(unit, key):
+    """The values of a systemd unit's `key=` lines (ExecStart, Environment), in order, for
+    processes started here as the unit starts them."""
+    return [
+        line.split("=", 1)[1]
+        for line in Path(unit).read_text().splitlines()
+        if line.startswith(f"{key}=")
+    ]
+
+
 def unit_environment(unit=APP_UNIT):
     """The variables a systemd unit in deploy/ sets with Environment= (PYTHONOPTIMIZE for the app
-    instances), for processes started here as that unit starts them. Only the unit's plain form
-    is read, NAME=value words; systemd's specifiers and escapes are not used there."""
-    settings = {}
-    for line in Path(unit).read_text().splitlines():
-        if line.startswith("Environment="):
-            for word in shlex.split(line.split("=", 1)[1]):
-                name, _, value = word.partition("=")
-                settings[name] = value
-    return settings
+    instances). Only the unit's plain form is read, NAME=value words; systemd's specifiers and
+    escapes are not used there."""
+    words = (word for value in unit_values(unit, "Environment") for word in shlex.split(value))
+    return dict(word.partition("=")[::2] for word in words)
 
 
 def compile_bytecode(env, *paths):
