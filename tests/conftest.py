@@ -5,7 +5,7 @@ import os
 import re
 import shutil
 from contextlib import nullcontext
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,95 @@ SHARED_TESTDATA = Path(
     os.environ.get("LMS_SHARED_TESTDATA")
     or Path(__file__).parent.parent.parent / "shared" / "testdata"
 )
+
+
+# --- one run in several processes (pytest-xdist: `-n auto` in scripts/test.sh and CI) -------------
+
+SCREENSHOTS = Path(__file__).parent.parent / "test-artifacts" / "screenshots"
+_screenshot_folder = pytest.StashKey[Path]()
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):
+        drop = _own_database()
+        if drop:
+            config.add_cleanup(drop)
+    else:
+        config.stash[_screenshot_folder] = _new_screenshot_folder()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """(pytest-xdist, in the process that started the run) what each worker is told."""
+    node.workerinput["lms_screenshot_folder"] = str(node.config.stash[_screenshot_folder])
+
+
+def screenshot_folder_of(config):
+    """The run's folder for the browser tests' screenshots: one folder, whichever process takes
+    them, named when the run starts (test-artifacts/screenshots/<YYYYmmdd-HHMMSS>/)."""
+    if hasattr(config, "workerinput"):
+        return Path(config.workerinput["lms_screenshot_folder"])
+    return config.stash[_screenshot_folder]
+
+
+def _new_screenshot_folder():
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for suffix in range(1, 100):  # two runs started in the same second get a folder each
+        folder = SCREENSHOTS / (stamp if suffix == 1 else f"{stamp}-{suffix}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+    raise pytest.UsageError(f"test-artifacts/screenshots has 99 folders named {stamp}")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    folder = config.stash.get(_screenshot_folder, None)
+    count = len(list(folder.glob("*.png"))) if folder else 0
+    if count:
+        terminalreporter.section("browser screenshots")
+        terminalreporter.write_line(f"{count} screenshots of the pages, to look at: {folder}")
+
+
+def pytest_unconfigure(config):
+    folder = config.stash.get(_screenshot_folder, None)
+    if folder and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()  # no browser test ran: nothing to look at
+
+
+def _own_database():
+    """Under pytest-xdist (`-n`), each worker process on PostgreSQL gets a database of its own,
+    named after LMS_TEST_DATABASE_URL's with the worker's id added, made here and dropped at the
+    end: the tests empty and rebuild their database, so two workers cannot share one."""
+    url = os.environ.get("LMS_TEST_DATABASE_URL")
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    if not url or make_url(url).get_backend_name() != "postgresql":
+        return
+    shared = make_url(url)
+    own = shared.set(database=f"{shared.database}_{worker}")
+    _server_do(shared, f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)')
+    try:
+        _server_do(shared, f'CREATE DATABASE "{own.database}"')
+    except ProgrammingError as error:
+        raise pytest.UsageError(
+            f"Running the tests in several processes (-n) on PostgreSQL gives each its own "
+            f"database, and {shared.username or 'this role'} may not create one ({error.orig}). "
+            f"Grant it CREATEDB, or run the tests in one process with -n 0."
+        ) from None
+    os.environ["LMS_TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+    return lambda: _server_do(shared, f'DROP DATABASE "{own.database}" WITH (FORCE)')
+
+
+def _server_do(url, statement):
+    """Run one statement outside a transaction (CREATE and DROP DATABASE) on url's server."""
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
 
 
 def _database_url(tmp_path):

@@ -9,7 +9,6 @@ when either is missing the tests fail and say how to get it, they never skip.
 import os
 import shutil
 import threading
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,11 @@ from tests.conftest import (
     TEST_PASSWORD_METHOD,
     _database_url,
     _drop_everything,
+    screenshot_folder_of,
 )
 
 HERE = Path(__file__).parent
 PROJECT_ROOT = HERE.parent.parent
-SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -171,8 +170,6 @@ LOCKED_REQUIRES = "the-recovery-process"
 TRAINING_COURSE = "running-a-peer-support-program"
 TRAINING_REQUIRES = "  requires:\n    training_hours: {total: 1}\n"
 
-_screenshot_folder = pytest.StashKey[Path]()
-
 
 # --- the app on a real server ---------------------------------------------------------------------
 
@@ -289,17 +286,10 @@ def new_context(browser, live_server):
 
 @pytest.fixture(scope="session")
 def screenshot_folder(pytestconfig):
-    """This run's folder, test-artifacts/screenshots/<YYYYmmdd-HHMMSS>/, named at the end."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for suffix in range(1, 100):  # two runs started in the same second get a folder each
-        folder = SCREENSHOTS / (stamp if suffix == 1 else f"{stamp}-{suffix}")
-        try:
-            folder.mkdir()
-            break
-        except FileExistsError:
-            continue
-    pytestconfig.stash[_screenshot_folder] = folder
+    """This run's folder, test-artifacts/screenshots/<YYYYmmdd-HHMMSS>/ (tests/conftest.py names
+    it, and lists it at the end of the run)."""
+    folder = screenshot_folder_of(pytestconfig)
+    folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
@@ -381,15 +371,3 @@ def check_page(screenshot_folder, axe_source):
     return lambda viewport_name, javascript=True: PageCheck(
         screenshot_folder, axe_source, viewport_name, javascript
     )
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    folder = config.stash.get(_screenshot_folder, None)
-    if folder is None:
-        return
-    count = len(list(folder.glob("*.png")))
-    if count == 0:
-        folder.rmdir()  # the run stopped before the first page: nothing to look at
-        return
-    terminalreporter.section("browser screenshots")
-    terminalreporter.write_line(f"{count} screenshots of the pages, to look at: {folder}")
