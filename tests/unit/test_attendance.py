@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Attendance, Certificate
-from lms.services import attendance, certification, live_requirements, privacy, requirements
+from lms.services import (
+    attendance,
+    certification,
+    erasure,
+    live_requirements,
+    privacy,
+    requirements,
+)
 from lms.services.roster.rows import roster_rows
 from tests import livekit
 from tests.requirementkit import (
@@ -279,7 +286,7 @@ def test_attendance_is_in_the_trainees_export_and_goes_when_they_are_erased(worl
         "Role-play: listening", "present", ["Asks open questions"], "Kind and clear.",
     )  # fmt: skip
     admin = person("Alex Admin", "alex@example.org", "admin")
-    privacy.erase_trainee(admin.id, ada.id, now=NOW)
+    erasure.erase_trainee(admin.id, ada.id, now=NOW)
     assert ada.id not in rows()
     [event] = audit_events("trainee.erased")
     assert event.details["removed"]["live_session_attendance"] == 1

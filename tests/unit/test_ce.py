@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import AuditEvent, CEEntry, CEEvidence, Course, Module, ModuleVersion
-from lms.services import attempts, ce, evidence, privacy
+from lms.services import attempts, ce, erasure, evidence, privacy
 from lms.services.ce_certificate_pdf import CESheet, ce_certificate_pdf
 from lms.services.publishing import sync_courses
 from tests import cekit
@@ -292,7 +292,7 @@ def test_the_export_lists_entries_and_describes_evidence_without_its_bytes(world
 def test_erasure_removes_entries_and_evidence(world):
     cekit.log(world["ada"])
     cekit.log(world["bo"])
-    privacy.erase_trainee(world["admin"].id, world["ada"].id, now=NOW)
+    erasure.erase_trainee(world["admin"].id, world["ada"].id, now=NOW)
     assert count(CEEntry, user_id=world["ada"].id) == 0
     assert count(CEEvidence, user_id=world["ada"].id) == 0
     assert count(CEEntry, user_id=world["bo"].id) == 1

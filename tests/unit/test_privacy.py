@@ -28,7 +28,7 @@ from lms.models import (
     User,
     UserRole,
 )
-from lms.services import accounts, certification, privacy, supervision
+from lms.services import accounts, certification, erasure, privacy, supervision
 from lms.services.certification import revoke, verify
 from lms.services.credentials import addresses, issuing
 from tests.records import PASSWORD, audit_count, certify, person, publish
@@ -158,7 +158,7 @@ def test_the_export_holds_nothing_about_anyone_else(world):
 def test_erasing_removes_personal_data_and_the_learning_records(world):
     ada = world["ada"]
 
-    privacy.erase_trainee(world["admin"], ada, now=NOW)
+    erasure.erase_trainee(world["admin"], ada, now=NOW)
 
     user = db.session.get(User, ada, populate_existing=True)
     assert user.name == "Erased account" and user.email == f"erased-{ada}@invalid"
@@ -181,14 +181,14 @@ def test_erasing_removes_emails_to_them_that_still_hold_their_address_and_messag
     db.session.add(SentNotice(key=f"reminder:{ada}:30", user_id=ada))
     db.session.commit()
 
-    privacy.erase_trainee(world["admin"], ada, now=NOW)
+    erasure.erase_trainee(world["admin"], ada, now=NOW)
 
     assert count(OutgoingEmail, user_id=ada) == 0 and count(SentNotice, user_id=ada) == 0
     assert db.session.scalar(select(func.count()).select_from(OutgoingEmail)) == 1
 
 
 def test_certificates_stay_and_verify_without_the_name(world):
-    privacy.erase_trainee(world["admin"], world["ada"])
+    erasure.erase_trainee(world["admin"], world["ada"])
 
     assert count(Certificate, user_id=world["ada"]) == 1
     result = verify(world["code"])
@@ -201,7 +201,7 @@ def test_erasing_keeps_the_signed_credential_and_its_status_place(world):
     before = issuing.ensure_credential(certification.certificate_by_code(world["code"]).id)
     kept = (before.id, before.status_list, before.status_index, before.document)
 
-    privacy.erase_trainee(world["admin"], world["ada"])
+    erasure.erase_trainee(world["admin"], world["ada"])
 
     after = credential_of(world["code"])
     assert (after.id, after.status_list, after.status_index, after.document) == kept
@@ -211,7 +211,7 @@ def test_erasing_keeps_the_signed_credential_and_its_status_place(world):
 
 
 def test_an_erased_account_cannot_sign_in_and_its_session_ends(world):
-    privacy.erase_trainee(world["admin"], world["ada"])
+    erasure.erase_trainee(world["admin"], world["ada"])
 
     for email in ("ada.private@example.org", f"erased-{world['ada']}@invalid"):
         with pytest.raises(accounts.SignInRefused) as refused:
@@ -221,7 +221,7 @@ def test_an_erased_account_cannot_sign_in_and_its_session_ends(world):
 
 
 def test_erasing_is_audited_once_without_personal_data(world):
-    privacy.erase_trainee(world["admin"], world["ada"])
+    erasure.erase_trainee(world["admin"], world["ada"])
 
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "trainee.erased"))
     assert (event.actor_id, event.subject_id) == (world["admin"], world["ada"])
@@ -233,8 +233,8 @@ def test_erasing_is_audited_once_without_personal_data(world):
 
 
 def test_only_an_admin_may_erase(world):
-    with pytest.raises(privacy.ErasureRefused) as refused:
-        privacy.erase_trainee(world["sam"], world["ada"])
+    with pytest.raises(erasure.ErasureRefused) as refused:
+        erasure.erase_trainee(world["sam"], world["ada"])
 
     assert str(refused.value) == "Only an admin can erase an account."
     assert db.session.get(User, world["ada"]).erased_at is None
@@ -244,20 +244,20 @@ def test_only_an_admin_may_erase(world):
 def test_staff_accounts_and_ones_own_are_not_erased(world):
     staff = person("pat@example.org", "Pat Staff", "staff")
 
-    with pytest.raises(privacy.ErasureRefused, match="holds the staff or admin role"):
-        privacy.erase_trainee(world["admin"], staff.id)
-    with pytest.raises(privacy.ErasureRefused, match="You cannot erase your own account."):
-        privacy.erase_trainee(world["admin"], world["admin"])
+    with pytest.raises(erasure.ErasureRefused, match="holds the staff or admin role"):
+        erasure.erase_trainee(world["admin"], staff.id)
+    with pytest.raises(erasure.ErasureRefused, match="You cannot erase your own account."):
+        erasure.erase_trainee(world["admin"], world["admin"])
     assert audit_count("trainee.erased") == 0
 
 
 def test_an_account_is_erased_only_once(world):
-    privacy.erase_trainee(world["admin"], world["ada"])
+    erasure.erase_trainee(world["admin"], world["ada"])
 
-    with pytest.raises(privacy.ErasureRefused, match="already been erased"):
-        privacy.erase_trainee(world["admin"], world["ada"])
+    with pytest.raises(erasure.ErasureRefused, match="already been erased"):
+        erasure.erase_trainee(world["admin"], world["ada"])
     assert audit_count("trainee.erased") == 1
-    _, refusal = privacy.account_to_erase(world["admin"], world["ada"])
+    _, refusal = erasure.account_to_erase(world["admin"], world["ada"])
     assert refusal == "This account has already been erased."
 
 
@@ -267,7 +267,7 @@ def test_erasing_a_supervisor_trainee_ends_their_supervision_of_others(world):
     sam.roles.append(UserRole(role="trainee"))
     db.session.commit()
 
-    privacy.erase_trainee(world["admin"], world["sam"])
+    erasure.erase_trainee(world["admin"], world["sam"])
 
     [assignment] = supervision.assignment_history(world["ada"])
     assert assignment.supervisor_id == world["sam"] and assignment.ended_at is not None
@@ -275,6 +275,6 @@ def test_erasing_a_supervisor_trainee_ends_their_supervision_of_others(world):
 
 def test_an_unknown_account_is_not_found(world):
     with pytest.raises(privacy.NotFound):
-        privacy.erase_trainee(world["admin"], 987654)
+        erasure.erase_trainee(world["admin"], 987654)
     with pytest.raises(privacy.NotFound):
-        privacy.account_to_erase(world["admin"], 987654)
+        erasure.account_to_erase(world["admin"], 987654)

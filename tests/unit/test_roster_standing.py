@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
 from lms.models import Course, Module, ModuleProgress, QuizAttempt, RosterStanding, User
-from lms.services import attempts, learning, privacy
+from lms.services import attempts, erasure, learning
 from lms.services.publishing import sync_courses
 from tests import roster_data as rd
 from tests.conftest import _drop_everything
@@ -112,7 +112,7 @@ def test_erasing_a_trainee_or_deleting_an_account_leaves_no_row(app_ctx, courses
         learning.open_module(user_id, "sample-course", "first-steps", NOW)
         take_quiz(user_id, "first-steps", right=True, at=NOW)
 
-    privacy.erase_trainee(admin, ada, now=NOW)
+    erasure.erase_trainee(admin, ada, now=NOW)
     assert standing(ada) == {} and standing(bo) != {}
     assert rd.standing_mismatches() == []
 

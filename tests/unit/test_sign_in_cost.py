@@ -35,7 +35,7 @@ def accounts_in_every_state(app_ctx):
     )
     erased = accounts.register("erased@example.org", "Erased Person", PASSWORD)
     db.session.commit()
-    # As privacy.erase_trainee leaves an account: no usable password, marked erased.
+    # As erasure.erase_trainee leaves an account: no usable password, marked erased.
     erased.password_hash, erased.erased_at = "!erased", erased.created_at
     db.session.commit()
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Transcript
-from lms.services import codes, privacy, transcript
+from lms.services import codes, erasure, privacy, transcript
 from lms.services.transcript.pdf import TranscriptSheet, transcript_pdf
 from tests import livekit, records
 from tests import roster_data as rd
@@ -164,7 +164,7 @@ def test_an_erased_trainees_transcript_still_verifies_without_name_or_figures(wo
     exported = privacy.export_for(ada.id)
     assert [t["code"] for t in exported["transcripts"]] == [row.code]
 
-    privacy.erase_trainee(world["alex"].id, ada.id)
+    erasure.erase_trainee(world["alex"].id, ada.id)
 
     found = transcript.verify(row.code)
     assert found.holder is None and found.issued_on == kit.TODAY

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Transcript, User
-from lms.services import certification, codes, privacy, supervision
+from lms.services import certification, codes, erasure, supervision
 from tests import livekit, records
 from tests import roster_data as rd
 from tests import transcriptkit as kit
@@ -221,7 +221,7 @@ def test_an_erased_trainees_transcript_still_verifies_without_their_name(app, cl
     download(client, "/transcript", "/transcript.pdf")
     with app.app_context():
         code = db.session.scalar(select(Transcript.code))
-        privacy.erase_trainee(world["alex"], world["ada"])
+        erasure.erase_trainee(world["alex"], world["ada"])
 
     html = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "No longer available" in html and "Ada Trainee" not in html

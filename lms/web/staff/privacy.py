@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services import privacy
+from ...services import erasure, privacy
 from ..access import role
 from .blueprint import bp
 from .privacy_forms import EraseForm
@@ -13,14 +13,14 @@ from .privacy_forms import EraseForm
 @role("admin")
 def erase_person(user_id):
     try:
-        person, refusal = privacy.account_to_erase(current_user.id, user_id)
+        person, refusal = erasure.account_to_erase(current_user.id, user_id)
     except privacy.NotFound:
         abort(404)
     form = EraseForm()
     if refusal is None and form.validate_on_submit():
         try:
-            privacy.erase_trainee(current_user.id, user_id)
-        except privacy.ErasureRefused as error:
+            erasure.erase_trainee(current_user.id, user_id)
+        except erasure.ErasureRefused as error:
             form.form_errors.append(str(error))
         else:
             flash(
