@@ -10,7 +10,8 @@ from sqlalchemy import func, or_, select
 
 from ..models import Certificate, User
 from . import keyset
-from .certification import certificate_status, normalise_code
+from .certification import certificate_status
+from .codes import normalise_code
 
 ORDER = keyset.Order(((Certificate.issued_at, True), (Certificate.id, True)))
 CSV_HEADER = ("Code", "Holder", "Email", "Certificate", "Issued on", "Expires on", "Status")

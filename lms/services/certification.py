@@ -1,4 +1,5 @@
-"""Certificates: deciding when one is due, issuing it exactly once, and finding it by its code.
+"""Certificates: deciding when one is due and issuing it exactly once. Finding one by its code
+is certificate_lookup's; revoking and reinstating, revocation's.
 
 A code looks like PSF-7K3Q-9XWM-4RT2: the course's initials, then the random characters and
 check character that lms.services.codes makes and checks for every code we print.
@@ -13,7 +14,6 @@ from datetime import UTC, date
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
@@ -28,41 +28,13 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import audit, certificate_mail, codes
-from .codes import PREFIX_LENGTH, is_well_formed, normalise_code
-from .credentials import issuing as credentials
-from .credentials import status as credential_status
+from .codes import PREFIX_LENGTH
 from .hours import HOURS_REQUIREMENTS
 from .live_requirements import required_sessions_attended
 from .plain_rows import plain_rows
 from .training import training_hours_met
 
-# Roles that may open any trainee's certificate page; everyone else sees only their own.
-STAFF_ROLES = frozenset({"staff", "admin"})
-
 _MAX_CODE_TRIES = 5
-MAX_REASON_LENGTH = 1000
-REASON_MISSING = "Give a reason: it is kept in the audit log, never shown publicly."
-REASON_TOO_LONG = f"Shorten the reason to {MAX_REASON_LENGTH} characters or fewer."
-# What the public page and JSON say instead of the holder's name once the holder was erased.
-HOLDER_ERASED = "No longer available"
-
-
-class NotFound(LookupError):
-    """No certificate has this code (or the person asking may not see it)."""
-
-
-class MistypedCode(NotFound):
-    """The code cannot be one we issued: its check character or its shape is wrong, so a
-    character was most likely mistyped."""
-
-
-class RevocationError(ValueError):
-    """A revocation or reinstatement that cannot be made; the message says why, for a person.
-    `field` is "reason" when the reason is the problem, None when the certificate's state is."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- codes ---------------------------------------------------------------------------------------
@@ -342,205 +314,3 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
         db.session.commit()
         return certificate
     raise RuntimeError("could not find an unused certificate code")
-
-
-# --- reading -------------------------------------------------------------------------------------
-
-
-# Built once (every dashboard asks it), the trainee bound per call.
-_CERTIFICATES_FOR_USER = (
-    select(Certificate)
-    .options(joinedload(Certificate.course))
-    .where(Certificate.user_id == bindparam("user_id"), Certificate.superseded_at.is_(None))
-    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-)
-
-
-def certificates_for_user(user_id):
-    """The trainee's current certificates (not those a renewal superseded), newest first, each
-    with its course loaded."""
-    return list(db.session.scalars(_CERTIFICATES_FOR_USER, {"user_id": user_id}))
-
-
-def certificate_by_code(code):
-    """The certificate with this code, typed in any case or spacing, with holder and course.
-
-    Raises MistypedCode when the code cannot be right, NotFound when no certificate has it.
-    """
-    code = normalise_code(code)
-    if not is_well_formed(code):
-        raise MistypedCode(code)
-    certificate = db.session.scalar(
-        select(Certificate)
-        # The holder's roles are not needed here: skip their (selectin) query.
-        .options(joinedload(Certificate.user).lazyload(User.roles))
-        .options(joinedload(Certificate.course))
-        .where(Certificate.code == code)
-    )
-    if certificate is None:
-        raise NotFound(code)
-    return certificate
-
-
-def credential_by_code(code):
-    """The signed credential of the certificate with this code, made on first download. Raises
-    MistypedCode or NotFound as certificate_by_code does, or credentials.NotIssuable."""
-    return credentials.ensure_credential(certificate_by_code(code).id)
-
-
-def certificate_for_viewer(code, viewer_id, viewer_roles):
-    """The certificate for its holder (or staff). Anyone else gets NotFound, as if it did not
-    exist, so that a page never confirms whose certificate a code is."""
-    certificate = certificate_by_code(code)
-    if certificate.user_id != viewer_id and not STAFF_ROLES.intersection(viewer_roles):
-        raise NotFound(code)
-    return certificate
-
-
-@dataclass(frozen=True)
-class Verification:
-    """What the public may learn from a certificate code, and nothing more.
-
-    `holder` is None when the holder's account was erased: the page then says "No longer
-    available" and the JSON has "holder": null. A revocation's reason is never part of it.
-    """
-
-    code: str
-    holder: str | None
-    title: str
-    issued_on: date
-    expires_on: date
-    status: str  # "valid", "expired", "superseded" or "revoked"
-    # For a superseded certificate: when it was renewed, and the newest certificate of the chain.
-    renewed_on: date | None = None
-    current_code: str | None = None
-    # False when its holder was erased before its signed credential was first needed: none exists
-    # and none can be made (credential_available).
-    credential: bool = True
-
-
-def verify(code, today=None):
-    """The public facts of the certificate with this code. Raises NotFound or MistypedCode."""
-    certificate = certificate_by_code(code)
-    status = certificate_status(certificate, today or _today())
-    renewed_on = current_code = None
-    if status == "superseded":
-        renewed_on = certificate.superseded_at.astimezone(UTC).date()
-        current_code = newest_in_chain(certificate).code
-    return Verification(
-        code=certificate.code,
-        holder=None if certificate.user.erased_at is not None else certificate.user.name,
-        title=certificate.title,
-        issued_on=certificate.issued_on,
-        expires_on=certificate.expires_on,
-        status=status,
-        renewed_on=renewed_on,
-        current_code=current_code,
-        credential=credential_available(certificate),
-    )
-
-
-def credential_available(certificate):
-    """Can the certificate's signed credential be downloaded? Yes when it has one, or when one
-    can be made on first use: not when its holder was erased before that (NotIssuable)."""
-    if credentials.can_be_made_for(certificate.user):
-        return True
-    return credentials.credential_of(certificate.id) is not None
-
-
-def successor(certificate_id):
-    """The certificate that renewed this one, or None."""
-    return db.session.scalar(select(Certificate).where(Certificate.renews_id == certificate_id))
-
-
-def newest_in_chain(certificate):
-    """Follow renewals from `certificate` to the newest one (itself when never renewed)."""
-    seen = {certificate.id}
-    while certificate.superseded_at is not None:
-        following = successor(certificate.id)
-        if following is None or following.id in seen:
-            break
-        seen.add(following.id)
-        certificate = following
-    return certificate
-
-
-# --- revoking (staff) ----------------------------------------------------------------------------
-
-
-def _clean_reason(reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise RevocationError(REASON_MISSING, "reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise RevocationError(REASON_TOO_LONG, "reason")
-    return reason
-
-
-def _locked_certificate(certificate_id):
-    certificate = db.session.scalar(
-        select(Certificate)
-        .where(Certificate.id == certificate_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if certificate is None:
-        raise NotFound(str(certificate_id))
-    return certificate
-
-
-def _change_revocation(certificate_id, actor_id, reason, revoke, now):
-    reason = _clean_reason(reason)
-    try:
-        certificate = _locked_certificate(certificate_id)
-        if revoke and certificate.revoked_at is not None:
-            raise RevocationError("This certificate is already revoked.")
-        if not revoke and certificate.revoked_at is None:
-            raise RevocationError("This certificate is not revoked, so it cannot be reinstated.")
-        certificate.revoked_at = (now or utcnow()) if revoke else None
-        certificate.revoked_reason = reason if revoke else None
-        db.session.flush()
-        # The public status list says the same as the certificate, from the same commit.
-        credential_status.refresh_for_certificate(certificate.id)
-        verb = "Revoked" if revoke else "Reinstated"
-        audit.record(
-            "certificate.revoked" if revoke else "certificate.reinstated",
-            f"{verb} certificate {certificate.code} ({certificate.title})",
-            actor_id=actor_id, subject_id=certificate.user_id, code=certificate.code,
-            reason=reason,
-        )  # fmt: skip
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return certificate
-
-
-def revoke(certificate_id, actor_id, reason, now=None):
-    """Withdraw a certificate, with a reason kept private (the audit log and staff pages only).
-
-    Commits, with its audit event. Raises RevocationError (no reason, too long, already revoked)
-    or NotFound. Who may do this is decided by the view (staff and admins).
-    """
-    return _change_revocation(certificate_id, actor_id, reason, True, now)
-
-
-def reinstate(certificate_id, actor_id, reason):
-    """Make a revoked certificate valid again (its dates unchanged). Commits, with its audit
-    event. Raises RevocationError (no reason, too long, not revoked) or NotFound."""
-    return _change_revocation(certificate_id, actor_id, reason, False, None)
-
-
-def certificate_history(certificate):
-    """The audit events about this certificate (issued, revoked, reinstated), newest first."""
-    actions = (
-        "certificate.issued", "certificate.renewed", "certificate.revoked",
-        "certificate.reinstated",
-    )  # fmt: skip
-    about = []
-    for event in audit.events(subject_id=certificate.user_id, limit=1000):
-        details = event.details or {}
-        codes_named = (details.get("code"), details.get("renews"))
-        if event.action in actions and certificate.code in codes_named:
-            about.append(event)
-    return about

@@ -22,7 +22,8 @@ from ..extensions import db
 from ..models import CEEntry, Certificate, Course
 from ..models.types import utcnow
 from . import audit, certificate_mail
-from .certification import add_months, new_code, successor
+from .certificate_lookup import successor
+from .certification import add_months, new_code
 from .hours import hours_text
 
 STATES = ("no-rule", "not-open", "open", "ready", "grace", "lapsed", "superseded", "revoked")

@@ -12,7 +12,7 @@ from flask import (
 from flask_login import current_user
 
 from .. import clock
-from ..services import certification, renewal
+from ..services import certificate_lookup, certification, renewal
 from ..services.certificate_files import certificate_sheet, file_name
 from ..services.certificate_pdf import certificate_pdf
 from ..services.credentials import issuing
@@ -34,8 +34,10 @@ class RenewForm(Form):
 def _viewable(code):
     """The certificate if this account may see it; 404 otherwise, whether or not it exists."""
     try:
-        return certification.certificate_for_viewer(code, current_user.id, current_user.role_names)
-    except certification.NotFound:
+        return certificate_lookup.certificate_for_viewer(
+            code, current_user.id, current_user.role_names
+        )
+    except certificate_lookup.NotFound:
         abort(404)
 
 
@@ -53,7 +55,7 @@ def _page(certificate, form, status_code=200):
     status = certification.certificate_status(certificate)
     current = None
     if status == "superseded":
-        current = certification.newest_in_chain(certificate)
+        current = certificate_lookup.newest_in_chain(certificate)
     own = certificate.user_id == current_user.id
     verify_url = verification_url(certificate.code)
     linkedin_url = None
@@ -76,7 +78,7 @@ def _page(certificate, form, status_code=200):
         form=form,
         verify_url=verify_url,
         linkedin_url=linkedin_url,
-        credential_available=certification.credential_available(certificate),
+        credential_available=certificate_lookup.credential_available(certificate),
     )
     return page, status_code
 
@@ -96,7 +98,7 @@ def renew(code):
         renewed = renewal.renew(certificate.id, current_user.id)
     except renewal.RenewalError as error:
         form.form_errors.append(str(error))
-        return _page(certification.certificate_by_code(certificate.code), form, 409)
+        return _page(certificate_lookup.certificate_by_code(certificate.code), form, 409)
     flash(
         f"Your certificate is renewed. Its new code is {renewed.code}, valid until "
         f"{long_date(renewed.expires_on)}."

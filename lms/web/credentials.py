@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, json, make_response
 
-from ..services import certificate_files, certification
+from ..services import certificate_files, certificate_lookup
 from ..services.credentials import issuing, keyring, status
 from .access import public
 from .links import redirect_to_printed_code
@@ -43,10 +43,10 @@ def credential(code):
         return moved
     # The same answers as /verify/<code>.json for a code with a typo and for an unknown one.
     try:
-        found = certification.credential_by_code(code)
-    except certification.MistypedCode:
+        found = certificate_lookup.credential_by_code(code)
+    except certificate_lookup.MistypedCode:
         return {"error": MISTYPED}, 404
-    except certification.NotFound:
+    except certificate_lookup.NotFound:
         return {"error": NOT_FOUND}, 404
     except issuing.NotIssuable:
         return {"error": NOT_ISSUABLE.format(code=code)}, 404

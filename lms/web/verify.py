@@ -12,7 +12,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from .. import clock
-from ..services import certification, transcript
+from ..services import certificate_lookup, codes, transcript
 from ..services.certificate_files import CREDENTIAL, file_name
 from ..services.credentials import verifying
 from .access import public
@@ -90,7 +90,7 @@ def keep_out_of_search_engines(response):
 def form():
     form = VerifyForm(request.args)
     if "code" in request.args and form.validate():
-        code = certification.normalise_code(form.code.data)
+        code = codes.normalise_code(form.code.data)
         if code:
             return redirect(url_for(".certificate", code=code))
         form.code.errors.append(
@@ -123,14 +123,14 @@ def credential():
 
 
 def _verify(code):
-    """("transcript" or "certificate", its public facts). Raises certification.NotFound (or
+    """("transcript" or "certificate", its public facts). Raises certificate_lookup.NotFound (or
     MistypedCode) when neither has this code."""
     if transcript.is_transcript_code(code):
         try:
             return "transcript", transcript.verify(code, program_zone())
         except transcript.NotFound:
             pass  # perhaps a certificate of a course whose initials are TR
-    return "certificate", certification.verify(code)
+    return "certificate", certificate_lookup.verify(code)
 
 
 def _asked_for(code):
@@ -145,11 +145,11 @@ def certificate(code):
         return moved
     try:
         kind, result = _verify(code)
-    except certification.NotFound as error:
+    except certificate_lookup.NotFound as error:
         form = VerifyForm(data={"code": code})
         page = render_template(
             "verify/not_found.html", code=code, form=form, what=_asked_for(code),
-            mistyped=isinstance(error, certification.MistypedCode),
+            mistyped=isinstance(error, certificate_lookup.MistypedCode),
         )  # fmt: skip
         return page, 404
     credential_file = file_name(result.code, CREDENTIAL)  # the name the download is saved as
@@ -164,9 +164,9 @@ def certificate_json(code):
         return moved
     try:
         kind, result = _verify(code)
-    except certification.MistypedCode:
+    except certificate_lookup.MistypedCode:
         return {"error": MISTYPED}, 404
-    except certification.NotFound:
+    except certificate_lookup.NotFound:
         return {"error": NO_TRANSCRIPT if _asked_for(code) == "transcript" else NOT_FOUND}, 404
     if kind == "transcript":
         return {

@@ -14,8 +14,9 @@ from lms import jobs
 from lms.extensions import db
 from lms.models import AuditEvent, OutgoingEmail
 from lms.services import cohorts, outbox
-from lms.services.certification import issue_if_due, revoke
+from lms.services.certification import issue_if_due
 from lms.services.renewal import renew
+from lms.services.revocation import revoke
 from tests.cekit import RULE, give_renewal_rule
 from tests.conftest import run_jobs
 from tests.records import certify, publish

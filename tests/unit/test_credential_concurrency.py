@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Credential
-from lms.services import certification
+from lms.services import certificate_lookup, revocation
 from lms.services.credentials import issuing, status
 from tests.credentialkit import bit_of, issuer  # noqa: F401  (issuer: a fixture)
 from tests.records import certify, person, publish
@@ -70,7 +70,7 @@ def test_a_revocation_while_the_credential_is_being_signed_shows_in_its_status(
         if index == 0:
             return issuing.ensure_credential(certificate_id).document
         assert signing.wait(timeout=20)
-        certification.revoke(certificate_id, staff_id, REASON)
+        revocation.revoke(certificate_id, staff_id, REASON)
         revoked.set()
         return None
 
@@ -78,7 +78,7 @@ def test_a_revocation_while_the_credential_is_being_signed_shows_in_its_status(
 
     with app.app_context():
         assert (
-            certification.certificate_by_code(
+            certificate_lookup.certificate_by_code(
                 json.loads(document)["id"].rsplit("/", 1)[1].removesuffix(".json")
             ).revoked_at
             is not None

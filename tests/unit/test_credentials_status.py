@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Credential, CredentialStatusList
-from lms.services import certification, renewal
+from lms.services import renewal, revocation
 from lms.services.credentials import issuing, keyring, status
 from lms.vc import proof, status_list
 from tests.credentialkit import BASE_URL, bit_of, check, issuer, served_list  # noqa: F401
@@ -54,7 +54,7 @@ def test_revoking_flips_exactly_its_bit_and_reinstating_clears_it(course, issuer
     second = certify(person("two@example.org", "Two"), course)
     revoked_doc, kept_doc = credential_document(first), credential_document(second)
 
-    certification.revoke(first.id, staff.id, REASON)
+    revocation.revoke(first.id, staff.id, REASON)
 
     index = int(revoked_doc["credentialStatus"]["statusListIndex"])
     encoded = served_list(1)["credentialSubject"]["encodedList"]
@@ -63,7 +63,7 @@ def test_revoking_flips_exactly_its_bit_and_reinstating_clears_it(course, issuer
     assert [c.words for c in check(revoked_doc, issuer).checks][-1] == "revoked"
     assert check(kept_doc, issuer).ok
 
-    certification.reinstate(first.id, staff.id, "The log was checked again and is sound.")
+    revocation.reinstate(first.id, staff.id, "The log was checked again and is sound.")
 
     assert not bit_of(revoked_doc)
     assert check(revoked_doc, issuer).ok
@@ -74,7 +74,7 @@ def test_the_list_is_stored_in_the_revocations_own_commit(course):
     certificate = certify(person("one@example.org", "One"), course)
     index = credential_document(certificate)["credentialStatus"]["statusListIndex"]
 
-    certification.revoke(certificate.id, staff.id, REASON)
+    revocation.revoke(certificate.id, staff.id, REASON)
     db.session.rollback()  # nothing uncommitted may be what made the bit appear
 
     row = db.session.get(CredentialStatusList, 1, populate_existing=True)
@@ -87,8 +87,8 @@ def test_a_refused_revocation_leaves_the_list_as_it_was(course):
     certificate = certify(person("one@example.org", "One"), course)
     before = status.served_document(1)
 
-    with pytest.raises(certification.RevocationError, match="Give a reason"):
-        certification.revoke(certificate.id, staff.id, "  ")
+    with pytest.raises(revocation.RevocationError, match="Give a reason"):
+        revocation.revoke(certificate.id, staff.id, "  ")
 
     assert status.served_document(1) == before
 
@@ -128,7 +128,7 @@ def test_a_renewal_leaves_the_old_credential_valid_until_its_own_end(
 def test_a_credential_made_for_an_already_revoked_certificate_starts_revoked(course):
     staff = person("pat@example.org", "Pat", "staff")
     certificate = certify(person("one@example.org", "One"), course)
-    certification.revoke(certificate.id, staff.id, REASON)  # before its credential's first use
+    revocation.revoke(certificate.id, staff.id, REASON)  # before its credential's first use
     assert stored_credential(certificate) is None
     assert served_list(1)["credentialSubject"]["encodedList"] == status_list.encode([])
 
@@ -145,8 +145,8 @@ def test_a_certificate_reinstated_before_its_credential_was_made_gets_one_not_re
 ):
     staff = person("pat@example.org", "Pat", "staff")
     certificate = certify(person("one@example.org", "One"), course)
-    certification.revoke(certificate.id, staff.id, REASON)
-    certification.reinstate(certificate.id, staff.id, "The log was checked again and is sound.")
+    revocation.revoke(certificate.id, staff.id, REASON)
+    revocation.reinstate(certificate.id, staff.id, "The log was checked again and is sound.")
 
     document = credential_document(certificate)
 

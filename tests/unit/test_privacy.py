@@ -28,9 +28,10 @@ from lms.models import (
     User,
     UserRole,
 )
-from lms.services import accounts, certification, erasure, privacy, supervision
-from lms.services.certification import revoke, verify
+from lms.services import accounts, certificate_lookup, erasure, privacy, supervision
+from lms.services.certificate_lookup import verify
 from lms.services.credentials import addresses, issuing
+from lms.services.revocation import revoke
 from tests.records import PASSWORD, audit_count, certify, person, publish
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -126,7 +127,7 @@ def credential_of(code):
 
 def test_the_export_lists_where_each_credential_is_not_the_document(world):
     assert privacy.export_for(world["ada"], now=NOW)["credentials"] == []  # none made yet
-    certificate_id = certification.certificate_by_code(world["code"]).id
+    certificate_id = certificate_lookup.certificate_by_code(world["code"]).id
     row = issuing.ensure_credential(certificate_id)  # its first use: a download, the email
 
     data = privacy.export_for(world["ada"], now=NOW)
@@ -198,7 +199,7 @@ def test_certificates_stay_and_verify_without_the_name(world):
 
 
 def test_erasing_keeps_the_signed_credential_and_its_status_place(world):
-    before = issuing.ensure_credential(certification.certificate_by_code(world["code"]).id)
+    before = issuing.ensure_credential(certificate_lookup.certificate_by_code(world["code"]).id)
     kept = (before.id, before.status_list, before.status_index, before.document)
 
     erasure.erase_trainee(world["admin"], world["ada"])

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Certificate
-from lms.services import certification
+from lms.services import certificate_lookup, certification, revocation
 from lms.services.renewal import RenewalError, renew, standing, standings_for
 from tests.statements import recorded_statements
 
@@ -131,7 +131,7 @@ def test_renewing_before_expiry_loses_no_time(course, clock):
     ).all()
     assert event.details["code"] == new.code and event.details["renews"] == old.code
     assert event.actor_id == user.id and event.subject_id == user.id
-    assert [c.code for c in certification.certificates_for_user(user.id)] == [new.code]
+    assert [c.code for c in certificate_lookup.certificates_for_user(user.id)] == [new.code]
 
 
 def test_renewing_in_grace_runs_from_today(app_ctx, courses_dir, clock):
@@ -177,7 +177,7 @@ def test_a_revoked_certificate_cannot_be_renewed(course, clock):
     user, certificate = holder(clock, course)
     _ready(user)
     clock.freeze(at(date(2026, 9, 1)))
-    certification.revoke(certificate.id, user.id, "Misconduct")
+    revocation.revoke(certificate.id, user.id, "Misconduct")
     with pytest.raises(RenewalError, match="revoked, so it cannot be renewed"):
         renew(certificate.id, actor_id=user.id)
 
@@ -212,11 +212,11 @@ def test_verify_a_superseded_code_points_to_the_newest(course, clock):
     ce(user, 6, "ethics", on=date(2027, 9, 1))
     clock.freeze(at(date(2027, 9, 1)))
     third = renew(second.id, actor_id=user.id)
-    result = certification.verify(first.code)
+    result = certificate_lookup.verify(first.code)
     assert result.status == "superseded"
     assert result.renewed_on == date(2026, 9, 1)
     assert result.current_code == third.code
-    assert certification.verify(third.code).status == "valid"
+    assert certificate_lookup.verify(third.code).status == "valid"
 
 
 def test_issue_if_due_returns_the_current_certificate(course, clock):

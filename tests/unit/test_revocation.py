@@ -9,15 +9,14 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent
-from lms.services import certificate_list, certification
-from lms.services.certification import (
+from lms.services import certificate_list, revocation
+from lms.services.certificate_lookup import NotFound, verify
+from lms.services.revocation import (
     REASON_MISSING,
     REASON_TOO_LONG,
-    NotFound,
     RevocationError,
     reinstate,
     revoke,
-    verify,
 )
 from tests.records import audit_count, certificate, certify, person, publish
 
@@ -152,7 +151,7 @@ def test_history_lists_this_certificates_events_newest_first(issued, courses_dir
     revoke(cert.id, issued["staff"].id, REASON)
     reinstate(cert.id, issued["staff"].id, "Checked again.")
 
-    history = certification.certificate_history(certificate(issued["code"]))
+    history = revocation.certificate_history(certificate(issued["code"]))
 
     assert [event.action for event in history] == [
         "certificate.reinstated", "certificate.revoked", "certificate.issued"

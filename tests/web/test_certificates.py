@@ -13,8 +13,10 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Certificate, Course, Module, ModuleProgress, User, UserRole
 from lms.models.types import utcnow
-from lms.services.certification import issue_if_due, new_code, normalise_code, revoke
+from lms.services.certification import issue_if_due, new_code
+from lms.services.codes import normalise_code
 from lms.services.publishing import sync_courses
+from lms.services.revocation import revoke
 from lms.web.filters import long_date
 from tests.conftest import sign_in_as
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Credential
-from lms.services import certification, codes
+from lms.services import certificate_lookup, certification, codes, revocation
 from lms.services.credentials import addresses, keyring
 from lms.vc import status_list
 from tests.conftest import sign_in_as
@@ -108,7 +108,7 @@ def test_the_credential_is_made_on_first_download_and_the_same_every_time(app, c
 
 def test_an_erased_holder_without_a_credential_is_told_why(app, client, issued):
     with app.app_context():  # erased before the credential was first needed
-        certificate = certification.certificate_by_code(issued["code"])
+        certificate = certificate_lookup.certificate_by_code(issued["code"])
         certificate.user.erased_at = certification.utcnow()
         db.session.commit()
 
@@ -131,7 +131,7 @@ def test_an_erased_holder_without_a_credential_is_told_why(app, client, issued):
 def test_staff_see_that_an_erased_holders_certificate_has_no_credential(app, client, issued):
     with app.app_context():
         staff_id = person("pat@example.org", "Pat", "staff").id
-        certificate = certification.certificate_by_code(issued["code"])
+        certificate = certificate_lookup.certificate_by_code(issued["code"])
         certificate.user.erased_at = certification.utcnow()
         db.session.commit()
     sign_in_as(client, staff_id)
@@ -145,7 +145,7 @@ def test_staff_see_that_an_erased_holders_certificate_has_no_credential(app, cli
 def test_an_erased_holders_credential_made_before_stays_offered(app, client, issued):
     client.get(f"/credentials/{issued['code']}.json")  # its first use, before the erasure
     with app.app_context():
-        certificate = certification.certificate_by_code(issued["code"])
+        certificate = certificate_lookup.certificate_by_code(issued["code"])
         certificate.user.erased_at = certification.utcnow()
         db.session.commit()
 
@@ -178,7 +178,7 @@ def test_the_status_list_is_served_signed_with_a_short_cache(app, client, issued
     index = stored(app, issued["certificate_id"]).status_index
     with app.app_context():
         staff = person("pat@example.org", "Pat", "staff")
-        certification.revoke(issued["certificate_id"], staff.id, "Falsified the practice log.")
+        revocation.revoke(issued["certificate_id"], staff.id, "Falsified the practice log.")
 
     response = client.get("/credentials/status/1")
 

@@ -29,7 +29,7 @@ from ...models import (
     User,
 )
 from .. import attempts as quiz_attempts
-from .. import certification, practice, supervision, training
+from .. import certificate_lookup, certification, practice, supervision, training
 from .rows import roster_rows
 
 CERTIFICATE_ACTIONS = (
@@ -297,5 +297,5 @@ def _certificates(trainee_id, today):
             c.revoked_at,
             c.revoked_reason,
         )  # fmt: skip
-        for c in certification.certificates_for_user(trainee_id)
+        for c in certificate_lookup.certificates_for_user(trainee_id)
     ]

@@ -35,7 +35,7 @@ from ...models import (
     User,
 )
 from ...models.types import utcnow
-from .. import certification, training
+from .. import certificate_lookup, certification, training
 from ..hours import hours_text
 from ..practice import KIND_NAMES
 
@@ -210,7 +210,7 @@ def transcript_for(user_id, zone=None, now=None):
             .order_by(EthicsSignature.signed_at, EthicsSignature.id)
         )
     ]
-    held = certification.certificates_for_user(user_id)
+    held = certificate_lookup.certificates_for_user(user_id)
     by_kind = {kind: 0 for kind in KIND_NAMES}
     for entry in hours:
         by_kind[entry.kind] = by_kind.get(entry.kind, 0) + entry.minutes

@@ -4,7 +4,7 @@ from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 
 from ... import clock
-from ...services import catalog, certification, learning, media, meetings, renewal, training
+from ...services import catalog, certificate_lookup, learning, media, meetings, renewal, training
 from .. import transcripts
 from ..access import public, signed_in
 from ..autocommit import autocommit
@@ -25,7 +25,7 @@ def home():
 @autocommit
 def dashboard():
     progress = learning.dashboard(current_user.id)
-    certificates = certification.certificates_for_user(current_user.id)
+    certificates = certificate_lookup.certificates_for_user(current_user.id)
     courses = [p.course for p in progress]
     # Read once for the training hours here and the live sessions of the checklists.
     attended = training.attendance([current_user.id], [course.id for course in courses])

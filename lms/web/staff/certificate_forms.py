@@ -3,7 +3,7 @@
 from wtforms import HiddenField, SearchField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ...services.certification import MAX_REASON_LENGTH, REASON_MISSING, REASON_TOO_LONG
+from ...services.revocation import MAX_REASON_LENGTH, REASON_MISSING, REASON_TOO_LONG
 from ..forms import Form
 
 

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import clock
-from ...services import audit, certificate_list, certification
+from ...services import audit, certificate_list, certificate_lookup, certification, revocation
 from .. import paging
 from ..access import role
 from ..downloads import csv_stream
@@ -17,8 +17,8 @@ STATUS_WORDS = certificate_list.STATUS_WORDS
 
 def _certificate(code):
     try:
-        return certification.certificate_by_code(code)
-    except certification.NotFound:
+        return certificate_lookup.certificate_by_code(code)
+    except certificate_lookup.NotFound:
         abort(404)
 
 
@@ -27,7 +27,7 @@ def _detail_page(certificate, form):
         "staff/certificate.html",
         certificate=certificate,
         status=STATUS_WORDS[certification.certificate_status(certificate)],
-        history=certification.certificate_history(certificate),
+        history=revocation.certificate_history(certificate),
         labels=audit.ACTION_LABELS,
         form=form,
     )
@@ -77,12 +77,12 @@ def certificate_detail(code):
 # What each change does, shown before it is made so that nobody revokes by a slip of the finger.
 CHANGES = {
     "revoke": {
-        "change": certification.revoke,
+        "change": revocation.revoke,
         "applies": lambda certificate: certificate.revoked_at is None,
         "done": "Certificate {code} is revoked. The public check now says it is revoked.",
     },
     "reinstate": {
-        "change": certification.reinstate,
+        "change": revocation.reinstate,
         "applies": lambda certificate: certificate.revoked_at is not None,
         "done": "Certificate {code} is reinstated. The public check shows its status again.",
     },
@@ -107,7 +107,7 @@ def _change(code, action):
             )
         try:
             steps["change"](certificate.id, current_user.id, form.reason.data)
-        except certification.RevocationError as error:
+        except revocation.RevocationError as error:
             if error.field:
                 form[error.field].errors.append(str(error))
             else:
