@@ -1,6 +1,7 @@
 """What reading any course file shares: file names (NN-slug.md), the text checks (size, UTF-8),
 front matter against a schema, links and images, and the content hash. The course reader
-(loader.py) and its live-session part (sessions.py) build on CourseFileReader."""
+(loader.py), its module part (module_reading.py) and its live-session part (sessions.py) build on
+CourseFileReader."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from .render import RENDER_VERSION
 MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_LENGTH = 100  # the size of the slug columns
+TITLE_LENGTH = 200  # the size of the title columns
+# A course's code of ethics, which trainees sign when certificate: requires: code_of_ethics is set.
+ETHICS_FILE = "code-of-ethics.md"
 
 
 class CourseFileReader:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ...content.files import ETHICS_FILE
 from ...content.limits import MAX_FILE_BYTES
-from ...content.loader import ETHICS_FILE
 from ...content.quiz import split_lesson
 from ...extensions import db
 from ...models import DraftCourse, DraftFile, User

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ...content.files import MODULE_FILE, SLUG, SLUG_LENGTH
-from ...content.loader import ETHICS_FILE, RESERVED_SLUGS
+from ...content.files import ETHICS_FILE, MODULE_FILE, SLUG, SLUG_LENGTH
+from ...content.module_reading import RESERVED_SLUGS
 from ...content.sessions import SESSIONS_FOLDER
 from . import images
 from .errors import WorkspaceError
