@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from sqlalchemy import func, select
 
-from ..content.loader import MODULE_FILE, SLUG, load_courses
+from ..content.files import MODULE_FILE, SLUG
+from ..content.loader import load_courses
 from ..content.model import SortsProblems
 from ..content.render import render_block, render_inline
 from ..content.sessions import SESSIONS_FOLDER

@@ -17,7 +17,7 @@ from ..models import PRACTICE_KINDS, Certificate, Course, PracticeSession, User
 from ..models.types import utcnow
 from . import audit, certification, keyset, reviews, supervision
 from .errors import FieldErrors
-from .hours import hours_text, past_day, quarter_hours
+from .hours import HOURS_REQUIREMENTS, hours_text, past_day, quarter_hours
 from .plain_rows import plain_rows
 from .reviews import DECISIONS, MAX_COMMENT
 
@@ -204,7 +204,7 @@ class PracticeRecord:
 
 def practice_record(user_id):
     supervisor_id = supervision.current_supervisor_id(user_id)
-    columns = [column for column, _, _ in certification.HOURS_REQUIREMENTS]
+    columns = [column for column, _, _ in HOURS_REQUIREMENTS]
     courses = db.session.execute(
         select(Course.title, *(getattr(Course, column) for column in columns))
         .where(Course.retired_at.is_(None), _asks_for_hours())
@@ -234,7 +234,7 @@ def practice_record(user_id):
 
 def _asks_for_hours():
     """SQL: the course asks for approved hours of some kind."""
-    return or_(*(getattr(Course, column) > 0 for column, _, _ in certification.HOURS_REQUIREMENTS))
+    return or_(*(getattr(Course, column) > 0 for column, _, _ in HOURS_REQUIREMENTS))
 
 
 def with_trainee():

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.models import Certificate, Credential
-from lms.services import certification
+from lms.models.types import utcnow
 from lms.services.credentials import issuing, keyring
 from lms.vc.loader import OB_CONTEXT, VC_CONTEXT
 from tests.credentialkit import BASE_URL, check, issuer  # noqa: F401  (issuer: a fixture)
@@ -205,7 +205,7 @@ def test_a_full_status_list_sends_new_credentials_to_the_next(course, monkeypatc
 
 def test_an_erased_holders_certificate_without_a_credential_gets_none(course):
     certificate = certify(person("ada@example.org", "Ada"), course)
-    certificate.user.erased_at = certification.utcnow()
+    certificate.user.erased_at = utcnow()
     db.session.commit()
 
     with pytest.raises(issuing.NotIssuable):
@@ -216,7 +216,7 @@ def test_an_erased_holders_certificate_without_a_credential_gets_none(course):
 def test_the_workers_periodic_task_signs_the_credentials_nobody_has_asked_for_yet(course, app):
     waiting = [certify(person(f"t{n}@example.org", f"T{n}"), course) for n in range(3)]
     erased = certify(person("gone@example.org", "Gone"), course)
-    erased.user.erased_at = certification.utcnow()
+    erased.user.erased_at = utcnow()
     already = issued(course, "early@example.org", "Early")[0]  # downloaded before the run
     db.session.commit()
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Credential
-from lms.services import certificate_lookup, certification, codes, revocation
+from lms.models.types import utcnow
+from lms.services import certificate_lookup, codes, revocation
 from lms.services.credentials import addresses, keyring
 from lms.vc import status_list
 from tests.conftest import sign_in_as
@@ -109,7 +110,7 @@ def test_the_credential_is_made_on_first_download_and_the_same_every_time(app, c
 def test_an_erased_holder_without_a_credential_is_told_why(app, client, issued):
     with app.app_context():  # erased before the credential was first needed
         certificate = certificate_lookup.certificate_by_code(issued["code"])
-        certificate.user.erased_at = certification.utcnow()
+        certificate.user.erased_at = utcnow()
         db.session.commit()
 
     response = client.get(f"/credentials/{issued['code']}.json")
@@ -132,7 +133,7 @@ def test_staff_see_that_an_erased_holders_certificate_has_no_credential(app, cli
     with app.app_context():
         staff_id = person("pat@example.org", "Pat", "staff").id
         certificate = certificate_lookup.certificate_by_code(issued["code"])
-        certificate.user.erased_at = certification.utcnow()
+        certificate.user.erased_at = utcnow()
         db.session.commit()
     sign_in_as(client, staff_id)
 
@@ -146,7 +147,7 @@ def test_an_erased_holders_credential_made_before_stays_offered(app, client, iss
     client.get(f"/credentials/{issued['code']}.json")  # its first use, before the erasure
     with app.app_context():
         certificate = certificate_lookup.certificate_by_code(issued["code"])
-        certificate.user.erased_at = certification.utcnow()
+        certificate.user.erased_at = utcnow()
         db.session.commit()
 
     page = client.get(f"/verify/{issued['code']}").get_data(as_text=True)
