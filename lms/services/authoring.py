@@ -21,6 +21,7 @@ from ..content.render import render_block, render_inline
 from ..content.sessions import SESSIONS_FOLDER
 from ..extensions import db
 from ..models import AuditEvent, Course, LiveSession, Module
+from .course_links import link_resolver
 from .item_analysis import (
     MIN_ANSWERS_TO_FLAG,
     TOO_EASY_PERCENT,
@@ -29,7 +30,7 @@ from .item_analysis import (
     QuestionItems,
     item_analysis,
 )
-from .publishing import link_resolver, sync_courses
+from .publishing import sync_courses
 
 __all__ = [
     "MIN_ANSWERS_TO_FLAG",

@@ -3,14 +3,12 @@
 Module content is versioned by its hash: unchanged content writes nothing, changed content adds a
 ModuleVersion (old ones stay, so records pointing at them keep their meaning), a module gone from
 disk is retired, never deleted. Live sessions are published the same way, as LiveSession and
-LiveSessionVersion rows.
+LiveSessionVersion rows (services.session_publishing).
 """
 
 from __future__ import annotations
 
 import hashlib
-import mimetypes
-import posixpath
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -19,11 +17,9 @@ from pathlib import Path
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
-from ..content import links
 from ..content.loader import load_courses
 from ..content.model import ContentError, Problem
 from ..content.render import render_block, render_inline
-from ..content.sessions import SESSIONS_FOLDER
 from ..extensions import db
 from ..models import (
     Choice,
@@ -38,14 +34,10 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import audit, catalog_version
+from .course_links import link_resolver
+from .media import store_media
+from .session_publishing import publish_sessions
 
-# Links inside published HTML are relative, so the app works under any URL prefix. They assume the
-# course page is served at /courses/<course>/ and a module page at /courses/<course>/<module>.
-MEDIA_LINK = "../../media/{sha256}/{name}"
-# A facilitator guide is shown on staff and facilitator pages three segments deep (such as
-# /staff/meetings/<id>), the depth of a module page, so MEDIA_LINK works there too; its links to
-# modules lead to the modules' pages.
-GUIDE_MODULE_LINK = "../../courses/{course}/{module}"
 # The PostgreSQL advisory lock every sync takes, so two at once (two terminals, the browser and
 # a terminal, two staff members) take turns. Any fixed number does; this one spells "lmsc".
 SYNC_LOCK_KEY = 0x6C6D7363
@@ -260,7 +252,7 @@ def _publish_course(source, now, report):
         course.renewal = dict(source.renewal)
         course.content_hash = source.content_hash
         course.updated_at = now
-    _store_media(source.media)
+    store_media(source.media)
     db.session.flush()
 
     existing = {
@@ -303,78 +295,7 @@ def _publish_course(source, now, report):
         if module.retired_at is None:
             module.retired_at = now
             report.modules_retired.append(f"{source.slug}/{module.slug}")
-    _publish_sessions(source, course, now, report)
-
-
-def _publish_sessions(source, course, now, report):
-    """Live sessions, versioned by content hash exactly as modules are."""
-    existing = {
-        s.slug: s
-        for s in db.session.scalars(select(LiveSession).where(LiveSession.course_id == course.id))
-    }
-    if not existing and not source.sessions:
-        return
-    known_versions = {
-        (session_id, content_hash): number
-        for session_id, content_hash, number in db.session.execute(
-            select(
-                LiveSessionVersion.live_session_id,
-                LiveSessionVersion.content_hash,
-                LiveSessionVersion.number,
-            )
-            .join(LiveSession)
-            .where(LiveSession.course_id == course.id)
-        )
-    }
-    latest = dict(
-        db.session.execute(
-            select(LiveSessionVersion.live_session_id, func.max(LiveSessionVersion.number))
-            .join(LiveSession)
-            .where(LiveSession.course_id == course.id)
-            .group_by(LiveSessionVersion.live_session_id)
-        ).all()
-    )
-    resolve = link_resolver(
-        source,
-        folder=SESSIONS_FOLDER,
-        course_link=GUIDE_MODULE_LINK.format(course=source.slug, module=""),
-        module_link=lambda slug: GUIDE_MODULE_LINK.format(course=source.slug, module=slug),
-    )
-    for position, source_session in enumerate(source.sessions, start=1):
-        session = existing.pop(source_session.slug, None)
-        if session is None:
-            session = LiveSession(course_id=course.id, slug=source_session.slug,
-                                  position=position, current_version_number=0)  # fmt: skip
-            db.session.add(session)
-            db.session.flush()
-        session.position = position
-        session.retired_at = None
-        number = known_versions.get((session.id, source_session.content_hash))
-        if number is None:
-            number = latest.get(session.id, 0) + 1
-            db.session.add(
-                LiveSessionVersion(
-                    live_session_id=session.id,
-                    number=number,
-                    content_hash=source_session.content_hash,
-                    title=source_session.title,
-                    minutes=source_session.minutes,
-                    domain=source_session.domain,
-                    domain_minutes=dict(source_session.domain_minutes),
-                    objectives=list(source_session.objectives),
-                    requires=list(source_session.requires),
-                    guide_html=render_block(source_session.guide, resolve),
-                    skills=list(source_session.skills),
-                )
-            )
-            report.session_versions_added.append(f"{source.slug}/{source_session.slug} v{number}")
-        elif number == session.current_version_number:
-            report.sessions_unchanged += 1
-        session.current_version_number = number
-    for session in existing.values():
-        if session.retired_at is None:
-            session.retired_at = now
-            report.sessions_retired.append(f"{source.slug}/{session.slug}")
+    publish_sessions(source, course, now, report)
 
 
 def _add_version(module, number, source, resolve):
@@ -414,59 +335,3 @@ def _add_version(module, number, source, resolve):
         ]
         version.questions.append(question)
     db.session.add(version)
-
-
-def _store_media(media):
-    if not media:
-        return
-    wanted = {m.sha256: m for m in media}
-    stored = set(db.session.scalars(select(MediaFile.sha256).where(MediaFile.sha256.in_(wanted))))
-    for sha256, item in wanted.items():
-        if sha256 not in stored:
-            content_type = mimetypes.guess_type(item.name)[0] or "application/octet-stream"
-            db.session.add(
-                MediaFile(
-                    sha256=sha256,
-                    file_name=posixpath.basename(item.name),
-                    content_type=content_type,
-                    data=item.path.read_bytes(),
-                )  # fmt: skip
-            )
-
-
-def published_media_link(item):
-    """Where a published page finds a media file: by the hash of its bytes."""
-    return MEDIA_LINK.format(sha256=item.sha256, name=posixpath.basename(item.name))
-
-
-def link_resolver(
-    source, media_link=published_media_link, course_link="./", module_link=None, folder=""
-):
-    """Turn an author's relative link into a module page's relative URL.
-
-    Links to other modules become `module_link(slug)` (by default the slug: a sibling of the
-    module page), a link to course.md becomes `course_link`, and a media file becomes
-    `media_link(item)`. Publishing and the authors' preview both use this, so a link works the
-    same in both. `folder` is where the file sits inside the course ("sessions" for a live
-    session), as its links are relative to it.
-    """
-    module_slugs = {m.file_name: m.slug for m in source.modules}
-    media_names = {m.name: m for m in source.media}
-    module_link = module_link or (lambda slug: slug)
-
-    def resolve(target):
-        if links.is_external(target) or not links.url_allowed(target):
-            return None
-        path, fragment = links.local_path(target)
-        if folder:
-            path = links.within_course(folder, path)
-        suffix = f"#{fragment}" if fragment else ""
-        if path == "course.md":
-            return course_link + suffix
-        if path in module_slugs:
-            return module_link(module_slugs[path]) + suffix
-        if path in media_names:
-            return media_link(media_names[path])
-        return None
-
-    return resolve

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ...content.render import render_block
 from .. import authoring
-from ..publishing import link_resolver
+from ..course_links import link_resolver
 from . import checking, paths
 
 
