@@ -30,6 +30,8 @@ def as_stream(item):
 
 
 def store_media(media):
+    """Store a course's media files (content values read from its folder) that are not stored
+    yet, in the caller's transaction: a file is kept once by the hash of its bytes."""
     if not media:
         return
     wanted = {m.sha256: m for m in media}

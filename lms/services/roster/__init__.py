@@ -1,7 +1,8 @@
-"""The supervisor's view of trainees: the roster (rows.py), a cohort's progress picture
-(picture.py), one trainee's record (record.py), and who may see whom (scope.py).
+"""The supervisor's view of trainees: the roster (rows.py, from what facts.py reads), a cohort's
+progress picture (picture.py), one trainee's record (record.py), and who may see whom (scope.py).
 
-The roster's pages and its streamed CSV are in pages.py. Callers use this package's names:
+The roster's pages and its streamed CSV are in pages.py, sorted and filtered in SQL by
+ordering.py on the figures figures.py joins in. Callers use this package's names:
 roster.roster_page(...), roster.roster_for_csv(...), and so on.
 """
 

@@ -2,9 +2,9 @@
 streamed.
 
 Sorted by name, email or supervisor, the order is the trainees' own, so SQL pages the trainees
-and only the page's trainees have their rows computed (rows.py, eight queries on fifty
-trainees): page 1 and page 400 cost the same. A page holds `per` trainees, each with one row per
-course (filtered by status: the trainees with a row in that status, found in SQL).
+and only the page's trainees have their rows computed (rows.py, from facts.py's eight queries
+on fifty trainees): page 1 and page 400 cost the same. A page holds `per` trainees, each with
+one row per course (filtered by status: the trainees with a row in that status, found in SQL).
 
 Sorted by a computed column (status, percent, last activity, quiz scores, certificate, course,
 cohorts), a page holds `per` rows: ordering.py computes every row's key in SQL, which finds the
@@ -101,7 +101,7 @@ def _having_status(viewer, cohort_id, status, today):
 
 
 def _rows_by_trainee(trainee_ids, cohort_id, today):
-    """{trainee id: [RosterRow by course]} for these trainees, in rows.py's eight queries."""
+    """{trainee id: [RosterRow by course]} for these trainees, in facts.py's eight queries."""
     if not trainee_ids:
         return {}
     found = {}
