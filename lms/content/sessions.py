@@ -11,7 +11,7 @@ import difflib
 import re
 
 from . import domains as training_domains
-from .files import MODULE_FILE, SLUG_LENGTH, digest
+from .files import MODULE_FILE, SLUG_LENGTH, TITLE_LENGTH, digest
 from .frontmatter import Field
 from .model import LiveSession
 from .quiz import QUIZ_HEADING, parse_heading
@@ -22,7 +22,7 @@ SKILL_LENGTH = 300
 CHECKLIST_TITLE = "Skills checklist"
 
 SESSION_SCHEMA = {
-    "title": Field("text", required=True, max_length=200),  # the title column, as modules
+    "title": Field("text", required=True, max_length=TITLE_LENGTH),
     "minutes": training_domains.MODULE_MINUTES,  # the planned length
     "objectives": Field("list", required=True),
     # "domain" or "domains": session_schema() adds them for the course's domains
