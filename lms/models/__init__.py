@@ -1,6 +1,6 @@
 """The database tables, one module per area. Importing this package registers them all."""
 
-from .accounts import ROLES, SignInThrottle, User, UserRole, UserSession
+from .accounts import ROLES, STAFF_ROLES, SignInThrottle, User, UserRole, UserSession
 from .audit import ACTIONS, AuditEvent
 from .certification import Certificate
 from .cohorts import Cohort, CohortCourse, Enrolment, SupervisorAssignment
@@ -75,6 +75,7 @@ __all__ = [
     "PracticeSession",
     "SupervisorAssignment",
     "ROLES",
+    "STAFF_ROLES",
     "Certificate",
     "ModuleProgress",
     "SignInThrottle",

@@ -10,6 +10,8 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 ROLES = ("trainee", "supervisor", "author", "staff", "admin")
+# The roles that run the program: they may see every trainee's records.
+STAFF_ROLES = ("staff", "admin")
 
 
 class User(UserMixin, db.Model):

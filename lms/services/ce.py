@@ -13,7 +13,16 @@ from sqlalchemy.orm import defer, joinedload
 from .. import clock
 from ..content.ce import union_of_categories
 from ..extensions import db
-from ..models import CEEntry, CEEvidence, Course, Module, ModuleProgress, ModuleVersion, User
+from ..models import (
+    STAFF_ROLES,
+    CEEntry,
+    CEEvidence,
+    Course,
+    Module,
+    ModuleProgress,
+    ModuleVersion,
+    User,
+)
 from . import audit, evidence, reviews
 from .certification import add_months
 from .errors import FieldErrors
@@ -294,7 +303,7 @@ def evidence_for_viewer(evidence_id, viewer):
     """The evidence file, bytes included, for its owner or staff; NotFound for anyone else,
     whether or not it exists."""
     found = db.session.get(CEEvidence, evidence_id)
-    if found is None or not (found.user_id == viewer.id or viewer.has_role("staff", "admin")):
+    if found is None or not (found.user_id == viewer.id or viewer.has_role(*STAFF_ROLES)):
         raise NotFound(str(evidence_id))
     return found
 
@@ -315,7 +324,7 @@ def earned_here(entry_id, viewer):
     if (
         entry is None
         or entry.source != "module"
-        or not (entry.user_id == viewer.id or viewer.has_role("staff", "admin"))
+        or not (entry.user_id == viewer.id or viewer.has_role(*STAFF_ROLES))
     ):
         raise NotFound(str(entry_id))
     version = db.session.get(ModuleVersion, entry.module_version_id)

@@ -11,15 +11,10 @@ from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
-from ..models import Certificate, User
+from ..models import STAFF_ROLES, Certificate, User
 from .certification import certificate_status
 from .codes import is_well_formed, normalise_code
 from .credentials import issuing as credentials
-
-# Roles that may open any trainee's certificate page; everyone else sees only their own.
-STAFF_ROLES = frozenset({"staff", "admin"})
-# What the public page and JSON say instead of the holder's name once the holder was erased.
-HOLDER_ERASED = "No longer available"
 
 
 class NotFound(LookupError):
@@ -76,7 +71,7 @@ def certificate_for_viewer(code, viewer_id, viewer_roles):
     """The certificate for its holder (or staff). Anyone else gets NotFound, as if it did not
     exist, so that a page never confirms whose certificate a code is."""
     certificate = certificate_by_code(code)
-    if certificate.user_id != viewer_id and not STAFF_ROLES.intersection(viewer_roles):
+    if certificate.user_id != viewer_id and not set(STAFF_ROLES).intersection(viewer_roles):
         raise NotFound(code)
     return certificate
 

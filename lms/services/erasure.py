@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from ..models import (
+    STAFF_ROLES,
     Attendance,
     CEEntry,
     CEEvidence,
@@ -30,8 +31,6 @@ from ..models.types import utcnow
 from . import audit, privacy
 
 ERASED_NAME = "Erased account"
-# Accounts holding these roles run the program; they are not erased from here.
-PROTECTED_ROLES = ("staff", "admin")
 
 
 class ErasureRefused(ValueError):
@@ -99,7 +98,7 @@ def _refusal(admin, user):
         return "This account has already been erased."
     if user.id == admin.id:
         return "You cannot erase your own account."
-    if user.has_role(*PROTECTED_ROLES):
+    if user.has_role(*STAFF_ROLES):  # they run the program: not erased from here
         return (
             "This account holds the staff or admin role. Only trainee accounts can be erased: "
             "remove those roles first."

@@ -17,14 +17,13 @@ from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Cohort, Course, Enrolment, User, UserRole
+from ..models import STAFF_ROLES, Cohort, Course, Enrolment, User, UserRole
 from ..models.live import LiveSession, LiveSessionVersion, Meeting
 from ..models.types import utcnow
 from . import audit
 from .errors import FieldErrors
 
 FACILITATOR_ROLES = ("staff", "admin", "supervisor")
-STAFF_ROLES = ("staff", "admin")
 MIN_MINUTES, MAX_MINUTES = 15, 600
 MAX_PLACE = 500
 # How far from today a meeting may be put: far enough for a program's whole year, near enough

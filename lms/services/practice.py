@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import PRACTICE_KINDS, Certificate, Course, PracticeSession, User
+from ..models import PRACTICE_KINDS, STAFF_ROLES, Certificate, Course, PracticeSession, User
 from ..models.types import utcnow
 from . import audit, certification, keyset, reviews, supervision
 from .errors import FieldErrors
@@ -287,7 +287,7 @@ def _reviewable_session(reviewer, session_id):
     supervisor_id = supervision.current_supervisor_id(session.user_id)
     if supervisor_id == reviewer.id:
         return session
-    if session.user_id == reviewer.id or not reviewer.has_role("staff", "admin"):
+    if session.user_id == reviewer.id or not reviewer.has_role(*STAFF_ROLES):
         raise NotFound(session_id)
     trainee = session.user.name
     if supervisor_id is None:

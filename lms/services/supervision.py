@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import SupervisorAssignment, User
+from ..models import STAFF_ROLES, SupervisorAssignment, User
 from ..models.types import utcnow
 
 
@@ -34,7 +34,7 @@ def supervised_trainee_ids(supervisor_id):
 
 def can_view_trainee(viewer, trainee_id):
     """May this signed-in account see this trainee's records?"""
-    if viewer.has_role("staff", "admin"):
+    if viewer.has_role(*STAFF_ROLES):
         return True
     if viewer.id == trainee_id:
         return True

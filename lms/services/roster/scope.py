@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import false, select
 
 from ...extensions import db
-from ...models import Cohort, Enrolment, User, UserRole
+from ...models import STAFF_ROLES, Cohort, Enrolment, User, UserRole
 from .. import supervision
 
 
@@ -21,7 +21,7 @@ def visible_trainee_ids(viewer, cohort_id=None):
         .join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == "trainee", User.erased_at.is_(None))
     )
-    if not viewer.has_role("staff", "admin"):
+    if not viewer.has_role(*STAFF_ROLES):
         if viewer.has_role("supervisor"):
             query = query.where(User.id.in_(supervision.supervised_trainee_ids(viewer.id)))
         else:
@@ -37,7 +37,7 @@ def cohort_options(viewer):
     """The cohorts to offer in the roster's filter, by name: every cohort for staff, the cohorts
     of their own trainees for a supervisor. [(id, name)]"""
     query = select(Cohort.id, Cohort.name).order_by(Cohort.name)
-    if not viewer.has_role("staff", "admin"):
+    if not viewer.has_role(*STAFF_ROLES):
         query = query.where(
             Cohort.id.in_(
                 select(Enrolment.cohort_id).where(

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ...services import erasure, privacy
 from ..access import role
 from .blueprint import bp
-from .privacy_forms import EraseForm
+from .erasure_forms import EraseForm
 
 
 @bp.route("/people/<int:user_id>/erase", methods=["GET", "POST"])
