@@ -142,10 +142,11 @@ def standings_for(user_ids, courses_by_id, selected=None, attended=None):
     }
 
 
-def standings(user_id, courses, now=None, with_next=True, attended=None):
+def standings(user_id, courses, now=None, with_next=True, attended=None, next_meetings=None):
     """{course id: {slug: SessionStanding}} for the sessions the courses require, in at most three
     queries however many courses (two without `with_next`, the next meeting of each; one fewer
-    with `attended`, the trainee's training.attendance() in at least these courses). The next
+    with `attended`, the trainee's training.attendance() in at least these courses, and one fewer
+    with `next_meetings`, meetings.next_by_session() of the trainee's meetings ahead). The next
     meeting is looked up only for a required session not yet attended, the one checklist item
     that shows it: no query at all when the trainee attended every one."""
     courses = [course for course in courses if asks_for_sessions(course)]
@@ -165,7 +166,10 @@ def standings(user_id, courses, now=None, with_next=True, attended=None):
             if slug in current[course.id]
             and attended.get((user_id, course.id, slug), (None,))[0] is None
         ]
-        soonest = _soonest(user_id, session_ids, now)
+        if next_meetings is None:
+            soonest = _soonest(user_id, session_ids, now)
+        else:
+            soonest = {sid: next_meetings[sid] for sid in session_ids if sid in next_meetings}
     result = {}
     for course in courses:
         rows = result.setdefault(course.id, {})

@@ -25,6 +25,7 @@ from .errors import FieldErrors
 
 FACILITATOR_ROLES = ("staff", "admin", "supervisor")
 MIN_MINUTES, MAX_MINUTES = 15, 600
+UPCOMING_SHOWN = 20  # meetings on the trainee's dashboard
 MAX_PLACE = 500
 # How far from today a meeting may be put: far enough for a program's whole year, near enough
 # that a mistyped year (2062 for 2026) is caught.
@@ -380,13 +381,27 @@ _UPCOMING_FOR_TRAINEE = (
 )
 
 
-def upcoming_for_trainee(user_id, now=None, limit=20):
-    """The meetings, not cancelled and not ended, of the cohorts the trainee is enrolled in,
-    soonest first, in one query."""
-    now = now or utcnow()
+def ahead_for_trainee(user_id, now):
+    """Every meeting, not cancelled and not ended, of the cohorts the trainee is enrolled in,
+    soonest first, in one query. The dashboard lists the first UPCOMING_SHOWN and takes each
+    live session's next meeting from them (next_by_session)."""
     values = {"user_id": user_id, "longest_ago": now - timedelta(minutes=MAX_MINUTES)}
     rows = db.session.scalars(_UPCOMING_FOR_TRAINEE, values)
-    return [found for found in rows if ends_at(found) > now][:limit]
+    return [found for found in rows if ends_at(found) > now]
+
+
+def next_by_session(ahead, now):
+    """{live session id: start of its next meeting not yet started}, among `ahead` (meetings
+    not cancelled, of the trainee's cohorts: ahead_for_trainee's, all of them), as
+    live_requirements would otherwise ask the database for it."""
+    soonest = {}
+    for found in ahead:
+        session_id = found.live_session_id
+        if found.starts_at > now and (
+            session_id not in soonest or found.starts_at < soonest[session_id]
+        ):
+            soonest[session_id] = found.starts_at
+    return soonest
 
 
 def plan_of(meeting, zone):

@@ -203,12 +203,15 @@ _SIGNATURES = (
 )
 
 
-def checklists(user_id, courses, trained=None, now=None, passed=None, attended=None):
+def checklists(
+    user_id, courses, trained=None, now=None, passed=None, attended=None, next_meetings=None
+):
     """{course id: [ChecklistItem]} for these courses, in at most seven queries however many.
     `trained`: training.progress_for(user_id, ...) for them, and `passed`: {course id: (quizzes
     passed, current modules)} as certification.modules_passed counts them (a page's
-    learning.CourseProgress has them), and `attended`: training.attendance(user_id, ...) for at
-    least these courses, when the caller already has them."""
+    learning.CourseProgress has them), `attended`: training.attendance(user_id, ...) for at
+    least these courses, and `next_meetings`: meetings.next_by_session(...) of the trainee's
+    meetings ahead, when the caller already has them."""
     courses = list(courses)
     if not courses:
         return {}
@@ -234,7 +237,9 @@ def checklists(user_id, courses, trained=None, now=None, passed=None, attended=N
         trained = {}
         if training_courses:
             trained = training.progress_for(user_id, training_courses, attended)
-    sessions = live_requirements.standings(user_id, session_courses, now, attended=attended)
+    sessions = live_requirements.standings(
+        user_id, session_courses, now, attended=attended, next_meetings=next_meetings
+    )
     return {
         course.id: _checklist(
             course, counts.get(course.id, (0, 0)), signatures, totals, trained.get(course.id)

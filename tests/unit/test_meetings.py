@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from lms.extensions import db
-from lms.services import meetings
+from lms.services import live_requirements, meetings
 from tests import livekit
 from tests.requirementkit import NOW, audit_events, person, published_course
 
@@ -189,6 +189,31 @@ def test_a_supervisor_sees_only_the_meetings_they_facilitate(world):
     assert meetings.meeting_for_facilitator(theirs.id, world["stella"]).id == theirs.id
 
 
+def test_each_sessions_next_meeting_comes_from_the_meetings_ahead_as_its_query_finds_it(world):
+    """The dashboard takes each required session's next meeting from the meetings it lists
+    (meetings.next_by_session) rather than asking live_requirements' query: the same answer."""
+    other = livekit.add_session(world["course"], "role-play-boundaries", "Role-play: boundaries")
+    unused = livekit.add_session(world["course"], "role-play-advocacy", "Role-play: advocacy")
+    sam, cohort = world["sam"], world["cohort"]
+    elsewhere = livekit.cohort_for(world["course"], "Autumn")
+    livekit.meet(world["session"], cohort, sam, NOW - timedelta(minutes=30))  # under way
+    later = livekit.meet(world["session"], cohort, sam, NOW + timedelta(days=9))
+    livekit.meet(world["session"], elsewhere, sam, NOW + timedelta(days=1))  # not Ada's cohort
+    soonest = livekit.meet(world["session"], cohort, sam, NOW + timedelta(days=2))
+    called_off = livekit.meet(other, cohort, sam, NOW + timedelta(days=1))
+    meetings.cancel(called_off.id, world["stella"].id, now=NOW)
+    next_other = livekit.meet(other, cohort, sam, NOW + timedelta(days=3))
+    ids = [world["session"].id, other.id, unused.id]
+
+    ahead = meetings.ahead_for_trainee(world["ada"].id, NOW)
+    found = meetings.next_by_session(ahead, NOW)
+
+    assert found == {world["session"].id: soonest.starts_at, other.id: next_other.starts_at}
+    assert found == live_requirements._soonest(world["ada"].id, ids, NOW)
+    assert later.id in [m.id for m in ahead]
+    assert meetings.next_by_session(meetings.ahead_for_trainee(world["pat"].id, NOW), NOW) == {}
+
+
 def test_a_trainee_sees_upcoming_meetings_of_their_cohorts_only(world):
     soon = schedule(world)
     cancelled = schedule(world, on=date(2026, 12, 2))
@@ -196,9 +221,9 @@ def test_a_trainee_sees_upcoming_meetings_of_their_cohorts_only(world):
     ended = livekit.meet(world["session"], world["cohort"], world["sam"], NOW - timedelta(hours=3))
     outsider = person("Olly Outsider", "olly@example.org", "trainee")
 
-    assert [m.id for m in meetings.upcoming_for_trainee(world["ada"].id, NOW)] == [soon.id]
-    assert meetings.upcoming_for_trainee(outsider.id, NOW) == []
-    assert ended.id not in [m.id for m in meetings.upcoming_for_trainee(world["ada"].id, NOW)]
+    assert [m.id for m in meetings.ahead_for_trainee(world["ada"].id, NOW)] == [soon.id]
+    assert meetings.ahead_for_trainee(outsider.id, NOW) == []
+    assert ended.id not in [m.id for m in meetings.ahead_for_trainee(world["ada"].id, NOW)]
     with pytest.raises(meetings.NotFound):
         meetings.meeting_for_calendar(soon.id, outsider)
     assert meetings.meeting_for_calendar(soon.id, world["ada"]).id == soon.id

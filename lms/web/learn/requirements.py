@@ -35,9 +35,10 @@ def _course_checklist(course, progress=None):
     return requirements.checklist(current_user.id, course, passed)
 
 
-def _dashboard_checklists(progress, trained=None, attended=None):
-    """`trained` and `attended`: the training hours and attendance the dashboard already loaded
-    (training.progress_for, training.attendance)."""
+def _dashboard_checklists(progress, trained=None, attended=None, next_meetings=None):
+    """`trained`, `attended` and `next_meetings`: the training hours, attendance and each live
+    session's next meeting the dashboard already loaded (training.progress_for,
+    training.attendance, meetings.next_by_session)."""
     if not current_user.is_authenticated:
         return {}
     wanted = [p for p in progress if requirements.has_requirements(p.course)]
@@ -47,6 +48,7 @@ def _dashboard_checklists(progress, trained=None, attended=None):
         trained,
         passed={p.course.id: (p.passed, len(p.modules)) for p in wanted},
         attended=attended,
+        next_meetings=next_meetings,
     )
 
 

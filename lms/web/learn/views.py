@@ -29,6 +29,9 @@ def dashboard():
     courses = [p.course for p in progress]
     # Read once for the training hours here and the live sessions of the checklists.
     attended = training.attendance([current_user.id], [course.id for course in courses])
+    # Read once for the meetings listed here and each required session's next meeting.
+    now = clock.now()
+    ahead = meetings.ahead_for_trainee(current_user.id, now)
     return render_template(
         "learn/dashboard.html",
         progress=progress,
@@ -38,7 +41,8 @@ def dashboard():
         standings=renewal.standings_for([c.id for c in certificates]),
         renew_form=RenewForm(),
         today=clock.today(),
-        upcoming=meetings.upcoming_for_trainee(current_user.id),
+        upcoming=ahead[: meetings.UPCOMING_SHOWN],
+        next_meetings=meetings.next_by_session(ahead, now),
     )
 
 
