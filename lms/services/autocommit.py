@@ -15,9 +15,10 @@ ordinary transaction on a connection from the pool, whose isolation SQLAlchemy r
 one went back. SQLite has nothing to save this way (a read there sends no BEGIN, and a rollback
 is a call into the library), so it is left as it is.
 
-The connection is taken before the view runs, so a declared page that only redirects (signed
-out) still takes one; and after a commit in the request (the session's last-seen note, every few
-minutes) the rest runs in an ordinary transaction. Both cost a little time, nothing else.
+The connection is taken before the view runs (but not for a page for signed-in people asked
+without a sign-in, which only redirects: web/autocommit.py); after a commit in the request (the
+session's last-seen note, every few minutes) the rest runs in an ordinary transaction, which
+costs a little time, nothing else.
 """
 
 from ..extensions import db

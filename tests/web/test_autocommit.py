@@ -3,7 +3,7 @@ own (services/autocommit.py): what they write still lands, the pages that do not
 still run in one transaction, and a connection goes back to the pool transactional again."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 
 from lms.extensions import db
@@ -121,3 +121,21 @@ def test_a_request_whose_session_has_begun_is_left_in_its_transaction(app, train
             assert client.get(f"/courses/{course_slug}/{module_slug}").status_code == 200
         db.session.rollback()
     assert statements.in_autocommit and not any(statements.in_autocommit)
+
+
+def test_a_signed_out_visitor_sent_to_sign_in_takes_no_connection(app, trainee):
+    _, course_slug, module_slug, _ = trainee
+    with app.app_context():
+        engine = db.engine
+    checkouts = []
+    listener = lambda *_: checkouts.append(1)  # noqa: E731
+    event.listen(engine, "checkout", listener)
+    try:
+        for page in ("/dashboard", f"/courses/{course_slug}/{module_slug}"):
+            response = app.test_client().get(page)
+            assert response.status_code == 302 and "/sign-in" in response.location
+        assert checkouts == []
+        assert app.test_client().get(f"/courses/{course_slug}/").status_code == 200  # public
+        assert checkouts  # a page that reads still takes one
+    finally:
+        event.remove(engine, "checkout", listener)
