@@ -20,9 +20,11 @@ from .content.model import ContentError
 from .extensions import db
 from .jobs import jobs_of
 from .models import ROLES
-from .services import accounts, health, live_demo, password_reset, supervision
+from .services import health
+from .services.authoring.publishing import sync_courses
 from .services.credentials import keyring, verifying
-from .services.publishing import sync_courses
+from .services.learning import live_demo
+from .services.people import accounts, password_reset, supervision
 
 courses_cli = AppGroup("courses", help="Check and publish the course files.")
 users_cli = AppGroup("users", help="Create accounts and password-reset links.")

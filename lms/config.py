@@ -76,9 +76,9 @@ def load_settings(instance_path):
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
         "TESTING": env == "testing",
-        # The largest request: a 10 MB evidence file (services.evidence) and its form. Larger
-        # ones get the "too large" page (413) before anything reads them. A view that takes a
-        # file declares its own limit (lms.web.inputs.accepts_file): the zip imports raise it,
+        # The largest request: a 10 MB evidence file (services.logbook.evidence) and its form.
+        # Larger ones get the "too large" page (413) before anything reads them. A view that takes
+        # a file declares its own limit (lms.web.inputs.accepts_file): the zip imports raise it,
         # the workspace's image upload lowers it, and the 413 page names the declared one.
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
     }

@@ -3,7 +3,7 @@
 
 from urllib.parse import urlencode
 
-from lms.services import accounts
+from lms.services.people import accounts
 from tests.conftest import csrf_token
 
 PASSWORD = "a calm river at dawn"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course, Module, ModuleVersion
-from lms.services import ce
+from lms.services.logbook import ce
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 TODAY = NOW.date()

@@ -20,8 +20,8 @@ from lms import create_app
 from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.models import audit, standing
-from lms.services import sessions
 from lms.services.credentials import keyring
+from lms.services.people import sessions
 from lms.web.auth.signed_in import SESSION_TOKEN
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Attendance, Cohort, LiveSession, LiveSessionVersion, Meeting
-from lms.services import catalog_version, cohorts, meetings
+from lms.services.learning import catalog_version, meetings
+from lms.services.people import cohorts
 
 ZONE = ZoneInfo("America/New_York")
 GUIDE = "<p>FACILITATOR-GUIDE-SECRET: pair people up and time each role-play.</p>"

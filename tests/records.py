@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import AuditEvent, Certificate, Course, Module, ModuleProgress
 from lms.models.types import utcnow
-from lms.services import accounts
-from lms.services.certification import issue_if_due
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification.certification import issue_if_due
+from lms.services.people import accounts
 
 PASSWORD = "a calm river at dawn"
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import CEEntry, Course
-from lms.services.certification import add_months
+from lms.services.certification.certification import add_months
 
 # RULE: the IC&RC-like rule, 20 CE hours a cycle, 6 of them in ethics
 from .cekit import RULE, give_renewal_rule

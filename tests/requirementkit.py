@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Course, Module, ModuleProgress, User, UserRole
-from lms.services import certification, practice, supervision
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification import certification
+from lms.services.logbook import practice
+from lms.services.people import supervision
 from tests.conftest import FIXTURES
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)

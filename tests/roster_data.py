@@ -25,7 +25,7 @@ from lms.models import (
     User,
     UserRole,
 )
-from lms.services import supervision
+from lms.services.people import supervision
 
 PASSWORD_HASH = "!"  # these accounts never sign in with a password
 TODAY = date(2026, 6, 1)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Certificate, Course, User
 from lms.models.types import utcnow
-from lms.services import cohorts
+from lms.services.people import cohorts
 from tests.records import certify, publish
 from tests.unit.cohortkit import person
 

@@ -14,7 +14,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..services import certificate_files, outbox, reminders
+from ..services import outbox
+from ..services.certification import certificate_files, reminders
 from ..services.credentials import issuing
 
 EXTENSION = "lms_jobs"

@@ -101,9 +101,10 @@ def deliver(email_id, settings, attachments_for):
     """Try to send one queued email now. Commits. Safe to call twice at once for the same email:
     each try is claimed by moving `attempts` on from the value read, which only one caller can.
     `attachments_for(certificate_id, settings)` makes the files of an email that brings a
-    certificate (services.certificate_files.email_attachments), when it is sent; required, so
-    that no caller can send such an email without its files. Should it raise, the try is
-    recorded as failed and retried like a refused send: the email never stays queued untried.
+    certificate (services.certification.certificate_files.email_attachments), when it is sent;
+    required, so that no caller can send such an email without its files. Should it raise, the
+    try is recorded as failed and retried like a refused send: the email never stays queued
+    untried.
     Should it raise NotToBeSent, the email is not sent, and recorded as failed with the reason."""
     email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
     if email is None or email.status != "queued":

@@ -12,11 +12,11 @@ from flask import (
 from flask_login import current_user
 
 from .. import clock
-from ..services import certificate_lookup, certification, renewal
-from ..services.certificate_files import certificate_sheet, file_name
-from ..services.certificate_pdf import certificate_pdf
+from ..services.certification import certificate_lookup, certification, renewal
+from ..services.certification.certificate_files import certificate_sheet, file_name
+from ..services.certification.certificate_pdf import certificate_pdf
+from ..services.certification.linkedin import add_to_profile_url
 from ..services.credentials import issuing
-from ..services.linkedin import add_to_profile_url
 from .access import signed_in
 from .downloads import pdf_attachment
 from .filters import long_date

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, json, make_response
 
-from ..services import certificate_files, certificate_lookup
+from ..services.certification import certificate_files, certificate_lookup
 from ..services.credentials import issuing, keyring, status
 from .access import public
 from .links import redirect_to_printed_code

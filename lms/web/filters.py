@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from ..dates import long_date
-from ..services.meetings import is_place_link
-from ..services.practice import KIND_NAMES
-from ..services.training import domain_label
+from ..services.learning.meetings import is_place_link
+from ..services.learning.training import domain_label
+from ..services.logbook.practice import KIND_NAMES
 from ..services.transcript import hours_text
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, redirect, request, url_for
 
-from ..services.codes import normalise_code
+from ..services.certification.codes import normalise_code
 
 
 def external_url(endpoint, **values):

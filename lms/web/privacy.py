@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, current_app
 from flask_login import current_user
 
-from ..services import privacy
+from ..services.people import privacy
 from .access import signed_in
 
 bp = Blueprint("privacy", __name__)

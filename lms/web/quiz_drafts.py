@@ -13,7 +13,7 @@ import json
 from flask import current_app, session
 from itsdangerous import BadData, URLSafeSerializer
 
-from ..services import attempts
+from ..services.learning import attempts
 
 _DRAFT = "quiz_draft"
 

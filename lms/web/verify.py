@@ -12,8 +12,9 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from .. import clock
-from ..services import certificate_lookup, codes, transcript
-from ..services.certificate_files import CREDENTIAL, file_name
+from ..services import transcript
+from ..services.certification import certificate_lookup, codes
+from ..services.certification.certificate_files import CREDENTIAL, file_name
 from ..services.credentials import verifying
 from .access import public
 from .filters import program_zone

@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from lms import create_app
 from lms.extensions import db
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from tests.conftest import (
     BUNDLED_COURSES,
     TEST_PASSWORD_METHOD,

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import Certificate, Course
-from lms.services.accounts import ensure_user
-from lms.services.certification import add_months, new_code
+from lms.services.certification.certification import add_months, new_code
+from lms.services.people.accounts import ensure_user
 from tests.browser.steps import PASSWORD, sign_in
 from tests.browser.test_layout import sideways
 from tests.credentialkit import as_bytes, did_web_credential, ours, store_status_list

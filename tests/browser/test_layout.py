@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Cohort, Course
-from lms.services import cohorts, practice, supervision
-from lms.services.accounts import ensure_user
+from lms.services.logbook import practice
+from lms.services.people import cohorts, supervision
+from lms.services.people.accounts import ensure_user
 from lms.services.workspace import files
 from lms.services.workspace.errors import WorkspaceError
 from tests.browser.steps import PASSWORD, follow, sign_in

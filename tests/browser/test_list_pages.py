@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from lms.extensions import db
 from lms.services import audit
-from lms.services.accounts import ensure_user
+from lms.services.people.accounts import ensure_user
 from tests.browser.steps import PASSWORD, follow, sign_in
 
 STAFF = ("Paula Pager", "paula.pager@example.org")

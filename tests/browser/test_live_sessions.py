@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Attendance, Course, LiveSession
-from lms.services import cohorts
-from lms.services.accounts import ensure_user
+from lms.services.people import cohorts
+from lms.services.people.accounts import ensure_user
 from tests import livekit
 from tests.browser.steps import PASSWORD, download_transcript, follow, sign_in
 from tests.browser.test_layout import UNREACHABLE_SCROLLERS, sideways

@@ -5,7 +5,7 @@ has, a sign-up with mistakes, changing a password and a module that is not open 
 
 from playwright.sync_api import expect
 
-from lms.services.certification import new_code
+from lms.services.certification.certification import new_code
 from tests.browser.conftest import LOCKED_COURSE
 from tests.browser.steps import follow, sign_up
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import Certificate, Course, User
-from lms.services import ce
-from lms.services.accounts import ensure_user
-from lms.services.certification import add_months, new_code
+from lms.services.certification.certification import add_months, new_code
+from lms.services.logbook import ce
+from lms.services.people.accounts import ensure_user
 from tests.browser.steps import PASSWORD, follow, sign_in, sign_out
 from tests.browser.test_layout import sideways
 from tests.cekit import PDF

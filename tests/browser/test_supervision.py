@@ -19,8 +19,10 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Course, LiveSession, LiveSessionVersion, ModuleProgress
 from lms.models.types import utcnow
-from lms.services import certification, cohorts, practice, requirements, supervision
-from lms.services.accounts import ensure_user
+from lms.services.certification import certification, requirements
+from lms.services.logbook import practice
+from lms.services.people import cohorts, supervision
+from lms.services.people.accounts import ensure_user
 from tests.browser.steps import PASSWORD, follow
 from tests.livekit import attend, held_meeting
 

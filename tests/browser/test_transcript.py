@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Cohort, Course, LiveSession
-from lms.services import cohorts, practice, supervision
-from lms.services.accounts import ensure_user
+from lms.services.logbook import practice
+from lms.services.people import cohorts, supervision
+from lms.services.people.accounts import ensure_user
 from tests import livekit
 from tests import transcriptkit as kit
 from tests.browser.steps import PASSWORD, download_transcript, follow, sign_in

@@ -5,7 +5,7 @@ table (its rows, column headers and cells), and axe-core finds nothing."""
 import pytest
 from playwright.sync_api import expect
 
-from lms.services.accounts import ensure_user
+from lms.services.people.accounts import ensure_user
 from lms.services.workspace import files
 from tests.browser.conftest import run_axe
 from tests.browser.steps import PASSWORD, sign_in

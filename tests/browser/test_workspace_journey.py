@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from lms.services.accounts import ensure_user
+from lms.services.people.accounts import ensure_user
 from tests.browser.steps import PASSWORD, answer_key, follow, pass_quiz, sign_in
 
 AUTHOR = ("Rangi Author", "rangi.workspace@example.org")

@@ -7,7 +7,7 @@ the reason. Every state is photographed, checked by axe-core and must not scroll
 import pytest
 from playwright.sync_api import expect
 
-from lms.services.accounts import ensure_user
+from lms.services.people.accounts import ensure_user
 from tests.browser.steps import PASSWORD, follow, sign_in
 from tests.browser.test_layout import sideways
 from tests.workspacekit import ready_course

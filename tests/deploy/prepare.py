@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from lms import create_app
 from lms.extensions import db
 from lms.models import Certificate, Choice, Course, OutgoingEmail, QuizAttempt, SentNotice, User
-from lms.services import accounts, catalog, certification
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification import certification
+from lms.services.learning import catalog
+from lms.services.people import accounts
 
 BUNDLED = ROOT / "courses"
 PASSWORD = "bench-trainee-password"  # the one bench_trainee's sign-in form sends

@@ -42,7 +42,7 @@ NAMES = {"Latin": "Ada Lovelace", "Chinese": "王小明"}
 @contextmanager
 def fonts_parsed_every_time():
     """Fonts added as before: pdf.add_font parses the file for every document."""
-    from lms.services import certificate_fonts
+    from lms.services.certification import certificate_fonts
 
     def from_file(pdf, family, style, name):
         pdf.add_font(family, style, str(certificate_fonts.FONTS / name))
@@ -79,7 +79,7 @@ def build(app, count):
     from datetime import date
 
     from lms.extensions import db
-    from lms.services import cohorts
+    from lms.services.people import cohorts
     from tests.records import certify, person, publish
 
     with app.app_context():
@@ -99,8 +99,8 @@ def build(app, count):
 def bench(database_url, folder, count, runs):
     from lms import create_app
     from lms.extensions import db
-    from lms.services.certificate_pdf import CertificateSheet, certificate_pdf
-    from lms.services.cohort_certificates import write_cohort_zip
+    from lms.services.certification.certificate_pdf import CertificateSheet, certificate_pdf
+    from lms.services.certification.cohort_certificates import write_cohort_zip
 
     app = create_app(
         {

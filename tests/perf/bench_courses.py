@@ -33,7 +33,7 @@ import yaml
 from lms import create_app
 from lms.content.loader import load_courses
 from lms.extensions import db
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 
 BUNDLED = Path(__file__).resolve().parent.parent.parent / "courses"
 MODULES_PER_COURSE = 20

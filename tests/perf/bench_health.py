@@ -28,7 +28,7 @@ from flask_migrate import upgrade
 from loadgen import HOST, PERF, ROOT, Browser, free_port, percentile
 
 from lms import create_app
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 
 BUNDLED = ROOT / "courses"
 WORKER_CLASSES = {

@@ -27,7 +27,7 @@ from lms import create_app
 from lms.content import limits
 from lms.content.loader import load_courses
 from lms.extensions import db
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 
 AIM = 2.0
 COURSE = """---

@@ -128,7 +128,7 @@ def timed(app, call):
 def bench(database_url, size, folder, analyze=False):
     from lms import clock, create_app
     from lms.extensions import db
-    from lms.services import reminders
+    from lms.services.certification import reminders
 
     app = create_app(
         {
@@ -184,7 +184,7 @@ def main():
 
 
 def BATCH_SIZE():  # noqa: N802  (read after sys.path is set)
-    from lms.services.reminders import BATCH_SIZE
+    from lms.services.certification.reminders import BATCH_SIZE
 
     return BATCH_SIZE
 

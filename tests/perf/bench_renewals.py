@@ -117,7 +117,7 @@ def timed(app, runs, call):
 def bench(database_url, size, runs):
     from lms import clock, create_app
     from lms.extensions import db
-    from lms.services import renewal_report
+    from lms.services.certification import renewal_report
     from tests.conftest import sign_in_as
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-renewals"})

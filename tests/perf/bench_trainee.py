@@ -82,8 +82,9 @@ from sqlalchemy import select
 from lms import create_app
 from lms.extensions import db
 from lms.models import Choice
-from lms.services import accounts, catalog
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.learning import catalog
+from lms.services.people import accounts
 
 BUNDLED = ROOT / "courses"
 PASSWORD = "bench-trainee-password"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lms import create_app
 from lms.extensions import db
-from lms.services import accounts, sessions
+from lms.services.people import accounts, sessions
 from lms.services.workspace import files, paths, publishing, store
 from lms.web.auth.signed_in import SESSION_TOKEN
 

@@ -65,8 +65,9 @@ def main():
     args = parser.parse_args()
 
     from lms.extensions import db
-    from lms.services import accounts, catalog
-    from lms.services.publishing import sync_courses
+    from lms.services.authoring.publishing import sync_courses
+    from lms.services.learning import catalog
+    from lms.services.people import accounts
     from tests.conftest import sign_in_as
 
     with tempfile.TemporaryDirectory() as folder:

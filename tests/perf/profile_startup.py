@@ -66,8 +66,9 @@ def prepare(url, folder):
     from lms import create_app
     from lms.extensions import db
     from lms.models import Choice
-    from lms.services import accounts, catalog
-    from lms.services.publishing import sync_courses
+    from lms.services.authoring.publishing import sync_courses
+    from lms.services.learning import catalog
+    from lms.services.people import accounts
 
     app = create_app(config(url, folder))
     with app.app_context():

@@ -68,8 +68,9 @@ def profile(args, url, folder):
 
     from lms.extensions import db
     from lms.models import Choice, ModuleProgress, QuizAttempt
-    from lms.services import accounts, catalog
-    from lms.services.publishing import sync_courses
+    from lms.services.authoring.publishing import sync_courses
+    from lms.services.learning import catalog
+    from lms.services.people import accounts
     from tests.conftest import csrf_token, sign_in_as
     from tests.statements import recorded_statements
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Course
-from lms.services import accounts, cohorts
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import accounts, cohorts
 
 HEADER = "name,email,supervisor_email\n"
 # The audit actions made here (publishing the courses writes one of its own).

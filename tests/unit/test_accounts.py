@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import lms
 from lms.extensions import db
 from lms.models import User
-from lms.services import accounts
-from lms.services.accounts import AccountError, SignInRefused
+from lms.services.people import accounts
+from lms.services.people.accounts import AccountError, SignInRefused
 
 PASSWORD = "a calm river at dawn"
 T0 = datetime(2026, 11, 21, 13, 50, tzinfo=UTC)
@@ -137,7 +138,7 @@ def test_an_email_can_have_only_one_account(dana):
 
 
 def test_the_common_password_list_ships_with_the_package_and_says_where_it_came_from():
-    path = Path(accounts.__file__).parent.parent / "data" / "common_passwords.txt"
+    path = Path(lms.__file__).parent / "data" / "common_passwords.txt"
     text = path.read_text("utf-8")
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
 

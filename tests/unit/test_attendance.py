@@ -9,14 +9,9 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Attendance, Certificate
-from lms.services import (
-    attendance,
-    certification,
-    erasure,
-    live_requirements,
-    privacy,
-    requirements,
-)
+from lms.services.certification import certification, requirements
+from lms.services.learning import attendance, live_requirements
+from lms.services.people import erasure, privacy
 from lms.services.roster.rows import roster_rows
 from tests import livekit
 from tests.requirementkit import (

@@ -12,8 +12,8 @@ from lms.extensions import db
 from lms.models import AuditEvent
 from lms.models.audit import AuditLogIsAppendOnly
 from lms.services import audit
-from lms.services.publishing import sync_courses
-from lms.services.revocation import reinstate, revoke
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification.revocation import reinstate, revoke
 from tests.records import audit_count, certificate, certify, person, publish
 
 

@@ -11,9 +11,10 @@ from lms.content.model import ContentError
 from lms.extensions import db
 from lms.models import Course, ModuleVersion, QuizAttempt
 from lms.models.types import utcnow
-from lms.services import audit, authoring
-from lms.services.item_analysis import question_flag
-from lms.services.publishing import sync_courses
+from lms.services import audit
+from lms.services.authoring import authoring
+from lms.services.authoring.item_analysis import question_flag
+from lms.services.authoring.publishing import sync_courses
 from tests.auth import make_user
 from tests.statements import recorded_statements
 from tests.unit.coursekit import CourseFolder

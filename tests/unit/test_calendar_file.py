@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from lms.services.calendar_file import escape_text, fold, meeting_calendar
+from lms.services.learning.calendar_file import escape_text, fold, meeting_calendar
 
 START = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
 

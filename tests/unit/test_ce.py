@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import AuditEvent, CEEntry, CEEvidence, Course, Module, ModuleVersion
-from lms.services import attempts, ce, erasure, evidence, privacy
-from lms.services.ce_certificate_pdf import CESheet, ce_certificate_pdf
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification.ce_certificate_pdf import CESheet, ce_certificate_pdf
+from lms.services.learning import attempts
+from lms.services.logbook import ce, evidence
+from lms.services.people import erasure, privacy
 from tests import cekit
 from tests import requirementkit as kit
 from tests.cekit import HTML, NOW, PDF, TODAY, image

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import CEEntry, QuizAttempt
-from lms.services import attempts
+from lms.services.learning import attempts
 from tests import cekit
 from tests.unit.test_certificate_concurrency import NOW, _run_together, _setup
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Certificate, Course, Module, ModuleProgress, User
-from lms.services.certification import issue_if_due
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification.certification import issue_if_due
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from lms import jobs
 from lms.extensions import db
 from lms.models import AuditEvent, OutgoingEmail
-from lms.services import cohorts, outbox
-from lms.services.certification import issue_if_due
-from lms.services.renewal import renew
-from lms.services.revocation import revoke
+from lms.services import outbox
+from lms.services.certification.certification import issue_if_due
+from lms.services.certification.renewal import renew
+from lms.services.certification.revocation import revoke
+from lms.services.people import cohorts
 from tests.cekit import RULE, give_renewal_rule
 from tests.conftest import run_jobs
 from tests.records import certify, publish

@@ -13,9 +13,9 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from lms.services import certificate_fonts
-from lms.services.certificate_fonts import FONTS, REPLACEMENT
-from lms.services.certificate_pdf import CertificateSheet, certificate_pdf
+from lms.services.certification import certificate_fonts
+from lms.services.certification.certificate_fonts import FONTS, REPLACEMENT
+from lms.services.certification.certificate_pdf import CertificateSheet, certificate_pdf
 
 # (name, whether pypdf reads it back in logical order: it cannot for Indic and Thai, whose
 # shaped glyphs - reordered vowel signs, conjuncts - have no one-to-one Unicode mapping)
@@ -121,7 +121,9 @@ def test_a_character_no_font_has_is_replaced_visibly_and_logged(font_log):
     pdf = certificate_pdf(sheet("Ann \U00012000 Lee"))
 
     assert f"Ann {REPLACEMENT} Lee" in page_text(pdf)
-    assert [record.name for record in font_log.records] == ["lms.services.certificate_fonts"]
+    assert [record.name for record in font_log.records] == [
+        "lms.services.certification.certificate_fonts"
+    ]
     assert "U+12000" in font_log.records[0].getMessage()
 
 

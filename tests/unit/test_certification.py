@@ -9,14 +9,15 @@ from sqlalchemy import func, select, update
 
 from lms.extensions import db
 from lms.models import Certificate, Course, Module, ModuleProgress, User
-from lms.services import certificate_lookup, certification
-from lms.services.certificate_lookup import (
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification import certificate_lookup, certification
+from lms.services.certification.certificate_lookup import (
     MistypedCode,
     NotFound,
     certificate_by_code,
     certificates_for_user,
 )
-from lms.services.certification import (
+from lms.services.certification.certification import (
     add_months,
     certificate_due,
     certificate_status,
@@ -24,8 +25,7 @@ from lms.services.certification import (
     issue_if_due,
     new_code,
 )
-from lms.services.codes import ALPHABET, is_well_formed, normalise_code
-from lms.services.publishing import sync_courses
+from lms.services.certification.codes import ALPHABET, is_well_formed, normalise_code
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 SAMPLE = [new_code("peer-support-foundations") for _ in range(150)]

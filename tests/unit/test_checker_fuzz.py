@@ -16,7 +16,7 @@ import pytest
 from lms.content.loader import load_courses
 from lms.content.model import ContentError
 from lms.extensions import db
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from tests.conftest import BUNDLED_COURSES, FIXTURES
 
 SOURCES = [

@@ -5,7 +5,7 @@ import pytest
 
 from lms.extensions import db
 from lms.models import Course
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from tests.unit.coursekit import COURSE_MD, CourseFolder
 
 VALID = "  valid_for_months: 12\n"

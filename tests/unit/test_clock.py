@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 from lms.models.types import utcnow
-from lms.services import certification
+from lms.services.certification import certification
 
 
 def test_a_frozen_clock_is_what_the_app_reads_and_it_moves_when_told(clock):

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Certificate, Course, Credential
-from lms.services import cohort_certificates as zips
-from lms.services import cohorts
+from lms.services.certification import cohort_certificates as zips
+from lms.services.people import cohorts
 from tests.records import certify
 from tests.sharingkit import CHINESE, TRICKY, build, certify_all, enrolled
 from tests.statements import count_statements

@@ -8,8 +8,8 @@ from sqlalchemy import func, select, update
 
 from lms.extensions import db
 from lms.models import AuditEvent, Course, Enrolment, SupervisorAssignment, User
-from lms.services import cohort_import, cohorts, supervision
-from lms.services.cohort_import import ImportRefused, confirm_import, preview_import
+from lms.services.people import cohort_import, cohorts, supervision
+from lms.services.people.cohort_import import ImportRefused, confirm_import, preview_import
 from tests.statements import recorded_statements
 from tests.unit.cohortkit import HEADER, OURS, build_world, count, events, person
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, inspect, select
 from lms import create_app
 from lms.extensions import db
 from lms.models import Course, User
-from lms.services import supervision
+from lms.services.people import supervision
 from tests.conftest import _database_url, _drop_everything
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Credential
-from lms.services import certificate_lookup, revocation
+from lms.services.certification import certificate_lookup, revocation
 from lms.services.credentials import issuing, status
 from tests.credentialkit import bit_of, issuer  # noqa: F401  (issuer: a fixture)
 from tests.records import certify, person, publish

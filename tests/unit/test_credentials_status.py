@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Credential, CredentialStatusList
-from lms.services import renewal, revocation
+from lms.services.certification import renewal, revocation
 from lms.services.credentials import issuing, keyring, status
 from lms.vc import proof, status_list
 from tests.credentialkit import BASE_URL, bit_of, check, issuer, served_list  # noqa: F401

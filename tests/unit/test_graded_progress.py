@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select
 
 from lms.extensions import db
 from lms.models import Certificate, ModuleProgress
-from lms.services import attempts, catalog
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.learning import attempts, catalog
 from tests.unit.test_certificate_concurrency import NOW, _setup
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import ModuleProgress, QuizAttempt
-from lms.services import attempts, learning
+from lms.services.learning import attempts, learning
 from tests.unit.test_certificate_concurrency import NOW, _run_together, _setup
 
 TABS = 8

@@ -3,7 +3,7 @@
 from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
-from lms.services.linkedin import add_to_profile_url
+from lms.services.certification.linkedin import add_to_profile_url
 
 
 def test_the_exact_address_with_spaces_ampersands_and_non_ascii():

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from lms.extensions import db
-from lms.services import attendance, training
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.learning import attendance, training
 from tests import livekit
 from tests.conftest import FIXTURES
 from tests.requirementkit import NOW, person, published_course

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from lms.extensions import db
-from lms.services import live_requirements, meetings
+from lms.services.learning import live_requirements, meetings
 from tests import livekit
 from tests.requirementkit import NOW, audit_events, person, published_course
 
@@ -16,7 +16,7 @@ LENGTH = "Enter the length in minutes, as a whole number from 15 to 600."
 
 @pytest.fixture
 def world(app_ctx, courses_dir):
-    from lms.services.publishing import sync_courses
+    from lms.services.authoring.publishing import sync_courses
 
     sync_courses(courses_dir)
     course = published_course()
@@ -79,7 +79,7 @@ def test_summer_time_is_taken_into_account_and_a_skipped_time_is_refused(world):
 
 
 def test_the_session_must_belong_to_one_of_the_cohorts_courses(world):
-    from lms.services import cohorts
+    from lms.services.people import cohorts
 
     elsewhere = cohorts.create_cohort("Autumn", date(2026, 9, 1), None, [world["course"].id])
     elsewhere.courses = []

@@ -14,7 +14,7 @@ from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.models import AuditEvent, OutgoingEmail
 from lms.services import outbox
-from lms.services.certificate_files import email_attachments
+from lms.services.certification.certificate_files import email_attachments
 from tests.auth import make_user
 from tests.conftest import run_jobs, sign_in_as
 from tests.web.test_password_reset import free_port

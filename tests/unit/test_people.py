@@ -5,7 +5,7 @@ import pytest
 
 from lms.extensions import db
 from lms.models import User
-from lms.services import people, supervision
+from lms.services.people import people, supervision
 from tests.unit.cohortkit import build_world, events, person
 
 

@@ -9,8 +9,11 @@ from sqlalchemy import delete, select
 
 from lms.extensions import db
 from lms.models import Course, QuizAttempt
-from lms.services import accounts, attempts, authoring, privacy, roster
-from lms.services.publishing import sync_courses
+from lms.services import roster
+from lms.services.authoring import authoring
+from lms.services.authoring.publishing import sync_courses
+from lms.services.learning import attempts
+from lms.services.people import accounts, privacy
 from tests.poolkit import POOL, write_pooled_module
 from tests.statements import count_statements
 

@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import PracticeSession, User
-from lms.services import practice, practice_bulk, requirements, supervision
+from lms.services.certification import requirements
+from lms.services.logbook import practice, practice_bulk
+from lms.services.people import supervision
 from tests.requirementkit import (
     NOW,
     audit_events,

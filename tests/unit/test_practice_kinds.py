@@ -10,7 +10,8 @@ from sqlalchemy import func, select, text
 
 from lms.extensions import db
 from lms.models import Certificate
-from lms.services import certification, practice, requirements
+from lms.services.certification import certification, requirements
+from lms.services.logbook import practice
 from tests.requirementkit import (
     NOW,
     approve,

@@ -28,10 +28,11 @@ from lms.models import (
     User,
     UserRole,
 )
-from lms.services import accounts, certificate_lookup, erasure, privacy, supervision
-from lms.services.certificate_lookup import verify
+from lms.services.certification import certificate_lookup
+from lms.services.certification.certificate_lookup import verify
+from lms.services.certification.revocation import revoke
 from lms.services.credentials import addresses, issuing
-from lms.services.revocation import revoke
+from lms.services.people import accounts, erasure, privacy, supervision
 from tests.records import PASSWORD, audit_count, certify, person, publish
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from lms.content.model import ContentError
 from lms.extensions import db
 from lms.models import Course, Module, ModuleVersion, Question, QuizAttempt, User
-from lms.services import catalog, publishing
-from lms.services.publishing import sync_courses
+from lms.services.authoring import publishing
+from lms.services.authoring.publishing import sync_courses
+from lms.services.learning import catalog
 
 MODULE = """---
 title: Module {n}

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Course, LiveSession, LiveSessionVersion
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 
 SESSION = """---
 title: Role-play {n}

@@ -10,8 +10,13 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.models import OutgoingEmail, SentNotice
-from lms.services import reminders, supervision
-from lms.services.reminders import send_due_reminders, send_supervisor_digests, threshold_due
+from lms.services.certification import reminders
+from lms.services.certification.reminders import (
+    send_due_reminders,
+    send_supervisor_digests,
+    threshold_due,
+)
+from lms.services.people import supervision
 from tests.statements import recorded_statements
 
 from ..conftest import run_jobs

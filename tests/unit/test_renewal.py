@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Certificate
-from lms.services import certificate_lookup, certification, revocation
-from lms.services.renewal import RenewalError, renew, standing, standings_for
+from lms.services.certification import certificate_lookup, certification, revocation
+from lms.services.certification.renewal import RenewalError, renew, standing, standings_for
 from tests.statements import recorded_statements
 
 from ..records import certificate as reload

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Certificate
-from lms.services.renewal import renew
+from lms.services.certification.renewal import renew
 
 from ..renewalkit import at, ce, course_with_rule, holder
 from .test_certificate_concurrency import _run_together

@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Course, EthicsSignature, UserRole
-from lms.services import certification, practice, requirements, supervision
-from lms.services.requirements import NotFound, RequirementError
+from lms.services.certification import certification, requirements
+from lms.services.certification.requirements import NotFound, RequirementError
+from lms.services.logbook import practice
+from lms.services.people import supervision
 from tests.requirementkit import (
     NOW,
     TODAY,
@@ -118,7 +120,7 @@ def test_a_changed_code_asks_for_a_new_signature(folder, course, people):
 
 
 def test_a_course_without_a_code_of_ethics_cannot_be_signed(app_ctx, courses_dir):
-    from lms.services.publishing import sync_courses
+    from lms.services.authoring.publishing import sync_courses
 
     sync_courses(courses_dir)
     plain = db.session.scalar(select(Course).where(Course.slug == "sample-course"))

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Certificate, Module, ModuleProgress, User
-from lms.services import certification, practice, requirements
+from lms.services.certification import certification, requirements
+from lms.services.logbook import practice
 from tests.requirementkit import (
     NOW,
     approve,

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lms.services import accounts, password_reset
-from lms.services.accounts import AccountError
-from lms.services.password_reset import ResetLinkInvalid
+from lms.services.people import accounts, password_reset
+from lms.services.people.accounts import AccountError
+from lms.services.people.password_reset import ResetLinkInvalid
 
 SECRET = "test-secret"
 PASSWORD = "a calm river at dawn"

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent
-from lms.services import certificate_list, revocation
-from lms.services.certificate_lookup import NotFound, verify
-from lms.services.revocation import (
+from lms.services.certification import certificate_list, revocation
+from lms.services.certification.certificate_lookup import NotFound, verify
+from lms.services.certification.revocation import (
     REASON_MISSING,
     REASON_TOO_LONG,
     RevocationError,

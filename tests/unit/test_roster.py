@@ -10,8 +10,10 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Course, ModuleVersion, QuizAttempt, User
 from lms.models.types import utcnow
-from lms.services import certification, roster, supervision
-from lms.services.publishing import sync_courses
+from lms.services import roster
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification import certification
+from lms.services.people import supervision
 from tests import roster_data as rd
 from tests.roster_data import TODAY
 

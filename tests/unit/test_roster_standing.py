@@ -15,8 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
 from lms.models import Course, Module, ModuleProgress, QuizAttempt, RosterStanding, User
-from lms.services import attempts, erasure, learning
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.learning import attempts, learning
+from lms.services.people import erasure
 from tests import roster_data as rd
 from tests.conftest import _drop_everything
 from tests.unit.test_certificate_concurrency import _run_together

@@ -8,8 +8,8 @@ from werkzeug import security
 
 from lms.extensions import db
 from lms.models import SignInThrottle
-from lms.services import accounts, password_reset
-from lms.services.accounts import SignInRefused
+from lms.services.people import accounts, password_reset
+from lms.services.people.accounts import SignInRefused
 
 SECRET = "test-secret"
 PASSWORD = "a calm river at dawn"

@@ -7,8 +7,8 @@ from werkzeug import security
 
 from lms.config import load_settings
 from lms.extensions import db
-from lms.services import accounts
-from lms.services.accounts import SignInRefused, password_method
+from lms.services.people import accounts
+from lms.services.people.accounts import SignInRefused, password_method
 
 PASSWORD = "a calm river at dawn"
 MISMATCH = "That email and password do not match. Check them and try again."

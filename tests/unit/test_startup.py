@@ -32,8 +32,8 @@ from sqlalchemy import select
 from lms import create_app
 from lms.extensions import db
 from lms.models import Choice
-from lms.services import accounts
-from lms.services.publishing import sync_courses
+from lms.services.people import accounts
+from lms.services.authoring.publishing import sync_courses
 app = create_app({{"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "t", "LMS_REDIS_URL": ""}})
 with app.app_context():
     db.create_all()

@@ -17,8 +17,8 @@ from lms import create_app
 from lms.content.model import ContentError
 from lms.extensions import db
 from lms.models import AuditEvent, ModuleVersion
-from lms.services import publishing
-from lms.services.publishing import sync_courses
+from lms.services.authoring import publishing
+from lms.services.authoring.publishing import sync_courses
 
 
 def _synced_events():

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course, User
-from lms.services import attempts, audit, roster
-from lms.services.publishing import sync_courses
+from lms.services import audit, roster
+from lms.services.authoring.publishing import sync_courses
+from lms.services.learning import attempts
 from tests import roster_data as rd
 from tests.roster_data import NOW, TODAY
 

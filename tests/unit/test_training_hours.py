@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Certificate, ModuleVersion
-from lms.services import attempts, certification, requirements, training
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification import certification, requirements
+from lms.services.learning import attempts, training
 from tests.conftest import FIXTURES
 from tests.requirementkit import NOW, person, published_course
 

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Transcript
-from lms.services import codes, erasure, privacy, transcript
+from lms.services import transcript
+from lms.services.certification import codes
+from lms.services.people import erasure, privacy
 from lms.services.transcript.pdf import TranscriptSheet, transcript_pdf
 from tests import livekit, records
 from tests import roster_data as rd

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import User
-from lms.services import accounts, password_reset
+from lms.services.people import accounts, password_reset
 
 
 def test_create_prints_a_made_password_that_signs_in(app, runner):

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import DraftCourse, DraftFile, DraftRevision
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from lms.services.workspace import archive, store
 from lms.services.workspace.archive import ArchiveRefused
 from tests.conftest import BUNDLED_COURSES, FIXTURES

@@ -3,7 +3,7 @@ file checked as it is typed, and CE categories named by other courses' renewal r
 
 from pathlib import Path
 
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from lms.services.workspace import checking, files
 from tests.workspacekit import MODULE, ready_course, write
 

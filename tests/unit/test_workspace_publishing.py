@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Course, Module, ModuleVersion
 from lms.services import audit
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from lms.services.workspace import checking, files, publishing, store
 from lms.services.workspace.errors import NotPublishable
 from tests.records import person

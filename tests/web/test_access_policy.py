@@ -6,7 +6,7 @@ import re
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from lms.services import accounts
+from lms.services.people import accounts
 from lms.services.workspace import files
 from tests.conftest import sign_in_as
 

@@ -13,7 +13,7 @@ from lms.extensions import db
 from lms.models import Course, ModuleVersion, QuizAttempt
 from lms.models.types import utcnow
 from lms.services import audit
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from lms.services.workspace import files as workspace_files
 from lms.services.workspace import publishing as workspace_publishing
 from tests.auth import make_user

@@ -9,8 +9,8 @@ from sqlalchemy.engine import make_url
 from lms.extensions import db
 from lms.models import Module, ModuleProgress, ModuleVersion, QuizAttempt
 from lms.models.types import utcnow
-from lms.services import accounts
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import accounts
 from tests.conftest import sign_in_as
 from tests.statements import recorded_statements
 

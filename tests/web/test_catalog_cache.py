@@ -10,8 +10,9 @@ from sqlalchemy import delete, select
 from lms import create_app
 from lms.extensions import db
 from lms.models import CatalogVersion
-from lms.services import accounts, catalog, catalog_version
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.learning import catalog, catalog_version
+from lms.services.people import accounts
 from tests.conftest import sign_in_as
 from tests.statements import recorded_statements
 

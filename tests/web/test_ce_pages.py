@@ -11,8 +11,8 @@ from werkzeug.test import EnvironBuilder
 
 from lms.extensions import db
 from lms.models import CEEntry, CEEvidence
-from lms.services import ce, evidence
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.logbook import ce, evidence
 from tests import cekit
 from tests import requirementkit as kit
 from tests.cekit import HTML, PDF, image

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Certificate, Course, Module, ModuleProgress, User, UserRole
 from lms.models.types import utcnow
-from lms.services.certification import issue_if_due, new_code
-from lms.services.codes import normalise_code
-from lms.services.publishing import sync_courses
-from lms.services.revocation import revoke
+from lms.services.authoring.publishing import sync_courses
+from lms.services.certification.certification import issue_if_due, new_code
+from lms.services.certification.codes import normalise_code
+from lms.services.certification.revocation import revoke
 from lms.web.filters import long_date
 from tests.conftest import sign_in_as
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent, Cohort, OutgoingEmail
-from lms.services.cohort_certificates import NOTHING_TO_DOWNLOAD
+from lms.services.certification.cohort_certificates import NOTHING_TO_DOWNLOAD
 from tests.conftest import csrf_token, sign_in_as
 from tests.sharingkit import build, certify_all
 from tests.unit.cohortkit import person

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Enrolment, User
-from lms.services import cohorts, supervision
+from lms.services.people import cohorts, supervision
 from tests.conftest import csrf_token, sign_in_as
 from tests.unit.cohortkit import build_world, count, person
 

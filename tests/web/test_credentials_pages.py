@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Credential
 from lms.models.types import utcnow
-from lms.services import certificate_lookup, codes, revocation
+from lms.services.certification import certificate_lookup, codes, revocation
 from lms.services.credentials import addresses, keyring
 from lms.vc import status_list
 from tests.conftest import sign_in_as

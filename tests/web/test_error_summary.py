@@ -10,7 +10,8 @@ import pytest
 
 from lms.extensions import db
 from lms.models import PracticeSession, User
-from lms.services import cohorts, password_reset, practice
+from lms.services.logbook import practice
+from lms.services.people import cohorts, password_reset
 from tests.auth import make_user, post_form
 from tests.conftest import csrf_token, sign_in_as
 from tests.records import certify, person, publish

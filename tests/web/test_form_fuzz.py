@@ -15,7 +15,8 @@ from werkzeug.routing import IntegerConverter
 
 from lms.extensions import db
 from lms.models import Certificate
-from lms.services import ce, cohorts, sessions
+from lms.services.logbook import ce
+from lms.services.people import cohorts, sessions
 from lms.services.workspace import paths, publishing, reviewing, store
 from lms.web.auth.signed_in import SESSION_TOKEN
 from tests import cekit, livekit

@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from lms.extensions import db
 from lms.models import PracticeSession
-from lms.services import supervision
+from lms.services.people import supervision
 from tests.conftest import csrf_token
 from tests.requirementkit import make_people, publish_course_with_requirements
 from tests.web.test_error_summary import assert_error_page

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course
-from lms.services import hours_export
+from lms.services.logbook import hours_export
 from tests import livekit, records
 from tests import roster_data as rd
 from tests import transcriptkit as kit

@@ -9,7 +9,7 @@ import pytest
 from flask_wtf import FlaskForm
 
 import lms.web
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from lms.web.forms import Form
 from lms.web.inputs import MAX_ID, UNSTORABLE, to_id
 from tests.auth import PASSWORD, make_user, post_form

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import ModuleProgress, QuizAttempt
 from lms.models.types import utcnow
-from lms.services import accounts
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import accounts
 from tests.conftest import csrf_token, sign_in_as
 from tests.statements import recorded_statements
 

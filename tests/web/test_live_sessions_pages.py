@@ -11,8 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from lms.extensions import db
 from lms.models import Attendance, Cohort, Course, LiveSession, Meeting, User
-from lms.services import cohorts
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import cohorts
 from tests import livekit
 from tests.conftest import csrf_token
 from tests.requirementkit import audit_events, make_people, person, published_course

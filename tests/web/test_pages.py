@@ -6,8 +6,8 @@ import pytest
 
 from lms import create_app
 from lms.extensions import db
-from lms.services import accounts
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import accounts
 from tests.conftest import sign_in_as
 from tests.statements import recorded_statements
 

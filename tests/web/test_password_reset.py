@@ -15,7 +15,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import OutgoingEmail
 from lms.models.types import utcnow
-from lms.services import accounts, password_reset
+from lms.services.people import accounts, password_reset
 from tests.auth import PASSWORD, make_user, post_form, sign_in
 from tests.conftest import run_jobs
 

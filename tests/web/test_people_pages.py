@@ -7,7 +7,7 @@ import pytest
 
 from lms.extensions import db
 from lms.models import AuditEvent, User
-from lms.services import people
+from lms.services.people import people
 from tests.auth import sign_in
 from tests.conftest import csrf_token, sign_in_as
 from tests.unit.cohortkit import build_world, count, person

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lms.services import accounts
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import accounts
 from tests.auth import make_user
 from tests.conftest import csrf_token, sign_in_as
 from tests.poolkit import POOL, write_pooled_module
@@ -188,7 +188,8 @@ def test_a_second_tab_on_a_pool_says_which_answers_the_new_draw_could_not_keep(
     publish(app, courses_dir)
     draws = iter([[0, 1], [1, 2]])  # the first attempt asks questions 1 and 2, the next 2 and 3
     monkeypatch.setattr(
-        "lms.services.attempts._sample", lambda questions, k: [questions[i] for i in next(draws)]
+        "lms.services.learning.attempts._sample",
+        lambda questions, k: [questions[i] for i in next(draws)],
     )
     page, questions = quiz_form(signed_in)
     assert sorted(questions) == [1, 2]
@@ -219,7 +220,9 @@ def test_a_second_tab_on_a_pool_drawing_the_same_questions_says_all_are_ticked(
     app, courses_dir, signed_in, monkeypatch
 ):
     publish(app, courses_dir)
-    monkeypatch.setattr("lms.services.attempts._sample", lambda questions, k: questions[:k])
+    monkeypatch.setattr(
+        "lms.services.learning.attempts._sample", lambda questions, k: questions[:k]
+    )
     page, questions = quiz_form(signed_in)
     sent = {
         "csrf_token": csrf_token(page),

@@ -18,8 +18,9 @@ from lms.models import (
     QuizAttempt,
 )
 from lms.models.types import utcnow
-from lms.services import accounts, catalog_version
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.learning import catalog_version
+from lms.services.people import accounts
 from tests import livekit, roster_data, transcriptkit
 from tests.conftest import BUNDLED_COURSES, csrf_token, sign_in_as
 from tests.statements import recorded_statements

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import QuizAttempt
-from lms.services import accounts
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import accounts
 from tests.conftest import csrf_token, sign_in_as
 from tests.web.test_learning import (
     LISTENING_QUIZ,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from lms.extensions import db
 from lms.models import Certificate, User
-from lms.services import cohorts
+from lms.services.people import cohorts
 from tests.conftest import sign_in_as
 from tests.statements import recorded_statements
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import PracticeSession, User
 from lms.models.types import utcnow
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from tests.conftest import csrf_token, sign_in_as
 from tests.requirementkit import (
     make_people,

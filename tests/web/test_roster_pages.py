@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course
-from lms.services import roster, supervision
-from lms.services.publishing import sync_courses
+from lms.services import roster
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import supervision
 from lms.web.filters import long_date
 from tests import roster_data as rd
 from tests.conftest import sign_in_as

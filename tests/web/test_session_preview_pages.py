@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
 from tests.auth import make_user
 from tests.conftest import sign_in_as
 from tests.xss import assert_no_script

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from lms.extensions import db
 from lms.models import User, UserRole, UserSession
 from lms.models.types import utcnow
-from lms.services import accounts, password_reset
+from lms.services.people import accounts, password_reset
 from tests.auth import PASSWORD, make_user, post_form, sign_in
 from tests.statements import recorded_statements
 from tests.web.test_email_settings import checked
@@ -198,7 +198,7 @@ def test_checking_the_session_is_the_query_that_loads_the_account(app):
     assert "JOIN user_session" in touching_sessions[0]
 
 
-# The account's query is built once per worker (services/sessions.py); these check that each
+# The account's query is built once per worker (services/people/sessions.py); these check that each
 # request still reads the session and the roles afresh, as another worker changes them.
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import Course, Module, ModuleProgress, ModuleVersion, QuizAttempt, User
 from lms.models.types import utcnow
-from lms.services import accounts
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import accounts
 from tests import livekit, roster_data, transcriptkit
 from tests.conftest import FIXTURES, sign_in_as
 from tests.requirementkit import make_people, published_course

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Transcript, User
-from lms.services import certification, codes, erasure, supervision
+from lms.services.certification import certification, codes
+from lms.services.people import erasure, supervision
 from tests import livekit, records
 from tests import roster_data as rd
 from tests import transcriptkit as kit

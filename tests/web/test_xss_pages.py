@@ -25,8 +25,8 @@ from lms.content import quiz
 from lms.content.loader import load_courses
 from lms.extensions import db
 from lms.models import Choice, Course, ModuleVersion, Question
-from lms.services import accounts
-from lms.services.publishing import sync_courses
+from lms.services.authoring.publishing import sync_courses
+from lms.services.people import accounts
 from tests.conftest import sign_in_as
 from tests.xss import (
     DOMPURIFY_SET,

@@ -27,7 +27,7 @@ from ...models import Certificate, Credential, LiveSession, LiveSessionVersion, 
 from ...vc import proof
 from ...vc.loader import OB_CONTEXT, VC_CONTEXT
 from ...vc.status_list import LIST_SIZE
-from ..hours import HOURS_REQUIREMENTS
+from ..logbook.hours import HOURS_REQUIREMENTS
 from ..settings import app_config
 from . import addresses, keyring, status
 

@@ -23,7 +23,8 @@ from ...models import (
     SupervisorAssignment,
     User,
 )
-from .. import certification, live_requirements, training
+from ..certification import certification
+from ..learning import live_requirements, training
 from ..plain_rows import plain_rows
 
 

@@ -28,8 +28,11 @@ from ...models import (
     SupervisorAssignment,
     User,
 )
-from .. import attempts as quiz_attempts
-from .. import certificate_lookup, certification, practice, supervision, training
+from ..certification import certificate_lookup, certification
+from ..learning import attempts as quiz_attempts
+from ..learning import training
+from ..logbook import practice
+from ..people import supervision
 from .rows import roster_rows
 
 CERTIFICATE_ACTIONS = (

@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ...models.types import utcnow
-from .. import certification, live_requirements, practice, training
+from ..certification import certification
+from ..learning import live_requirements, training
+from ..logbook import practice
 from .facts import roster_facts
 from .scope import visible_trainee_ids
 

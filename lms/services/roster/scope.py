@@ -11,7 +11,7 @@ from sqlalchemy import false, select
 
 from ...extensions import db
 from ...models import STAFF_ROLES, Cohort, Enrolment, User, UserRole
-from .. import supervision
+from ..people import supervision
 
 
 def visible_trainee_ids(viewer, cohort_id=None):

@@ -12,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from ...extensions import db
 from ...models import Transcript, User
 from ...models.types import utcnow
-from .. import audit, codes, supervision
+from .. import audit
+from ..certification import codes
+from ..people import supervision
 from .record import NotFound, day_in, transcript_for
 
 PREFIX = "TR"

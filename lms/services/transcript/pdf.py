@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import certificate_fonts
-from ..certificate_fonts import set_font as _font
-from ..certificate_pdf import ACCENT, INK, MUTED, qr_code
-from ..practice import KIND_NAMES
-from ..training import domain_label
+from ..certification import certificate_fonts
+from ..certification.certificate_fonts import set_font as _font
+from ..certification.certificate_pdf import ACCENT, INK, MUTED, qr_code
+from ..learning.training import domain_label
+from ..logbook.practice import KIND_NAMES
 from .record import hours_text
 
 MARGIN = 15

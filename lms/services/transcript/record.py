@@ -35,9 +35,10 @@ from ...models import (
     User,
 )
 from ...models.types import utcnow
-from .. import certificate_lookup, certification, training
-from ..hours import hours_text
-from ..practice import KIND_NAMES
+from ..certification import certificate_lookup, certification
+from ..learning import training
+from ..logbook.hours import hours_text
+from ..logbook.practice import KIND_NAMES
 
 
 class NotFound(LookupError):

@@ -1,14 +1,15 @@
 """What the editor shows beside a file as it is typed: the checker's problems and the file rendered
 as trainees (or, for a live session, facilitators) will see it, both from one reading of the
-unsaved text. Rendering is the authors' preview's (services.authoring), so it matches a publish."""
+unsaved text. Rendering is the authors' preview's (services.authoring.authoring), so it matches a
+publish."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ...content.render import render_block
-from .. import authoring
-from ..course_links import link_resolver
+from ..authoring import authoring
+from ..authoring.course_links import link_resolver
 from . import checking, paths
 
 

@@ -14,7 +14,7 @@ from ...content.loader import load_courses
 from ...extensions import db
 from ...models import Course, DraftFile, DraftRevision, LiveSession, Module
 from .. import audit
-from ..publishing import sync_courses
+from ..authoring.publishing import sync_courses
 from . import checking, paths, reviewing, store
 from .errors import NotPublishable
 

@@ -16,7 +16,8 @@ from sqlalchemy.orm import joinedload
 from ... import clock
 from ...extensions import db
 from ...models import Course, DraftFile, DraftRevision, Module, ModuleVersion, PublishRequest, User
-from .. import audit, requirements
+from .. import audit
+from ..certification import requirements
 from . import checking, store
 from .errors import WorkspaceError
 

@@ -1,4 +1,5 @@
-"""The account forms. They only parse: the rules (and their messages) live in services.accounts."""
+"""The account forms. They only parse: the rules (and their messages) live in
+services.people.accounts."""
 
 from wtforms import (
     EmailField,

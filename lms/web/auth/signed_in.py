@@ -1,5 +1,5 @@
 """Which account a request comes from: the session cookie names a session row in the database
-(lms/services/sessions.py), so that ending a session anywhere ends it everywhere."""
+(lms/services/people/sessions.py), so that ending a session anywhere ends it everywhere."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 
 from ...extensions import login_manager
-from ...services import sessions
+from ...services.people import sessions
 
 # The key in Flask's signed session cookie that holds the session's random token.
 SESSION_TOKEN = "_sid"

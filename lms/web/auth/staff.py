@@ -3,7 +3,7 @@
 from flask import current_app, render_template
 from flask_login import current_user
 
-from ...services import accounts, password_reset
+from ...services.people import accounts, password_reset
 from ..access import role
 from ..forms import show_problems
 from ..links import external_url

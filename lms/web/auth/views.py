@@ -13,7 +13,8 @@ from flask import (
 )
 from flask_login import current_user
 
-from ...services import accounts, mail, outbox, password_reset
+from ...services import mail, outbox
+from ...services.people import accounts, password_reset
 from .. import quiz_drafts
 from ..access import PUBLISHERS, WORKSPACE_ROLES, public, signed_in
 from ..forms import show_problems

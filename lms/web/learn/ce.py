@@ -10,8 +10,8 @@ from io import BytesIO
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from ...services import ce, evidence
-from ...services.ce_certificate_pdf import CESheet, ce_certificate_pdf
+from ...services.certification.ce_certificate_pdf import CESheet, ce_certificate_pdf
+from ...services.logbook import ce, evidence
 from ..access import signed_in
 from ..downloads import pdf_attachment
 from ..filters import long_date

@@ -1,14 +1,14 @@
 """The forms of the continuing-education ledger: logging training taken elsewhere, withdrawing an
 entry, and staff reviewing one. They only parse: the rules and their messages live in
-services.ce and services.evidence."""
+services.logbook.ce and services.logbook.evidence."""
 
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
-from ...services import ce
-from ...services.evidence import TYPES_TEXT
+from ...services.logbook import ce
+from ...services.logbook.evidence import TYPES_TEXT
 from ..forms import Form
 
 

@@ -7,7 +7,7 @@ from flask import Response, abort, current_app
 from flask_login import current_user
 
 from ...models.types import utcnow
-from ...services import calendar_file, meetings
+from ...services.learning import calendar_file, meetings
 from ..access import signed_in
 from .blueprint import bp
 

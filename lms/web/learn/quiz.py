@@ -11,7 +11,7 @@ from functools import wraps
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...services import attempts, catalog, learning
+from ...services.learning import attempts, catalog, learning
 from .. import quiz_drafts
 from ..access import signed_in
 from ..autocommit import autocommit

@@ -1,11 +1,11 @@
 """Forms for signing a code of ethics and logging practice. They only parse: the rules (and their
-messages) live in services.requirements and services.practice."""
+messages) live in services.certification.requirements and services.logbook.practice."""
 
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
-from ...services.practice import ACTIVITIES, KIND_NAMES, MAX_NOTES
+from ...services.logbook.practice import ACTIVITIES, KIND_NAMES, MAX_NOTES
 from ..forms import Form
 
 PRIVACY_REMINDER = (

@@ -5,7 +5,9 @@ the dashboard."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services import catalog, practice, requirements
+from ...services.certification import requirements
+from ...services.learning import catalog
+from ...services.logbook import practice
 from ..access import signed_in
 from ..filters import long_date
 from ..forms import show_problems

@@ -4,7 +4,9 @@ from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 
 from ... import clock
-from ...services import catalog, certificate_lookup, learning, media, meetings, renewal, training
+from ...services.authoring import media
+from ...services.certification import certificate_lookup, renewal
+from ...services.learning import catalog, learning, meetings, training
 from .. import transcripts
 from ..access import public, signed_in
 from ..autocommit import autocommit

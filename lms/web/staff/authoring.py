@@ -8,7 +8,8 @@ from flask import abort, current_app, render_template, send_file
 from flask_login import current_user
 
 from ...content.model import ContentError
-from ...services import authoring, catalog
+from ...services.authoring import authoring
+from ...services.learning import catalog
 from ..access import role
 from .authoring_forms import PublishForm
 from .blueprint import bp

@@ -4,7 +4,7 @@ a comment (required when not approving); each review is audited."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services import ce
+from ...services.logbook import ce
 from ..access import role
 from ..forms import show_problems
 from ..learn.ce_forms import ReviewCEForm, review_prefix

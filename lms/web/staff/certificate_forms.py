@@ -3,7 +3,7 @@
 from wtforms import HiddenField, SearchField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ...services.revocation import MAX_REASON_LENGTH, REASON_MISSING, REASON_TOO_LONG
+from ...services.certification.revocation import MAX_REASON_LENGTH, REASON_MISSING, REASON_TOO_LONG
 from ..forms import Form
 
 

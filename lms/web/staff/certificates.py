@@ -4,7 +4,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import clock
-from ...services import audit, certificate_list, certificate_lookup, certification, revocation
+from ...services import audit
+from ...services.certification import (
+    certificate_list,
+    certificate_lookup,
+    certification,
+    revocation,
+)
 from .. import paging
 from ..access import role
 from ..downloads import csv_stream

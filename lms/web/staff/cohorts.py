@@ -6,16 +6,11 @@ from tempfile import TemporaryFile
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...services import (
-    catalog,
-    cohort_certificates,
-    cohort_import,
-    cohorts,
-    hours_export,
-    keyset,
-    mail,
-    people,
-)
+from ...services import keyset, mail
+from ...services.certification import cohort_certificates
+from ...services.learning import catalog
+from ...services.logbook import hours_export
+from ...services.people import cohort_import, cohorts, people
 from .. import paging
 from ..access import role
 from ..downloads import csv_attachment, zip_attachment

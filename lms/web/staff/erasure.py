@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services import erasure, privacy
+from ...services.people import erasure, privacy
 from ..access import role
 from .blueprint import bp
 from .erasure_forms import EraseForm

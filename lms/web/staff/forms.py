@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...services.cohort_import import MAX_ROWS
+from ...services.people.cohort_import import MAX_ROWS
 from ..forms import Form
 from ..inputs import to_id
 
@@ -27,7 +27,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-# --- Cohorts and people (services.cohorts, services.cohort_import, services.people) ---------
+# --- Cohorts and people (services.people: cohorts, cohort_import, people) -----------------------
 
 
 class DayField(DateField):

@@ -4,7 +4,8 @@ breadcrumbs ask access.may_open), and the page answers them 403 as any other sta
 
 from flask import render_template
 
-from ...services import ce, outbox
+from ...services import outbox
+from ...services.logbook import ce
 from ...services.workspace import reviewing
 from ..access import role
 from .blueprint import bp

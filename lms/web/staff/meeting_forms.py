@@ -1,9 +1,9 @@
 """The forms staff schedule, change and cancel live sessions with. They only parse: the rules and
-their messages live in services.meetings."""
+their messages live in services.learning.meetings."""
 
 from wtforms import SelectField, StringField, TimeField
 
-from ...services.meetings import MAX_MINUTES, MAX_PLACE, MIN_MINUTES
+from ...services.learning.meetings import MAX_MINUTES, MAX_PLACE, MIN_MINUTES
 from ..forms import Form
 from ..inputs import optional_id
 from .forms import DayField

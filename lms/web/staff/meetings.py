@@ -5,7 +5,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ...services import cohorts, meetings
+from ...services.learning import meetings
+from ...services.people import cohorts
 from ..access import role
 from ..filters import local_datetime, program_zone
 from ..forms import show_problems

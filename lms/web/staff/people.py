@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ... import clock
-from ...services import people
+from ...services.people import people
 from .. import paging
 from ..access import role
 from ..auth.staff import ROLE_LABELS

@@ -3,7 +3,7 @@ token."""
 
 from wtforms import SelectChoice, SelectField, ValidationError
 
-from ...services.renewal_report import VIEWS
+from ...services.certification.renewal_report import VIEWS
 from ..forms import Form
 from ..inputs import to_id
 

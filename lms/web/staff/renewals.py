@@ -5,7 +5,8 @@ from flask import render_template, request
 from flask_login import current_user
 
 from ... import clock
-from ...services import renewal_report, roster
+from ...services import roster
+from ...services.certification import renewal_report
 from .. import paging
 from ..access import role
 from ..downloads import csv_stream

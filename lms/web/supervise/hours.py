@@ -5,7 +5,7 @@ at a time; or approve several at once. The queue pages; each form carries the pa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services import practice, practice_bulk
+from ...services.logbook import practice, practice_bulk
 from .. import paging
 from ..access import role
 from ..filters import counted

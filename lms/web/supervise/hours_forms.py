@@ -1,10 +1,11 @@
 """The forms a supervisor reviews practice sessions with: one session at a time, or several
 approved at once. They only parse: the rules (a rejection needs a comment, a session is reviewed
-once, only one's own trainees) live in services.practice and services.practice_bulk."""
+once, only one's own trainees) live in services.logbook.practice and
+services.logbook.practice_bulk."""
 
 from wtforms import SelectMultipleField, StringField, TextAreaField
 
-from ...services.practice import MAX_COMMENT
+from ...services.logbook.practice import MAX_COMMENT
 from ..forms import Form
 
 

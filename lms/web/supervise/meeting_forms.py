@@ -1,10 +1,10 @@
 """The attendance form: one small form per trainee (told apart by prefix), sent together under
-one CSRF token. They only parse: the rules live in services.attendance."""
+one CSRF token. They only parse: the rules live in services.learning.attendance."""
 
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...services.attendance import MAX_NOTE
+from ...services.learning.attendance import MAX_NOTE
 from ..forms import Form
 
 STATUS_CHOICES = [

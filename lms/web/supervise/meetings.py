@@ -6,7 +6,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ...models.types import utcnow
-from ...services import attendance, meetings
+from ...services.learning import attendance, meetings
 from ..access import role
 from ..filters import program_zone
 from .blueprint import bp
