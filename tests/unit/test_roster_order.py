@@ -146,7 +146,7 @@ def test_the_data_has_ties_blanks_and_every_status(world):
     percents = [row.percent for row in rows]
     assert percents.count(12) == 3  # 1 of 8 (12.5%, twice) ties with 3 of 25: rounded alike
     for sort in COMPUTED:
-        keys = [roster.rows._SORT_KEYS[sort](row) for row in rows]
+        keys = [roster.rows.SORT_KEYS[sort](row) for row in rows]
         assert len(set(keys)) < len(keys), f"no ties in {sort}"
         if sort not in ("status", "percent"):
             assert None in keys, f"no blanks in {sort}"

@@ -50,7 +50,7 @@ class _Certificate(NamedTuple):
 # Plain tuples rather than result rows: reading a tuple is several times faster, and at 20,000
 # trainees building the rows costs as much as the queries.
 @dataclass(frozen=True)
-class _Facts:
+class RosterFacts:
     trainees: list  # (id, name, email, supervisor name or None)
     enrolments: dict  # trainee id -> [(cohort id, cohort name, course id or None)]
     courses: dict  # course id -> _Course
@@ -167,7 +167,7 @@ def roster_facts(trainee_ids):
     sessions = live_requirements.standings_for(
         [row[0] for row in trainees], courses, selected=trainee_ids, attended=attended
     )
-    return _Facts(
+    return RosterFacts(
         trainees, enrolments, courses, progress, attempts, certificates, ethics, minutes, trained,
         sessions,
     )  # fmt: skip

@@ -206,7 +206,7 @@ def _status(f, today):
 
 
 # Each key: (figures, today) -> (the key, the condition under which the row has none or None
-# when it always has one). rows._SORT_KEYS holds the same, in Python.
+# when it always has one). rows.SORT_KEYS holds the same, in Python.
 
 
 def _percent(f, today):
