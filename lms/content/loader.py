@@ -88,18 +88,21 @@ def load_courses(root, shown=None, known_categories=()):
                     shown, None, "no course folders here: a course is a folder with a course.md"
                 )
             )
-    read = []
+    read, renewals = [], []
     for folder, folder_shown in folders:
         start = len(result.problems)
-        course = _CourseReader(folder, folder_shown, result.problems).read()
+        reader = _CourseReader(folder, folder_shown, result.problems)
+        course = reader.read()
         if course is not None:
             result.courses.append(course)
             read.append((course, folder_shown))
+        renewals.append(reader.renewal)
         result.problems[start:] = _in_file_order(result.problems[start:])
     # A module's CE category must be named by a renewal rule of some course read here (or known).
-    result.problems += [
-        Problem(*p) for p in continuing_education.category_problems(read, known_categories)
-    ]
+    # A rule counts once its course.md reads well, even when a module of that course has a
+    # problem: that problem is reported in its own file, not again as every CE module's category.
+    known = (*continuing_education.union_of_categories(renewals), *known_categories)
+    result.problems += [Problem(*p) for p in continuing_education.category_problems(read, known)]
     return result
 
 
@@ -140,6 +143,7 @@ class _CourseReader(module_reading.ModuleReading, live_sessions.SessionReading, 
         self.domains = training_domains.DEFAULT_DOMAINS  # until course.md names its own
         self.module_files = self._module_files()
         self.ethics = None
+        self.renewal = None  # course.md's renewal rule ({} for none) once it reads with no error
         self.training_hours_lines = {}
         self.certificate_lines = {}
         settings, overview, overview_media = self._course_file()
@@ -233,6 +237,8 @@ class _CourseReader(module_reading.ModuleReading, live_sessions.SessionReading, 
         self.ethics = self._ethics(settings, located, shown)
         for line, message in course_renewal.problems(settings.get("certificate"), located):
             self.error(shown, line, message)
+        if not any(p.path == shown and not p.warning for p in self.problems):
+            self.renewal = course_renewal.published(settings.get("certificate"))
         self.training_hours_lines = _lines(located, "certificate", "requires", "training_hours")
         self.certificate_lines = _lines(located, "certificate", "requires")
         return settings, body.strip(), used_media

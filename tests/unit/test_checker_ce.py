@@ -141,3 +141,36 @@ def test_a_module_with_ce_reads_its_minutes_and_category_and_hashes_them(course)
     assert course.load().courses[0].modules[0].content_hash != first.content_hash
     # a module without ce keeps the hash it had before CE existed
     assert course.load().courses[0].modules[1].ce is None
+
+
+def test_a_rule_counts_even_when_a_module_of_its_course_has_a_problem(tmp_path):
+    # A typo in one module of the course that holds the renewal rule is reported in that file,
+    # once: the CE modules of the other course still find their category in the rule.
+    rules = CourseFolder(tmp_path)
+    rules.replace("course.md", "  valid_for_months: 12\n", RENEWAL)
+    rules.replace("01-first-steps.md", "minutes: 15\n", "minutez: 15\n")
+    ce_course = CourseFolder(tmp_path, "ce-course")
+    ce_course.replace(
+        "01-first-steps.md", "minutes: 15\n", "minutes: 15\nce: {hours: 1, category: ethics}\n"
+    )
+
+    problems = rules.problems()
+
+    assert problems and all(p.startswith(f"{FIRST}:") for p in problems), problems
+    assert "missing required key 'minutes'" in " ".join(problems)
+    assert not [p for p in problems if "ce.category" in p]
+    assert [c.slug for c in rules.load().courses] == ["ce-course"]
+
+
+def test_a_rule_with_a_problem_names_no_category(tmp_path):
+    rules = CourseFolder(tmp_path)
+    rules.replace("course.md", "  valid_for_months: 12\n", RENEWAL.replace("10", "1"))
+    ce_course = CourseFolder(tmp_path, "ce-course")
+    ce_course.replace(
+        "01-first-steps.md", "minutes: 15\n", "minutes: 15\nce: {hours: 1, category: ethics}\n"
+    )
+
+    problems = rules.problems()
+
+    assert any("course.md" in p and "minimum" in p for p in problems), problems
+    assert any("ce-course/01-first-steps.md" in p and "no course here has" in p for p in problems)
