@@ -1,5 +1,7 @@
 """The `requires:` and `review:` keys: prerequisites between modules, and when explanations show."""
 
+import pytest
+
 from tests.unit.coursekit import CourseFolder
 
 FIRST = "01-first-steps.md"
@@ -130,4 +132,16 @@ def test_a_module_cannot_take_the_code_of_ethics_address(tmp_path):
     assert course.problems() == [
         f"{WHERE}03-ethics.md: 'ethics' cannot be a module slug: the course's page at that "
         "address is its code of ethics; choose another name"
+    ]
+
+
+@pytest.mark.parametrize("value", ["~", "''", "5", "first-steps", "{first-steps: 1}", "2026-01-01"])
+def test_requires_that_is_not_a_list_is_reported_at_its_line(tmp_path, value):
+    # Any value but a list once stopped the checker with a TypeError instead of a message.
+    course = CourseFolder(tmp_path)
+    course.replace(SECOND, "pass_mark: 50\n", f"pass_mark: 50\nrequires: {value}\n")
+    line = course.read(SECOND).split("\n").index(f"requires: {value}") + 1
+
+    assert course.problems() == [
+        f"{WHERE}{SECOND}:{line}: 'requires' must be a list of one or more lines of text ('- ...')"
     ]

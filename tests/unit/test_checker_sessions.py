@@ -240,6 +240,11 @@ def test_a_checklist_heading_inside_a_code_block_is_not_one(course):
             f"{SESSION}:7: unknown key 'quiz'",
         ),
         (
+            "requires: [listening]",
+            "requires: ~",
+            f"{SESSION}:7: 'requires' must be a list of one or more lines of text ('- ...')",
+        ),
+        (
             "![Chairs](../media/circle.png)",
             "![Chairs](media/circle.png)",
             f"{SESSION}:14: image 'media/circle.png' points to a file that is not there",
@@ -251,7 +256,7 @@ def test_a_checklist_heading_inside_a_code_block_is_not_one(course):
         ),
     ],
     ids=["unknown-module", "no-title", "no-minutes", "no-objectives", "too-long", "domain",
-         "split-sum", "unknown-key", "media-path", "leaves-folder"],
+         "split-sum", "unknown-key", "requires-not-a-list", "media-path", "leaves-folder"],
 )  # fmt: skip
 def test_session_front_matter_and_links_are_checked_like_a_modules(course, old, new, expected):
     edit(course, old, new)
