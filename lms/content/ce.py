@@ -94,21 +94,13 @@ def union_of_categories(renewals):
     return tuple(found)
 
 
-def category_problems(courses, also_known=()):
-    """[(path, line, message)] for each module CE category that no course's renewal rule names.
+def category_problems(courses, known):
+    """[(path, line, message)] for each module CE category that is not in `known`.
 
-    `courses`: (course, shown folder) for every course folder read together; a course's rule is
-    its `renewal` (set by the renewal rule's reader), a dict, {} when it has none. `also_known`:
-    categories named by courses not read here (the published ones, when one course is checked
-    or published on its own from the workspace)."""
-    known = tuple(
-        dict.fromkeys(
-            [
-                *union_of_categories(getattr(course, "renewal", None) for course, _ in courses),
-                *also_known,
-            ]
-        )
-    )
+    `courses`: (course, shown folder) for every course read; `known`: the categories the
+    renewal rules name (load_courses gathers them from every course.md it read, whether or not
+    the rest of that course read well, and from the published courses a workspace check names).
+    """
     problems = []
     for course, shown in courses:
         for module in course.modules:

@@ -82,8 +82,11 @@ def validate(values, schema, start_line, prefix="", unknown=None):
             continue  # already reported as invalid YAML
         value, message = _check(name, located, spec)
         if message:
+            # Left out, as if not given: a reader's default then stands in for a value that
+            # is already reported, rather than a None it would have to expect at every key.
             problems.append((located.line, message))
-        elif spec.kind == "mapping":
+            continue
+        if spec.kind == "mapping":
             value, child_problems = validate(
                 located.value, spec.children, located.line, name + ".", spec.unknown
             )

@@ -101,7 +101,8 @@ def load_courses(root, shown=None, known_categories=()):
     # A module's CE category must be named by a renewal rule of some course read here (or known).
     # A rule counts once its course.md reads well, even when a module of that course has a
     # problem: that problem is reported in its own file, not again as every CE module's category.
-    known = (*continuing_education.union_of_categories(renewals), *known_categories)
+    named = continuing_education.union_of_categories(renewals)
+    known = tuple(dict.fromkeys([*named, *known_categories]))
     result.problems += [Problem(*p) for p in continuing_education.category_problems(read, known)]
     return result
 

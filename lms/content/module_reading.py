@@ -109,7 +109,7 @@ class ModuleReading:
         for line, message in problems:
             self.error(shown, line, message)
         key_lines = {key: value.line for key, value in located.items()}
-        requires = self._requires(settings.get("requires") or (), slug, shown, key_lines)
+        requires = self._requires(settings.get("requires", ()), slug, shown, key_lines)
         lesson_lines, quiz_index = split_lesson(body)
         if quiz_index is None:
             typo = find_quiz_heading_typo(lesson_lines)

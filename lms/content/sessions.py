@@ -294,7 +294,7 @@ class SessionReading:
         split, problems = training_domains.module_split(settings, located, self.domains)
         for line, message in problems:
             self.error(shown, line, message)
-        requires = tuple(dict.fromkeys(settings.get("requires") or ()))
+        requires = tuple(dict.fromkeys(settings.get("requires", ())))
         for message in requires_problems(requires, module_slugs):
             self.error(shown, located["requires"].line, message)
         guide, skills, guide_problems = split_guide(body, body_line)

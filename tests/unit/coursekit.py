@@ -19,6 +19,30 @@ SECOND = f"{COURSE}/02-listening.md"
 # blank line after it, so the first line of the quiz it is given is line 18.
 LESSON_LINE = 10
 QUIZ_LINE = 18
+# A live session for the sample course (write it at ROLE_PLAY_FILE): its body starts on line 10,
+# '## Skills checklist' is line 16 and its first skill line 18.
+ROLE_PLAY_FILE = "sessions/01-role-play.md"
+ROLE_PLAY = """\
+---
+title: Role-play
+minutes: 90
+domain: mentoring-education
+objectives:
+  - Practise reflective listening.
+requires: [listening]
+---
+
+## Plan
+
+- 10 minutes: welcome.
+
+![Chairs](../media/circle.png) and [the module](../02-listening.md).
+
+## Skills checklist
+
+- [ ] Reflects **feelings** back before giving information.
+- [ ] Asks open questions.
+"""
 
 
 class CourseFolder:

@@ -86,7 +86,7 @@ def module(file_name, minutes, category, line):
     return SimpleNamespace(file_name=file_name, ce=ce.ModuleCE(minutes, category, line))
 
 
-def test_categories_come_from_any_course_checked_together_and_unknown_ones_list_them():
+def test_a_category_outside_the_known_ones_is_reported_with_the_known_ones():
     rule_only = SimpleNamespace(
         renewal={"ce_hours": 20, "minimum": {"ethics": 6}}, modules=[module("01-a.md", 60, "x", 3)]
     )
@@ -99,7 +99,10 @@ def test_categories_come_from_any_course_checked_together_and_unknown_ones_list_
             SimpleNamespace(file_name="04-plain.md", ce=None),
         ],
     )
-    problems = ce.category_problems([(rule_only, "courses/rules"), (ce_course, "courses/ce")])
+    known = ce.union_of_categories([rule_only.renewal, ce_course.renewal])
+    problems = ce.category_problems(
+        [(rule_only, "courses/rules"), (ce_course, "courses/ce")], known
+    )
     assert problems == [
         (
             "courses/rules/01-a.md",

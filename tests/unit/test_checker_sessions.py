@@ -3,34 +3,13 @@ its skills checklist, and what course.md's certificate may require of sessions."
 
 import pytest
 
-from tests.unit.coursekit import COURSE_MD, CourseFolder
+from tests.unit.coursekit import COURSE_MD, ROLE_PLAY, ROLE_PLAY_FILE, CourseFolder
 
 SESSION = "courses/sample-course/sessions/01-role-play.md"
 MODULES = "first-steps, listening"
 COURSE_END = "  valid_for_months: 12\n"
-# In the session below the body starts on line 10; '## Skills checklist' is line 16 and its
+# In ROLE_PLAY (coursekit) the body starts on line 10; '## Skills checklist' is line 16 and its
 # first skill line 18.
-ROLE_PLAY = """\
----
-title: Role-play
-minutes: 90
-domain: mentoring-education
-objectives:
-  - Practise reflective listening.
-requires: [listening]
----
-
-## Plan
-
-- 10 minutes: welcome.
-
-![Chairs](../media/circle.png) and [the module](../02-listening.md).
-
-## Skills checklist
-
-- [ ] Reflects **feelings** back before giving information.
-- [ ] Asks open questions.
-"""
 CHECKLIST_LINE = 16
 FIRST_SKILL = 18
 
@@ -38,12 +17,12 @@ FIRST_SKILL = 18
 @pytest.fixture
 def course(tmp_path):
     folder = CourseFolder(tmp_path)
-    folder.write("sessions/01-role-play.md", ROLE_PLAY)
+    folder.write(ROLE_PLAY_FILE, ROLE_PLAY)
     return folder
 
 
 def edit(course, old, new):
-    course.replace("sessions/01-role-play.md", old, new)
+    course.replace(ROLE_PLAY_FILE, old, new)
 
 
 def require(course, block):
@@ -72,7 +51,7 @@ def test_a_session_file_is_read_into_the_course(course):
 
 def test_sessions_change_the_course_hash_and_a_course_without_them_keeps_its_hash(course):
     with_session = course.load().courses[0].content_hash
-    course.remove("sessions/01-role-play.md")
+    course.remove(ROLE_PLAY_FILE)
     without = course.load().courses[0].content_hash
     assert with_session != without
     edit_free = CourseFolder(course.root.parent / "again")
@@ -356,7 +335,7 @@ def test_a_required_checklist_of_a_session_without_one_is_refused(course):
 
 
 def test_required_sessions_in_a_course_without_sessions_say_where_they_go(course):
-    course.remove("sessions/01-role-play.md")
+    course.remove(ROLE_PLAY_FILE)
     require(course, "    sessions: [role-play]\n")
     assert course.problems() == [
         f"{COURSE_MD}:9: 'sessions' names 'role-play', but this course has no live sessions: "
@@ -369,7 +348,7 @@ def test_training_hours_count_live_sessions_too(course):
     # mentoring-education
     require(course, "    training_hours: {mentoring-education: 1}\n")
     assert course.problems() == []
-    course.remove("sessions/01-role-play.md")
+    course.remove(ROLE_PLAY_FILE)
     assert len(course.problems()) == 1
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.unit.coursekit import CourseFolder
+from tests.unit.coursekit import ROLE_PLAY, ROLE_PLAY_FILE, CourseFolder
 
 VALUES = (
     "~", "''", "'x'", "0", "-1", "1.5", "1e400", ".nan", ".inf", "-.inf", "true", "2026-01-01",
@@ -14,25 +14,6 @@ VALUES = (
     "[~]", "[[1]]", "[{}]", "{a: 1}", "{a: [1]}", "{advocacy: 5}",
 )  # fmt: skip
 MODULE = "01-first-steps.md"
-SESSION = "sessions/01-role-play.md"
-ROLE_PLAY = """\
----
-title: Role-play
-minutes: 90
-domain: mentoring-education
-objectives:
-  - Practise reflective listening.
-requires: [listening]
----
-
-## Plan
-
-- 10 minutes: welcome.
-
-## Skills checklist
-
-- [ ] Asks open questions.
-"""
 MODULE_KEYS = (
     "title", "minutes", "domain", "domains", "objectives", "pass_mark", "max_attempts",
     "retry_after_minutes", "wait_after_failures", "draw", "review", "requires", "ce",
@@ -93,7 +74,7 @@ def problems_for_each_value(course, file, parents, key):
 @pytest.fixture
 def course(tmp_path):
     folder = CourseFolder(tmp_path)
-    folder.write(SESSION, ROLE_PLAY)
+    folder.write(ROLE_PLAY_FILE, ROLE_PLAY)
     assert folder.problems() == []
     return folder
 
@@ -105,7 +86,7 @@ def test_any_value_of_a_module_key_is_reported_at_a_line(course, key):
 
 @pytest.mark.parametrize("key", SESSION_KEYS)
 def test_any_value_of_a_session_key_is_reported_at_a_line(course, key):
-    problems_for_each_value(course, SESSION, (), key)
+    problems_for_each_value(course, ROLE_PLAY_FILE, (), key)
 
 
 @pytest.mark.parametrize(
