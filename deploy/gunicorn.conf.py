@@ -15,11 +15,18 @@ collector ran over and over during start-up, finding nothing to free. It stays o
 is made; then what exists is frozen, left out of every later collection: the collections that
 requests trigger stay small, and they no longer touch the pages the workers share with the master
 (reference counts still do, so some of those pages are copied all the same).
+
+gunicorn 25.1 and later also open a control socket by default, at one path per user
+($XDG_RUNTIME_DIR/gunicorn.ctl, else ~/.gunicorn/gunicorn.ctl): several instances on one machine
+would each take it over from the last, and one stopping removes the path of another, while the
+lms system user has no home to hold it. Nothing here uses it, so it stays closed (an older
+gunicorn ignores the name).
 """
 
 import gc
 
 preload_app = True
+control_socket_disable = True
 
 gc.disable()  # read before the master makes the app
 

@@ -2,7 +2,7 @@
 garbage collector off and freezes what exists before forking (collecting again from then on);
 each worker starts a database pool of its own (a connection pooled in the master would be one
 socket shared by two processes) and collects garbage. Run in a child interpreter that forks for
-real, as gunicorn does."""
+real, as gunicorn does. gunicorn's control socket stays closed."""
 
 import subprocess
 import sys
@@ -19,6 +19,9 @@ from sqlalchemy import text
 
 hooks = runpy.run_path(sys.argv[1])  # what gunicorn does with --config
 assert hooks["preload_app"] is True
+from gunicorn.config import Config
+# One control socket path per user: several instances on a machine would take it from each other.
+assert "control_socket_disable" in Config().settings and hooks["control_socket_disable"] is True
 assert not gc.isenabled(), "the collector must be off while the master makes the app"
 from lms import create_app
 from lms.extensions import db
