@@ -65,8 +65,14 @@ UNREACHABLE_SCROLLERS = """() => [...document.querySelectorAll("main *")]
 
 
 def sideways(page):
-    """How many CSS pixels the page is wider than the window (0 when it fits)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    """How many CSS pixels the page is wider than the window (0 when it fits).
+
+    Measured against the layout viewport (the root's clientWidth): on a phone, where the browser
+    zooms out to show a page that is too wide, `window.innerWidth` grows with the page and the
+    difference would always be 0."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
 
 
 def test_no_staff_page_scrolls_sideways_and_axe_finds_nothing(
