@@ -11,9 +11,10 @@ import re
 import threading
 
 # Bump when a change here should give every module a new version on the next sync.
-RENDER_VERSION = 3
+RENDER_VERSION = 4
 # 2: URLs with a space or control character in the scheme are dropped
 # 3: tables sit in a labelled scroll region that the keyboard can reach
+# 4: a table's region is named by its whole header row, and no two in a text share a name
 
 ALLOWED_TAGS = frozenset(
     {
@@ -37,7 +38,8 @@ URL_ATTRIBUTES = frozenset({"href", "src"})
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _TABLE = re.compile(r"<table\b[^>]*>|</table>")
-_FIRST_HEADER = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
+_FIRST_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
 _ANY_TAG = re.compile(r"<[^>]*>")
 TABLE_REGION = '<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
 
@@ -104,22 +106,32 @@ def wrap_tables(html):
     """Put each table of sanitised HTML in a scroll region that is focusable and labelled.
 
     A wide table scrolls sideways on a phone; a keyboard user can only scroll a box that takes
-    focus, and a screen reader names the region by the table's first header cell. This runs after
-    the sanitiser, which removes every <div> and tabindex an author writes, so these attributes
-    appear only where the renderer put them.
+    focus, and a screen reader names the region by the table's header row ("Table: Kind, What it
+    means"). Two regions of a page must not share a name, so a table whose header row repeats an
+    earlier one's in the same text is numbered ("Table: Kind (2)"). This runs after the sanitiser,
+    which removes every <div> and tabindex an author writes, so these attributes appear only where
+    the renderer put them.
     """
+    named = {}
 
     def replace(match):
         if match.group().startswith("</"):
             return "</table></div>"
         end = html.find("</table>", match.end())
-        header = _FIRST_HEADER.search(html, match.end(), end if end >= 0 else len(html))
-        cell = _ANY_TAG.sub("", header.group(1)) if header else ""
-        words = " ".join(html_text.unescape(cell).split())[:100]
-        label = f"Table: {words}" if words else "Table"
+        row = _FIRST_ROW.search(html, match.end(), end if end >= 0 else len(html))
+        cells = _HEADER_CELL.findall(row.group(1)) if row else []
+        words = ", ".join(filter(None, (_words(cell) for cell in cells)))
+        label = f"Table: {words[:100]}" if words else "Table"
+        named[label] = named.get(label, 0) + 1
+        if named[label] > 1:
+            label = f"{label} ({named[label]})"
         return TABLE_REGION.format(label=html_text.escape(label, quote=True)) + match.group()
 
     return _TABLE.sub(replace, html)
+
+
+def _words(cell_html):
+    return " ".join(html_text.unescape(_ANY_TAG.sub("", cell_html)).split())
 
 
 def render_inline(text, resolve=None):

@@ -61,6 +61,7 @@ PAGE_TYPES = (
     "dashboard",
     "course",
     "module",
+    "module-two-tables",
     "quiz",
     "quiz-unanswered",
     "result-failed",

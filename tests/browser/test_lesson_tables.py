@@ -1,5 +1,6 @@
-"""A lesson's wide table scrolls in a region the keyboard can reach, named after its first header;
-axe-core finds nothing on the page (it reported scrollable-region-focusable at 390 px)."""
+"""A lesson's wide table scrolls in a region the keyboard can reach, named after its header row;
+axe-core finds nothing on the page (it reported scrollable-region-focusable at 390 px), nor on a
+lesson with two tables under the same header (landmark-unique, before they were numbered)."""
 
 import re
 
@@ -27,4 +28,11 @@ def test_a_wide_lesson_table_can_be_scrolled_from_the_keyboard(viewport, new_con
         page.keyboard.press("ArrowRight")
         expect(region).to_be_focused()
     check(page, "module")
+
+    page.goto("/courses/peer-support-foundations/recovery-planning")
+    expect(page.get_by_role("region", name="Table: Kind, What it means, Examples")).to_have_count(1)
+    expect(
+        page.get_by_role("region", name=re.compile(r"^Table: Kind, What .+ has now"))
+    ).to_have_count(1)
+    check(page, "module-two-tables")
     check.assert_no_violations()
