@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..services import outbox
 from ..services.certification import certificate_files, reminders
 from ..services.credentials import issuing
+from ..services.people import password_reset
 
 EXTENSION = "lms_jobs"
 TASKS = (
@@ -28,6 +29,8 @@ TASKS = (
     "send_digests",
 )
 ATTACHMENTS = certificate_files.email_attachments  # what an email bringing a certificate attaches
+# Emails queued without a body, written as they are sent, by purpose (services.outbox.deliver).
+WRITERS = {password_reset.PURPOSE: password_reset.reset_email}
 EMAILS_PER_TASK = 50  # emails queued together are sent by tasks of this many (workers share them)
 logger = logging.getLogger(__name__)
 
@@ -68,7 +71,7 @@ class Jobs:
         @huey.task(name="send_email")
         def send_email(email_id):
             with app.app_context():
-                delivery = outbox.deliver(email_id, app.config, ATTACHMENTS)
+                delivery = outbox.deliver(email_id, app.config, ATTACHMENTS, WRITERS)
             if delivery.outcome == "retry":
                 raise RetryTask(delay=delivery.retry_in)
             return delivery.outcome
@@ -79,7 +82,7 @@ class Jobs:
             # email; an email that needs another try gets a task of its own, later.
             for email_id in email_ids:
                 with app.app_context():
-                    delivery = outbox.deliver(email_id, app.config, ATTACHMENTS)
+                    delivery = outbox.deliver(email_id, app.config, ATTACHMENTS, WRITERS)
                 if delivery.outcome == "retry":
                     send_email.schedule((email_id,), delay=delivery.retry_in)
 

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 
 from ..extensions import db
 from ..models import OutgoingEmail
@@ -90,14 +90,15 @@ class NotToBeSent(Exception):
 
 @dataclass(frozen=True)
 class Delivery:
-    """What one try at sending came to: "sent", "retry" (in retry_in seconds), "failed", or
-    "skipped" (already sent or failed, or another worker is trying it)."""
+    """What one try at sending came to: "sent", "retry" (in retry_in seconds), "failed",
+    "skipped" (already sent or failed, or another worker is trying it), or "dropped" (written at
+    sending, with no one to write to: the row is gone)."""
 
     outcome: str
     retry_in: int | None = None
 
 
-def deliver(email_id, settings, attachments_for):
+def deliver(email_id, settings, attachments_for, writers):
     """Try to send one queued email now. Commits. Safe to call twice at once for the same email:
     each try is claimed by moving `attempts` on from the value read, which only one caller can.
     `attachments_for(certificate_id, settings)` makes the files of an email that brings a
@@ -105,15 +106,29 @@ def deliver(email_id, settings, attachments_for):
     required, so that no caller can send such an email without its files. Should it raise, the
     try is recorded as failed and retried like a refused send: the email never stays queued
     untried.
-    Should it raise NotToBeSent, the email is not sent, and recorded as failed with the reason."""
+    Should it raise NotToBeSent, the email is not sent, and recorded as failed with the reason.
+
+    `writers` maps a purpose to `write(to_address, settings)`, which writes the body of an email
+    of that purpose queued with none (a password-reset link, made at each try): (user id, body),
+    or None when there is no one to write to, and the row is deleted unsent. Required, so that no
+    caller sends such an email empty."""
     email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
     if email is None or email.status != "queued":
         db.session.rollback()
         return Delivery("skipped")
     tried = email.attempts
     to, subject, body = email.to_address, email.subject, email.body
-    certificate_id = email.certificate_id
+    certificate_id, user_id = email.certificate_id, email.user_id
+    write = None if body else writers.get(email.purpose)
+    if write is not None:
+        written = write(to, settings)
+        if written is None:  # no one to write to: not a failure, and nothing of it is kept
+            db.session.execute(delete(OutgoingEmail).where(OutgoingEmail.id == email_id))
+            db.session.commit()
+            return Delivery("dropped")
+        user_id, body = written
     if not mail_configured(settings):
+        email.user_id = user_id
         email.attempts, email.status = tried + 1, "failed"
         email.last_error, email.failed_at = NOT_SET_UP, utcnow()
         db.session.commit()
@@ -125,7 +140,7 @@ def deliver(email_id, settings, attachments_for):
             OutgoingEmail.status == "queued",
             OutgoingEmail.attempts == tried,
         )
-        .values(attempts=tried + 1)
+        .values(attempts=tried + 1, user_id=user_id)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()  # the claim is committed before the (slow) send: no lock held meanwhile

@@ -196,13 +196,13 @@ def test_attachments_that_cannot_be_made_are_a_failed_try_retried(app, app_ctx, 
     [email] = queued()
     db.session.commit()
 
-    tries = [outbox.deliver(email.id, app.config, broken_attachments)]
+    tries = [outbox.deliver(email.id, app.config, broken_attachments, {})]
     db.session.expire_all()
     assert (tries[0].outcome, tries[0].retry_in) == ("retry", outbox.RETRY_DELAYS[0])
     assert (email.status, email.attempts) == ("queued", 1)
     assert email.last_error == (f"{outbox.ATTACHMENTS_FAILED} (RuntimeError('font file missing'))")
     for _ in range(outbox.MAX_ATTEMPTS - 1):
-        tries.append(outbox.deliver(email.id, app.config, broken_attachments))
+        tries.append(outbox.deliver(email.id, app.config, broken_attachments, {}))
 
     db.session.expire_all()
     assert [delivery.outcome for delivery in tries] == ["retry"] * 4 + ["failed"]

@@ -145,7 +145,7 @@ def test_the_retry_delays_grow(app, smtp):
     delays = []
     with app.app_context():
         for _ in range(outbox.MAX_ATTEMPTS):
-            delays.append(outbox.deliver(email_id, app.config, email_attachments))
+            delays.append(outbox.deliver(email_id, app.config, email_attachments, {}))
     assert [(d.outcome, d.retry_in) for d in delays] == [
         ("retry", 60),
         ("retry", 300),

@@ -10,14 +10,18 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import url_for
 from sqlalchemy import select
 
 from lms.extensions import db
+from lms.jobs import ATTACHMENTS, WRITERS
 from lms.models import OutgoingEmail
 from lms.models.types import utcnow
+from lms.services import outbox
 from lms.services.people import accounts, password_reset
 from tests.auth import PASSWORD, make_user, post_form, sign_in
 from tests.conftest import run_jobs
+from tests.statements import recorded_statements
 
 SENT = (
     "If an account uses that email, we have sent it a link to choose a new password. "
@@ -32,6 +36,12 @@ NEW_PASSWORD = "a brand new passphrase"
 
 def html(response):
     return response.get_data(as_text=True)
+
+
+def outbox_retry(app):
+    """The worker's next try at the one queued email, now (its retry is scheduled minutes on)."""
+    email_id = db.session.scalar(select(OutgoingEmail.id))
+    return outbox.deliver(email_id, app.config, ATTACHMENTS, WRITERS).outcome
 
 
 class Inbox:
@@ -115,6 +125,70 @@ def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, client, inbox):
     assert SENT in unknown
     assert re.sub(r'value="[^"]+"', "", known) == re.sub(r'value="[^"]+"', "", unknown)
     assert [recipients for recipients, _ in inbox.messages] == [["dana@example.org"]]
+
+
+def test_a_known_and_an_unknown_email_cost_the_request_the_same_work(app, client, inbox):
+    """The request's time must not tell who has an account: it queues one row either way, and the
+    worker writes the email or drops the row. (Counted in statements, the same for both; it
+    took 12 ms against 1.4 ms when the request itself made the link for a known address.)"""
+    make_user(app)
+    post_form(client, "/forgot-password", {"email": "warm-up@example.org"})
+    run_jobs(app)
+
+    done = {}
+    for address in ("dana@example.org", "nobody@example.org"):
+        form = html(client.get("/forgot-password"))
+        token = re.search(r'name="csrf_token" [^>]*value="([^"]+)"', form)[1]
+        with recorded_statements(app) as statements:
+            client.post("/forgot-password", data={"csrf_token": token, "email": address})
+        done[address] = [re.sub(r"\s+", " ", statement) for statement in statements]
+        with app.app_context():
+            queued = select(OutgoingEmail.to_address, OutgoingEmail.body).where(
+                OutgoingEmail.status == "queued"
+            )
+            assert db.session.execute(queued).all() == [(address, "")]  # the worker writes it
+        run_jobs(app)
+
+    assert done["dana@example.org"] == done["nobody@example.org"]
+    with app.app_context():  # the unknown address left nothing behind: no row, no failure
+        assert db.session.scalars(select(OutgoingEmail.to_address)).all() == ["dana@example.org"]
+    assert [recipients for recipients, _ in inbox.messages] == [["dana@example.org"]]
+
+
+def test_a_retried_reset_email_brings_a_link_made_at_that_try(app, client, inbox):
+    make_user(app)
+    port = app.config["LMS_SMTP_PORT"]
+    app.config["LMS_SMTP_PORT"] = free_port()  # the first try finds no mail server
+    post_form(client, "/forgot-password", {"email": "dana@example.org"})
+    run_jobs(app)
+    assert inbox.messages == []
+    with app.app_context():
+        email = db.session.scalar(select(OutgoingEmail))
+        assert (email.status, email.attempts, email.body) == ("queued", 1, "")
+        assert email.user_id is not None  # whom it is for is known from the first try
+
+    app.config["LMS_SMTP_PORT"] = port
+    with app.app_context():
+        assert outbox_retry(app) == "sent"
+    [(_, message)] = inbox.messages
+    link = re.search(
+        r"^https://training\.example\.org(/reset-password/\S+)\s*$", message.get_content(), re.M
+    )
+    assert client.get(link[1]).status_code == 200
+
+
+def test_a_reset_email_for_something_not_an_email_address_is_refused_beside_the_field(
+    app, client, inbox
+):
+    page = html(post_form(client, "/forgot-password", {"email": "dana at example"}))
+
+    assert "Enter an email address in the form name@example.org." in page
+    assert run_jobs(app) == 0
+
+
+def test_the_reset_path_is_the_page_that_takes_the_token(app):
+    with app.test_request_context():
+        assert url_for("auth.reset_password", token="t") == password_reset.RESET_PATH + "t"
 
 
 def test_the_email_link_ignores_the_host_the_request_names(app, client, inbox):

@@ -1,5 +1,9 @@
 """Password-reset links: signed, good for one hour, and single-use (the token carries a
-fingerprint of the password hash, so setting a new password makes the link stop working)."""
+fingerprint of the password hash, so setting a new password makes the link stop working).
+
+A link asked for by email is written by the worker, not in the request (request_reset_email):
+the request does the same work whether or not an account uses the address, so neither its answer
+nor the time it takes tells anyone who has an account here."""
 
 from __future__ import annotations
 
@@ -12,11 +16,25 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import User
 from ...models.types import utcnow
+from .. import outbox
 from . import sessions
-from .accounts import AccountError, clear_throttle, hash_password, password_problem, user_by_email
+from .accounts import (
+    AccountError,
+    NoSuchAccount,
+    clear_throttle,
+    hash_password,
+    looks_like_email,
+    normalise_email,
+    password_problem,
+    user_by_email,
+)
 
 RESET_SALT = "password-reset"
 RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour
+# The outbox purpose of a reset email, its subject, and the page its link opens (+ the token).
+PURPOSE = "password-reset"
+SUBJECT = "Choose a new password"
+RESET_PATH = "/reset-password/"
 
 
 class ResetLinkInvalid(AccountError):
@@ -55,6 +73,38 @@ def reset_token_for_email(email, secret_key, granted_by=None):
             {"email": "Only an admin can make a reset link for an admin account. Ask an admin."}
         )
     return user, make_reset_token(user, secret_key)
+
+
+def request_reset_email(email):
+    """Queue a reset email for whoever uses `email`, in a transaction of its own. Commits.
+
+    The same work whether or not an account uses the address: one row in the outbox with no body
+    yet, which the worker writes when it sends (reset_email), or drops when no account uses the
+    address. AccountError if `email` is not shaped like an email address."""
+    address = normalise_email(email or "")
+    if not looks_like_email(address):
+        raise AccountError({"email": "Enter an email address in the form name@example.org."})
+    outbox.post_email(address, SUBJECT, "", PURPOSE)
+
+
+def reset_email(address, settings):
+    """(user id, body) of the reset email to `address`, with a new link made now: the worker
+    calls this at each try, so a retried email never brings a link that has expired meanwhile.
+    None when no account uses the address (the email is then dropped, never sent)."""
+    try:
+        user = user_by_email(address)
+    except NoSuchAccount:
+        return None
+    link = settings["LMS_BASE_URL"] + RESET_PATH + make_reset_token(user, settings["SECRET_KEY"])
+    body = (
+        f"Hello {user.name},\n\n"
+        f"Someone asked to choose a new password for your account at {settings['LMS_SITE_NAME']}.\n"
+        "If it was you, open this link and choose a new password:\n\n"
+        f"{link}\n\n"
+        "The link works for one hour, and only once.\n\n"
+        "If you did not ask for this, you can ignore this email: your password stays the same.\n"
+    )
+    return user.id, body
 
 
 def user_from_reset_token(token, secret_key, max_age=RESET_MAX_AGE, now=None, lock=False):

@@ -194,19 +194,14 @@ def forgot_password():
         return render_template("auth/forgot_password.html", form=None)
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        # The worker finds the account and writes the email, with retries: this page does the
+        # same work, and gives the same answer, whether or not an account uses the address.
         try:
-            user, token = password_reset.reset_token_for_email(
-                form.email.data, settings["SECRET_KEY"]
-            )
-        except accounts.NoSuchAccount:
-            pass  # the same answer either way: this page never says whether an account exists
+            password_reset.request_reset_email(form.email.data)
+        except accounts.AccountError as error:
+            show_problems(form, error)
         else:
-            link = external_url("auth.reset_password", token=token)
-            body = render_template("auth/reset_email.txt", user=user, link=link)
-            # Sent by the worker, with retries: a slow or failing mail server never holds this
-            # page, and the answer is the same either way.
-            outbox.post_email(user.email, "Choose a new password", body, "password-reset", user.id)
-        return render_template("auth/forgot_password_sent.html")
+            return render_template("auth/forgot_password_sent.html")
     return render_template("auth/forgot_password.html", form=form)
 
 
