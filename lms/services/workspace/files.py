@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ...content.files import ETHICS_FILE
 from ...content.limits import MAX_FILE_BYTES
@@ -31,16 +32,20 @@ def create_course(slug, author_id=None, title=None):
     """A new draft course: course.md from the starter (its summary left for the author) and a
     first module. `title` defaults to the slug's words."""
     paths.check_course_slug(slug)
+    taken = f"the workspace already has a course '{slug}': choose another slug"
     if store.course_by_slug(slug) is not None:
-        raise WorkspaceError(f"the workspace already has a course '{slug}': choose another slug")
+        raise WorkspaceError(taken)
     title = (title or "").strip() or slug.replace("-", " ").capitalize()
-    with store.transaction():
-        course = DraftCourse(slug=slug, created_by_id=author_id, published={})
-        db.session.add(course)
-        db.session.flush()
-        store.put(course, paths.COURSE_FILE, _utf8(templates.course_file(title)), author_id,
-                  "created")  # fmt: skip
-        _add_unit(course, "module", "Introduction", author_id)
+    try:
+        with store.transaction():
+            course = DraftCourse(slug=slug, created_by_id=author_id, published={})
+            db.session.add(course)
+            db.session.flush()
+            store.put(course, paths.COURSE_FILE, _utf8(templates.course_file(title)), author_id,
+                      "created")  # fmt: skip
+            _add_unit(course, "module", "Introduction", author_id)
+    except IntegrityError:  # someone else created this slug after the check above
+        raise WorkspaceError(taken) from None
     return course
 
 
