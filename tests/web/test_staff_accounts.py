@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import User
-from tests.auth import make_user, post_form, sign_in
+from tests.auth import form_token, make_user, post_form, sign_in
 
 
 def html(response):
@@ -114,3 +114,22 @@ def test_only_an_admin_can_make_an_admin(app, client):
         admin, "/staff/users/new", {"name": "Eve", "email": "eve@example.org", "roles": ["admin"]}
     )
     assert "<h1>Account created</h1>" in html(made)
+
+
+def test_a_post_with_no_fields_at_all_gets_the_form_with_its_problems(app, client):
+    # The token in its header, the body empty (or not a form): every field is missing, the roles
+    # too, which WTForms then leaves as None rather than an empty list.
+    staff_client(app, client)
+    token = form_token(client, "/staff/users/new")
+
+    for body, content_type in (("", "application/x-www-form-urlencoded"), ("{}", "text/plain")):
+        response = client.post(
+            "/staff/users/new",
+            data=body,
+            headers={"X-CSRFToken": token, "Content-Type": content_type},
+        )
+
+        page = html(response)
+        assert response.status_code == 200
+        assert 'id="roles-error"><strong>Error:</strong> Choose at least one role.' in page
+        assert 'id="name-error"><strong>Error:</strong> Enter your name' in page

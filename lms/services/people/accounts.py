@@ -195,7 +195,7 @@ def _account(email, name, roles, password, granted_by, hash_method=None):
     """A new account after checking its details; AccountError if they will not do."""
     email, name, password = email or "", name or "", password or ""  # a field left out of a form
     problems = _details_problems(email, name, password)
-    roles = list(dict.fromkeys(roles))
+    roles = list(dict.fromkeys(roles or ()))  # None: a form sent with no fields at all
     unknown = [r for r in roles if r not in ROLES]
     if not roles:
         problems["roles"] = "Choose at least one role."
