@@ -7,7 +7,14 @@ from flask.cli import FlaskGroup
 
 from . import cli, jobs, web
 from .config import PROJECT_ROOT, ConfigError, engine_options, load_settings
-from .extensions import csrf, db, login_manager, migrate, sqlite_write_ahead_log
+from .extensions import (
+    csrf,
+    db,
+    end_request_session,
+    login_manager,
+    migrate,
+    sqlite_write_ahead_log,
+)
 from .services.credentials import keyring
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -32,6 +39,7 @@ def create_app(config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    app.teardown_appcontext(end_request_session)  # runs before db's own: see its docstring
     with app.app_context():
         sqlite_write_ahead_log(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)

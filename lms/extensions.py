@@ -5,6 +5,7 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
+from sqlalchemy.exc import SQLAlchemyError
 
 # Stable constraint names, so that migrations name things the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -94,3 +95,19 @@ def sqlite_write_ahead_log(engine):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def end_request_session(exception=None):
+    """End the request's database session; registered after db, so it runs before
+    Flask-SQLAlchemy's own teardown, which then finds nothing left to end.
+
+    Ending a session rolls back what is still open, and that ROLLBACK fails when the connection
+    died after the response was made (PostgreSQL restarted or failed over, its backend
+    terminated). The response is complete by then and must still be sent: uncaught, that error
+    replaced the page with gunicorn's bare "Internal Server Error". SQLAlchemy has already thrown
+    the dead connection away when it fails, so ending the session once more succeeds.
+    """
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        db.session.remove()

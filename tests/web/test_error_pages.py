@@ -114,3 +114,26 @@ def test_an_error_that_leaves_the_session_needing_a_rollback_gets_our_500_page(a
     assert response.status_code == 500
     assert "Something went wrong on our side" in page and "Need help right now?" in page
     assert client.get("/dashboard").status_code == 200  # the next request is served as usual
+
+
+def test_a_connection_lost_after_the_page_was_made_still_sends_the_page(app):
+    # The page is ready, then the connection dies before the request ends (PostgreSQL restarted
+    # or failed over, its backend terminated): the ROLLBACK that ends every request cannot reach
+    # the database. Before, that error escaped the request's teardown and gunicorn answered with
+    # its bare "Internal Server Error" in place of the page.
+    user_id = make_user(app)
+
+    @public
+    def read_then_lose_the_connection():
+        name = db.session.scalar(select(User.name))  # opens the request's transaction
+        db.session.connection().connection.dbapi_connection.close()
+        return f"made for {name}"
+
+    app.add_url_rule("/read-then-lose", view_func=read_then_lose_the_connection)
+    client = sign_in_as(app.test_client(), user_id)
+
+    response = client.get("/read-then-lose")
+
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "made for Dana Trainee"
+    assert client.get("/dashboard").status_code == 200  # the pool gives the next request a live one
