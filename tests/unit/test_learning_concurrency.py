@@ -44,6 +44,33 @@ def test_first_quiz_openings_at_once_all_succeed(app, courses_dir):
         assert db.session.scalar(select(func.count(ModuleProgress.id))) == 1
 
 
+def test_a_quiz_opened_again_in_several_tabs_at_once_gets_one_new_attempt(app, courses_dir):
+    # The module was read and its first attempt sent, so no row is written on opening it again:
+    # nothing made the tabs take turns, and each made an open attempt of its own (its own order,
+    # its own draw from a pool), where a reload promises the one open attempt back.
+    user_id, _, _ = _setup(app, courses_dir)
+    with app.app_context():
+        _, _, first, questions, _ = attempts.start_attempt(
+            user_id, "sample-course", "first-steps", NOW
+        )
+        wrong = {q.id: [c.id for c in q.choices if not c.is_correct][:1] for q in questions}
+        attempts.submit_attempt(
+            user_id, first.id, wrong, shown=attempts.order_digest(first), now=NOW
+        )
+
+    def open_quiz(index):
+        return attempts.start_attempt(user_id, "sample-course", "first-steps", NOW)[2].id
+
+    results = _run_together(app, open_quiz, count=TABS)
+
+    with app.app_context():
+        open_attempts = db.session.scalars(
+            select(QuizAttempt.id).where(QuizAttempt.submitted_at.is_(None))
+        ).all()
+    assert len(open_attempts) == 1
+    assert results == open_attempts * TABS
+
+
 def test_one_attempt_sent_from_two_tabs_at_once_is_graded_once_and_the_other_is_told(
     app, courses_dir
 ):

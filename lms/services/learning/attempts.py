@@ -174,6 +174,10 @@ def start_attempt(user_id, course_slug, module_slug, now=None):
     questions = version.questions  # the whole pool, from the catalog's copy
     values = {"user_id": user_id, "module_id": version.module_id}
     attempt = db.session.scalar(_OPEN_ATTEMPT, values)
+    if attempt is None or attempt.module_version_id != version.id:
+        # About to make one: another tab may be doing the same. Take turns, then look again.
+        learning.hold_progress(user_id, version.module_id, now)
+        attempt = db.session.scalar(_OPEN_ATTEMPT, values)
     if attempt is not None and attempt.module_version_id != version.id:
         db.session.delete(attempt)  # never submitted, and its content has changed
         attempt = None

@@ -173,6 +173,13 @@ def mark_read(user_id, module_id, now):
     plain_rows(_MARK_READ, {"trainee": user_id, "module": module_id, "now": now})
 
 
+def hold_progress(user_id, module_id, now):
+    """Note activity on the trainee's progress row in the caller's transaction, which then holds
+    the row (PostgreSQL) or the database's write lock (SQLite) until it ends: two tabs that both
+    found no open attempt take turns here, and the second finds the first one's attempt."""
+    plain_rows(_TOUCH, {"trainee": user_id, "module": module_id, "now": now})
+
+
 def _open(user_id, course_slug, module_slug, now):
     """The module's version and course with the trainee's progress rows in the course, after
     noting the opening (committed, when there was something to note)."""
