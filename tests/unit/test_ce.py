@@ -166,6 +166,17 @@ def test_staff_approve_once_and_it_is_audited(world):
     assert count(AuditEvent, action="ce.rejected") == 0
 
 
+def test_no_one_reviews_their_own_entry(world):
+    """A staff member who holds a certificate logs CE like anyone; another reviews it."""
+    entry = cekit.log(world["stella"])
+    with pytest.raises(ce.CEError) as raised:
+        ce.review(world["stella"], entry.id, "approve", now=NOW)
+    assert raised.value.problems == {None: ce.OWN_ENTRY}
+    assert entry.status == "pending" and not kit.audit_events("ce.approved")
+    ce.review(world["admin"], entry.id, "approve", now=NOW)
+    assert (entry.status, entry.reviewed_by_id) == ("approved", world["admin"].id)
+
+
 def test_a_rejection_needs_a_comment(world):
     entry = cekit.log(world["ada"])
     with pytest.raises(ce.CEError) as raised:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
 from lms.extensions import db
-from lms.models import CEEntry, CEEvidence
+from lms.models import CEEntry, CEEvidence, User
 from lms.services.authoring.publishing import sync_courses
 from lms.services.logbook import ce, evidence
 from tests import cekit
@@ -228,6 +228,24 @@ def test_rejecting_without_a_comment_shows_the_message_by_the_field(app, people,
         "Error: Say why, so the person can fix it and log it again."
     )
     assert only_entry(app).status == "pending"
+
+
+def test_staff_cannot_approve_their_own_entry_another_can(app, people, clock):
+    clock.freeze(cekit.NOW)
+    with app.app_context():
+        entry_id = cekit.log(db.session.get(User, people["stella"])).id
+    stella, admin = client_for(app, people["stella"]), client_for(app, people["admin"])
+    html = stella.get(REVIEW).get_data(as_text=True)
+    assert "Stella Staff: 1.5 hours of ethics" in html and ce.OWN_ENTRY in html
+    assert f'action="{REVIEW}/{entry_id}"' not in html
+    response = stella.post(
+        f"{REVIEW}/{entry_id}",
+        data={"csrf_token": csrf_token(html), f"ce-{entry_id}-decision": "approve"},
+    )
+    assert response.status_code == 303
+    assert ce.OWN_ENTRY in stella.get(REVIEW).get_data(as_text=True)
+    assert only_entry(app).status == "pending"
+    assert f'action="{REVIEW}/{entry_id}"' in admin.get(REVIEW).get_data(as_text=True)
 
 
 def test_only_staff_and_admins_open_the_review_page(app, people):

@@ -237,6 +237,9 @@ def withdraw(user_id, entry_id):
     return entry
 
 
+OWN_ENTRY = "This is your own continuing education: another staff member reviews it."
+
+
 def pending_for_review():
     """Logged entries waiting for staff review, oldest first, with the person and evidence."""
     return list(
@@ -257,11 +260,15 @@ def pending_count():
 
 def review(reviewer, entry_id, decision, comment="", now=None):
     """Approve or reject a pending entry, once, with an audit event, in one transaction. A
-    rejection needs a comment, so that the person can fix it. Commits."""
+    rejection needs a comment, so that the person can fix it. No one reviews their own entry (a
+    staff member who holds a certificate renews it with CE another reviews, as with practice
+    hours). Commits."""
     now = now or clock.now()
     entry = db.session.get(CEEntry, entry_id)
     if entry is None:
         raise NotFound(str(entry_id))
+    if entry.user_id == reviewer.id:
+        raise CEError(OWN_ENTRY)
     comment = (comment or "").strip()
     if decision not in DECISIONS:
         raise CEError("Choose Approve or Not approve.")
