@@ -100,6 +100,20 @@ def course_domains(located):
     return tuple(seen) or DEFAULT_DOMAINS, problems
 
 
+def named_in(located):
+    """The domains a module or session file names itself (`domain`, or the keys of `domains`):
+    what it is checked against when its course's domains are unknown, because course.md could
+    not be read (that problem is reported there, not again in every module)."""
+    names = []
+    for key in ("domain", "domains"):
+        value = located[key].value if key in located else None
+        if isinstance(value, str):
+            names.append(value)
+        elif isinstance(value, dict):
+            names += [name for name in value if isinstance(name, str)]
+    return tuple(dict.fromkeys(names))
+
+
 def module_split(settings, located, domains):
     """A module's minutes per domain {domain: minutes}, in the course's domain order, and the
     problems with its `domain`/`domains` keys as [(line, message)].
@@ -137,7 +151,7 @@ def module_split(settings, located, domains):
              f"the minutes in 'domains' add up to {added}, but 'minutes' is {minutes}: make them "
              "agree ('minutes' is the module's whole training time, 'domains' shares it out)")
         ]  # fmt: skip
-    return {name: split[name] for name in domains if name in split}, []
+    return {name: split[name] for name in (domains or split) if name in split}, []
 
 
 def primary_domain(split):

@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 
+from . import domains as training_domains
 from . import frontmatter, limits, links
 from .model import Problem
 from .render import RENDER_VERSION
@@ -72,7 +73,8 @@ class CourseFileReader:
             return None
         if read_domains is not None:
             read_domains(fm.values, shown)
-        settings, problems = frontmatter.validate(fm.values, make_schema(self.domains), 1)
+        domains = self.domains or training_domains.named_in(fm.values)
+        settings, problems = frontmatter.validate(fm.values, make_schema(domains), 1)
         for line, message in problems:
             self.error(shown, line, message)
         return settings, fm.body, fm.body_line, fm.values

@@ -141,7 +141,9 @@ class _CourseReader(module_reading.ModuleReading, live_sessions.SessionReading, 
                 "and hyphens, for example 'peer-support-foundations'",
             )  # fmt: skip
         self.media = self._media()
-        self.domains = training_domains.DEFAULT_DOMAINS  # until course.md names its own
+        # None until course.md is read: a course.md that cannot be read names no domains, and
+        # each module's own are then taken as given rather than judged against the default.
+        self.domains = None
         self.module_files = self._module_files()
         self.ethics = None
         self.renewal = None  # course.md's renewal rule ({} for none) once it reads with no error

@@ -172,3 +172,36 @@ def test_training_hours_the_modules_cannot_supply_are_refused_with_the_sums(cour
 def test_a_training_hours_requirement_that_cannot_be_read_is_refused(course, block, expected):
     require(course, f"  requires:\n    training_hours: {block}\n")
     assert course.problems() == [expected]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        (
+            ("  title: Sample Certificate\n", "  title: Sample Certificate\n   oops: 1\n"),
+            f"{COURSE_MD}:8: invalid YAML: mapping values are not allowed here (put a value that "
+            "contains ': ' in quotes)",
+        ),
+        (("title: Sample Course", "title: Caf\xe9"), f"{COURSE_MD}:2: this file is not UTF-8"),
+        (None, f"{COURSE_MD}: missing: every course folder needs a course.md"),
+    ],
+    ids=["invalid-yaml", "not-utf8", "missing"],
+)
+def test_a_course_md_that_cannot_be_read_does_not_fail_every_module_domain(
+    course, breakage, expected
+):
+    # The course names its own domains, which the modules use; when course.md cannot be read,
+    # that is the one problem, not an "unknown domain" in every module judged by the default.
+    course.replace("course.md", "pass_mark: 75\n", "pass_mark: 75\ndomains: [engagement, craft]\n")
+    course.replace("02-listening.md", "domain: mentoring-education", "domain: craft")
+    split(course, "domains: {engagement: 5, craft: 10}")
+    if breakage is None:
+        course.remove("course.md")
+    else:
+        old, new = breakage
+        course.replace("course.md", old, new)
+        if "\xe9" in new:
+            course.write("course.md", course.read("course.md").encode("cp1252"))
+    problems = course.problems()
+    assert len(problems) == 1
+    assert problems[0].startswith(expected)
