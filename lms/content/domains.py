@@ -140,9 +140,9 @@ def module_split(settings, located, domains):
     line = located["domains"].line
     if not isinstance(split, dict) or minutes is None:
         return None, []
-    if not split:
+    if not located["domains"].value:
         return None, [(line, "'domains' is empty: give each domain's minutes, e.g. advocacy: 15")]
-    if len(split) != len(located["domains"].value) or None in split.values():
+    if not split or len(split) != len(located["domains"].value) or None in split.values():
         return None, []  # an unknown domain or unusable minutes: reported by the schema
     added = sum(split.values())
     if added != minutes:

@@ -67,6 +67,10 @@ def test_splitting_a_module_changes_its_hash_but_not_the_others(course):
             "domains: {advocacy: 15, recovery-wellness: 0}",
             f"{FIRST}:4: 'domains.recovery-wellness' must be a whole number from 1 to 240, not 0",
         ),
+        (
+            "domains: {cooking: 15}",
+            f"{FIRST}:4: unknown domain 'cooking' in 'domains': the domains are {DOMAINS}",
+        ),
         ("domains: {}", f"{FIRST}:4: 'domains' is empty: give each domain's minutes, e.g. "
          "advocacy: 15"),
         (
@@ -75,7 +79,7 @@ def test_splitting_a_module_changes_its_hash_but_not_the_others(course):
         ),
         ("", f"{FIRST}:1: missing required key 'domain'"),
     ],
-    ids=["both", "unknown", "sum", "zero", "empty", "not-a-group", "neither"],
+    ids=["both", "unknown", "sum", "zero", "all-unknown", "empty", "not-a-group", "neither"],
 )  # fmt: skip
 def test_a_split_that_cannot_be_counted_is_refused(course, block, expected):
     split(course, block)
