@@ -45,13 +45,16 @@ class ModuleReading:
     """The part of the course reader (loader._CourseReader, a CourseFileReader) that reads the
     module files: their names, each module file, and the requirements between modules. Before
     reading a module the reader has set `domains` and `media`, kept what _module_files() returned
-    as `module_files`, and started `requires_lines` empty ({slug: (file, line) of its
-    `requires:`}, which _requires() fills and _check_requirement_cycles() reads)."""
+    as `module_files` (and set `module_slugs`), and started `requires_lines` empty ({slug: (file,
+    line) of its `requires:`}, which _requires() fills and _check_requirement_cycles() reads)."""
 
     def _module_files(self):
         files = []
         numbers, slugs = {}, {}
         self.module_names = {"course.md"}  # what a link may point at, duplicates included
+        # every well-named module's slug, a duplicate's too: what a `requires:` may name (a
+        # duplicate is reported once, in its own file, not again wherever it is required)
+        self.module_slugs = []
         for path in sorted(self.folder.glob("*.md")):
             if path.name.lower() in IGNORED_FILES or path.name.startswith("."):
                 continue
@@ -66,6 +69,8 @@ class ModuleReading:
                 continue
             number, slug = int(match.group(1)), match.group(2)
             self.module_names.add(path.name)
+            if slug not in self.module_slugs:
+                self.module_slugs.append(slug)
             if len(slug) > SLUG_LENGTH:
                 self.error(
                     shown, None,
@@ -205,7 +210,7 @@ class ModuleReading:
 
     def _requires(self, requires, slug, shown, key_lines):
         """Check a module's `requires:` list against the course's module slugs."""
-        known = [module_slug for _, module_slug, _ in self.module_files]
+        known = self.module_slugs
         line = key_lines.get("requires")
         for wanted in requires:
             if wanted == slug:

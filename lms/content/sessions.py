@@ -267,7 +267,7 @@ class SessionReading:
 
     def _sessions(self):
         self.session_files = self._session_files()
-        module_slugs = [slug for _, slug, _ in self.module_files]
+        module_slugs = self.module_slugs
         found = []
         for number, slug, path in self.session_files:
             session = self._session(number, slug, path, module_slugs)

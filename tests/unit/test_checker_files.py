@@ -54,6 +54,20 @@ def test_new_modules_clashing_with_existing_ones(course):
     ]
 
 
+def test_a_module_that_requires_a_clashing_module_is_not_reported_as_well(course):
+    # 01-a.md sorts first, so 01-first-steps.md is the one reported as the clash; it is still
+    # there, so the module that requires it must not be told it has no such module.
+    course.write("01-a.md", course.read("01-first-steps.md"))
+    course.replace(
+        "02-listening.md",
+        "domain: mentoring-education",
+        "domain: mentoring-education\nrequires: [first-steps]",
+    )
+    assert course.problems() == [
+        f"{COURSE}/01-first-steps.md: module number 1 is also used by 01-a.md"
+    ]
+
+
 def test_a_course_folder_name_that_is_not_a_slug(tmp_path):
     course = CourseFolder(tmp_path, "Bad_Course")
     assert course.problems() == [
