@@ -53,13 +53,33 @@ def _syntax_error(error):
         return context_mark.line, _UNCLOSED[context]
     mark = getattr(error, "problem_mark", None) or context_mark
     problem = getattr(error, "problem", None) or str(error)
-    if problem.startswith("mapping values are not allowed"):
+    if problem.startswith("mapping values are not allowed") and _curly_quoted(mark):
+        # An editor's "smart" quotes look like quotes but are text to YAML, so the usual hint
+        # (put it in quotes) reads as wrong to an author who did.
+        problem += (
+            " (the value is in curly quotes, which YAML reads as ordinary text: "
+            "use straight quotes, \"...\" or '...')"
+        )
+    elif problem.startswith("mapping values are not allowed"):
         problem += " (put a value that contains ': ' in quotes)"
     elif "'\\t'" in problem:
         problem += " (indent with spaces, not tabs)"
     elif "cannot start any token" in problem:
         problem += " (put a value that starts with it in quotes)"
     return (mark.line if mark else None), problem
+
+
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019"
+
+
+def _curly_quoted(mark):
+    """Does the line the error is on start its value with a curly quote (“...” or ‘...’)?"""
+    buffer = getattr(mark, "buffer", None)
+    if mark is None or not isinstance(buffer, str):
+        return False
+    line = buffer.split("\n")[mark.line] if mark.line < buffer.count("\n") + 1 else ""
+    _, separator, value = line.partition(":")
+    return bool(separator) and value.strip()[:1] in _CURLY_QUOTES
 
 
 class Located:

@@ -57,6 +57,18 @@ def test_invalid_yaml(course, old, new, expected):
     assert course.problems() == [expected]
 
 
+@pytest.mark.parametrize(
+    "quoted", ["\u201cBoundaries: the basics\u201d", "\u2018Boundaries: the basics\u2019"]
+)
+def test_a_value_in_curly_quotes_is_told_to_use_straight_quotes(course, quoted):
+    # An editor turned the author's quotes into curly ones: "put it in quotes" would be wrong.
+    course.replace("01-first-steps.md", "title: First Steps", f"title: {quoted}")
+    assert course.problems() == [
+        f"{FIRST}:2: invalid YAML: mapping values are not allowed here (the value is in curly "
+        "quotes, which YAML reads as ordinary text: use straight quotes, \"...\" or '...')"
+    ]
+
+
 def test_no_front_matter(course):
     course.replace("01-first-steps.md", "---\ntitle: First Steps", "title: First Steps")
     assert course.problems() == [
