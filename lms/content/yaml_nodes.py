@@ -62,11 +62,22 @@ def _syntax_error(error):
         )
     elif problem.startswith("mapping values are not allowed"):
         problem += " (put a value that contains ': ' in quotes)"
+    elif "'\\t'" in problem and _line_before(mark).strip():
+        problem += " (YAML does not allow a tab here: put a space instead)"
     elif "'\\t'" in problem:
         problem += " (indent with spaces, not tabs)"
     elif "cannot start any token" in problem:
         problem += " (put a value that starts with it in quotes)"
     return (mark.line if mark else None), problem
+
+
+def _line_before(mark):
+    """The text of the error's line before the error's column ('' when unknown)."""
+    buffer = getattr(mark, "buffer", None)
+    if mark is None or not isinstance(buffer, str):
+        return ""
+    start = buffer.rfind("\n", 0, mark.pointer) + 1
+    return buffer[start : mark.pointer]
 
 
 _CURLY_QUOTES = "\u201c\u201d\u2018\u2019"

@@ -41,6 +41,12 @@ def test_the_sample_course_is_clean(course):
             "domain: recovery-wellness",
             "domain:\trecovery-wellness",
             f"{FIRST}:4: invalid YAML: found character '\\t' that cannot start any token "
+            "(YAML does not allow a tab here: put a space instead)",
+        ),
+        (
+            "  - Describe the first steps.",
+            "\t- Describe the first steps.",
+            f"{FIRST}:6: invalid YAML: found character '\\t' that cannot start any token "
             "(indent with spaces, not tabs)",
         ),
         (
@@ -50,7 +56,14 @@ def test_the_sample_course_is_clean(course):
             "'tag:yaml.org,2002:python/object:os.system'",
         ),
     ],
-    ids=["colon-in-value", "unclosed-quote", "unclosed-bracket", "tab", "unknown-tag"],
+    ids=[
+        "colon-in-value",
+        "unclosed-quote",
+        "unclosed-bracket",
+        "tab-after-colon",
+        "tab-indent",
+        "unknown-tag",
+    ],
 )
 def test_invalid_yaml(course, old, new, expected):
     course.replace("01-first-steps.md", old, new)
