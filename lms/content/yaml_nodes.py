@@ -60,6 +60,13 @@ def _syntax_error(error):
             " (the value is in curly quotes, which YAML reads as ordinary text: "
             "use straight quotes, \"...\" or '...')"
         )
+    elif problem.startswith("mapping values are not allowed") and ":" not in _line_before(mark):
+        # The line's own key is taken as more of the value above it: an indent that does not
+        # match its neighbours', not a colon inside a value.
+        problem += (
+            " (this line is indented more than the key above it, so it reads as part of that "
+            "key's value: give the keys of one group the same indent)"
+        )
     elif problem.startswith("mapping values are not allowed"):
         problem += " (put a value that contains ': ' in quotes)"
     elif "'\\t'" in problem and _line_before(mark).strip():

@@ -82,6 +82,15 @@ def test_a_value_in_curly_quotes_is_told_to_use_straight_quotes(course, quoted):
     ]
 
 
+def test_a_key_indented_more_than_the_one_above_is_told_about_indentation(course):
+    course.replace("01-first-steps.md", "minutes: 15\n", "minutes: 15\n  pass_mark: 60\n")
+    assert course.problems() == [
+        f"{FIRST}:4: invalid YAML: mapping values are not allowed here (this line is indented "
+        "more than the key above it, so it reads as part of that key's value: give the keys of "
+        "one group the same indent)"
+    ]
+
+
 def test_no_front_matter(course):
     course.replace("01-first-steps.md", "---\ntitle: First Steps", "title: First Steps")
     assert course.problems() == [
