@@ -10,7 +10,7 @@ import json
 import re
 
 from . import domains as training_domains
-from . import frontmatter, limits, links
+from . import frontmatter, limits, links, shape
 from .model import Problem
 from .render import RENDER_VERSION
 
@@ -80,10 +80,13 @@ class CourseFileReader:
         return settings, fm.body, fm.body_line, fm.values
 
     def _check_links(self, lines, first_line, shown, folder=""):
-        """Report links and raw HTML that will not work; return the media names used.
+        """Report links and raw HTML that will not work (and Markdown that will not come out as
+        written: shape.py); return the media names used.
 
         Links are relative to the file's own folder: `folder` is that folder inside the course
         ("sessions" for a session file, so its images are '../media/...')."""
+        for line, message in shape.warnings(lines, first_line):
+            self.warn(shown, line, message)
         module_names = self.module_names
         used = []
         for kind, line, payload in links.scan(lines, first_line):

@@ -3,7 +3,16 @@
 import pytest
 
 from lms.content.loader import load_courses
-from tests.unit.coursekit import COURSE, COURSE_MD, FIRST, SAMPLE, SECOND, CourseFolder
+from lms.content.render import render_block
+from tests.unit.coursekit import (
+    COURSE,
+    COURSE_MD,
+    FIRST,
+    LESSON_LINE,
+    SAMPLE,
+    SECOND,
+    CourseFolder,
+)
 
 
 @pytest.fixture
@@ -380,3 +389,22 @@ def test_renumbering_a_module_keeps_its_hash(course):
     (course.path / "01-first-steps.md").rename(course.path / "05-first-steps.md")
     course.replace("course.md", "(01-first-steps.md)", "(05-first-steps.md)")
     assert hashes(course) == before
+
+
+def test_a_list_item_nested_by_two_spaces_is_warned_and_four_spaces_is_not(course):
+    # GitHub and VS Code nest a list item indented two spaces; the published page does not (it
+    # needs four), so the item would run into its parent's text.
+    course.lesson("- Feelings\n  - worry\n  - hope\n- Steps\n    1. listen\n\n```\n- a\n  - b\n```")
+    nested = (
+        "this list item is indented 2 spaces under the item above, which does not nest it when "
+        "published (it shows as part of the list above, or as text): indent a nested item by 4 "
+        "spaces more than its parent"
+    )
+    assert course.problems() == [
+        f"{FIRST}:{LESSON_LINE + 1}: warning: {nested}",
+        f"{FIRST}:{LESSON_LINE + 2}: warning: {nested}",
+    ]
+    course.replace("01-first-steps.md", "  - worry\n  - hope", "    - worry\n    - hope")
+    assert course.problems() == []
+    html = render_block(course.load().courses[0].modules[0].lesson)
+    assert "<li>Feelings<ul>" in html.replace("\n", "")
