@@ -102,6 +102,8 @@ def _inline_links(text):
 def html_warnings(match):
     """Messages for a raw HTML tag that the sanitiser would remove or change."""
     closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
+    if tag == "h1":  # render.py makes it an <h2>: the page's title is its one <h1>
+        return [] if closing else ["raw HTML <h1> is published as <h2>: write '## ' instead"]
     if tag not in ALLOWED_TAGS:
         if closing:
             return []

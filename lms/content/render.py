@@ -14,7 +14,8 @@ import threading
 RENDER_VERSION = 4
 # 2: URLs with a space or control character in the scheme are dropped
 # 3: tables sit in a labelled scroll region that the keyboard can reach
-# 4: a table's region is named by its whole header row, and no two in a text share a name
+# 4: a table's region is named by its whole header row, and no two in a text share a name;
+#    a '#' heading is published as a level-2 heading instead of bare text
 
 ALLOWED_TAGS = frozenset(
     {
@@ -41,6 +42,7 @@ _TABLE = re.compile(r"<table\b[^>]*>|</table>")
 _FIRST_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL)
 _HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
 _ANY_TAG = re.compile(r"<[^>]*>")
+_LEVEL_ONE = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 TABLE_REGION = '<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
 
 # Building a Markdown parser costs more than most renders, so each thread keeps one and resets
@@ -99,7 +101,9 @@ def render_block(text, resolve=None):
         html = md.convert(text)
     finally:
         md.lms_links.resolve = None
-    return wrap_tables(sanitise(html))
+    # The page's title is its one <h1>, which the sanitiser does not allow in a text: an author's
+    # '# Heading' becomes a section heading, instead of words run in among the paragraphs.
+    return wrap_tables(sanitise(_LEVEL_ONE.sub(r"<\1h2", html)))
 
 
 def wrap_tables(html):

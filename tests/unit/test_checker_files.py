@@ -261,9 +261,13 @@ def test_links_and_html_that_are_fine(course, markdown):
                 "files in Markdown, ![text](...)"
             ],
         ),
+        ("<h1>Welcome</h1>", ["raw HTML <h1> is published as <h2>: write '## ' instead"]),
     ],
-    ids=["javascript", "data-image", "iframe", "script", "onclick", "onclick-only", "a-js", "img"],
-)
+    ids=[
+        "javascript", "data-image", "iframe", "script", "onclick", "onclick-only", "a-js", "img",
+        "h1",
+    ],
+)  # fmt: skip
 def test_links_and_html_the_sanitiser_would_change_are_warnings(course, markdown, expected):
     course.lesson(markdown)
     result = course.load()

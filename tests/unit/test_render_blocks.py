@@ -1,6 +1,8 @@
-"""Each table the renderer writes sits in a focusable scroll region named by its header row; no
-two regions of one text share a name (axe-core's landmark-unique: a lesson with two tables headed
-"Kind" gave two regions called "Table: Kind")."""
+"""Blocks the renderer reshapes for the page they go in. Each table sits in a focusable scroll
+region named by its header row, and no two regions of one text share a name (axe-core's
+landmark-unique: a lesson with two tables headed "Kind" gave two regions called "Table: Kind").
+A level-1 heading becomes a level-2 one: the page's title is its one <h1>, and the sanitiser,
+which allows none in a text, left an author's '# Heading' as bare words among the paragraphs."""
 
 import re
 
@@ -49,3 +51,11 @@ def test_a_table_without_header_words_is_just_a_table():
 def test_a_long_header_row_is_cut_to_a_name():
     (name,) = names(table(*(f"Column {n} of a wide table" for n in range(12))))
     assert len(name) == len("Table: ") + 100
+
+
+def test_a_level_one_heading_is_published_as_a_section_heading():
+    text = "# Before you start\n\nRead this first.\n\n<h1>Raw</h1>\n\n`<h1>` and ## stay as written"
+    assert render_block(text) == (
+        "<h2>Before you start</h2>\n<p>Read this first.</p>\n<h2>Raw</h2>\n\n"
+        "<p><code>&lt;h1&gt;</code> and ## stay as written</p>"
+    )
