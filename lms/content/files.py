@@ -15,6 +15,11 @@ from .model import Problem
 from .render import RENDER_VERSION
 
 MODULE_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+_NUMBERED = re.compile(r"\d+-")  # how a module's or session's file name starts
+NOT_READ = (
+    "this file is not read: a {kind} file's name ends in '.md' (lowercase); rename it if it is "
+    "a {kind}, or move it out of the {where}"
+)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_LENGTH = 100  # the size of the slug columns
 TITLE_LENGTH = 200  # the size of the title columns
@@ -129,3 +134,14 @@ def digest(value):
     """The content hash of a course, module or session: its values and the renderer's version."""
     payload = json.dumps({"render": RENDER_VERSION, **value}, sort_keys=True, default=list)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def unread_files(folder):
+    """Files in `folder` named like a module or session that the reader skips because the name
+    does not end in '.md' ('06-family.MD', '06-family.md.txt'): each is worth a warning, or the
+    module would just be missing."""
+    return [
+        path
+        for path in sorted(folder.iterdir())
+        if _NUMBERED.match(path.name) and path.suffix != ".md" and path.is_file()
+    ]

@@ -8,7 +8,15 @@ import difflib
 from . import ce as continuing_education
 from . import domains as training_domains
 from . import items as item_writing
-from .files import ETHICS_FILE, MODULE_FILE, SLUG_LENGTH, TITLE_LENGTH, digest
+from .files import (
+    ETHICS_FILE,
+    MODULE_FILE,
+    NOT_READ,
+    SLUG_LENGTH,
+    TITLE_LENGTH,
+    digest,
+    unread_files,
+)
 from .frontmatter import Field
 from .model import Module
 from .quiz import find_quiz_heading_typo, parse_quiz, split_lesson
@@ -91,6 +99,9 @@ class ModuleReading:
                 files.append((number, slug, path))
             numbers.setdefault(number, path.name)
             slugs.setdefault(slug, path.name)
+        for path in unread_files(self.folder):
+            message = NOT_READ.format(kind="module", where="course's folder")
+            self.warn(f"{self.shown}/{path.name}", None, message)
         if not files and not self.failed:
             self.error(
                 self.shown, None,

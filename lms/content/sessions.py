@@ -11,7 +11,7 @@ import difflib
 import re
 
 from . import domains as training_domains
-from .files import MODULE_FILE, SLUG_LENGTH, TITLE_LENGTH, digest
+from .files import MODULE_FILE, NOT_READ, SLUG_LENGTH, TITLE_LENGTH, digest, unread_files
 from .frontmatter import Field
 from .model import LiveSession
 from .quiz import QUIZ_HEADING, parse_heading
@@ -234,6 +234,9 @@ class SessionReading:
         if not folder.is_dir():
             return files
         numbers, slugs = {}, {}
+        for path in unread_files(folder):
+            message = NOT_READ.format(kind="session", where="sessions folder")
+            self.warn(f"{self.shown}/{SESSIONS_FOLDER}/{path.name}", None, message)
         for path in sorted(folder.glob("*.md")):
             if path.name.lower() == "readme.md" or path.name.startswith("."):
                 continue

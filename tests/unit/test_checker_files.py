@@ -9,6 +9,7 @@ from tests.unit.coursekit import (
     COURSE_MD,
     FIRST,
     LESSON_LINE,
+    ROLE_PLAY,
     SAMPLE,
     SECOND,
     CourseFolder,
@@ -36,6 +37,26 @@ def test_a_badly_named_module_file(course, name):
 def test_other_files_in_a_course_folder_are_ignored(course, name):
     course.write(name, "Notes for the authors, not a module.\n")
     assert course.problems() == []
+
+
+@pytest.mark.parametrize(
+    "name", ["03-family-meetings.MD", "03-family-meetings.markdown", "03-family-meetings.md.txt"]
+)
+def test_a_file_named_like_a_module_that_is_not_read_is_a_warning(course, name):
+    course.write(name, course.read("01-first-steps.md"))
+    assert course.problems() == [
+        f"{COURSE}/{name}: warning: this file is not read: a module file's name ends in '.md' "
+        "(lowercase); rename it if it is a module, or move it out of the course's folder"
+    ]
+
+
+def test_a_file_in_sessions_named_like_one_that_is_not_read_is_a_warning(course):
+    course.write("sessions/01-role-play.MD", ROLE_PLAY)
+    assert course.problems() == [
+        f"{COURSE}/sessions/01-role-play.MD: warning: this file is not read: a session file's "
+        "name ends in '.md' (lowercase); rename it if it is a session, or move it out of the "
+        "sessions folder"
+    ]
 
 
 def test_two_modules_with_the_same_number(course):
