@@ -71,14 +71,18 @@ def training_hours_field(domains):
 def course_domains(located):
     """The course's domain list from course.md's `domains:` (a Located list) or the default.
 
-    Returns (domains, [(line, message)]). A list that is not a list of text is reported by the
-    schema; the default is used then, so modules are still checked against something.
+    Returns (domains, [(line, message)]). A `domains:` that cannot be used (not a list of text,
+    which the schema reports, or a name reported here) gives None: the course's domains are then
+    unknown, and each module's are taken as it names them, so that the one mistake in course.md
+    is not reported again, as an unknown domain, in every module that uses the list.
     """
-    if located is None or not isinstance(located.value, list):
+    if located is None:
         return DEFAULT_DOMAINS, []
+    if not isinstance(located.value, list):
+        return None, []
     names = [item for item in located.value if isinstance(item, str)]
     if len(names) != len(located.value) or not names:
-        return DEFAULT_DOMAINS, []
+        return None, []
     problems = []
     seen = []
     for name in names:
@@ -97,7 +101,7 @@ def course_domains(located):
             problems.append((located.line, f"domain '{name}' is listed twice"))
         else:
             seen.append(name)
-    return tuple(seen) or DEFAULT_DOMAINS, problems
+    return (None if problems else tuple(seen)), problems
 
 
 def named_in(located):

@@ -179,6 +179,25 @@ def test_a_training_hours_requirement_that_cannot_be_read_is_refused(course, blo
 
 
 @pytest.mark.parametrize(
+    ("listed", "expected"),
+    [
+        ("engagement, craft", "'domains' must be a list of one or more lines of text ('- ...')"),
+        ("[engagement, craft, Craft]", "domain 'Craft' is not a slug: use lowercase letters"),
+        ("[engagement, craft, craft]", "domain 'craft' is listed twice"),
+    ],
+    ids=["not-a-list", "not-a-slug", "twice"],
+)
+def test_a_domain_list_with_a_mistake_does_not_fail_every_module_that_uses_it(
+    course, listed, expected
+):
+    course.replace("course.md", "pass_mark: 75\n", f"pass_mark: 75\ndomains: {listed}\n")
+    course.replace("02-listening.md", "domain: mentoring-education", "domain: craft")
+    split(course, "domains: {engagement: 5, craft: 10}")
+    problems = course.problems()
+    assert len(problems) == 1 and problems[0].startswith(f"{COURSE_MD}:5: {expected}")
+
+
+@pytest.mark.parametrize(
     ("breakage", "expected"),
     [
         (
