@@ -26,10 +26,13 @@ SESSION_KEY = "lms_outbox_queued"  # ids queued in this transaction, for the aft
 MAX_ATTEMPTS = 5
 # Seconds to wait after a failed try before the next: 1 minute, 5, 30, then 2 hours.
 RETRY_DELAYS = (60, 300, 1800, 7200)
-# A row never tried this long after it was queued lost its enqueue; one tried but still queued
-# this long after (far longer than every retry delay together) lost its worker mid-send.
+# A row never tried this long after it was queued lost its enqueue. One tried k times is due
+# again RETRY_DELAYS[0] + ... + RETRY_DELAYS[k - 1] after it was queued (plus the few seconds
+# each try took); this long past that, its scheduled retry was lost (Redis flushed or restarted
+# without its data, or the worker died mid-send) and the sweep hands it over again. A try still
+# under way cannot be that late: a send gives up after mail.TIMEOUT seconds without an answer.
 NEVER_TRIED_AFTER = timedelta(minutes=5)
-STUCK_AFTER = timedelta(hours=24)
+OVERDUE_AFTER = timedelta(minutes=10)
 NOT_SET_UP = "Email is not set up here (LMS_SMTP_HOST and LMS_BASE_URL), so it was not sent."
 ATTACHMENTS_FAILED = "The certificate's files to attach could not be made"
 
@@ -199,9 +202,17 @@ def _fail(email, how):
 
 
 def stranded_ids(now=None, limit=500):
-    """Queued emails whose send was lost: never tried a few minutes after being queued, or still
-    queued a day after a first try."""
+    """Queued emails whose send was lost: never tried a few minutes after being queued, or tried
+    and not tried again well after their next try was due."""
     now = now or utcnow()
+    due_again = [
+        and_(
+            OutgoingEmail.attempts == tried,
+            OutgoingEmail.created_at
+            <= now - timedelta(seconds=sum(RETRY_DELAYS[:tried])) - OVERDUE_AFTER,
+        )
+        for tried in range(1, MAX_ATTEMPTS)
+    ]
     query = (
         select(OutgoingEmail.id)
         .where(
@@ -211,7 +222,7 @@ def stranded_ids(now=None, limit=500):
                     OutgoingEmail.attempts == 0,
                     OutgoingEmail.created_at <= now - NEVER_TRIED_AFTER,
                 ),
-                OutgoingEmail.created_at <= now - STUCK_AFTER,
+                *due_again,
             ),
         )
         .order_by(OutgoingEmail.id)
