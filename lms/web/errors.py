@@ -1,5 +1,6 @@
 """Error pages: a person never sees a stack trace, and sees our page even when the database is
-down (a 503 saying to try again in a minute) or left mid-transaction (a 500)."""
+down (a 503 saying to try again in a minute), lost a conflict with another request at the same
+moment (a 503 saying to send it again) or was left mid-transaction (a 500)."""
 
 from contextlib import suppress
 
@@ -14,6 +15,10 @@ from .inputs import MEGABYTE, largest_file
 
 # How long a browser or a proxy should wait before asking again while the database is away.
 RETRY_AFTER_SECONDS = 60
+# PostgreSQL's codes for a transaction that lost to another (deadlock_detected,
+# serialization_failure, lock_not_available): the database is up, and sending again works.
+CONFLICT_STATES = frozenset({"40P01", "40001", "55P03"})
+CONFLICT_RETRY_AFTER_SECONDS = 5
 
 # The last resort, when even our own page cannot be rendered.
 PLAIN_PAGE = (
@@ -45,6 +50,15 @@ def _page_without_the_database(status, title, message):
     except Exception:  # noqa: BLE001 - the page itself failed: still say something useful
         page = PLAIN_PAGE.format(status=status, title=title, message=message)
         return make_response((page, status))
+
+
+def _conflict(error):
+    """Did the database refuse this request because another held what it needed at the same
+    moment? (On SQLite: the write lock, held past the wait for it.)"""
+    driver_error = getattr(error, "orig", None)
+    if getattr(driver_error, "sqlstate", None) in CONFLICT_STATES:
+        return True
+    return "database is locked" in str(driver_error)
 
 
 def init_app(app):
@@ -90,6 +104,16 @@ def init_app(app):
     @app.errorhandler(InterfaceError)
     @app.errorhandler(PoolTimeout)
     def database_unavailable(error):
+        if _conflict(error):
+            app.logger.warning("a request lost a conflict with another: %s", error)
+            response = _page_without_the_database(
+                503,
+                "That did not go through",
+                "Other changes to the same records were being made at the same moment, so what "
+                "you just sent was not saved. Go back and send it again.",
+            )
+            response.headers["Retry-After"] = str(CONFLICT_RETRY_AFTER_SECONDS)
+            return response
         app.logger.error("the database is unavailable: %s", error)
         response = _page_without_the_database(
             503,

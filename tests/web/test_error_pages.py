@@ -2,8 +2,12 @@
 (SQLite file gone, PostgreSQL refusing connections), and our 500 page when a request leaves the
 session needing a rollback. Gunicorn's bare "Internal Server Error" is never what people see."""
 
+import sqlite3
+
+import psycopg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from lms import create_app
 from lms.extensions import db
@@ -137,3 +141,39 @@ def test_a_connection_lost_after_the_page_was_made_still_sends_the_page(app):
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "made for Dana Trainee"
     assert client.get("/dashboard").status_code == 200  # the pool gives the next request a live one
+
+
+@pytest.mark.parametrize(
+    "driver_error",
+    [
+        psycopg.errors.DeadlockDetected("deadlock detected"),
+        psycopg.errors.SerializationFailure("could not serialize access"),
+        sqlite3.OperationalError("database is locked"),
+    ],
+    ids=["deadlock", "serialization", "sqlite-locked"],
+)
+def test_a_request_that_lost_a_conflict_is_told_to_send_it_again_not_that_the_site_is_down(
+    app, driver_error
+):
+    # Found erasing a trainee while they submitted quizzes on PostgreSQL: the loser of a
+    # deadlock was told "We cannot reach our records", and "Nothing you saved before has been
+    # lost", which says nothing of what they had just sent.
+    user_id = make_user(app)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @public
+    def lose_a_conflict():
+        db.session.execute(update(User).where(User.id == user_id).values(name="Changed"))
+        raise OperationalError("UPDATE user_account ...", {}, driver_error)
+
+    app.add_url_rule("/conflict", view_func=lose_a_conflict)
+    client = sign_in_as(app.test_client(), user_id)
+
+    response = client.get("/conflict")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "That did not go through" in page and "was not saved. Go back and send it again" in page
+    assert "Need help right now?" in page
+    with app.app_context():  # what the request had written was rolled back
+        assert db.session.get(User, user_id).name == "Dana Trainee"
