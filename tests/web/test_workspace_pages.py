@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Course, DraftFile
+from lms.services.authoring.publishing import sync_courses
 from lms.services.workspace import reviewing, store
 from tests.auth import make_user
 from tests.conftest import csrf_token, sign_in_as
@@ -277,6 +278,35 @@ def test_publish_shows_the_changes_then_publishes(app, staff, course):
     again = text(staff.get(f"{COURSE}publish"))
     assert "Changed" in again and "Added" in again
     assert "my-course" in text(staff.get(LIST)) and "Yes, last on" in text(staff.get(LIST))
+
+
+def test_publishing_a_course_from_disk_unchanged_says_it_is_now_published_from_here(
+    app, staff, courses_dir
+):
+    """The course was published from the courses folder; the same files, imported and published
+    here, change nothing trainees see, but from then on a sync from disk leaves the course alone:
+    the page said "Nothing to publish ... nothing was written"."""
+    with app.app_context():
+        sync_courses(courses_dir)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in sorted((courses_dir / "sample-course").rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(courses_dir).as_posix())
+    post(
+        staff, "/staff/workspace/import", {"archive": (io.BytesIO(out.getvalue()), "s.zip")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    page = "/staff/workspace/sample-course/publish"
+
+    done = text(post(staff, page, {"seen": seen(staff, page)}, page))
+
+    assert "sample-course is now published from here" in done and "Nothing to publish" not in done
+    assert "trainees see no change" in done and "a sync of the courses folder" in done
+    with app.app_context():
+        assert sync_courses(courses_dir).warnings  # the sync leaves it alone, and says so
+    again = text(post(staff, page, {"seen": seen(staff, page)}, page))
+    assert "Nothing to publish" in again and "nothing was written" in again
 
 
 def test_an_unknown_course_is_not_found(staff):

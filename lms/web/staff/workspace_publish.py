@@ -35,6 +35,9 @@ def workspace_publish_now(slug):
     if not form.validate_on_submit():
         abort(400)
     changes = publishing.preview(course)
+    # A course last published from disk is taken over by its first publish here, even when the
+    # text matches and trainees see no change: the page must say so.
+    taken_over = course.published_at is None
     try:
         report = publishing.publish(
             course,
@@ -54,6 +57,7 @@ def workspace_publish_now(slug):
         course=course,
         changes=changes,
         report=report,
+        taken_over=taken_over,
         diff_rows=diff_rows,
     )
 
