@@ -383,6 +383,29 @@ def test_a_revoked_certificates_pdf_says_revoked_across_it_with_the_date(app, cl
     assert HOLDER in text and "Private note" not in text
 
 
+def test_the_dashboard_never_calls_a_revoked_or_expired_certificate_valid(app, client, issued):
+    with app.app_context():
+        staff = _user("Pat Staff", "pat.staff@example.org", role="staff").id
+        certificate_id = db.session.scalar(
+            select(Certificate.id).where(Certificate.code == issued["code"])
+        )
+        revoke(certificate_id, staff, "Private note", now=datetime(2026, 12, 3, 9, 30, tzinfo=UTC))
+    sign_in(client, issued["user_id"])
+
+    revoked = page(client.get("/dashboard"))
+
+    assert issued["code"] in revoked
+    assert "valid until" not in revoked
+    assert "<strong>revoked</strong> on December 3, 2026, no longer valid" in revoked
+    assert "Private note" not in revoked
+
+    change(app, issued["code"], revoked_at=None, expires_on=date(2026, 1, 9))
+    expired = page(client.get("/dashboard"))
+
+    assert "valid until" not in expired
+    assert "<strong>expired</strong> on January 9, 2026" in expired
+
+
 def test_an_expired_certificates_pdf_says_expired(app, client, issued):
     change(app, issued["code"], expires_on=date(2026, 1, 9))
     sign_in(client, issued["user_id"])

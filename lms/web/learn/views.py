@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ... import clock
 from ...services.authoring import media
-from ...services.certification import certificate_lookup, renewal
+from ...services.certification import certificate_lookup, certification, renewal
 from ...services.learning import catalog, learning, meetings, training
 from .. import transcripts
 from ..access import public, signed_in
@@ -33,6 +33,7 @@ def dashboard():
     attended = training.attendance([current_user.id], [course.id for course in courses])
     # Read once for the meetings listed here and each required session's next meeting.
     now = clock.now()
+    today = clock.today()
     ahead = meetings.ahead_for_trainee(current_user.id, now)
     return render_template(
         "learn/dashboard.html",
@@ -40,9 +41,10 @@ def dashboard():
         training=training.progress_for(current_user.id, courses, attended),
         attended=attended,
         certificates=certificates,
+        statuses={c.id: certification.certificate_status(c, today) for c in certificates},
         standings=renewal.standings_for([c.id for c in certificates]),
         renew_form=RenewForm(),
-        today=clock.today(),
+        today=today,
         upcoming=ahead[: meetings.UPCOMING_SHOWN],
         next_meetings=meetings.next_by_session(ahead, now),
     )
