@@ -99,6 +99,16 @@ def test_the_schedule_form_says_what_to_fix(app, world, changes, field, words):
     assert words in field_error(html, field)
 
 
+def test_an_empty_length_is_not_called_wrong_when_the_session_is_not_chosen(app, world):
+    # Empty means the session's planned length: with no session chosen yet, only the session is
+    # wrong, and staff are not told to type a length they may leave empty.
+    stella = client_for(app, world["stella"])
+    response = post(stella, NEW, schedule_data(world, live_session_id="", minutes=""))
+
+    html = assert_error_page(response, {"live_session_id": "Choose one of the published"})
+    assert "Enter the length in minutes" not in html
+
+
 def test_a_cohort_not_taking_the_sessions_course_is_refused(app, world):
     with app.app_context():
         other = cohorts.create_cohort(

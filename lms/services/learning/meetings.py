@@ -150,9 +150,14 @@ def _check_plan(plan, zone, now, problems, planned_minutes=None):
                 "Choose another time."
             )
     minutes = _whole_minutes(plan.minutes)
-    if planned_minutes and str(plan.minutes if plan.minutes is not None else "").strip() == "":
+    left_empty = str(plan.minutes if plan.minutes is not None else "").strip() == ""
+    if left_empty:
+        # The session's planned length; unknown only while no session is chosen, and that is
+        # the problem to show, not this field, which may stay empty.
         minutes = planned_minutes
-    if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
+    if (minutes is None and not left_empty) or (
+        minutes is not None and not MIN_MINUTES <= minutes <= MAX_MINUTES
+    ):
         problems["minutes"] = (
             f"Enter the length in minutes, as a whole number from {MIN_MINUTES} to {MAX_MINUTES}."
         )
