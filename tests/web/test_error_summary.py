@@ -143,7 +143,10 @@ def test_ethics_signing(client, required):
 
     response = post_form(client, "/courses/sample-course/ethics", {"full_name": ""})
 
-    assert_error_page(response, {"agree": "", "full_name": ""})
+    page = assert_error_page(response, {"agree": "", "full_name": ""})
+    # The summary lists the problems in the order the page shows the fields: the box, then the name.
+    assert list(summary_of(page)) == ["agree", "full_name"]
+    assert page.index('id="agree"') < page.index('id="full_name"')
 
 
 def test_supervisor_hours_review(app, client, required):

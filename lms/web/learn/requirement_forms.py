@@ -15,12 +15,13 @@ PRIVACY_REMINDER = (
 
 
 class EthicsForm(Form):
+    # In the order the page shows them, which is the order of the error summary.
+    agree = BooleanField("I have read this code of ethics and agree to follow it")
     full_name = StringField(
         "Type your full name to sign",
         description="As it appears on your account.",
         render_kw={"autocomplete": "name"},
     )
-    agree = BooleanField("I have read this code of ethics and agree to follow it")
 
 
 class PracticeForm(Form):
