@@ -109,6 +109,21 @@ def test_save_keeps_a_new_revision(staff, course, app):
         assert files.open_file(files.course_named("my-course"), MODULE_PATH) == (changed, 2)
 
 
+def test_save_stores_lf_line_endings_not_the_browsers_crlf(staff, course, app):
+    # A browser sends a textarea's lines joined by CRLF. Kept as sent, every line of a file
+    # written elsewhere (LF) differed, and the publish page listed each one as removed and added.
+    with app.app_context():
+        saved, _ = files.open_file(files.course_named("my-course"), MODULE_PATH)
+    assert "\r" not in saved
+    changed = saved.replace("Listening well.", "Listening with care.")
+
+    response = post(staff, MODULE_PATH, changed.replace("\n", "\r\n"), "save")
+
+    assert "Saved 02-second.md as revision 2." in text(response)
+    with app.app_context():
+        assert files.open_file(files.course_named("my-course"), MODULE_PATH) == (changed, 2)
+
+
 def test_a_second_save_meets_the_conflict_page_and_saves_merged(staff, course, app, staff_id):
     page = staff.get(EDIT + MODULE_PATH)
     token, base = csrf_token(page.get_data(as_text=True)), revision_field(page)

@@ -46,7 +46,10 @@ def workspace_edit(slug, path):
                 "Press one of the buttons: Save, Check, Preview or New question"
             )
         return _page(course, path, form), 422
-    text = form.text.data or ""
+    # A browser joins a textarea's lines with CRLF; the course's files use LF, so that a save
+    # changes only the lines the author changed (in the history and the publish page's diffs).
+    text = (form.text.data or "").replace("\r\n", "\n")
+    form.text.data = text
     if action == "question":
         skeleton = files.question_skeleton(text)
         form.text.data = text.rstrip("\n") + "\n\n" + skeleton
