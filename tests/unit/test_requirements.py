@@ -247,7 +247,7 @@ def test_a_rejection_needs_a_comment(people):
     for comment in ("", "   "):
         assert problems(
             lambda c=comment: practice.review_session(people["sam"], session.id, "reject", c)
-        ) == {"comment": "Say why, so the trainee can fix it."}
+        ) == {"comment": "Say why, so the trainee can fix it and log it again."}
 
     reviewed, _ = practice.review_session(
         people["sam"], session.id, "reject", " Log the group session separately. ", now=NOW

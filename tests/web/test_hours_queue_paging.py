@@ -76,7 +76,7 @@ def test_a_refused_review_on_page_2_is_shown_again_on_page_2(queue):
     again = assert_error_page(refused, {f"review-{ids[1]}-comment": "Say why"})
     assert shown(again) == [ids[1]] and "Showing 2 to 2 of 4 sessions" in again
     assert field_error(again, f"review-{ids[1]}-comment") == (
-        "Error: Say why, so the trainee can fix it."
+        "Error: Say why, so the trainee can fix it and log it again."
     )
     # Its form still carries page 2: the corrected review comes back to page 2 as well.
     done = review(sam, again, ids[1], "reject", "Log it as supervision.")

@@ -214,7 +214,7 @@ def test_the_supervisor_approves_and_rejects_with_a_comment(app, people):
 
     assert refused.status_code == 422
     assert field_error(refused.get_data(as_text=True), f"review-{second}-comment") == (
-        "Error: Say why, so the trainee can fix it."
+        "Error: Say why, so the trainee can fix it and log it again."
     )
     assert field_error(refused.get_data(as_text=True), f"review-{first}-comment") is None
 
@@ -234,6 +234,8 @@ def test_the_supervisor_approves_and_rejects_with_a_comment(app, people):
     html = page(ada, "/practice")
     assert "<strong>Approved</strong>" in html and "<strong>Not approved</strong>" in html
     assert "Your supervisor said: “Log supervision meetings as such.”" in html
+    # a rejected entry cannot be edited: the page says how to fix it, once, under that entry
+    assert html.count("These hours do not count. To fix them, log the session again above.") == 1
     assert hours_row(html, "Peer-support work") == ("1.5 hours", "0 hours")
 
 

@@ -318,7 +318,7 @@ def check_comment_length(comment):
 def review_session(reviewer, session_id, decision, comment="", now=None):
     """Approve or reject a session, once, as the trainee's current supervisor. Commits.
 
-    A rejection needs a comment, so that the trainee can fix it. Approving may complete a
+    A rejection needs a comment, so that the trainee can fix it and log it again. Approving may complete a
     certificate: it is issued in the same transaction. Returns (session, [certificates issued]).
     """
     now = now or utcnow()
@@ -329,7 +329,7 @@ def review_session(reviewer, session_id, decision, comment="", now=None):
     if session.status != "pending":
         raise RequirementError(_already_reviewed(session))
     if decision == "reject" and not comment:
-        raise RequirementError({"comment": "Say why, so the trainee can fix it."})
+        raise RequirementError({"comment": "Say why, so the trainee can fix it and log it again."})
     check_comment_length(comment)
     status = reviews.record_decision(
         PracticeSession, session.id, decision, reviewer.id, comment, now

@@ -15,7 +15,7 @@ class ReviewForm(Form):
     comment = TextAreaField(
         "Comment for the trainee",
         description="Optional when you approve. When you do not approve, say why, so the trainee "
-        "can fix it.",
+        "can fix it and log it again.",
         render_kw={"rows": 3, "maxlength": MAX_COMMENT},
     )
     decision = StringField()  # sent by the button pressed: "approve" or "reject"
