@@ -256,12 +256,17 @@ def viewport(request):
 @pytest.fixture
 def new_context(browser, live_server):
     """Make browser contexts (one per person) at a viewport, with JavaScript on or off; all are
-    closed after the test, which then fails if any page asked another site for anything."""
-    made, elsewhere = [], []
+    closed after the test, which then fails if any page asked another site for anything, or
+    asked this one for something it does not have (a stylesheet, script or image)."""
+    made, elsewhere, missing = [], [], []
 
     def note_elsewhere(request):
         if not request.url.startswith((live_server + "/", "data:", "blob:", "about:")):
             elsewhere.append(f"{request.frame.url} asked for {request.url}")
+
+    def note_missing(response):
+        if response.status == 404 and response.request.resource_type != "document":
+            missing.append(f"{response.frame.url} asked for {response.url}")
 
     def make(viewport_name, javascript=True, **options):
         context = browser.new_context(
@@ -273,6 +278,7 @@ def new_context(browser, live_server):
         )
         context.set_default_timeout(15_000)
         context.on("request", note_elsewhere)
+        context.on("response", note_missing)
         made.append(context)
         return context
 
@@ -280,6 +286,7 @@ def new_context(browser, live_server):
     for context in made:
         context.close()
     assert not elsewhere, "pages loaded something from another site:\n" + "\n".join(elsewhere)
+    assert not missing, "pages asked for what is not there (404):\n" + "\n".join(missing)
 
 
 # --- screenshots and axe --------------------------------------------------------------------------

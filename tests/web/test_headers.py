@@ -107,6 +107,7 @@ def test_public_answers_of_every_type_carry_the_headers_and_keep_normal_caching(
         ("/", 200, "text/html"),
         ("/courses/sample-course/", 200, "text/html"),
         ("/static/style.css", 200, "text/css"),
+        ("/static/favicon.svg", 200, "image/svg+xml"),
         ("/healthz", 200, "application/json"),
         (f"/verify/{code}.json", 200, "application/json"),
         ("/no-such-page", 404, "text/html"),
@@ -148,3 +149,8 @@ def test_templates_carry_no_inline_script_style_or_event_handler(app):
     ]
 
     assert found == []
+
+
+def test_every_page_names_its_icon_so_no_browser_asks_for_a_missing_favicon_ico(app):
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
