@@ -1,6 +1,7 @@
 """The certificate of a course with requirements beyond quizzes: issued exactly when the last one is
 met, whichever it is, with one audit event; and the checklist that shows what is missing."""
 
+from datetime import timedelta
 from itertools import permutations
 
 import pytest
@@ -8,12 +9,14 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Certificate, Module, ModuleProgress, User
-from lms.services.certification import certification, requirements
+from lms.services.certification import certification, requirements, revocation
+from lms.services.learning import attempts
 from lms.services.logbook import practice
 from tests.requirementkit import (
     NOW,
     approve,
     audit_events,
+    change_ethics,
     log,
     make_people,
     pass_quizzes,
@@ -126,6 +129,33 @@ def test_nothing_is_audited_when_no_certificate_is_issued(course, people):
 
     assert certification.issue_if_due(ada.id, course.id, now=NOW) is None
     assert not audit_events("certificate.issued")
+
+
+def test_a_holder_meeting_a_requirement_again_is_not_told_of_a_new_certificate(app_ctx, tmp_path):
+    """Passing a quiz again, or signing a changed code of ethics, after the certificate was
+    issued (and even after it was revoked) issues nothing, and must not say it did: the pages
+    announce "your certificate is ready" for what these return."""
+    folder = publish_course_with_requirements(tmp_path / "again")
+    course = published_course()
+    people = make_people()
+    ada, sam = people["ada"], people["sam"]
+    pass_quizzes(ada, course)
+    sign(ada, course)
+    certificate = complete_hours(ada, sam)[0]
+    revocation.revoke(certificate.id, people["stella"].id, "Hours were not supervised.")
+
+    later = NOW + timedelta(days=30)
+    _, version, attempt, questions, _ = attempts.start_attempt(
+        ada.id, "sample-course", "first-steps", later
+    )
+    right = {q.id: [c.id for c in q.choices if c.is_correct] for q in questions}
+    graded, issued = attempts.submit_attempt(ada.id, attempt.id, right, now=later)
+    assert graded.passed and issued is None
+
+    change_ethics(folder)
+    signature, issued = requirements.sign_ethics(ada.id, course.id, ada.name, later)
+    assert signature.signed_at == later and issued is None
+    assert certificate_count() == 1 and len(audit_events("certificate.issued")) == 1
 
 
 # --- the checklist -------------------------------------------------------------------------------

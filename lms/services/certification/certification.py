@@ -315,3 +315,12 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
         db.session.commit()
         return certificate
     raise RuntimeError("could not find an unused certificate code")
+
+
+def newly_issued(certificate, now):
+    """`certificate` (what issue_if_due returned for a call at `now`) when that call issued it,
+    else None: issue_if_due also returns the certificate a trainee already holds (perhaps long
+    since issued, perhaps revoked), which a page must not announce as just earned."""
+    if certificate is not None and certificate.issued_at == now:
+        return certificate
+    return None

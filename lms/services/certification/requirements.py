@@ -121,8 +121,9 @@ def sign_ethics(user_id, course_id, typed_name, now=None, agreed=True):
     """Sign the course's current code of ethics by typing one's full name (and, on the page,
     ticking that one has read it and agrees: `agreed`). Commits.
 
-    Returns (signature, certificate or None): signing may be the last requirement met. Signing a
-    version already signed changes nothing and returns that signature.
+    Returns (signature, the certificate this signature issued or None): signing may be the
+    last requirement met; a certificate held already is not returned. Signing a version already
+    signed changes nothing and returns that signature.
     """
     course = db.session.get(Course, course_id)
     if course is None or course.retired_at is not None or current_ethics(course) is None:
@@ -165,7 +166,7 @@ def sign_ethics(user_id, course_id, typed_name, now=None, agreed=True):
     db.session.flush()
     certificate = certification.issue_if_due(user_id, course.id, now=now, actor_id=user_id)
     db.session.commit()
-    return signature, certificate
+    return signature, certification.newly_issued(certificate, now)
 
 
 # --- the trainee's checklist ---------------------------------------------------------------------

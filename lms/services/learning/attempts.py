@@ -251,11 +251,12 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
     """Grade and record an attempt exactly once. `answers` maps question id -> [choice ids];
     `shown`, when given, is the order_digest of the attempt the form was made for.
 
-    Returns (attempt, certificate or None). Sending the same answers again (double click)
-    changes nothing and returns the attempt as it was. Raises LookupError for someone else's
-    attempt; FormMismatch when the answers do not fit the attempt; AlreadySubmitted when it was
-    already graded with other answers (two tabs); Unanswered when a question has no answer; and
-    the QuizChance errors when the limits no longer allow it.
+    Returns (attempt, the certificate this pass issued or None: one held already is not
+    returned). Sending the same answers again (double click) changes nothing and returns the
+    attempt as it was. Raises LookupError for someone else's attempt; FormMismatch when the
+    answers do not fit the attempt; AlreadySubmitted when it was already graded with other
+    answers (two tabs); Unanswered when a question has no answer; and the QuizChance errors when
+    the limits no longer allow it.
 
     A first pass of a module that grants continuing education adds it to the CE ledger in the
     same transaction, naming `program` (the site's name) as its provider.
@@ -312,7 +313,9 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
     db.session.flush()
     certificate = None
     if passed:
-        certificate = certification.issue_if_due(user_id, version.course_id, now=now)
+        certificate = certification.newly_issued(
+            certification.issue_if_due(user_id, version.course_id, now=now), now
+        )
     db.session.commit()
     # What the update wrote, set on the loaded attempt instead of reading it back.
     for key, value in graded.items():

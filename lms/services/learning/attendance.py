@@ -206,7 +206,7 @@ def record(meeting_id, marks, by_id, now=None):
     course_id = meeting.live_session.course_id
     for trainee in saved.changed:
         certificate = certification.issue_if_due(trainee.id, course_id, now=now, actor_id=by_id)
-        if certificate is not None and certificate.issued_at == now:
+        if certification.newly_issued(certificate, now) is not None:
             saved.issued.append((trainee, certificate))
     db.session.commit()
     return saved
