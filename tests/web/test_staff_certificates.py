@@ -2,10 +2,12 @@
 the public verification page and JSON that then say "revoked" without the private reason."""
 
 import re
+from datetime import UTC, datetime, time, timedelta
 from html import unescape
 
 import pytest
 
+from lms.dates import long_date
 from tests.conftest import csrf_token, sign_in_as
 from tests.records import certificate, certify, person, publish
 
@@ -133,6 +135,32 @@ def test_reinstating_also_asks_first(app, client, people):
     assert "will stop saying it is revoked" in page
     with app.app_context():
         assert certificate(code).revoked_at is not None
+
+
+def test_reinstating_an_expired_certificate_does_not_promise_it_becomes_valid(
+    app, client, people, clock
+):
+    code = people["code"]
+    with app.app_context():
+        expires_on = certificate(code).expires_on
+    clock.freeze(datetime.combine(expires_on, time(9), tzinfo=UTC))  # its expiry date
+    sign_in_as(client, people["staff"])
+    revoke_form(client, code)
+    expired = (
+        f"It stays expired: its expiry date, {long_date(expires_on)}, has passed. The public "
+        "check will say it expired, no longer that it is revoked."
+    )
+
+    page = html(client.get(f"/staff/certificates/{code}"))
+    assert expired in page and "becomes valid again" not in page
+    page = html(ask_to_change(client, code, "Checked again.", "reinstate"))
+    assert "<h1>Reinstate this certificate?</h1>" in page
+    assert expired in page and "becomes valid again" not in page
+
+    clock.freeze(datetime.combine(expires_on - timedelta(days=1), time(9), tzinfo=UTC))
+    sign_in_as(client, people["staff"])
+    page = html(ask_to_change(client, code, "Checked again.", "reinstate"))
+    assert f"The certificate becomes valid again until {long_date(expires_on)}." in page
 
 
 def test_admins_may_revoke_too(client, people):

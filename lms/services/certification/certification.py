@@ -68,6 +68,12 @@ def certificate_status(certificate, today=None):
     expiry date on, a lapsed one included) or "valid", on `today` (UTC by default)."""
     if certificate.revoked_at is not None:
         return "revoked"
+    return status_without_revocation(certificate, today)
+
+
+def status_without_revocation(certificate, today=None):
+    """certificate_status as if it were not revoked: "superseded", "expired" or "valid". What
+    reinstating a revoked certificate makes it, since its dates do not change."""
     if getattr(certificate, "superseded_at", None) is not None:  # rows may not carry it
         return "superseded"
     if (today or _today()) >= certificate.expires_on:

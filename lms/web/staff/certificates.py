@@ -33,6 +33,7 @@ def _detail_page(certificate, form):
         "staff/certificate.html",
         certificate=certificate,
         status=STATUS_WORDS[certification.certificate_status(certificate)],
+        once_reinstated_status=certification.status_without_revocation(certificate),
         history=revocation.certificate_history(certificate),
         labels=audit.ACTION_LABELS,
         form=form,
@@ -110,6 +111,7 @@ def _change(code, action):
                 action=action,
                 form=form,
                 status=STATUS_WORDS[certification.certificate_status(certificate)],
+                once_reinstated_status=certification.status_without_revocation(certificate),
             )
         try:
             steps["change"](certificate.id, current_user.id, form.reason.data)
