@@ -185,7 +185,7 @@ def test_the_checklist_says_what_is_still_missing(course, people):
 
     assert details(requirements.checklist(ada.id, course)) == [
         ("modules", False, "0 of 2 quizzes passed", None),
-        ("ethics", True, "Signed", NOW.date()),
+        ("ethics", True, "Signed", NOW),
         ("hours", False, "1.5 of 3 hours approved (0.75 waiting for review)", None),
     ]
 

@@ -2,6 +2,7 @@
 supervisor's queue of hours to review, and the checklist on the course page and dashboard."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from lms.extensions import db
 from lms.models import PracticeSession, User
 from lms.models.types import utcnow
 from lms.services.authoring.publishing import sync_courses
+from lms.services.certification import requirements
 from tests.conftest import csrf_token, sign_in_as
 from tests.requirementkit import (
     make_people,
@@ -309,6 +311,21 @@ def test_the_course_page_shows_what_the_certificate_needs(app, people):
     )
     assert f'href="{ETHICS}"' in card and 'href="/practice"' in card
     assert "What your certificate needs" not in page(app.test_client(), COURSE)
+
+
+def test_the_checklist_dates_a_signature_in_the_programs_time_zone(app, people):
+    """Signed at 9:30 PM in New York (the program's zone), already the next day in UTC: the
+    checklist gives the day the trainee signed, as their transcript and the session items do."""
+    with app.app_context():
+        ada = db.session.get(User, people["ada"])
+        evening = datetime(2026, 11, 22, 2, 30, tzinfo=UTC)  # November 21, 9:30 PM EST
+        requirements.sign_ethics(ada.id, published_course().id, ada.name, evening)
+
+    card = page(client_for(app, people["ada"]), COURSE)
+    card = card[card.index('<h2 id="req-heading">') :]
+    card = card[: card.index("</section>")]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", card))
+    assert "Done: Sign the code of ethics — Signed November 21, 2026" in text
 
 
 def test_the_dashboard_shows_the_short_checklist_and_hours_to_review(app, people):

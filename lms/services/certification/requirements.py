@@ -272,10 +272,10 @@ def _checklist(course, counts, signatures, totals, trained):
     if course.ethics_hash is not None:
         signed = signatures.get(course.id, {})
         if course.ethics_hash in signed:
+            # The moment, not its UTC date: the page gives its day in the program's time zone.
             item = ChecklistItem(
-                "ethics", "Sign the code of ethics", True, "Signed",
-                signed[course.ethics_hash].date(),
-            )  # fmt: skip
+                "ethics", "Sign the code of ethics", True, "Signed", signed[course.ethics_hash]
+            )
         elif signed:
             item = ChecklistItem(
                 "ethics", "Sign the code of ethics", False,
