@@ -203,6 +203,20 @@ def test_renewing_twice_returns_the_same_new_certificate(course, clock):
     assert db.session.scalar(select(func.count(Certificate.id))) == 2
 
 
+def test_a_renewal_asked_again_after_the_new_certificate_was_revoked_is_refused(course, clock):
+    """A second press of Renew (a tab left open) returns the renewal the first made, as a double
+    click does, but not once staff have revoked it: the holder would be told it is renewed."""
+    user, old = holder(clock, course)
+    _ready(user)
+    clock.freeze(at(date(2026, 9, 1)))
+    new = renew(old.id, actor_id=user.id)
+    revocation.revoke(new.id, user.id, "Evidence of CE was forged")
+
+    with pytest.raises(RenewalError, match="already been renewed"):
+        renew(old.id, actor_id=user.id)
+    assert db.session.scalar(select(func.count(Certificate.id))) == 2
+
+
 def test_verify_a_superseded_code_points_to_the_newest(course, clock):
     user, first = holder(clock, course)
     _ready(user)

@@ -274,9 +274,10 @@ def renew(certificate_id, actor_id, now=None) -> Certificate:
         where = standing(old.id, today)
         # Renewed already, perhaps by another request a moment ago (on SQLite the row read above
         # may be from before that request committed; this standing is read after it).
+        # A revoked renewal is not handed back as if just made: the refusal below says why.
         if where.state == "superseded" or (old.superseded_at and old.revoked_at is None):
             following = successor(old.id)
-            if following is not None:
+            if following is not None and following.revoked_at is None:
                 db.session.rollback()
                 return following
         message = refusal(where)
