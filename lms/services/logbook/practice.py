@@ -318,8 +318,9 @@ def check_comment_length(comment):
 def review_session(reviewer, session_id, decision, comment="", now=None):
     """Approve or reject a session, once, as the trainee's current supervisor. Commits.
 
-    A rejection needs a comment, so that the trainee can fix it and log it again. Approving may complete a
-    certificate: it is issued in the same transaction. Returns (session, [certificates issued]).
+    A rejection needs a comment, so that the trainee can fix it and log it again. Approving may
+    complete a certificate: it is issued in the same transaction. Returns (session,
+    [certificates issued]).
     """
     now = now or utcnow()
     session = _reviewable_session(reviewer, session_id)
