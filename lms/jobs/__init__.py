@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..services import outbox
-from ..services.certification import certificate_files, reminders
+from ..services.certification import certificate_files, certification, reminders
 from ..services.credentials import issuing
 from ..services.people import password_reset
 
@@ -27,6 +27,7 @@ TASKS = (
     "sign_credentials",
     "send_renewal_reminders",
     "send_digests",
+    "issue_due_certificates",
 )
 ATTACHMENTS = certificate_files.email_attachments  # what an email bringing a certificate attaches
 # Emails queued without a body, written as they are sent, by purpose (services.outbox.deliver).
@@ -111,12 +112,21 @@ class Jobs:
             with app.app_context():
                 reminders.send_supervisor_digests(settings=app.config)
 
+        # After a sync changed courses: certificates that became due without the trainees
+        # doing anything (services/certification/certification.py issue_due).
+        @huey.task(name="issue_due_certificates")
+        def issue_due_certificates(course_slugs):
+            for slug in course_slugs:
+                with app.app_context():
+                    certification.issue_due(slug)
+
         self.send_email = send_email
         self.send_emails = send_emails
         self.sweep_outbox = sweep_outbox
         self.sign_credentials = sign_credentials
         self.send_renewal_reminders = send_renewal_reminders
         self.send_digests = send_digests
+        self.issue_due_certificates = issue_due_certificates
 
     def __getattr__(self, name):
         # A task (send_email, sweep_outbox, ...) asked for before the queue was made.
@@ -159,9 +169,11 @@ def jobs_of(app):
 @event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session):
     """Emails queued in a transaction go to the worker once it commits (never before: the worker
-    must find the row). If the queue cannot take them now, the outbox sweep sends them later."""
+    must find the row). If the queue cannot take them now, the outbox sweep sends them later.
+    So do the courses a sync changed, to issue the certificates that became due."""
     email_ids = outbox.take_queued_ids(session)
-    if not email_ids or not has_app_context():
+    course_slugs = certification.take_rechecks(session)
+    if not (email_ids or course_slugs) or not has_app_context():
         return
     jobs = current_app.extensions.get(EXTENSION)
     if jobs is None:
@@ -170,11 +182,17 @@ def _enqueue_after_commit(session):
         jobs.enqueue_emails(email_ids)
     except Exception:  # the commit stands; the periodic sweep will find the rows still queued
         logger.exception("could not hand %d queued email(s) to the worker", len(email_ids))
+    if course_slugs:
+        try:
+            jobs.issue_due_certificates(course_slugs)
+        except Exception:  # the commit stands; the next requirement a trainee meets issues it
+            logger.exception("could not ask the worker to issue what %s made due", course_slugs)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session):
     outbox.forget_queued_ids(session)
+    certification.forget_rechecks(session)
 
 
 def init_app(app):

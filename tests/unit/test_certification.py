@@ -26,6 +26,8 @@ from lms.services.certification.certification import (
     new_code,
 )
 from lms.services.certification.codes import ALPHABET, is_well_formed, normalise_code
+from tests.conftest import run_jobs
+from tests.requirementkit import audit_events
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 SAMPLE = [new_code("peer-support-foundations") for _ in range(150)]
@@ -215,6 +217,35 @@ def test_a_retired_module_is_not_required(course):
     db.session.commit()
 
     assert certificate_due(user.id, course.id)
+
+
+def test_a_sync_that_completes_a_trainees_requirements_issues_their_certificate(
+    app, course, courses_dir
+):
+    """Ada passed the first module; the second is removed from disk. Nothing she does will ask
+    for her certificate again, so the worker issues it after the sync (and only what is due)."""
+    ada, bo = make_user(), make_user("Bo", "bo@example.org")
+    first, second = modules_of(course)
+    pass_modules(ada, [first])
+    db.session.add(ModuleProgress(user_id=bo.id, module_id=first.id, read_at=NOW))  # not passed
+    db.session.commit()
+    assert run_jobs(app) == 0
+    folder = courses_dir / "sample-course"
+    (folder / "02-listening.md").unlink()
+    first_file = folder / "01-first-steps.md"  # it linked to the module now gone
+    text = first_file.read_text(encoding="utf-8")
+    first_file.write_text(text.replace("[Listening](02-listening.md#open-questions)", "Listening"))
+
+    report = sync_courses(courses_dir)
+
+    assert report.modules_retired and certificate_count() == 0  # the sync itself issues nothing
+    assert run_jobs(app) == 1
+    [certificate] = db.session.scalars(select(Certificate)).all()
+    assert certificate.user_id == ada.id and certificate.course_id == course.id
+    assert [e.subject_id for e in audit_events("certificate.issued")] == [ada.id]
+    sync_courses(courses_dir)  # nothing changed: nothing to look at again
+    assert run_jobs(app) == 0
+    assert certification.issue_due(course.slug) == []  # and once issued, never twice
 
 
 def test_a_course_without_current_modules_or_retired_is_not_due(course):

@@ -34,6 +34,7 @@ from ...models import (
 )
 from ...models.types import utcnow
 from .. import audit
+from ..certification import certification
 from ..learning import catalog_version
 from .course_links import link_resolver
 from .media import store_media
@@ -95,6 +96,7 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
         # A course published from the workspace is edited there: a sync from disk (record is
         # None) neither overwrites nor retires it, and says so.
         in_workspace = set() if record is not None else _published_from_workspace()
+        published = []
         for course in result.courses:
             if course.slug in in_workspace:
                 report.warnings.append(
@@ -109,6 +111,7 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
                 )
                 continue
             _publish_course(course, now, report)
+            published.append(course.slug)
         if retire_missing:
             on_disk = {course.slug for course in result.courses} | in_workspace
             for course in db.session.scalars(select(Course).where(Course.retired_at.is_(None))):
@@ -124,6 +127,11 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
         db.session.flush()  # so that the last changes are noted too
         if report.changed or touched:
             catalog_version.bump()
+        # A module retired or a requirement lowered may complete some trainees' requirements (a
+        # course new here has no trainees yet).
+        changed = [slug for slug in published if slug not in report.courses_added]
+        if report.changed and changed:
+            certification.recheck_after_commit(changed)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -330,3 +330,53 @@ def newly_issued(certificate, now):
     if certificate is not None and certificate.issued_at == now:
         return certificate
     return None
+
+
+# Courses a sync changed, noted on the session for the worker's after-commit hook (lms/jobs),
+# which hands them to issue_due once the sync has committed.
+RECHECK_KEY = "lms_courses_to_recheck"
+
+
+def recheck_after_commit(course_slugs):
+    """Have issue_due run for these courses once the caller's transaction commits: a sync that
+    retired a module or lowered a requirement may have completed some trainees' requirements."""
+    db.session.info.setdefault(RECHECK_KEY, set()).update(course_slugs)
+
+
+def take_rechecks(session):
+    """The course slugs noted in a transaction that has just committed (for the hook)."""
+    return sorted(session.info.pop(RECHECK_KEY, ()))
+
+
+def forget_rechecks(session):
+    """A rolled-back transaction changed no course."""
+    session.info.pop(RECHECK_KEY, None)
+
+
+def issue_due(course_slug, now=None):
+    """Issue the course's certificates that are due but were never asked for: issue_if_due runs
+    when a trainee meets a requirement, and a trainee whose requirements a sync completed (their
+    last unpassed module retired, fewer hours required) has done nothing that would ask. Looks
+    at each trainee with progress in the course and no certificate for it; commits after each.
+    Returns the certificates issued."""
+    course_id = db.session.scalar(
+        select(Course.id).where(Course.slug == course_slug, Course.retired_at.is_(None))
+    )
+    if course_id is None:
+        return []
+    holders = select(Certificate.user_id).where(Certificate.course_id == course_id)
+    candidates = db.session.scalars(
+        select(ModuleProgress.user_id)
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(Module.course_id == course_id, ModuleProgress.user_id.not_in(holders))
+        .distinct()
+        .order_by(ModuleProgress.user_id)
+    ).all()
+    now = now or utcnow()
+    issued = []
+    for user_id in candidates:
+        certificate = newly_issued(issue_if_due(user_id, course_id, now=now), now)
+        db.session.commit()  # ends the trainee's turn (issue_if_due commits only what it issues)
+        if certificate is not None:
+            issued.append(certificate)
+    return issued
