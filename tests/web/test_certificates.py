@@ -366,13 +366,18 @@ def test_the_holder_sees_when_their_certificate_has_expired(app, client, issued)
     assert "<strong>Expired</strong>" in html
 
 
-def test_a_revoked_certificates_pdf_says_revoked_across_it_with_the_date(app, client, issued):
+def revoke_issued(app, issued):
+    """Staff revoke the issued certificate on December 3, 2026, with a private reason."""
     with app.app_context():
         staff = _user("Pat Staff", "pat.staff@example.org", role="staff").id
         certificate_id = db.session.scalar(
             select(Certificate.id).where(Certificate.code == issued["code"])
         )
         revoke(certificate_id, staff, "Private note", now=datetime(2026, 12, 3, 9, 30, tzinfo=UTC))
+
+
+def test_a_revoked_certificates_pdf_says_revoked_across_it_with_the_date(app, client, issued):
+    revoke_issued(app, issued)
     sign_in(client, issued["user_id"])
 
     response = client.get(f"/certificates/{issued['code']}.pdf")
@@ -384,12 +389,7 @@ def test_a_revoked_certificates_pdf_says_revoked_across_it_with_the_date(app, cl
 
 
 def test_the_dashboard_never_calls_a_revoked_or_expired_certificate_valid(app, client, issued):
-    with app.app_context():
-        staff = _user("Pat Staff", "pat.staff@example.org", role="staff").id
-        certificate_id = db.session.scalar(
-            select(Certificate.id).where(Certificate.code == issued["code"])
-        )
-        revoke(certificate_id, staff, "Private note", now=datetime(2026, 12, 3, 9, 30, tzinfo=UTC))
+    revoke_issued(app, issued)
     sign_in(client, issued["user_id"])
 
     revoked = page(client.get("/dashboard"))
