@@ -290,10 +290,11 @@ def _digest(supervisor, rows, standings, today, base):
     for certificate, trainee in rows:
         standing = standings[certificate.id]
         days_left = (certificate.expires_on - today).days
+        when = f"in {_days(days_left)}" if days_left else "today"
         state = "ready to renew" if standing.met else standing.progress_text()
         lines.append(
             f"- {trainee.name}: “{certificate.title}”, expires {long_date(certificate.expires_on)}"
-            f" (in {_days(days_left)}); {state}"
+            f" ({when}); {state}"
         )
     lines.append(f"\nYour trainees' records: {base}/supervise/\n")
     lines.append(f"You can switch off this digest in your email settings: {base}{SETTINGS_PATH}")
