@@ -189,6 +189,21 @@ def test_an_uploaded_file_with_bad_rows_shows_each_error_by_its_row_and_no_impor
         assert count(User, User.email == "ann@example.org") == 0
 
 
+def test_an_uploaded_file_with_errors_comes_back_as_text_to_fix_and_check_again(app, client, world):
+    staff(client, world)
+    content = b"name,email,supervisor_email\nAnn,ann@example.org,\nBad,dana@,\n"
+
+    first = upload(client, world["cohort"], content)
+
+    text = page(first)
+    assert "The file's text is in the box below: fix the rows there" in html.unescape(text)
+    box = re.search(r'<textarea[^>]*name="csv_text"[^>]*>(.*?)</textarea>', text, re.S)
+    assert html.unescape(box.group(1)).strip() == content.decode().strip()
+    fixed = html.unescape(box.group(1)).replace("dana@,", "dana@example.org,")
+    again = post(client, f"/staff/cohorts/{world['cohort']}/import", {"csv_text": fixed})
+    assert "/import/confirm" in page(again) and "fix the rows there" not in page(again)
+
+
 def test_a_file_that_is_not_text_is_named(client, world):
     staff(client, world)
 

@@ -217,12 +217,13 @@ def _preview_problems(preview, message):
     return problems
 
 
-def _import_page(detail, form, preview=None, message=None, status=200):
+def _import_page(detail, form, preview=None, message=None, status=200, kept_from_file=False):
     confirm = ConfirmImportForm(formdata=None, csv_text=preview.text if preview else "")
     page = render_template(
         "staff/cohort_import.html",
         detail=detail,
         form=form,
+        kept_from_file=kept_from_file,
         preview=preview,
         preview_problems=_preview_problems(preview, message),
         confirm=confirm,
@@ -250,7 +251,12 @@ def cohort_import_page(cohort_id):
         form.file.errors.append(NO_FILE)
         return _import_page(detail, form, status=422)
     preview = cohort_import.preview_import(detail.cohort.id, data)
-    return _import_page(detail, form, preview)
+    kept = isinstance(data, bytes) and bool(preview.errors) and bool(preview.text)
+    if kept:
+        # A browser never fills a file field again: the file's text goes in the box instead, so
+        # the rows can be fixed there and checked again without choosing the file once more.
+        form.csv_text.data = preview.text
+    return _import_page(detail, form, preview, kept_from_file=kept)
 
 
 @bp.post("/cohorts/<int:cohort_id>/import/confirm")
