@@ -20,6 +20,11 @@ NOT_READ = (
     "this file is not read: a {kind} file's name ends in '.md' (lowercase); rename it if it is "
     "a {kind}, or move it out of the {where}"
 )
+MARKDOWN_PATH = (
+    "{kind} '{target}' is a file path, which the site does not serve: link a module of this "
+    "course by its file name ('04-boundaries.md'), or a page of the site by its address "
+    "('/courses/<course>/<module>')"
+)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_LENGTH = 100  # the size of the slug columns
 TITLE_LENGTH = 200  # the size of the title columns
@@ -104,7 +109,10 @@ class CourseFileReader:
                 self.warn(shown, line, f"{kind} '{target}' will be removed when published")
                 continue
             if links.is_external(target):
-                if kind == "image" and links.is_remote(target):
+                if target.startswith("/") and links.local_path(target)[0].endswith(".md"):
+                    # The site serves pages, never course files: this address would be a 404.
+                    self.warn(shown, line, MARKDOWN_PATH.format(kind=kind, target=target))
+                elif kind == "image" and links.is_remote(target):
                     self.warn(
                         shown, line,
                         f"image '{target}' is on another site: {links.REMOTE_IMAGE_WHY}",

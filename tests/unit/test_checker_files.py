@@ -283,10 +283,19 @@ def test_links_and_html_that_are_fine(course, markdown):
             ],
         ),
         ("<h1>Welcome</h1>", ["raw HTML <h1> is published as <h2>: write '## ' instead"]),
+        (
+            "[next](/courses/sample-course/02-listening.md)",
+            [
+                "link '/courses/sample-course/02-listening.md' is a file path, which the site "
+                "does not serve: link a module of this course by its file name "
+                "('04-boundaries.md'), or a page of the site by its address "
+                "('/courses/<course>/<module>')"
+            ],
+        ),
     ],
     ids=[
         "javascript", "data-image", "iframe", "script", "onclick", "onclick-only", "a-js", "img",
-        "h1",
+        "h1", "site-path-to-a-file",
     ],
 )  # fmt: skip
 def test_links_and_html_the_sanitiser_would_change_are_warnings(course, markdown, expected):
