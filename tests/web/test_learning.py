@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import url_for
@@ -257,7 +258,8 @@ def test_retry_after_minutes_says_when_the_next_try_opens(signed_in, app, course
 
     page = signed_in.get(QUIZ).get_data(as_text=True)
 
-    assert f"You can try this quiz again at {opens:%H:%M} UTC on" in page
+    local = opens.astimezone(ZoneInfo("America/New_York"))
+    assert f"You can try this quiz again at {local.hour % 12 or 12}:{local:%M %p %Z} on" in page
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
         attempt.submitted_at = utcnow() - timedelta(minutes=31)
