@@ -67,7 +67,11 @@ def module_state(status):
 
 def init_app(app):
     app.add_template_filter(module_state)
-    app.add_template_filter(long_date)
+    # A moment's day is its day in the program's zone wherever a page shows one (a signature, a
+    # review, a revocation), as for the times beside it; a date (a certificate's expiry) as is.
+    # The audit log, which states that it is in UTC, uses utc_date.
+    app.add_template_filter(local_date, "long_date")
+    app.add_template_filter(long_date, "utc_date")
     app.add_template_filter(counted)
     app.add_template_filter(local_date)
     app.add_template_filter(local_time)

@@ -326,6 +326,11 @@ def test_the_checklist_dates_a_signature_in_the_programs_time_zone(app, people):
     card = card[: card.index("</section>")]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", card))
     assert "Done: Sign the code of ethics — Signed November 21, 2026" in text
+    # every page that dates the signature gives the same day
+    ethics = page(client_for(app, people["ada"]), ETHICS)
+    assert "You signed this code of ethics on November 21, 2026," in ethics
+    record = page(client_for(app, people["sam"]), f"/supervise/trainees/{people['ada']}")
+    assert "Signed November 21, 2026" in record and "November 22" not in record
 
 
 def test_the_dashboard_shows_the_short_checklist_and_hours_to_review(app, people):
