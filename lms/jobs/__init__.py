@@ -113,12 +113,12 @@ class Jobs:
                 reminders.send_supervisor_digests(settings=app.config)
 
         # After a sync changed courses: certificates that became due without the trainees
-        # doing anything (services/certification/certification.py issue_due).
+        # doing anything (services/certification/certification.py).
         @huey.task(name="issue_due_certificates")
         def issue_due_certificates(course_slugs):
             for slug in course_slugs:
                 with app.app_context():
-                    certification.issue_due(slug)
+                    certification.issue_due_certificates(slug)
 
         self.send_email = send_email
         self.send_emails = send_emails

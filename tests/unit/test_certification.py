@@ -2,12 +2,14 @@
 it once, and its status."""
 
 import re
+import shutil
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, update
 
 from lms.extensions import db
+from lms.jobs import jobs_of
 from lms.models import Certificate, Course, Module, ModuleProgress, User
 from lms.services.authoring.publishing import sync_courses
 from lms.services.certification import certificate_lookup, certification
@@ -230,6 +232,9 @@ def test_a_sync_that_completes_a_trainees_requirements_issues_their_certificate(
     db.session.add(ModuleProgress(user_id=bo.id, module_id=first.id, read_at=NOW))  # not passed
     db.session.commit()
     assert run_jobs(app) == 0
+    shutil.copytree(courses_dir / "sample-course", courses_dir / "second-course")
+    sync_courses(courses_dir)  # a course added: it has no trainees, so nothing to look at
+    assert run_jobs(app) == 0
     folder = courses_dir / "sample-course"
     (folder / "02-listening.md").unlink()
     first_file = folder / "01-first-steps.md"  # it linked to the module now gone
@@ -239,13 +244,15 @@ def test_a_sync_that_completes_a_trainees_requirements_issues_their_certificate(
     report = sync_courses(courses_dir)
 
     assert report.modules_retired and certificate_count() == 0  # the sync itself issues nothing
+    [task] = jobs_of(app).huey.pending()  # for the course the sync changed, not every course
+    assert task.args == (["sample-course"],)
     assert run_jobs(app) == 1
     [certificate] = db.session.scalars(select(Certificate)).all()
     assert certificate.user_id == ada.id and certificate.course_id == course.id
     assert [e.subject_id for e in audit_events("certificate.issued")] == [ada.id]
     sync_courses(courses_dir)  # nothing changed: nothing to look at again
     assert run_jobs(app) == 0
-    assert certification.issue_due(course.slug) == []  # and once issued, never twice
+    assert certification.issue_due_certificates(course.slug) == []  # and once issued, never twice
 
 
 def test_a_course_without_current_modules_or_retired_is_not_due(course):

@@ -15,6 +15,7 @@ from lms.services.learning import catalog, catalog_version
 from lms.services.people import accounts
 from tests.conftest import sign_in_as
 from tests.statements import recorded_statements
+from tests.unit.coursekit import ROLE_PLAY, ROLE_PLAY_FILE
 
 MODULE = "/courses/sample-course/first-steps"
 
@@ -148,30 +149,11 @@ def test_a_sync_that_changes_the_catalog_bumps_the_version_and_one_that_does_not
         assert catalog_version.current() == before + 1
 
 
-ROLE_PLAY = """\
----
-title: Role-play
-minutes: 90
-domain: mentoring-education
-objectives:
-  - Practise reflective listening.
----
-
-## Plan
-
-- 10 minutes: welcome.
-
-## Skills checklist
-
-- [ ] Asks open questions.
-"""
-
-
 def with_a_live_session(courses_dir):
     """The sample course, its certificate requiring a live session with a skills checklist."""
     folder = courses_dir / "sample-course"
     (folder / "sessions").mkdir()
-    (folder / "sessions" / "01-role-play.md").write_text(ROLE_PLAY)
+    (folder / ROLE_PLAY_FILE).write_text(ROLE_PLAY)
     course_md = folder / "course.md"
     course_md.write_text(
         course_md.read_text().replace(
@@ -183,7 +165,7 @@ def with_a_live_session(courses_dir):
 
 
 def republish_session(app, courses_dir, old, new):
-    path = courses_dir / "sample-course" / "sessions" / "01-role-play.md"
+    path = courses_dir / "sample-course" / ROLE_PLAY_FILE
     path.write_text(path.read_text().replace(old, new))
     with app.app_context():
         sync_courses(courses_dir)
@@ -206,7 +188,7 @@ def test_a_live_session_republished_or_set_back_is_served_by_another_worker_next
     )
     text = reader.get(page).get_data(as_text=True)
     assert "Attend the live session “Listening role-play”" in text
-    assert "0 of 2 skills demonstrated" in text
+    assert "0 of 3 skills demonstrated" in text
 
     # Back to the first text: no new version, the first made current again.
     republish_session(
@@ -215,4 +197,4 @@ def test_a_live_session_republished_or_set_back_is_served_by_another_worker_next
     republish_session(app, courses_dir, "title: Listening role-play\n", "title: Role-play\n")
     text = reader.get(page).get_data(as_text=True)
     assert "Attend the live session “Role-play”" in text
-    assert "0 of 1 skills demonstrated" in text
+    assert "0 of 2 skills demonstrated" in text

@@ -96,7 +96,6 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
         # A course published from the workspace is edited there: a sync from disk (record is
         # None) neither overwrites nor retires it, and says so.
         in_workspace = set() if record is not None else _published_from_workspace()
-        published = []
         for course in result.courses:
             if course.slug in in_workspace:
                 report.warnings.append(
@@ -111,7 +110,6 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
                 )
                 continue
             _publish_course(course, now, report)
-            published.append(course.slug)
         if retire_missing:
             on_disk = {course.slug for course in result.courses} | in_workspace
             for course in db.session.scalars(select(Course).where(Course.retired_at.is_(None))):
@@ -127,11 +125,11 @@ def sync_courses(root, shown=None, actor_id=None, known_categories=(), record=No
         db.session.flush()  # so that the last changes are noted too
         if report.changed or touched:
             catalog_version.bump()
-        # A module retired or a requirement lowered may complete some trainees' requirements (a
-        # course new here has no trainees yet).
-        changed = [slug for slug in published if slug not in report.courses_added]
-        if report.changed and changed:
-            certification.recheck_after_commit(changed)
+        # A module retired or a requirement lowered may complete some trainees' requirements. A
+        # course's content hash covers its modules and sessions, so courses_updated names every
+        # course changed here (a course new here has no trainees yet).
+        if report.courses_updated:
+            certification.recheck_after_commit(report.courses_updated)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -333,13 +333,14 @@ def newly_issued(certificate, now):
 
 
 # Courses a sync changed, noted on the session for the worker's after-commit hook (lms/jobs),
-# which hands them to issue_due once the sync has committed.
+# which hands them to issue_due_certificates once the sync has committed.
 RECHECK_KEY = "lms_courses_to_recheck"
 
 
 def recheck_after_commit(course_slugs):
-    """Have issue_due run for these courses once the caller's transaction commits: a sync that
-    retired a module or lowered a requirement may have completed some trainees' requirements."""
+    """Have issue_due_certificates run for these courses once the caller's transaction commits:
+    a sync that retired a module or lowered a requirement may have completed some trainees'
+    requirements."""
     db.session.info.setdefault(RECHECK_KEY, set()).update(course_slugs)
 
 
@@ -353,7 +354,7 @@ def forget_rechecks(session):
     session.info.pop(RECHECK_KEY, None)
 
 
-def issue_due(course_slug, now=None):
+def issue_due_certificates(course_slug, now=None):
     """Issue the course's certificates that are due but were never asked for: issue_if_due runs
     when a trainee meets a requirement, and a trainee whose requirements a sync completed (their
     last unpassed module retired, fewer hours required) has done nothing that would ask. Looks

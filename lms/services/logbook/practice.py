@@ -370,7 +370,9 @@ def issue_due(user_id, reviewer, now):
     """Certificates that approved hours have just completed for the trainee (flushed first)."""
     issued = []
     for course_id in _courses_awaiting_hours(user_id):
-        certificate = certification.issue_if_due(user_id, course_id, now=now, actor_id=reviewer.id)
+        certificate = certification.newly_issued(
+            certification.issue_if_due(user_id, course_id, now=now, actor_id=reviewer.id), now
+        )
         if certificate is not None:
             issued.append(certificate)
     return issued
