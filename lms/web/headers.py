@@ -2,7 +2,7 @@
 friends), and who may keep a copy of a page, derived from each route's declared access policy
 (lms/web/access.py) so that no route can forget it."""
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import current_user
 
 # The app ships no script and no inline style, so nothing but its own files may run or style a
@@ -49,10 +49,22 @@ def set_security_headers(response):
     return response
 
 
+def carries_a_form_token():
+    """Did this response render a CSRF token? Such a page (signing in, making an account) is tied
+    to its visitor's session: a copy kept by a cache and shown to someone else would hand them
+    a token that is not theirs, and keep the typed address in a shared disk cache."""
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+
+
 def keep_private_pages_out_of_shared_caches(response):
-    """Pages behind sign-in, and any page shown to someone signed in (it names them), must not be
-    kept by a shared cache or a browser's disk cache; public pages keep normal caching."""
-    if not route_is_public() or (request.endpoint != "static" and current_user.is_authenticated):
+    """Pages behind sign-in, any page shown to someone signed in (it names them), and any page
+    with a form that carries a token must not be kept by a shared cache or a browser's disk
+    cache; other public pages keep normal caching."""
+    if (
+        not route_is_public()
+        or (request.endpoint != "static" and current_user.is_authenticated)
+        or carries_a_form_token()
+    ):
         response.headers["Cache-Control"] = PRIVATE
     return response
 

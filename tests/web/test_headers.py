@@ -7,7 +7,7 @@ from pathlib import Path
 from lms import create_app
 from lms.extensions import db
 from lms.web.headers import CONTENT_SECURITY_POLICY
-from tests.conftest import sign_in_as
+from tests.conftest import csrf_token, sign_in_as
 from tests.web.test_access_policy import ROLES, answer, routes
 from tests.web.test_access_policy import people as accounts_by_role  # noqa: F401
 from tests.web.test_certificates import issued  # noqa: F401  (a trainee holding a certificate)
@@ -52,11 +52,14 @@ def test_every_route_answers_with_the_headers_and_private_routes_are_never_cache
             assert_security_headers(response, where)
             cache = response.headers.get("Cache-Control", "")
             # A public page shown to someone signed in names them (POST /sign-out has just
-            # signed them out: its redirect names nobody).
+            # signed them out: its redirect names nobody); a form's token is the visitor's own.
             personal = role is not None and method == "GET"
-            if (not public or personal) and cache != PRIVATE:
+            has_form_token = b'name="csrf_token"' in response.get_data()
+            # A reset link's page is kept from every cache, even when it only says the link is bad.
+            has_form_token = has_form_token or path.startswith("/reset-password/")
+            if (not public or personal or has_form_token) and cache != PRIVATE:
                 wrong.append(f"{where}: Cache-Control {cache!r}")
-            elif public and role is None and "private" in cache:
+            elif public and role is None and not has_form_token and "private" in cache:
                 wrong.append(f"{where}: a public page kept from caches: {cache!r}")
 
     assert wrong == []
@@ -115,6 +118,22 @@ def test_public_answers_of_every_type_carry_the_headers_and_keep_normal_caching(
         response = get(client, path, status)
         assert response.mimetype == mimetype, path
         assert "private" not in response.headers.get("Cache-Control", ""), path
+
+
+def test_public_pages_with_a_form_are_not_kept_by_caches(app):
+    """The sign-in and sign-up pages carry a token tied to the visitor's session (and, after a
+    failed try, the address typed): a shared cache must not hand them to the next person."""
+    client = app.test_client()
+    for path in ("/sign-in", "/sign-up"):
+        response = get(client, path)
+        assert b'name="csrf_token"' in response.get_data(), path
+        assert response.headers["Cache-Control"] == PRIVATE, path
+    token = csrf_token(client.get("/sign-in").get_data(as_text=True))
+    failed = client.post(
+        "/sign-in", data={"csrf_token": token, "email": "someone@example.org", "password": "x"}
+    )
+    assert failed.status_code == 200 and b"someone@example.org" in failed.get_data()
+    assert failed.headers["Cache-Control"] == PRIVATE
 
 
 def test_in_production_browsers_are_told_to_use_https_only(monkeypatch, app):

@@ -97,7 +97,7 @@ def test_the_emailed_link_sets_a_new_password_once(app, client, inbox):
 
     form = client.get(path)
     assert form.status_code == 200 and "<h1>Choose a new password</h1>" in html(form)
-    assert form.headers["Cache-Control"] == "no-store"
+    assert form.headers["Cache-Control"] == "private, no-store"
     assert form.headers["Referrer-Policy"] == "same-origin"
     saved = post_form(client, path, {"password": NEW_PASSWORD})
     assert saved.status_code == 302 and saved.headers["Location"] == "/sign-in"
