@@ -161,6 +161,27 @@ def test_sign_in_leads_to_my_learning_and_shows_the_person_in_the_header(app, cl
     assert "Staff tools" not in top and "Sign in" not in top
 
 
+def test_each_person_lands_on_the_page_of_their_work(app):
+    landings = {
+        ("trainee",): "/dashboard",
+        ("trainee", "staff"): "/dashboard",  # their own learning comes first
+        ("staff",): "/staff/",
+        ("admin", "supervisor"): "/staff/",
+        ("author",): "/staff/workspace/",
+        ("supervisor",): "/supervise/",
+        ("supervisor", "author"): "/staff/workspace/",
+    }
+    for number, (roles, landing) in enumerate(landings.items()):
+        email = f"person{number}@example.org"
+        make_user(app, email=email, name=f"Person {number}", roles=roles)
+        client = app.test_client()
+        response = sign_in(client, email)
+        assert response.headers["Location"] == landing, roles
+        assert client.get(landing).status_code == 200, roles
+        # Signed in already, the sign-in page sends them to the same place.
+        assert client.get("/sign-in").headers["Location"] == landing, roles
+
+
 def test_staff_see_staff_tools_in_the_header(app, client):
     make_user(app, email="pat@example.org", name="Pat Staff", roles=("staff",))
 

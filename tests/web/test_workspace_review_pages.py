@@ -62,7 +62,7 @@ def test_an_author_signs_in_to_the_workspace_and_sees_no_other_staff_page(app, i
     words = text(page)
     assert "Course workspace" in words and "my-course" in words and "Staff tools" not in words
     staff = app.test_client()
-    assert sign_in(staff, "pat@example.org").headers["Location"].endswith("/dashboard")
+    assert sign_in(staff, "pat@example.org").headers["Location"].endswith("/staff/")
     # Pages that exist (staff open them), each refused to the author: a 404 would prove nothing.
     for url in ("/staff/", "/staff/people", "/staff/audit", "/staff/certificates", "/supervise/"):
         assert staff.get(url).status_code == 200, url

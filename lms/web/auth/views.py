@@ -36,10 +36,17 @@ AFTER_SIGN_IN = "learn.dashboard"
 
 
 def _landing(user):
-    """A course author with no other staff role works in the course workspace; others land on
-    their learning."""
-    if user.has_role(*WORKSPACE_ROLES) and not user.has_role(*PUBLISHERS):
+    """Where a person lands after signing in: a trainee on their learning, whatever else they
+    do; otherwise on the page of their work (staff tools, the course workspace for an author,
+    the people a supervisor supervises)."""
+    if user.has_role("trainee"):
+        return AFTER_SIGN_IN
+    if user.has_role(*PUBLISHERS):
+        return "staff.home"
+    if user.has_role(*WORKSPACE_ROLES):
         return "staff.workspace"
+    if user.has_role("supervisor"):
+        return "supervise.roster"
     return AFTER_SIGN_IN
 
 
