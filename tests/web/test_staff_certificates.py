@@ -118,10 +118,42 @@ def test_revoking_first_shows_what_will_change_and_changes_nothing(app, client, 
     assert f"<dt>Certificate</dt><dd>{title}</dd>" in page
     assert HOLDER in page and code in page and REASON in page
     assert f"Yes, revoke certificate {code}</button>" in page
-    assert f'href="/staff/certificates/{code}">No, go back without changing anything' in page
+    assert "No, go back without changing anything</button>" in page
     with app.app_context():
         assert certificate(code).revoked_at is None
     assert app.test_client().get(f"/verify/{code}.json").get_json()["status"] == "valid"
+
+
+def test_going_back_from_the_question_keeps_the_reason_typed_and_changes_nothing(
+    app, client, people
+):
+    code = people["code"]
+    sign_in_as(client, people["staff"])
+    reason = "Hours <b>not</b> confirmed by the supervisor & the board."
+    question = html(ask_to_change(client, code, reason))
+
+    back = client.post(
+        f"/staff/certificates/{code}/revoke",
+        data={"csrf_token": csrf_token(question), "reason": reason, "confirmed": "back"},
+    )
+
+    page = html(back)
+    assert (
+        back.status_code == 200 and '<h2 id="change-heading">Revoke this certificate</h2>' in page
+    )
+    textarea = re.search(r"<textarea[^>]*name=\"reason\"[^>]*>(.*?)</textarea>", page, re.S)
+    assert unescape(textarea.group(1)).strip() == reason
+    assert "Yes, revoke" not in page and 'name="confirmed" value="yes"' not in page
+    with app.app_context():
+        assert certificate(code).revoked_at is None
+    # Sent again from there, it asks again before revoking.
+    again = client.post(
+        f"/staff/certificates/{code}/revoke",
+        data={"csrf_token": csrf_token(page), "reason": reason, "confirmed": ""},
+    )
+    assert "<h1>Revoke this certificate?</h1>" in html(again)
+    with app.app_context():
+        assert certificate(code).revoked_at is None
 
 
 def test_reinstating_also_asks_first(app, client, people):

@@ -98,11 +98,15 @@ CHANGES = {
 
 def _change(code, action):
     """Revoke or reinstate in two steps: the reason, then a page that says what will change and
-    asks to confirm. A change that no longer applies (revoked meanwhile in another tab) skips the
-    question, so the service says why it is refused."""
+    asks to confirm (or goes back to the reason, still typed). A change that no longer applies
+    (revoked meanwhile in another tab) skips the question, so the service says why it is
+    refused."""
     certificate = _certificate(code)
     steps = CHANGES[action]
     form = ReasonForm()
+    if form.confirmed.data == "back":  # from the question, to the reason as it was typed
+        form.confirmed.data = ""
+        return _detail_page(certificate, form)
     if form.validate_on_submit():
         if form.confirmed.data != "yes" and steps["applies"](certificate):
             return render_template(
