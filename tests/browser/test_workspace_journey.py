@@ -183,7 +183,7 @@ def meet_and_fix_the_checker_error(page, javascript, check):
         box.press("Control+End")  # the helper inserts at the cursor
     follow_or_wait = follow if not javascript else (lambda p, target: target.click())
     follow_or_wait(page, page.get_by_role("button", name="New question"))
-    expect(box).to_have_value(re.compile(r"### Question 2: write a person"))
+    expect(box).to_have_value(re.compile(r"### Write question 2 here: a person"))
     written = box.input_value()
     skeleton = written[len(LESSON.rstrip("\n")) :].strip("\n")
     ours = (

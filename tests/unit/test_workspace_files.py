@@ -56,7 +56,7 @@ def test_added_modules_sessions_and_ethics_are_numbered_named_and_check_clean(ap
     assert checking.check_course(course).problems == []
     # the question skeleton, inserted into a quiz, checks clean too
     skeleton = files.question_skeleton(text)
-    assert skeleton.startswith("### Question 2: ")
+    assert skeleton.startswith("### Write question 2 here: ")
     write(course, module.path, text + "\n" + skeleton)
     assert checking.check_course(course).problems == []
 

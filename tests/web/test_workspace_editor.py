@@ -242,7 +242,7 @@ def test_new_question_appends_a_skeleton_without_saving(staff, course, app):
 
     assert response.status_code == 200
     assert textarea(response) == start + "\n" + files.question_skeleton(start)
-    assert "### Question 2:" in textarea(response)
+    assert "### Write question 2 here:" in textarea(response)
     assert "It is not saved yet." in text(response)
     with app.app_context():
         assert files.open_file(files.course_named("my-course"), MODULE_PATH)[1] == 1
@@ -277,7 +277,12 @@ def test_live_returns_problems_and_the_preview(staff, course):
     assert data["problems"] == []
     assert "<em>live</em>" in data["preview_html"]
     assert "No problems found" in data["messages_html"]
-    assert data["question_skeleton"].startswith("### Question 2:")
+    assert data["question_skeleton"].startswith("### Write question 2 here:")
+    # Previewed, the question inserted reads once as "Question 2", not "Question 2. Question 2".
+    inserted = MODULE.format(n=2, text="A lesson.") + "\n" + data["question_skeleton"]
+    preview = re.sub(r"<[^>]+>", "", live(staff, MODULE_PATH, inserted).get_json()["preview_html"])
+    assert "Question 2. Write question 2 here: a person" in preview
+    assert not re.search(r"Question (\d+)\. Question \1", preview)
 
     broken = MODULE.format(n=2, text="x").replace("minutes: 2", "minutes: lots")
     data = live(staff, MODULE_PATH, broken).get_json()

@@ -17,9 +17,11 @@ def yaml_text(value):
 
 def question_skeleton(number=1):
     """A quiz question to fill in, as the editor's "new question" helper inserts it; `number`
-    keeps its stem apart from the skeletons already in the quiz (two equal stems are an error)."""
+    keeps its stem apart from the skeletons already in the quiz (two equal stems are an error).
+    The stem does not begin "Question N": quiz pages number each question already, and the
+    preview would read "Question 2. Question 2: ..."."""
     return (
-        f"### Question {number}: write a person, a situation, and what you would say or do?\n"
+        f"### Write question {number} here: a person, a situation, and what you would say or do?\n"
         "\n"
         "- [x] The response that fits the peer role.\n"
         "- [ ] A mistake a new peer supporter could make.\n"
