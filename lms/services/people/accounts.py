@@ -21,7 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ...extensions import db
 from ...models import ROLES, SignInThrottle, User, UserRole
 from ...models.types import utcnow
-from .. import settings
+from .. import audit, settings
 from ..errors import FieldErrors
 from . import sessions
 
@@ -148,7 +148,21 @@ def create_account(email, name, roles, password=None, granted_by=None):
     generated = None
     if not password:
         generated = password = generate_password()
-    return _new_account(email, name, roles, password, granted_by), generated
+    user = _account(email, name, roles, password, granted_by)
+    db.session.add(user)
+    _save(commit=False)
+    if granted_by is not None:
+        # Which staff member gave the account its roles. The command line (whoever runs it holds
+        # the database already) and a sign-up (it grants nothing) are not recorded.
+        audit.record(
+            "account.created",
+            f"Account created with the roles {', '.join(sorted(roles))}",
+            actor_id=granted_by.id,
+            subject_id=user.id,
+            roles=sorted(roles),
+        )
+    _save(commit=True)
+    return user, generated
 
 
 def register(email, name, password):
@@ -390,6 +404,7 @@ def change_password(account, current_password, new_password, keep_session=None):
         raise AccountError({"new_password": problem})
     user.password_hash = hash_password(new_password)
     sessions.end_sessions(user.id, keep_token=keep_session)
+    audit.record("password.changed", "Password changed by its owner", user.id, user.id)
     db.session.commit()
 
 

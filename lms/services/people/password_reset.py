@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import User
 from ...models.types import utcnow
-from .. import outbox
+from .. import audit, outbox
 from . import sessions
 from .accounts import (
     AccountError,
@@ -65,14 +65,24 @@ def make_reset_token(user, secret_key, now=None):
 def reset_token_for_email(email, secret_key, granted_by=None):
     """The account with this email and a reset token for it; NoSuchAccount if there is none.
 
-    With `granted_by` (staff handing a link over), only an admin may get one for an admin.
+    With `granted_by` (staff handing a link over), only an admin may get one for an admin. The
+    audit log records who made a link for whom (a link signs its holder in to the account).
+    Commits.
     """
     user = user_by_email(email)
     if granted_by is not None and user.has_role("admin") and not granted_by.has_role("admin"):
         raise AccountError(
             {"email": "Only an admin can make a reset link for an admin account. Ask an admin."}
         )
-    return user, make_reset_token(user, secret_key)
+    token = make_reset_token(user, secret_key)
+    audit.record(
+        "password.reset_link_made",
+        "Reset link made to hand to the account's owner",
+        actor_id=granted_by.id if granted_by is not None else None,
+        subject_id=user.id,
+    )
+    db.session.commit()
+    return user, token
 
 
 def request_reset_email(email):
@@ -144,6 +154,7 @@ def reset_password(token, new_password, secret_key, max_age=RESET_MAX_AGE, now=N
         user.password_hash = hash_password(new_password)
         clear_throttle(user.email)
         sessions.end_sessions(user.id)
+        audit.record("password.reset", "Password set through a reset link", user.id, user.id)
         db.session.commit()
     except AccountError:
         db.session.rollback()
