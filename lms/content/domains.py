@@ -105,9 +105,11 @@ def course_domains(located):
 
 
 def named_in(located):
-    """The domains a module or session file names itself (`domain`, or the keys of `domains`):
-    what it is checked against when its course's domains are unknown, because course.md could
-    not be read (that problem is reported there, not again in every module)."""
+    """The domains a file names itself: a module's or session's `domain` or the keys of its
+    `domains`, and course.md's `certificate: requires: training_hours` keys. What the file is
+    checked against when its course's domains are unknown, because course.md could not be read
+    or its `domains:` cannot be used (that problem is reported once, at `domains:`, not again as
+    an unknown domain in every module or every training_hours key)."""
     names = []
     for key in ("domain", "domains"):
         value = located[key].value if key in located else None
@@ -115,7 +117,20 @@ def named_in(located):
             names.append(value)
         elif isinstance(value, dict):
             names += [name for name in value if isinstance(name, str)]
+    required = _value_at(located, "certificate", "requires", "training_hours")
+    if isinstance(required, dict):
+        names += [name for name in required if isinstance(name, str) and name != "total"]
     return tuple(dict.fromkeys(names))
+
+
+def _value_at(located, *keys):
+    """The value under `keys` in located front matter, or None where a step is missing."""
+    value = located
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key].value
+    return value
 
 
 def module_split(settings, located, domains):

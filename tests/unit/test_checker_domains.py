@@ -227,3 +227,37 @@ def test_a_course_md_that_cannot_be_read_does_not_fail_every_module_domain(
     problems = course.problems()
     assert len(problems) == 1
     assert problems[0].startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("listed", "expected"),
+    [
+        ("engagement, craft", "'domains' must be a list of one or more lines of text ('- ...')"),
+        ("[engagement, Craft]", "domain 'Craft' is not a slug: use lowercase letters"),
+        ("[engagement, craft, craft]", "domain 'craft' is listed twice"),
+    ],
+    ids=["not-a-list", "not-a-slug", "twice"],
+)
+def test_a_domain_list_with_a_mistake_does_not_fail_every_training_hours_key(
+    course, listed, expected
+):
+    # The training hours are required by the course's own domains; when the list cannot be used,
+    # its mistake is the one problem, not also an "unknown domain" for each key judged by none.
+    course.replace("course.md", "pass_mark: 75\n", f"pass_mark: 75\ndomains: {listed}\n")
+    course.replace("02-listening.md", "domain: mentoring-education", "domain: craft")
+    split(course, "domains: {engagement: 5, craft: 10}")
+    require(course, "  requires:\n    training_hours: {total: 1, engagement: 1, craft: 1}\n")
+    problems = course.problems()
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{COURSE_MD}:5: {expected}")
+
+
+def test_a_good_domain_list_still_refuses_a_training_hours_key_it_does_not_name(course):
+    course.replace("course.md", "pass_mark: 75\n", "pass_mark: 75\ndomains: [engagement, craft]\n")
+    course.replace("02-listening.md", "domain: mentoring-education", "domain: craft")
+    split(course, "domains: {engagement: 5, craft: 10}")
+    require(course, "  requires:\n    training_hours: {craftt: 1}\n")
+    assert course.problems() == [
+        f"{COURSE_MD}:10: unknown domain 'craftt' in 'training_hours': use 'total' or one of the "
+        "domains, engagement, craft"
+    ]
