@@ -14,27 +14,44 @@ SHALLOW_NESTING = (
     "when published (it shows as part of the list above, or as text): indent a nested item by "
     f"{NESTING_INDENT} spaces more than its parent"
 )
+BETWEEN_LEVELS = (
+    "this list item is indented {indent} spaces, between the levels of the list above it "
+    "({outer} and {inner} spaces), so it does not sit where it looks when published: indent it "
+    "{inner} spaces to stay in the nested list, or {outer} to go back to the outer one"
+)
 
 
 def warnings(lines, first_line):
-    """(line, message) for each list item nested too shallowly to nest."""
+    """(line, message) for each list item nested too shallowly to nest.
+
+    An item is judged against every open level of the list, not only the last item: after
+    items at 0 and 4 spaces, one at 2 nests under neither where a reader expects it.
+    """
     found = []
     in_fence = False
-    parent = None  # the indent of the list item the next lines may belong to
+    levels = []  # the indents of the list items the next lines may belong to, outermost first
     for offset, line in enumerate(lines):
         if _FENCE.match(line):
             in_fence = not in_fence
-            parent = None
+            levels = []
             continue
         if in_fence:
             continue
         item = _LIST_ITEM.match(line)
         if item:
             indent = len(item.group(1))
-            if parent is not None and parent < indent < parent + NESTING_INDENT:
-                found.append((first_line + offset, SHALLOW_NESTING.format(indent=indent - parent)))
-            elif parent is None or indent <= parent or indent >= parent + NESTING_INDENT:
-                parent = indent
+            outer = [level for level in levels if level <= indent]
+            if outer and indent == outer[-1]:
+                levels = outer  # a sibling: the deeper levels end
+            elif not outer or indent >= outer[-1] + NESTING_INDENT:
+                levels = [*outer, indent]  # nested (or a new list)
+            elif len(outer) < len(levels):
+                inner = levels[len(outer)]
+                message = BETWEEN_LEVELS.format(indent=indent, outer=outer[-1], inner=inner)
+                found.append((first_line + offset, message))
+            else:
+                message = SHALLOW_NESTING.format(indent=indent - outer[-1])
+                found.append((first_line + offset, message))
         elif line.strip() and not line.startswith(" "):
-            parent = None  # a paragraph or heading at the margin ends the list
+            levels = []  # a paragraph or heading at the margin ends the list
     return found

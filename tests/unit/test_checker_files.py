@@ -442,3 +442,27 @@ def test_a_list_item_nested_by_two_spaces_is_warned_and_four_spaces_is_not(cours
     assert course.problems() == []
     html = render_block(course.load().courses[0].modules[0].lesson)
     assert "<li>Feelings<ul>" in html.replace("\n", "")
+
+
+def test_a_list_item_between_two_levels_of_a_list_is_warned(course):
+    # After items at 0 and 4 spaces, one at 2 is nested under the first in GitHub (beside the
+    # 4-space item) but is published as an item of the outer list: it is judged against every
+    # open level, not only the item above it.
+    course.lesson(
+        "- Feelings\n    - worry\n  - hope\n- Steps\n    - listen\n        - ask\n      - wait"
+    )
+    assert course.problems() == [
+        f"{FIRST}:{LESSON_LINE + 2}: warning: this list item is indented 2 spaces, between the "
+        "levels of the list above it (0 and 4 spaces), so it does not sit where it looks when "
+        "published: indent it 4 spaces to stay in the nested list, or 0 to go back to the outer "
+        "one",
+        f"{FIRST}:{LESSON_LINE + 6}: warning: this list item is indented 6 spaces, between the "
+        "levels of the list above it (4 and 8 spaces), so it does not sit where it looks when "
+        "published: indent it 8 spaces to stay in the nested list, or 4 to go back to the outer "
+        "one",
+    ]
+    course.replace("01-first-steps.md", "\n  - hope", "\n    - hope")
+    course.replace("01-first-steps.md", "\n      - wait", "\n        - wait")
+    assert course.problems() == []
+    html = render_block(course.load().courses[0].modules[0].lesson).replace("\n", "")
+    assert "<li>worry</li><li>hope</li></ul></li><li>Steps" in html
