@@ -9,7 +9,8 @@ Two modes:
 
 - strict (the default), for what the sanitiser produced: nothing outside render.ALLOWED_TAGS, no
   attribute outside render.ALLOWED_ATTRIBUTES (plus the rel="noopener noreferrer" nh3 adds to
-  links, and the table scroll region render.wrap_tables adds, exactly as it writes it), no URL
+  links, the table scroll region render.wrap_tables adds, exactly as it writes it, and a
+  heading's id as render.heading_ids writes it: 'section-' and letters, digits, '-', '_'), no URL
   scheme outside render.URL_SCHEMES, no comment, doctype or processing instruction;
 - page=True, for a whole page: the app's own markup is allowed (doctype, <link>/<meta> in <head>),
   but the dangerous tags, event handlers, style attributes and script URLs fail anywhere.
@@ -22,7 +23,7 @@ import re
 from functools import cache
 from html.parser import HTMLParser
 
-from lms.content.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
+from lms.content.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ANCHOR_PREFIX, URL_SCHEMES
 from tests.conftest import SHARED_TESTDATA
 
 XSS_DIR = SHARED_TESTDATA / "xss"
@@ -56,6 +57,9 @@ LOADING_ATTRIBUTES = frozenset(
 )
 # What nh3 adds to every link (render.sanitise passes link_rel).
 ADDED_ATTRIBUTES = {"a": {"rel"}}
+# The id render.heading_ids gives a heading after the sanitiser, exactly so.
+_HEADING_ID = re.compile(rf"{ANCHOR_PREFIX}[\w-]+")
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # nh3 (ammonia) keeps these on every tag whatever `attributes` says: inert, so tolerated.
 GENERIC_ATTRIBUTES = frozenset({"lang", "title"})
 
@@ -160,6 +164,8 @@ class _ScriptFinder(HTMLParser):
                 problems.append(f"event handler attribute {name}={value!r} on <{tag}>")
             elif name == "style":
                 problems.append(f"style attribute on <{tag}>: {value!r}")
+            elif name == "id" and tag in _HEADINGS and _HEADING_ID.fullmatch(value):
+                pass
             elif self.strict and name not in allowed:
                 problems.append(f"attribute {name!r} on <{tag}> is not in ALLOWED_ATTRIBUTES")
             if name == "http-equiv" and value.strip().lower() == "refresh":

@@ -5,12 +5,14 @@ CourseFileReader."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
+from urllib.parse import unquote
 
 from . import domains as training_domains
-from . import frontmatter, limits, links, shape
+from . import frontmatter, limits, links, render, shape
 from .model import Problem
 from .render import RENDER_VERSION
 
@@ -25,6 +27,12 @@ MARKDOWN_PATH = (
     "course by its file name ('04-boundaries.md'), or a page of the site by its address "
     "('/courses/<course>/<module>')"
 )
+NO_SUCH_ANCHOR = (
+    "link '{target}' goes to no heading in {where}, so it leads nowhere when published: {hint} "
+    "(a heading's anchor is its words in lowercase, punctuation left out and each space a "
+    "hyphen: '## Safety plan' is #safety-plan)"
+)
+ANCHORS_LISTED = 8  # more than this many anchors are not listed, only the nearest suggested
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_LENGTH = 100  # the size of the slug columns
 TITLE_LENGTH = 200  # the size of the title columns
@@ -42,6 +50,10 @@ class CourseFileReader:
         self.shown = shown
         self.problems = problems
         self.failed = False
+        # '#anchor' links, checked once every file is read: [(shown, line, target, file, anchor)]
+        # with `file` course-relative, and {file: the Markdown published as its page}
+        self.anchor_links = []
+        self.anchor_texts = {}
 
     def error(self, path, line, message):
         self.failed = True
@@ -108,6 +120,11 @@ class CourseFileReader:
             if not links.url_allowed(target):
                 self.warn(shown, line, f"{kind} '{target}' will be removed when published")
                 continue
+            if target.startswith("#"):
+                if kind == "link" and len(target) > 1:
+                    own = shown.removeprefix(f"{self.shown}/")
+                    self.anchor_links.append((shown, line, target, own, target[1:]))
+                continue
             if links.is_external(target):
                 if target.startswith("/") and links.local_path(target)[0].endswith(".md"):
                     # The site serves pages, never course files: this address would be a 404.
@@ -127,7 +144,9 @@ class CourseFileReader:
                 if path not in used:
                     used.append(path)
             elif kind == "link" and path in module_names:
-                pass
+                fragment = links.local_path(target)[1]
+                if fragment:
+                    self.anchor_links.append((shown, line, target, path, fragment))
             elif (self.folder / path).exists():
                 self.error(
                     shown, line,
@@ -136,6 +155,29 @@ class CourseFileReader:
             else:
                 self.error(shown, line, f"{kind} '{target}' points to a file that is not there")
         return used
+
+    def _check_anchors(self):
+        """Warn of each '#anchor' link that names no heading of the file it points at. A file is
+        rendered only when a link names one of its anchors, so most checks render nothing; a file
+        that could not be read has its own problems and is not judged."""
+        found = {}
+        for shown, line, target, name, anchor in self.anchor_links:
+            if name not in self.anchor_texts:
+                continue
+            if name not in found:
+                found[name] = render.anchors(self.anchor_texts[name])
+            anchors = found[name]
+            if unquote(anchor) in anchors:
+                continue
+            if not anchors:
+                hint = "it has no headings"
+            elif len(anchors) <= ANCHORS_LISTED:
+                hint = "its headings' anchors are " + ", ".join(f"#{a}" for a in anchors)
+            else:
+                near = difflib.get_close_matches(unquote(anchor), anchors, n=1, cutoff=0.6)
+                hint = f"did you mean #{near[0]}?" if near else "check the heading's words"
+            where = "this file" if shown == f"{self.shown}/{name}" else name
+            self.warn(shown, line, NO_SUCH_ANCHOR.format(target=target, where=where, hint=hint))
 
 
 def digest(value):

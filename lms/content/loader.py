@@ -165,6 +165,7 @@ class _CourseReader(module_reading.ModuleReading, live_sessions.SessionReading, 
         if select_all:
             self.warn(*select_all)
         sessions = self._sessions()
+        self._check_anchors()
         if self.failed:
             return None
         certificate = settings["certificate"]
@@ -236,6 +237,7 @@ class _CourseReader(module_reading.ModuleReading, live_sessions.SessionReading, 
         if fm is None:
             return None, "", []
         settings, body, body_line, located = fm
+        self.anchor_texts["course.md"] = body.strip()
         used_media = self._check_links(body.split("\n"), body_line, shown)
         self.ethics = self._ethics(settings, located, shown)
         for line, message in course_renewal.problems(settings.get("certificate"), located):
@@ -267,6 +269,7 @@ class _CourseReader(module_reading.ModuleReading, live_sessions.SessionReading, 
         if not text.strip():
             self.error(ethics_shown, 1, "the code of ethics is empty: write the text trainees sign")
             return None
+        self.anchor_texts[ETHICS_FILE] = text.strip()
         self._check_links(text.split("\n"), 1, ethics_shown)
         return text.strip()
 

@@ -127,6 +127,8 @@ class ModuleReading:
         key_lines = {key: value.line for key, value in located.items()}
         requires = self._requires(settings.get("requires", ()), slug, shown, key_lines)
         lesson_lines, quiz_index = split_lesson(body)
+        lesson = "\n".join(lesson_lines).strip()
+        self.anchor_texts[path.name] = lesson  # what its '#anchor' links may name
         if quiz_index is None:
             typo = find_quiz_heading_typo(lesson_lines)
             if typo is not None:
@@ -175,7 +177,6 @@ class ModuleReading:
         used_media = self._check_links(body.split("\n"), body_line, shown)
         if self.failed:
             return None
-        lesson = "\n".join(lesson_lines).strip()
         values = {
             "title": settings["title"],
             "minutes": settings["minutes"],

@@ -10,12 +10,14 @@ import html as html_text
 import re
 import threading
 
-# Bump when a change here should give every module a new version on the next sync.
-RENDER_VERSION = 4
+# Bump when a change here should give every module a new version on the next sync (files.digest
+# hashes it into every course, module and session, so the next sync republishes them all).
+RENDER_VERSION = 5
 # 2: URLs with a space or control character in the scheme are dropped
 # 3: tables sit in a labelled scroll region that the keyboard can reach
 # 4: a table's region is named by its whole header row, and no two in a text share a name;
 #    a '#' heading is published as a level-2 heading instead of bare text
+# 5: headings have ids ('section-' and the heading's anchor), which '#anchor' links point at
 
 ALLOWED_TAGS = frozenset(
     {
@@ -43,6 +45,12 @@ _FIRST_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL)
 _HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
 _ANY_TAG = re.compile(r"<[^>]*>")
 _LEVEL_ONE = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+_HEADING = re.compile(r"<h([2-6])\b([^>]*)>(.*?)</h\1>", re.DOTALL)
+_NOT_IN_ANCHOR = re.compile(r"[^\w\- ]")
+# A heading's id is this and its anchor, so that no author's heading can take an id the page's
+# own template uses ('main', 'quiz-heading'); a link's '#anchor' is rewritten to match.
+ANCHOR_PREFIX = "section-"
+_HEADING_ID = re.compile(rf'<h[2-6] id="{ANCHOR_PREFIX}([^"]*)"')
 TABLE_REGION = '<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
 
 # Building a Markdown parser costs more than most renders, so each thread keeps one and resets
@@ -92,18 +100,69 @@ def sanitise(html):
     )
 
 
-def render_block(text, resolve=None):
-    """Render Markdown as block HTML. `resolve(target)` may rewrite link and image targets."""
+def render_block(text, resolve=None, anchors=True):
+    """Render Markdown as block HTML. `resolve(target)` may rewrite link and image targets.
+
+    `anchors`: give each heading an id (heading_ids), for a text that is a page of its own (a
+    lesson, an overview, a guide); a quiz shows many pieces on one page, which would repeat ids.
+    """
     md = _parser()
     md.reset()
-    md.lms_links.resolve = resolve
+
+    def resolve_with_anchors(target):
+        if target.startswith("#") and len(target) > 1:
+            return anchor_href(target[1:])  # a heading of this text, by the id heading_ids gives
+        return resolve(target) if resolve is not None else None
+
+    md.lms_links.resolve = resolve_with_anchors
     try:
         html = md.convert(text)
     finally:
         md.lms_links.resolve = None
     # The page's title is its one <h1>, which the sanitiser does not allow in a text: an author's
     # '# Heading' becomes a section heading, instead of words run in among the paragraphs.
-    return wrap_tables(sanitise(_LEVEL_ONE.sub(r"<\1h2", html)))
+    html = wrap_tables(sanitise(_LEVEL_ONE.sub(r"<\1h2", html)))
+    return heading_ids(html) if anchors else html
+
+
+def anchor_of(heading):
+    """A heading's anchor, as GitHub makes it so that '#anchor' links work in both: its words in
+    lowercase, punctuation dropped, each space a hyphen ('Safety plan: step 1' -> 'safety-plan-
+    step-1')."""
+    return _NOT_IN_ANCHOR.sub("", heading.strip().lower()).replace(" ", "-")
+
+
+def anchor_href(anchor):
+    """The href of a link to a heading's anchor on the page it is on."""
+    return f"#{ANCHOR_PREFIX}{anchor}"
+
+
+def heading_ids(html):
+    """Give each heading of sanitised HTML the id ANCHOR_PREFIX + its anchor; a repeated anchor
+    is numbered as GitHub numbers it ('steps', 'steps-1', 'steps-2'). This runs after the
+    sanitiser, which removes every id an author writes, so ids appear only where the renderer
+    put them."""
+    taken = set()
+
+    def replace(match):
+        anchor = base = anchor_of(_words(match.group(3)))
+        if not anchor:
+            return match.group()
+        count = 0
+        while anchor in taken:
+            count += 1
+            anchor = f"{base}-{count}"
+        taken.add(anchor)
+        level, attributes, content = match.groups()
+        return f'<h{level} id="{ANCHOR_PREFIX}{anchor}"{attributes}>{content}</h{level}>'
+
+    return _HEADING.sub(replace, html)
+
+
+def anchors(text):
+    """The anchors of a text's headings once published, in page order: what a '#anchor' link
+    to it may name."""
+    return _HEADING_ID.findall(render_block(text))
 
 
 def wrap_tables(html):
@@ -140,7 +199,7 @@ def _words(cell_html):
 
 def render_inline(text, resolve=None):
     """Render a short piece (a question stem, a choice) without the paragraph around it."""
-    html = render_block(text, resolve)
+    html = render_block(text, resolve, anchors=False)
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html

@@ -309,6 +309,7 @@ class SessionReading:
                 "this session has no facilitator guide: write the plan, timings and prompts "
                 "below the front matter",
             )  # fmt: skip
+        self.anchor_texts[f"{SESSIONS_FOLDER}/{path.name}"] = guide
         used_media = self._check_links(body.split("\n"), body_line, shown, folder=SESSIONS_FOLDER)
         if self.failed:
             return None

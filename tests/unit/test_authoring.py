@@ -91,7 +91,7 @@ def test_preview_renders_lesson_questions_and_choices_in_file_order(course):
     assert "<p>Recovery is personal. See the picture below.</p>" in module.lesson_html
     # Links resolve as on the published page; images come from the preview's media route.
     assert '<img alt="A circle of chairs" src="../media/circle.png">' in module.lesson_html
-    assert 'href="listening#open-questions"' in module.lesson_html
+    assert 'href="listening#section-open-questions"' in module.lesson_html
     first, maya = module.questions
     assert first.stem_html == "Which statement about recovery is true?"
     assert first.kind == "single"

@@ -227,7 +227,8 @@ def test_a_link_to_a_file_that_is_neither_a_module_nor_media(course):
         "Back to [the course](course.md) or on to [Listening](02-listening.md#open-questions).",
         "See [a site](https://example.org/a_(b)?c=d#e), <https://example.org> or "
         "[email us](mailto:team@example.org).",
-        "Jump [up](#top). ![The circle again](media/circle.png 'A circle').",
+        "Jump [down](#practice-read-listening-13-minutes). "
+        "![The circle again](media/circle.png 'A circle').",
         "Code like `[x](missing.md)` or `<iframe>` is not checked.",
         "Allowed HTML: <em>this</em>, <abbr title='Peer Support'>PS</abbr> and a<br>break.",
         "```html\n<script>alert(1)</script>\n[x](missing.md)\n```",

@@ -96,7 +96,7 @@ def test_links_become_relative_page_urls(app_ctx, courses_dir):
     listening = db.session.scalar(select(ModuleVersion).where(ModuleVersion.title == "Listening"))
     course = db.session.scalar(select(Course))
 
-    assert '<a href="listening#open-questions"' in first.lesson_html
+    assert '<a href="listening#section-open-questions"' in first.lesson_html
     assert '<img alt="A circle of chairs" src="../../media/' in first.lesson_html
     assert '<a href="./"' in listening.lesson_html
     assert '<a href="first-steps"' in course.overview_html

@@ -54,7 +54,8 @@ def problems(call):
 def test_the_course_publishes_its_code_of_ethics_and_hours(course):
     ethics = requirements.current_ethics(course)
 
-    assert "<h2>Respect</h2>" in ethics.html and ethics.text_hash == course.ethics_hash
+    assert '<h2 id="section-respect">Respect</h2>' in ethics.html
+    assert ethics.text_hash == course.ethics_hash
     assert course.supervised_hours == 3 and requirements.has_requirements(course)
 
 

@@ -37,12 +37,12 @@ _block_html = {}
 _checked = {}
 
 
-def _render_block_once(text, resolve=None):
+def _render_block_once(text, resolve=None, anchors=True):
     if resolve is not None:
-        return render_block(text, resolve)
-    if text not in _block_html:
-        _block_html[text] = render_block(text)
-    return _block_html[text]
+        return render_block(text, resolve, anchors)
+    if (text, anchors) not in _block_html:
+        _block_html[text, anchors] = render_block(text, anchors=anchors)
+    return _block_html[text, anchors]
 
 
 @pytest.fixture

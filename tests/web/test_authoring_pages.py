@@ -134,7 +134,7 @@ def test_preview_links_lead_to_other_previews_and_the_image_on_disk(staff, cours
         assert response.status_code == 200 and response.mimetype == "image/png"
         assert response.data == (courses_dir / "sample-course/media/circle.png").read_bytes()
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert link == "/staff/courses/sample-course/preview/listening#open-questions"
+    assert link == "/staff/courses/sample-course/preview/listening#section-open-questions"
     assert "<h1>Listening</h1>" in staff.get(link).get_data(as_text=True)
     course = urljoin(PREVIEW, re.search(r'<a href="([^"]+)"[^>]*>The course</a>', page)[1])
     assert course == COURSES and staff.get(course).status_code == 200

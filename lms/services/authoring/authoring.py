@@ -198,8 +198,8 @@ def module_preview(course, module_slug, media_link, course_link, module_link=Non
             position=q_position,
             kind=question.kind,
             stem_html=render_inline(question.stem, resolve),
-            scenario_html=render_block(question.scenario, resolve),
-            explanation_html=render_block(question.explanation, resolve),
+            scenario_html=render_block(question.scenario, resolve, anchors=False),
+            explanation_html=render_block(question.explanation, resolve, anchors=False),
             choices=tuple(
                 PreviewChoice(
                     id=f"{q_position}-{c_position}",

@@ -331,8 +331,8 @@ def _add_version(module, number, source, resolve):
             position=q_position,
             kind=source_question.kind,
             stem_html=render_inline(source_question.stem, resolve),
-            scenario_html=render_block(source_question.scenario, resolve),
-            explanation_html=render_block(source_question.explanation, resolve),
+            scenario_html=render_block(source_question.scenario, resolve, anchors=False),
+            explanation_html=render_block(source_question.explanation, resolve, anchors=False),
         )
         question.choices = [
             Choice(
