@@ -54,6 +54,9 @@ class CourseFileReader:
         # with `file` course-relative, and {file: the Markdown published as its page}
         self.anchor_links = []
         self.anchor_texts = {}
+        # {media name: [message]} set with `media`, reported at each line that links the file
+        self.media_problems = {}
+        self.media_linked = set()
 
     def error(self, path, line, message):
         self.failed = True
@@ -143,6 +146,9 @@ class CourseFileReader:
             elif path in self.media:
                 if path not in used:
                     used.append(path)
+                self.media_linked.add(path)
+                for is_warning, message in self.media_problems.get(path, ()):
+                    (self.warn if is_warning else self.error)(shown, line, message)
             elif kind == "link" and path in module_names:
                 fragment = links.local_path(target)[1]
                 if fragment:

@@ -8,6 +8,7 @@ from pathlib import Path
 from . import ce as continuing_education
 from . import domains as training_domains
 from . import items as item_writing
+from . import media as media_files
 from . import module_reading
 from . import renewal as course_renewal
 from . import sessions as live_sessions
@@ -166,6 +167,7 @@ class _CourseReader(module_reading.ModuleReading, live_sessions.SessionReading, 
             self.warn(*select_all)
         sessions = self._sessions()
         self._check_anchors()
+        self._unlinked_media_problems()
         if self.failed:
             return None
         certificate = settings["certificate"]
@@ -214,15 +216,30 @@ class _CourseReader(module_reading.ModuleReading, live_sessions.SessionReading, 
         )
 
     def _media(self):
+        """{name: MediaFile} of media/, each file's problems kept in `media_problems` to be
+        reported where it is linked (or at the file, once every file is read, if nowhere)."""
         media_dir = self.folder / "media"
         found = {}
+        self.media_problems = {}
         if media_dir.is_dir():
             for path in sorted(media_dir.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
                     name = path.relative_to(self.folder).as_posix()
-                    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+                    data = path.read_bytes()
+                    sha256 = hashlib.sha256(data).hexdigest()
                     found[name] = MediaFile(name=name, path=path, sha256=sha256)
+                    problems = media_files.problems(name, data)
+                    if problems:
+                        self.media_problems[name] = problems
         return found
+
+    def _unlinked_media_problems(self):
+        """A media file that nothing links is published all the same: report its problems at
+        the file itself."""
+        for name, problems in self.media_problems.items():
+            if name not in self.media_linked:
+                for is_warning, message in problems:
+                    (self.warn if is_warning else self.error)(f"{self.shown}/{name}", None, message)
 
     def _course_file(self):
         path = self.folder / "course.md"

@@ -395,7 +395,7 @@ def test_the_same_content_gives_the_same_hash(course, tmp_path):
         ("01-first-steps.md", "Each person's path", "Every person's path"),
         ("01-first-steps.md", "- [ ] Recovery is a straight", "- [x] Recovery is a straight"),
         ("01-first-steps.md", "minutes: 15", "minutes: 16"),
-        ("media/circle.png", None, b"a different picture"),
+        ("media/circle.png", None, b"\x89PNG\r\n\x1a\n a different picture"),
     ],
     ids=["lesson", "explanation", "correct-choice", "minutes", "media"],
 )

@@ -11,21 +11,16 @@ import io
 import re
 from dataclasses import dataclass
 
-# Neither the course reader nor the media store has a limit of its own; a course picture needs
-# far less than this (a 1600-pixel-wide photo is about 300 kB as JPEG).
-MAX_BYTES = 2 * 1024 * 1024
+from ...content import media
+from ...content.media import kind_of, looks_like_svg
+
+# The course checker's limit (content/media.py), so a course that checks uploads as a zip.
+MAX_BYTES = media.MAX_BYTES
 # Pillow warns at 89 million pixels and refuses at twice that; a picture on a page needs a
 # fraction of this, and a small file that decodes to a huge picture is a memory bomb.
 MAX_PIXELS = 25_000_000
 MAX_NAME = 100
 
-# The first bytes of each accepted kind, and what Pillow calls it.
-_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "PNG"),
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"GIF87a", "GIF"),
-    (b"GIF89a", "GIF"),
-)
 # kind -> (content type, the extensions its name may have, the one to suggest)
 KINDS = {
     "PNG": ("image/png", ("png",), "png"),
@@ -113,27 +108,6 @@ def name_is_usable(name):
     except ImageRefused:
         return False
     return True
-
-
-def kind_of(data):
-    """ "PNG", "JPEG", "WEBP" or "GIF" from the first bytes, or None."""
-    for signature, kind in _SIGNATURES:
-        if data.startswith(signature):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    return None
-
-
-def looks_like_svg(data):
-    """SVG, or any XML or markup: text that starts with '<' once a byte-order mark and spaces are
-    skipped, or that holds '<svg' near its start."""
-    head = data[:4096]
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        if head.startswith(bom):
-            head = head[len(bom) :].replace(b"\x00", b"")
-            break
-    return head.lstrip().startswith(b"<") or b"<svg" in head.lower()
 
 
 def _decoded_size(name, data, kind):

@@ -1,0 +1,103 @@
+"""The files in a course's media/ folder: is each what its name says, and small enough to serve.
+
+Read by the course checker from the bytes it already hashes, so this costs no more reading: the
+first bytes say what a picture is (never its name), and an SVG is searched for script. The
+course workspace (services/workspace/images.py) uses the same signatures and size limit, and
+decodes each picture in full when it is uploaded.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_BYTES = 2 * 1024 * 1024  # a 1600-pixel-wide photo is about 300 kB as JPEG
+# The first bytes of each picture kind, and the extensions its name may have.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+)
+EXTENSIONS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
+_SUGGESTED = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
+# What runs in an SVG opened on its own: a script element, an event handler, a javascript: URL,
+# or another document pulled in (foreignObject carries HTML).
+_SVG_SCRIPT = re.compile(
+    rb"<\s*(?:[a-z0-9]+:)?(?:script|foreignobject|iframe|embed|object)\b|\son[a-z]+\s*=|javascript:",
+    re.IGNORECASE,
+)
+
+
+def kind_of(data):
+    """ "PNG", "JPEG", "WEBP" or "GIF" from the first bytes, or None."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def looks_like_svg(data):
+    """SVG, or any XML or markup: text that starts with '<' once a byte-order mark and spaces are
+    skipped, or that holds '<svg' near its start."""
+    head = data[:4096]
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = head[len(bom) :].replace(b"\x00", b"")
+            break
+    return head.lstrip().startswith(b"<") or b"<svg" in head.lower()
+
+
+def label(kind):
+    return "WebP" if kind == "WEBP" else kind
+
+
+def problems(name, data):
+    """What is wrong with the media file `name` ("media/circle.png") holding `data` (bytes), as
+    [(is a warning, message)], each message naming the file. Errors: too big, not the picture
+    its name says (it would show broken), an SVG with script. A warning: a picture named as
+    another kind, which browsers show all the same but the course workspace refuses."""
+    found = []
+    if len(data) > MAX_BYTES:
+        found.append(
+            (
+                False,
+                f"'{name}' is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_BYTES // 1024 // 1024} MB: save a smaller copy (fewer pixels, or JPEG or "
+                "WebP for a photo)",
+            )
+        )
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+    if extension in EXTENSIONS:
+        kind = kind_of(data)
+        wanted = EXTENSIONS[extension]
+        if kind is None:
+            what = "an SVG or other markup" if looks_like_svg(data) else "not a picture"
+            found.append(
+                (
+                    False,
+                    f"'{name}' is not a {label(wanted)} image, whatever its name says (it is "
+                    f"{what}), so it would show as a broken picture: save the picture again as "
+                    f"a {label(wanted)}",
+                )
+            )
+        elif kind != wanted:
+            stem = name.rsplit(".", 1)[0]
+            found.append(
+                (
+                    True,
+                    f"'{name}' is a {label(kind)} image but its name ends in .{extension}: rename "
+                    f"it '{stem.rsplit('/', 1)[-1]}.{_SUGGESTED[kind]}' (and the links to it)",
+                )
+            )
+    elif extension == "svg" and _SVG_SCRIPT.search(data):
+        found.append(
+            (
+                False,
+                f"'{name}' is an SVG that holds script (a <script>, an on... event attribute, a "
+                "javascript: link or embedded HTML), which a picture never needs: remove it, or "
+                "save the picture as a PNG",
+            )
+        )
+    return found

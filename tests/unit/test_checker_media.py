@@ -1,0 +1,83 @@
+"""The checker on the files in media/: each is what its name says, holds no script, and is within
+the size limit; a problem is reported at each line that links the file, or at the file itself
+when nothing links it (it is published all the same)."""
+
+import pytest
+
+from lms.content import media
+from tests.unit.coursekit import COURSE, FIRST, LESSON_LINE, SAMPLE, CourseFolder
+
+PNG = (SAMPLE / "media" / "circle.png").read_bytes()
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
+
+
+@pytest.fixture
+def course(tmp_path):
+    return CourseFolder(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        (
+            "media/chairs.png",
+            b"%PDF-1.7 a document",
+            "'media/chairs.png' is not a PNG image, whatever its name says (it is not a picture), "
+            "so it would show as a broken picture: save the picture again as a PNG",
+        ),
+        (
+            "media/chairs.jpg",
+            SVG,
+            "'media/chairs.jpg' is not a JPEG image, whatever its name says (it is an SVG or other "
+            "markup), so it would show as a broken picture: save the picture again as a JPEG",
+        ),
+        (
+            "media/chairs.svg",
+            SVG.replace(b"<circle", b'<circle onload="alert(1)"'),
+            "'media/chairs.svg' is an SVG that holds script (a <script>, an on... event "
+            "attribute, a javascript: link or embedded HTML), which a picture never needs: remove "
+            "it, or save the picture as a PNG",
+        ),
+        (
+            "media/chairs.gif",
+            b"GIF89a" + b"\0" * media.MAX_BYTES,
+            "'media/chairs.gif' is 2.0 MB; the limit is 2 MB: save a smaller copy (fewer pixels, "
+            "or JPEG or WebP for a photo)",
+        ),
+    ],
+    ids=["not-a-picture", "svg-named-jpg", "svg-with-script", "too-big"],
+)
+def test_a_media_file_that_would_not_show_or_runs_script_is_refused_where_it_is_linked(
+    course, name, data, expected
+):
+    course.write(name, data)
+    course.lesson(f"Look: ![Chairs]({name})")
+    assert course.problems() == [f"{FIRST}:{LESSON_LINE}: {expected}"]
+    assert course.load().courses == []
+
+
+def test_a_picture_named_as_another_kind_is_a_warning(course):
+    # Browsers show it all the same; the course workspace would refuse it.
+    course.write("media/chairs.jpg", PNG)
+    course.lesson("Look: ![Chairs](media/chairs.jpg)")
+    assert course.problems() == [
+        f"{FIRST}:{LESSON_LINE}: warning: 'media/chairs.jpg' is a PNG image but its name ends in "
+        ".jpg: rename it 'chairs.png' (and the links to it)"
+    ]
+
+
+def test_a_bad_media_file_that_nothing_links_is_reported_at_the_file(course):
+    course.write("media/notes.png", b"just text")
+    assert course.problems() == [
+        f"{COURSE}/media/notes.png: 'media/notes.png' is not a PNG image, whatever its name says "
+        "(it is not a picture), so it would show as a broken picture: save the picture again as "
+        "a PNG"
+    ]
+
+
+def test_good_pictures_and_a_plain_svg_pass(course):
+    course.write("media/chairs.svg", SVG)
+    course.write("media/chairs.jpg", b"\xff\xd8\xff\xe0 a jpeg")
+    course.write("media/handout.pdf", b"%PDF-1.7")
+    course.lesson("![A](media/chairs.svg) ![B](media/chairs.jpg) [C](media/handout.pdf)")
+    assert course.problems() == []
