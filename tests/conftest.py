@@ -299,6 +299,13 @@ def csrf_token(html):
     return match.group(1)
 
 
+def submission_token(html):
+    """The one-time token of a page's form that creates an entry (lms.web.forms.SubmissionToken)."""
+    match = re.search(r'name="submission" type="hidden" value="([^"]+)"', html)
+    assert match, "the page has no submission token"
+    return match.group(1)
+
+
 def sign_in_as(client, user_id):
     """Sign a test client in as this account without the sign-in form (tested on its own): a
     session row in the database, as signing in makes, and its token in the cookie."""

@@ -45,6 +45,8 @@ class CEEntry(db.Model):
     __table_args__ = (
         Index("ix_ce_entry_user_status", "user_id", "status"),
         Index("ix_ce_entry_status_logged", "status", "logged_at"),
+        # One entry per sending of the form, however many times it arrives (logbook.once).
+        Index("ix_ce_entry_user_submission_key", "user_id", "submission_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +66,7 @@ class CEEntry(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_comment: Mapped[str | None] = mapped_column(Text)
+    submission_key: Mapped[str | None] = mapped_column(String(64))  # None: not logged by a form
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     evidence: Mapped[CEEvidence | None] = relationship()

@@ -34,7 +34,11 @@ class PracticeSession(db.Model):
     """Practice a trainee logged, work or supervision; only approved hours count."""
 
     __tablename__ = "practice_session"
-    __table_args__ = (Index("ix_practice_session_user_status", "user_id", "status"),)
+    __table_args__ = (
+        Index("ix_practice_session_user_status", "user_id", "status"),
+        # One session per sending of the form, however many times it arrives (logbook.once).
+        Index("ix_practice_session_user_submission_key", "user_id", "submission_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -48,5 +52,6 @@ class PracticeSession(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_comment: Mapped[str | None] = mapped_column(Text)
+    submission_key: Mapped[str | None] = mapped_column(String(64))  # None: not logged by a form
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,5 +1,7 @@
-"""Form helpers shared by every blueprint: the base class of every form, show_problems, and
-what a page's error summary lists."""
+"""Form helpers shared by every blueprint: the base class of every form, the one-time token of a
+form that creates an entry, show_problems, and what a page's error summary lists."""
+
+import secrets
 
 from flask import g
 from flask_wtf import FlaskForm
@@ -31,6 +33,19 @@ class Form(FlaskForm):
                 field.process(MultiDict([(field.name, storable(value, limit)) for value in texts]))
                 field.process_errors.append(problem)
                 g.input_refused = True
+
+
+class SubmissionToken(HiddenField):
+    """A one-time token made when the form is shown and sent back with it, so that the service
+    can tell the same form arriving twice (a double tap, a resubmission) from a new entry
+    (services.logbook.once). A form shown again after a problem keeps its token: nothing was
+    saved."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, default=lambda: secrets.token_urlsafe(24), **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist and valuelist[0] else None
 
 
 def show_problems(form, error):

@@ -16,7 +16,7 @@ from lms.services.logbook import ce, evidence
 from tests import cekit
 from tests import requirementkit as kit
 from tests.cekit import HTML, PDF, image
-from tests.conftest import csrf_token, sign_in_as
+from tests.conftest import csrf_token, sign_in_as, submission_token
 from tests.statements import recorded_statements
 from tests.xss import assert_no_script, load_payloads, require_testdata
 
@@ -94,6 +94,19 @@ def test_the_ledger_offers_the_categories_and_logs_an_entry(app, people, clock):
     assert "Logged 1.5 CE hours for “Ethics in peer work”" in html
     assert "Waiting for review" in html and "certificate.pdf" in html
     assert re.search(r'<th scope="row">Ethics</th><td>0 hours</td><td>1.5 hours</td>', html)
+
+
+def test_the_form_sent_twice_logs_one_entry_and_answers_both_alike(app, people, clock):
+    clock.freeze(cekit.NOW)
+    client = client_for(app, people["ada"])
+    token = submission_token(client.get(LEDGER).get_data(as_text=True))
+
+    first = log_form(client, submission=token)
+    second = log_form(client, submission=token)
+
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert first.location == second.location == LEDGER
+    assert (count(app, CEEntry), count(app, CEEvidence)) == (1, 1)
 
 
 def test_with_no_renewal_rule_the_page_says_logging_is_not_open(app, people):

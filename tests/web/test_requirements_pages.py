@@ -12,7 +12,7 @@ from lms.models import PracticeSession, User
 from lms.models.types import utcnow
 from lms.services.authoring.publishing import sync_courses
 from lms.services.certification import requirements
-from tests.conftest import csrf_token, sign_in_as
+from tests.conftest import csrf_token, sign_in_as, submission_token
 from tests.requirementkit import (
     make_people,
     pass_quizzes,
@@ -196,6 +196,32 @@ def test_a_logged_session_waits_for_review(app, people):
         "<strong>Sample Course</strong>: 3 approved hours of supervised practice (work and "
         "supervision count together)."
     ) in html
+
+
+def test_the_practice_form_sent_twice_logs_one_session_and_answers_both_alike(app, people):
+    """A double tap, or the form sent again after a slow network: the same token both times."""
+    ada = client_for(app, people["ada"])
+    html = page(ada, "/practice")
+    data = {
+        "csrf_token": csrf_token(html),
+        "submission": submission_token(html),
+        "session_date": today(),
+        "hours": "1.5",
+        "activity": "Group facilitation",
+    }
+
+    first, second = ada.post("/practice", data=data), ada.post("/practice", data=data)
+
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert first.location == second.location == "/practice"
+    with app.app_context():
+        assert len(session_ids()) == 1
+    html = page(ada, "/practice")
+    assert hours_row(html, "Peer-support work") == ("0 hours", "1.5 hours")
+    assert submission_token(html) != data["submission"]  # the next form is a new sending
+    ada.post("/practice", data={**data, "submission": submission_token(html)})
+    with app.app_context():
+        assert len(session_ids()) == 2
 
 
 # --- the supervisor's queue ----------------------------------------------------------------------

@@ -3,5 +3,6 @@
 continuing-education ledger (ce) with its evidence files (evidence), and hours as people read and
 type them (hours).
 
-Used inside this package only: reviews (the rules every review follows).
+Used inside this package only: reviews (the rules every review follows) and once (a form sent
+twice makes one entry).
 """

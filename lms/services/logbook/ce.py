@@ -27,7 +27,7 @@ from ...models import (
 from .. import audit
 from ..certification.certification import add_months
 from ..errors import FieldErrors
-from . import evidence, reviews
+from . import evidence, once, reviews
 from .hours import hours_text, past_day, quarter_hours
 from .reviews import DECISIONS, MAX_COMMENT
 
@@ -88,9 +88,11 @@ def _text(value, limit, missing, field_name):
 
 
 def log_entry(user_id, title, provider, completed_on, hours, category, file_name, file_data,
-              now=None):  # fmt: skip
+              now=None, submission=None):  # fmt: skip
     """Record CE taken elsewhere, with its evidence file, waiting for staff review. Commits.
 
+    `submission` is the form's one-time token: the same form arriving again (a double tap, a
+    resubmission) records nothing more and returns the entry it recorded the first time.
     Raises CEError naming every field with a problem (title, provider, completed_on, hours,
     category, evidence)."""
     now = now or clock.now()
@@ -127,15 +129,21 @@ def log_entry(user_id, title, provider, completed_on, hours, category, file_name
             problems["evidence"] = str(refused)
     if problems:
         raise CEError(problems)
+    key = once.submission_key(
+        submission, title, provider, completed_on, minutes, category, stored.sha256
+    )
+    earlier = once.logged_earlier(CEEntry, user_id, key)
+    if earlier is not None:
+        return earlier
     db.session.add(stored)
     db.session.flush()
     entry = CEEntry(
         user_id=user_id, source="logged", title=title, provider=provider,
         completed_on=completed_on, minutes=minutes, category=category, evidence_id=stored.id,
-        status="pending", logged_at=now,
+        status="pending", logged_at=now, submission_key=key,
     )  # fmt: skip
     db.session.add(entry)
-    db.session.commit()
+    entry, _ = once.commit_once(entry)
     return entry
 
 

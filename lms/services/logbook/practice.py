@@ -20,7 +20,7 @@ from ..certification import certification
 from ..errors import FieldErrors
 from ..people import supervision
 from ..plain_rows import plain_rows
-from . import reviews
+from . import once, reviews
 from .hours import HOURS_REQUIREMENTS, hours_text, past_day, quarter_hours
 from .reviews import DECISIONS, MAX_COMMENT
 
@@ -72,10 +72,13 @@ def _session_date(value, now):
     )  # fmt: skip
 
 
-def log_session(user_id, session_date, hours, activity, notes="", now=None, kind="work"):
+def log_session(user_id, session_date, hours, activity, notes="", now=None, kind="work",
+                submission=None):  # fmt: skip
     """Record a practice session of `kind` (work or supervision), waiting for the supervisor's
     review. Commits.
 
+    `submission` is the form's one-time token: the same form arriving again (a double tap, a
+    resubmission) records nothing more and returns the session it recorded the first time.
     Raises RequirementError naming every field with a problem (kind, session_date, hours,
     activity, notes).
     """
@@ -110,12 +113,16 @@ def log_session(user_id, session_date, hours, activity, notes="", now=None, kind
         )
     if problems:
         raise RequirementError(problems)
+    key = once.submission_key(submission, kind, session_date, minutes, activity, notes)
+    earlier = once.logged_earlier(PracticeSession, user_id, key)
+    if earlier is not None:
+        return earlier
     session = PracticeSession(
         user_id=user_id, kind=kind, session_date=session_date, minutes=minutes,
-        activity=activity, notes=notes, status="pending", logged_at=now,
+        activity=activity, notes=notes, status="pending", logged_at=now, submission_key=key,
     )  # fmt: skip
     db.session.add(session)
-    db.session.commit()
+    session, _ = once.commit_once(session)
     return session
 
 

@@ -54,7 +54,7 @@ def ce_ledger():
     try:
         entry = ce.log_entry(
             current_user.id, form.title.data, form.provider.data, form.completed_on.data,
-            form.hours.data, form.category.data, name, data,
+            form.hours.data, form.category.data, name, data, submission=form.submission.data,
         )  # fmt: skip
     except ce.CEError as error:
         show_problems(form, error)

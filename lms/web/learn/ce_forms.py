@@ -9,7 +9,7 @@ from wtforms.widgets import DateInput
 
 from ...services.logbook import ce
 from ...services.logbook.evidence import TYPES_TEXT
-from ..forms import Form
+from ..forms import Form, SubmissionToken
 
 
 class LogCEForm(Form):
@@ -40,6 +40,7 @@ class LogCEForm(Form):
             "accept": ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/png,image/jpeg,image/webp"
         },  # fmt: skip
     )
+    submission = SubmissionToken()
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
 from ...services.logbook.practice import ACTIVITIES, KIND_NAMES, MAX_NOTES
-from ..forms import Form
+from ..forms import Form, SubmissionToken
 
 PRIVACY_REMINDER = (
     "Never write anything that could identify a person you support: no names, initials, places "
@@ -52,3 +52,4 @@ class PracticeForm(Form):
         "characters).",
         render_kw={"rows": 5, "maxlength": MAX_NOTES},
     )
+    submission = SubmissionToken()

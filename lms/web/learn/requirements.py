@@ -119,6 +119,7 @@ def practice_log():
                 form.activity.data,
                 form.notes.data,
                 kind=form.kind.data,
+                submission=form.submission.data,
             )
         except practice.RequirementError as error:
             show_problems(form, error)
