@@ -37,11 +37,13 @@ COUNTS = {
 # Reading the whole catalog again after a publish: courses, current versions, questions, choices,
 # live sessions.
 CATALOG_RELOAD = 5
-# A graded submission: the account, the attempt with what quiz_chance decides by (one query),
-# the grade, the progress row (an upsert: made if missing, else updated). Questions and the
-# module's course come from the catalog copy; nothing is read back. It was 12 before issue 13,
-# then 7 (the attempt and quiz_chance apart, the progress row inserted, read and updated).
-SUBMISSION = 4
+# A graded submission: the account, the trainee's row locked first (so that an erasure at the
+# same moment waits rather than deadlocks), the attempt with what quiz_chance decides by (one
+# query), the grade, the progress row (an upsert: made if missing, else updated). Questions and
+# the module's course come from the catalog copy; nothing is read back. It was 12 before issue
+# 13, then 7 (the attempt and quiz_chance apart, the progress row inserted, read and updated),
+# then 4 until the lock.
+SUBMISSION = 5
 # A pass also asks whether the course's certificate is now due (certification.issue_if_due: no
 # certificate yet, the trainee's turn taken, none issued meanwhile, quizzes passed: not all).
 PASSING_SUBMISSION = SUBMISSION + 4

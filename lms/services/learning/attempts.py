@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...extensions import db
-from ...models import ModuleProgress, QuizAttempt
+from ...models import ModuleProgress, QuizAttempt, User
 from ...models.types import UTCDateTime, utcnow
 from ..certification import certification
 from ..logbook import ce
@@ -108,6 +108,15 @@ def _tally(attempts, user_id, module_id):
 
 
 _CHANCE = select(*_tally(QuizAttempt, bindparam("user_id"), bindparam("module_id")))
+# The trainee's row, taken before anything else a submission writes: erasing an account
+# (people.erasure) takes the row first and then deletes the progress and attempts, and a pass
+# takes it again to issue the certificate (certification.issue_if_due, the same NO KEY UPDATE) and
+# through the foreign keys of its CE entry and certificate. Graded before it was taken, a pass
+# held the progress row while waiting for the account that an erasure held while waiting for the
+# progress row: a deadlock on PostgreSQL. Taken first, the two queue on the one row instead.
+_TRAINEE_FIRST = (
+    select(User.erased_at).where(User.id == bindparam("user_id")).with_for_update(key_share=True)
+)
 # The attempt a submission names, with the tally of its trainee's attempts at its module, in one
 # query (the other attempts correlated by the attempt's own trainee and module).
 _EARLIER = aliased(QuizAttempt)
@@ -253,15 +262,19 @@ def submit_attempt(user_id, attempt_id, answers, shown=None, now=None, program=N
 
     Returns (attempt, the certificate this pass issued or None: one held already is not
     returned). Sending the same answers again (double click) changes nothing and returns the
-    attempt as it was. Raises LookupError for someone else's attempt; FormMismatch when the
-    answers do not fit the attempt; AlreadySubmitted when it was already graded with other
-    answers (two tabs); Unanswered when a question has no answer; and the QuizChance errors when
-    the limits no longer allow it.
+    attempt as it was. Raises LookupError for someone else's attempt (or an account erased
+    meanwhile); FormMismatch when the answers do not fit the attempt; AlreadySubmitted when it
+    was already graded with other answers (two tabs); Unanswered when a question has no answer;
+    and the QuizChance errors when the limits no longer allow it.
 
     A first pass of a module that grants continuing education adds it to the CE ledger in the
     same transaction, naming `program` (the site's name) as its provider.
     """
     now = now or utcnow()
+    trainee = db.session.execute(_TRAINEE_FIRST, {"user_id": user_id}).first()
+    if trainee is None or trainee.erased_at is not None:  # erased while this was on its way
+        db.session.rollback()
+        raise LookupError(attempt_id)
     # The attempt and what quiz_chance decides by, in one query; decided only if it is graded.
     found = db.session.execute(_ATTEMPT_AND_TALLY, {"attempt_id": attempt_id}).first()
     attempt = found[0] if found is not None else None

@@ -62,6 +62,9 @@ def erase_trainee(admin_id, user_id, now=None):
     now = now or utcnow()
     try:
         admin = db.session.get(User, admin_id)
+        # The account's row before any of its records: a quiz submission takes it first too
+        # (learning.attempts), so the two queue on it rather than each holding what the other
+        # needs.
         user = db.session.scalar(
             select(User)
             .where(User.id == user_id)
