@@ -1,4 +1,5 @@
-"""What the app accepts from a request, decided once at the edge: ids and text.
+"""What the app accepts from a request, decided once at the edge: ids, text, and a body it can
+read to its end (CheckedRequest).
 
 Every id in a form, query string or route goes through `to_id`; every text field of every form
 (through lms.web.forms.Form) and every text part of a route goes through `text_problem`. So a value
@@ -8,7 +9,9 @@ database's integer, a NUL that PostgreSQL refuses) is answered with a message, n
 
 import re
 
-from flask import current_app, g, request
+from flask import Request, current_app, g, request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 
 # The largest id either database holds in an `integer` column (PostgreSQL's is 32-bit).
@@ -124,8 +127,32 @@ class CheckedPathConverter(_CheckedText, PathConverter):
     """`<path:...>`: as TextConverter; a NUL would otherwise reach the file system."""
 
 
+class CheckedRequest(Request):
+    """A request whose body cannot be read to its end is a bad request (400), never a 500.
+
+    Werkzeug turns an OSError or ValueError from the server's input stream into a 400, which is
+    what the development server raises for a malformed chunked body. gunicorn raises its own
+    exceptions, which are neither (InvalidChunkSize, ChunkMissingTerminator and the other
+    ParseExceptions when `Transfer-Encoding: chunked` is followed by a bad chunk): they reached
+    the error handler as a 500. Whatever the server raises while the body is read, the person
+    gets the 400 page; what was read is dropped, so nothing reads the broken body twice.
+    """
+
+    def _load_form_data(self):
+        try:
+            super()._load_form_data()
+        except HTTPException:  # too large, or already a bad request
+            raise
+        except Exception as error:  # noqa: BLE001 - the server's own kind, whatever it is
+            current_app.logger.info("a request's body could not be read: %r", error)
+            empty = ImmutableMultiDict()
+            self.__dict__.update(form=empty, files=empty)
+            raise BadRequest("The request's body could not be read.") from error
+
+
 def init_app(app):
     """Must run before any blueprint is registered: rules pick their converters when added."""
+    app.request_class = CheckedRequest
     app.url_map.converters.update(
         int=IdConverter, default=TextConverter, string=TextConverter, path=CheckedPathConverter
     )

@@ -2,11 +2,13 @@
 outside testing found answering 500 now gets a 400/404/422 with a message saying what to fix."""
 
 import inspect
+import io
 import pkgutil
 import re
 
 import pytest
 from flask_wtf import FlaskForm
+from gunicorn.http.errors import ChunkMissingTerminator, InvalidChunkSize
 
 import lms.web
 from lms.services.authoring.publishing import sync_courses
@@ -132,6 +134,50 @@ def test_a_route_argument_beyond_what_the_database_holds_is_not_found(app, clien
 
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class BrokenBody(io.BytesIO):
+    """A request body the server cannot read to its end: reading raises what the server raises
+    for a malformed chunked body (gunicorn its own exceptions, Werkzeug's server an OSError)."""
+
+    def __init__(self, error):
+        super().__init__(b"zz\r\nemail=a\r\n0\r\n\r\n")
+        self.error = error
+
+    def read(self, size=-1):
+        raise self.error
+
+    readinto = read1 = read
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InvalidChunkSize(b"zz"),
+        ChunkMissingTerminator(b"ab"),
+        OSError("Invalid chunk header"),
+    ],
+    ids=["gunicorn-chunk-size", "gunicorn-chunk-terminator", "werkzeug-dev-server"],
+)
+@pytest.mark.parametrize(("path", "user"), [("/sign-in", False), ("/ce", True)])
+def test_a_chunked_body_that_cannot_be_read_is_a_bad_request(app, client, error, path, user):
+    if user:
+        sign_in_as(client, make_user(app))
+
+    response = client.post(
+        path,
+        input_stream=BrokenBody(error),
+        content_type="multipart/form-data; boundary=x" if user else FORM,
+        headers={"Transfer-Encoding": "chunked"},
+        # As a server that reads chunked bodies itself says: read the stream to its end.
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+    assert response.status_code == 400
+    assert "<h1>Something was wrong with that request</h1>" in response.get_data(as_text=True)
 
 
 def test_every_form_in_the_app_checks_its_text_at_the_edge():
