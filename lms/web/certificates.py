@@ -11,7 +11,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import clock
+from ..services import program_day
 from ..services.certification import certificate_lookup, certification, renewal
 from ..services.certification.certificate_files import certificate_sheet, file_name
 from ..services.certification.certificate_pdf import certificate_pdf
@@ -74,7 +74,7 @@ def _page(certificate, form, status_code=200):
         status=status,
         current=current,
         standing=renewal.standing(certificate.id) if own else None,
-        today=clock.today(),
+        today=program_day.today(),
         form=form,
         verify_url=verify_url,
         linkedin_url=linkedin_url,

@@ -1,12 +1,9 @@
 """Jinja filters shared by every page."""
 
 from datetime import datetime
-from functools import cache
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 
 from ..dates import long_date
+from ..services import program_day
 from ..services.learning.meetings import is_place_link
 from ..services.learning.training import domain_label
 from ..services.logbook.practice import KIND_NAMES
@@ -15,14 +12,9 @@ from ..services.transcript import hours_text
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-@cache
-def _zone(name):
-    return ZoneInfo(name)
-
-
 def program_zone():
     """The program's time zone (LMS_TIMEZONE): staff type times in it, pages show times in it."""
-    return _zone(current_app.config["LMS_TIMEZONE"])
+    return program_day.zone()
 
 
 def local_date(value):

@@ -5,7 +5,7 @@ and the privacy export and erasure."""
 import io
 import json
 import shutil
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -334,3 +334,13 @@ def test_publishing_writes_a_modules_ce_and_a_changed_ce_makes_a_new_version(app
     first.write_text(first.read_text().replace("hours: 1.5", "hours: 2"))
     sync_courses(courses_dir)
     assert versions() == [(1, 90, "ethics"), (2, 120, "ethics")]
+
+
+def test_a_ce_module_passed_in_the_evening_counts_on_the_programs_day(world):
+    cekit.grant_ce(minutes=90, category="ethics")
+    ada = world["ada"].id
+    evening_in_new_york = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 9 PM on the 21st there
+    pass_first_module(ada, evening_in_new_york)
+    [entry] = db.session.scalars(select(CEEntry).where(CEEntry.user_id == ada))
+    # The day the renewal cycle counts it on, against the program's today and issue days.
+    assert entry.completed_on == date(2026, 11, 21)

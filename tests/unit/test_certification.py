@@ -289,12 +289,23 @@ def test_issuing_records_code_version_title_and_dates(course):
     assert certificate_count() == 1
 
 
-def test_the_issue_date_is_the_utc_date(course):
+def test_the_issue_date_is_the_day_in_the_programs_time_zone(course):
     user = make_user()
     pass_modules(user, modules_of(course))
     evening_in_new_york = datetime(2028, 2, 28, 20, 30, tzinfo=timezone(timedelta(hours=-5)))
 
     certificate = issue_if_due(user.id, course.id, now=evening_in_new_york)
+
+    # February 29 in UTC, but the program (LMS_TIMEZONE, New York) is still on the 28th.
+    assert certificate.issued_on == date(2028, 2, 28)
+    assert certificate.expires_on == date(2029, 2, 28)
+
+
+def test_a_leap_day_certificate_expires_on_the_last_day_of_february(course):
+    user = make_user()
+    pass_modules(user, modules_of(course))
+
+    certificate = issue_if_due(user.id, course.id, now=datetime(2028, 2, 29, 15, tzinfo=UTC))
 
     assert certificate.issued_on == date(2028, 2, 29)
     assert certificate.expires_on == date(2029, 2, 28)

@@ -6,7 +6,7 @@ from lms.models.types import utcnow
 from lms.services.certification import certification
 
 
-def test_a_frozen_clock_is_what_the_app_reads_and_it_moves_when_told(clock):
+def test_a_frozen_clock_is_what_the_app_reads_and_it_moves_when_told(app_ctx, clock):
     clock.freeze(datetime(2027, 3, 1, 12, tzinfo=UTC))
     assert utcnow() == datetime(2027, 3, 1, 12, tzinfo=UTC)
     clock.advance(days=30)

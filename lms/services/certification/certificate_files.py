@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ...dates import long_date
 from ...extensions import db
 from ...models import Certificate
-from .. import outbox
+from .. import outbox, program_day
 from ..credentials import addresses, issuing
 from . import certification
 from .certificate_pdf import CertificateSheet, certificate_pdf
@@ -40,9 +40,9 @@ def stamp(certificate, today=None):
     a saved copy cannot pass for a valid one; ("", "") while it is valid."""
     status = certification.certificate_status(certificate, today)
     if status == "revoked":
-        return "Revoked", f"on {long_date(certificate.revoked_at)}"
+        return "Revoked", f"on {long_date(program_day.day_of(certificate.revoked_at))}"
     if status == "superseded":
-        return "Renewed", f"on {long_date(certificate.superseded_at)}"
+        return "Renewed", f"on {long_date(program_day.day_of(certificate.superseded_at))}"
     if status == "expired":
         return "Expired", f"on {long_date(certificate.expires_on)}"
     return "", ""

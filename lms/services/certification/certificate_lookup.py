@@ -4,14 +4,14 @@ public check), its signed credential, and the newest certificate of a renewal ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from ... import clock
 from ...extensions import db
 from ...models import STAFF_ROLES, Certificate, User
+from .. import program_day
 from ..credentials import issuing as credentials
 from .certification import certificate_status
 from .codes import is_well_formed, normalise_code
@@ -101,10 +101,10 @@ class Verification:
 def verify(code, today=None):
     """The public facts of the certificate with this code. Raises NotFound or MistypedCode."""
     certificate = certificate_by_code(code)
-    status = certificate_status(certificate, today or clock.today())
+    status = certificate_status(certificate, today)
     renewed_on = current_code = None
     if status == "superseded":
-        renewed_on = certificate.superseded_at.astimezone(UTC).date()
+        renewed_on = program_day.day_of(certificate.superseded_at)
         current_code = newest_in_chain(certificate).code
     return Verification(
         code=certificate.code,

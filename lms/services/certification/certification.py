@@ -10,12 +10,11 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ... import clock
 from ...extensions import db
 from ...models import (
     Certificate,
@@ -27,7 +26,7 @@ from ...models import (
     User,
 )
 from ...models.types import utcnow
-from .. import audit
+from .. import audit, program_day
 from ..learning.live_requirements import required_sessions_attended
 from ..learning.training import training_hours_met
 from ..logbook.hours import HOURS_REQUIREMENTS
@@ -65,7 +64,8 @@ def add_months(day, months):
 
 def certificate_status(certificate, today=None):
     """ "revoked", "superseded" (renewed: a newer certificate replaced it), "expired" (from its
-    expiry date on, a lapsed one included) or "valid", on `today` (UTC by default)."""
+    expiry date on, a lapsed one included) or "valid", on `today` (the program's today by
+    default: a certificate's dates are days in the program's time zone)."""
     if certificate.revoked_at is not None:
         return "revoked"
     return status_without_revocation(certificate, today)
@@ -76,13 +76,9 @@ def status_without_revocation(certificate, today=None):
     reinstating a revoked certificate makes it, since its dates do not change."""
     if getattr(certificate, "superseded_at", None) is not None:  # rows may not carry it
         return "superseded"
-    if (today or _today()) >= certificate.expires_on:
+    if (today or program_day.today()) >= certificate.expires_on:
         return "expired"
     return "valid"
-
-
-def _today():
-    return clock.today()
 
 
 # --- when a certificate is due -------------------------------------------------------------------
@@ -285,7 +281,7 @@ def issue_if_due(user_id, course_id, now=None, actor_id=None):
         return None
     course = db.session.get(Course, course_id)
     now = now or utcnow()
-    issued_on = now.astimezone(UTC).date()
+    issued_on = program_day.day_of(now)  # the day it was earned where the program is
     for _ in range(_MAX_CODE_TRIES):
         certificate = Certificate(
             code=new_code(course.slug),

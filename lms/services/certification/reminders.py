@@ -22,7 +22,7 @@ from ... import clock
 from ...dates import long_date
 from ...extensions import db
 from ...models import Certificate, Course, SentNotice, SupervisorAssignment, User
-from .. import outbox
+from .. import outbox, program_day
 from ..mail import mail_configured
 from .renewal import standings_for
 
@@ -120,7 +120,7 @@ def _queue(emails, keys_inserted, settings):
 
 def send_due_reminders(today=None, settings=None, batch_size=BATCH_SIZE):
     """Queue the renewal reminders and expiry notices due today. Commits once per batch."""
-    today = today or clock.today()
+    today = today or program_day.today()
     settings = settings or {}
     base = settings.get("LMS_BASE_URL", "")
     run = ReminderRun()
@@ -218,7 +218,7 @@ def iso_week(day):
 def send_supervisor_digests(today=None, settings=None):
     """Queue each supervisor's weekly digest: their current trainees whose certificates expire in
     the next 90 days, with CE progress. Once per supervisor and ISO week. Commits."""
-    today = today or clock.today()
+    today = today or program_day.today()
     settings = settings or {}
     base = settings.get("LMS_BASE_URL", "")
     run = ReminderRun()

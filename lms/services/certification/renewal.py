@@ -10,18 +10,17 @@ renewal day belongs to the cycle it closed, so an entry never counts in two cycl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ... import clock
 from ...content import renewal as renewal_rules
 from ...dates import long_date
 from ...extensions import db
 from ...models import CEEntry, Certificate, Course
 from ...models.types import utcnow
-from .. import audit
+from .. import audit, program_day
 from ..logbook.hours import hours_text
 from . import certificate_mail
 from .certificate_lookup import successor
@@ -180,7 +179,7 @@ def _standing(row, entries, today):
     first = row.issued_on + timedelta(days=1) if row.renews_id is not None else row.issued_on
     last = min(today, closes_on)
     if row.superseded_at is not None:
-        last = min(last, row.superseded_at.astimezone(UTC).date())
+        last = min(last, program_day.day_of(row.superseded_at))
     done, by_category = 0, {}
     for category, completed_on, minutes in entries:
         if category in rule["categories"] and first <= completed_on <= last:
@@ -212,11 +211,11 @@ def _standing(row, entries, today):
 
 
 def standings_for(certificate_ids, today=None):
-    """{certificate id: Standing} on `today` (UTC today by default), in two queries."""
+    """{certificate id: Standing} on `today` (the program's today by default), in two queries."""
     certificate_ids = list(certificate_ids)
     if not certificate_ids:
         return {}
-    return _standings(certificate_ids, today or clock.today())
+    return _standings(certificate_ids, today or program_day.today())
 
 
 def standing(certificate_id, today=None) -> Standing:
@@ -261,7 +260,7 @@ def renew(certificate_id, actor_id, now=None) -> Certificate:
     RenewalError with a message for the holder, or NotFound.
     """
     now = now or utcnow()
-    today = now.astimezone(UTC).date()
+    today = program_day.day_of(now)  # the renewal's issue day, where the program is
     try:
         old = db.session.scalar(
             select(Certificate)

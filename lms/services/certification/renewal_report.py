@@ -13,9 +13,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from ... import clock
 from ...models import Certificate, Enrolment, User
-from .. import keyset
+from .. import keyset, program_day
 from .certification import add_months
 from .renewal import standings_for
 
@@ -69,12 +68,12 @@ class RenewalPage:
 
 def _condition(view, cohort_id, today):
     """Which current certificates the view lists (never revoked, superseded or erased)."""
+    # A certificate is expired from its expiry date on (certification.certificate_status): one
+    # that expires today is listed as expired, not as due.
     if view == "expired":
-        dates = Certificate.expires_on.between(
-            add_months(today, -EXPIRED_WITHIN_MONTHS), today - timedelta(days=1)
-        )
+        dates = Certificate.expires_on.between(add_months(today, -EXPIRED_WITHIN_MONTHS), today)
     else:
-        dates = Certificate.expires_on.between(today, today + DUE_WITHIN)
+        dates = Certificate.expires_on.between(today + timedelta(days=1), today + DUE_WITHIN)
     conditions = [
         dates,
         Certificate.superseded_at.is_(None),
@@ -127,7 +126,7 @@ def renewals_page(view="due", cohort_id=None, descending=False, cursor=None,
                   per=keyset.PER_PAGE, today=None):  # fmt: skip
     """One page of the view from `cursor` (a keyset.Cursor, None for the first): four
     statements (a count, the rows, two for their standings)."""
-    today = today or clock.today()
+    today = today or program_day.today()
     conditions = _condition(view, cohort_id, today)
     query = _rows_query(conditions)
     total = keyset.capped_count(query)
@@ -139,7 +138,7 @@ def renewals_page(view="due", cohort_id=None, descending=False, cursor=None,
 def renewal_rows(view="due", cohort_id=None, descending=False, today=None):
     """Every row of the view, in the page's order, for the CSV: streamed, with two statements
     for the standings of each batch of keyset.CSV_BATCH rows."""
-    today = today or clock.today()
+    today = today or program_day.today()
     query = _rows_query(_condition(view, cohort_id, today))
     batch = []
     for row in keyset.stream(query, _order(descending)):

@@ -24,7 +24,7 @@ from ...models import (
     ModuleVersion,
     User,
 )
-from .. import audit
+from .. import audit, program_day
 from ..certification.certification import add_months
 from ..errors import FieldErrors
 from . import evidence, once, reviews
@@ -171,7 +171,7 @@ def record_module_pass(user_id, version, passed_at, program=None):
         return None
     entry = CEEntry(
         user_id=user_id, source="module", title=version.title,
-        provider=program or DEFAULT_PROGRAM, completed_on=passed_at.date(),
+        provider=program or DEFAULT_PROGRAM, completed_on=program_day.day_of(passed_at),
         minutes=version.ce_minutes, category=version.ce_category, module_id=version.module_id,
         module_version_id=version.id, status="approved", logged_at=passed_at,
         reviewed_at=passed_at,

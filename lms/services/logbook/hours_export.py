@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import Certificate, Enrolment, PracticeSession, User
-from ...models.types import utcnow
+from .. import program_day
 from ..certification import certification
 from ..learning import training
 from ..people import cohorts
@@ -72,7 +72,7 @@ def cohort_hours_rows(cohort_id, today=None):
             )
         )
     }
-    today = today or utcnow().date()
+    today = today or program_day.today()
     rows = []
     for user_id, name, email in people:
         row = [spreadsheet_safe(name), spreadsheet_safe(email)]

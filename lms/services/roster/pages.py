@@ -20,8 +20,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from ...models import SupervisorAssignment, User
-from ...models.types import utcnow
-from .. import keyset
+from .. import keyset, program_day
 from . import ordering
 from .rows import STATUSES, RosterError, roster_rows
 from .scope import visible_trainee_ids
@@ -78,7 +77,7 @@ def roster_page(viewer, cohort_id=None, status=None, sort="name", descending=Fal
     RosterError for an unknown sort column or status, keyset.BadCursor for a cursor that does
     not fit."""
     _check(sort, status)
-    today = today or utcnow().date()
+    today = today or program_day.today()
     if sort not in SQL_SORTS:
         return _computed_page(viewer, cohort_id, status, sort, descending, cursor, per, today)
     query, order = _trainees(viewer, cohort_id, sort, descending)
@@ -149,7 +148,7 @@ def roster_for_csv(viewer, cohort_id=None, status=None, sort="name", descending=
     supervisor; the rows by a computed column), and built a batch at a time, so that any
     number streams."""
     _check(sort, status)
-    today = today or utcnow().date()
+    today = today or program_day.today()
     if sort not in SQL_SORTS:
         query, order = _computed_lines(viewer, cohort_id, status, sort, descending, today)
         batch = []

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ...models.types import utcnow
+from .. import program_day
 from ..certification import certification
 from ..learning import live_requirements, training
 from ..logbook import practice
@@ -175,7 +175,7 @@ def _name_then_course(row):
 
 def roster_rows(trainee_ids, cohort_id=None, today=None):
     """Unsorted rows for the trainees in the select `trainee_ids`, in at most eight queries."""
-    today = today or utcnow().date()
+    today = today or program_day.today()
     facts = roster_facts(trainee_ids)
     engaged = {}  # trainee id -> ids of the courses they have progress or a certificate in
     for trainee_id, course_id in (*facts.progress, *facts.certificates):

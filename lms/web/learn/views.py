@@ -4,6 +4,7 @@ from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 
 from ... import clock
+from ...services import program_day
 from ...services.authoring import media
 from ...services.certification import certificate_lookup, certification, renewal
 from ...services.learning import catalog, learning, meetings, training
@@ -33,7 +34,7 @@ def dashboard():
     attended = training.attendance([current_user.id], [course.id for course in courses])
     # Read once for the meetings listed here and each required session's next meeting.
     now = clock.now()
-    today = clock.today()
+    today = program_day.today()
     ahead = meetings.ahead_for_trainee(current_user.id, now)
     return render_template(
         "learn/dashboard.html",
@@ -42,7 +43,7 @@ def dashboard():
         attended=attended,
         certificates=certificates,
         statuses={c.id: certification.certificate_status(c, today) for c in certificates},
-        standings=renewal.standings_for([c.id for c in certificates]),
+        standings=renewal.standings_for([c.id for c in certificates], today),
         renew_form=RenewForm(),
         today=today,
         upcoming=ahead[: meetings.UPCOMING_SHOWN],

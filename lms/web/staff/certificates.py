@@ -3,8 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ... import clock
-from ...services import audit
+from ...services import audit, program_day
 from ...services.certification import (
     certificate_list,
     certificate_lookup,
@@ -60,7 +59,7 @@ def certificates_csv():
     return csv_stream(
         certificate_list.CSV_HEADER,
         certificate_list.certificate_csv_rows(text),
-        f"certificates-{clock.today().isoformat()}.csv",
+        f"certificates-{program_day.today().isoformat()}.csv",
     )
 
 

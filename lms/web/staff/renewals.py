@@ -4,8 +4,7 @@ cohort, 50 to a page, and as CSV."""
 from flask import render_template, request
 from flask_login import current_user
 
-from ... import clock
-from ...services import roster
+from ...services import program_day, roster
 from ...services.certification import renewal_report
 from .. import paging
 from ..access import role
@@ -40,7 +39,7 @@ def renewals():
     )  # fmt: skip
     return render_template(
         "staff/renewals.html", form=form, page=page, links=links, params=params,
-        views=renewal_report.VIEWS, today=clock.today(),
+        views=renewal_report.VIEWS, today=program_day.today(),
     )  # fmt: skip
 
 
@@ -51,5 +50,5 @@ def renewals_csv():
     return csv_stream(
         renewal_report.CSV_HEADER,
         renewal_report.csv_cells(renewal_report.renewal_rows(**filters)),
-        f"renewals-{filters['view']}-{clock.today().isoformat()}.csv",
+        f"renewals-{filters['view']}-{program_day.today().isoformat()}.csv",
     )
