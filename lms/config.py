@@ -63,6 +63,8 @@ def load_settings(instance_path):
         "LMS_CRISIS_RESOURCES": [line.strip() for line in crisis.split("|") if line.strip()],
         # The program's own time zone: staff schedule live sessions in it and pages show it.
         "LMS_TIMEZONE": _time_zone(),
+        # The paper certificates' PDFs are laid out for (landscape): US Letter unless set to A4.
+        "LMS_PAPER_SIZE": _paper_size(),
         "LMS_OPEN_REGISTRATION": _env("LMS_OPEN_REGISTRATION", "1").strip().lower()
         not in ("0", "false", "no", "off"),
         # The two-person rule for publishing from the course workspace (see _publish_review).
@@ -164,6 +166,19 @@ def _time_zone():
             "America/Chicago, America/Denver or America/Los_Angeles (the IANA names)."
         ) from None
     return name
+
+
+PAPER_SIZES = ("letter", "a4")
+
+
+def _paper_size():
+    size = _env("LMS_PAPER_SIZE", "letter").strip().lower()
+    if size not in PAPER_SIZES:
+        raise ConfigError(
+            f"LMS_PAPER_SIZE is {size!r}: set it to 'letter' (US Letter, the default) or 'a4' "
+            "(for programs that print certificates on A4)."
+        )
+    return size
 
 
 PUBLISH_REVIEW_MODES = ("off", "certifying", "all")

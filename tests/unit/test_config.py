@@ -23,7 +23,7 @@ def clean_env(monkeypatch):
                  "LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS", "LMS_TIMEZONE",
                  "LMS_ISSUER_KEYS", "LMS_ISSUER_NAME", "LMS_PUBLISH_REVIEW", "LMS_DB_POOL_SIZE",
                  "LMS_DB_MAX_OVERFLOW", "LMS_DB_PRE_PING", "LMS_REDIS_URL",
-                 "LMS_QUEUE_FILE"]:  # fmt: skip
+                 "LMS_QUEUE_FILE", "LMS_PAPER_SIZE"]:  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -234,6 +234,20 @@ def test_the_time_zone_defaults_to_new_york_and_an_unknown_one_stops_start_up(cl
         clean_env.setenv("LMS_TIMEZONE", wrong)
         with pytest.raises(ConfigError, match="LMS_TIMEZONE is .*IANA"):
             load_settings(tmp_path)
+
+
+def test_certificates_are_on_us_letter_unless_set_to_a4_and_a_wrong_size_stops_start_up(
+    clean_env, tmp_path
+):
+    assert load_settings(tmp_path)["LMS_PAPER_SIZE"] == "letter"
+    for size, read in (("A4", "a4"), (" a4 ", "a4"), ("Letter", "letter")):
+        clean_env.setenv("LMS_PAPER_SIZE", size)
+        assert load_settings(tmp_path)["LMS_PAPER_SIZE"] == read
+    clean_env.setenv("LMS_PAPER_SIZE", "legal")
+    with pytest.raises(
+        ConfigError, match="LMS_PAPER_SIZE is 'legal': set it to 'letter' .* or 'a4'"
+    ):
+        load_settings(tmp_path)
 
 
 def test_the_publish_review_rule_defaults_to_off_and_a_wrong_value_stops_start_up(

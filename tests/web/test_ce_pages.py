@@ -6,6 +6,7 @@ import re
 from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
@@ -282,6 +283,11 @@ def test_the_ce_certificate_downloads_for_its_holder(app, people):
     )
     assert client_for(app, people["bo"]).get(path).status_code == 404
     assert client_for(app, people["stella"]).get(path).status_code == 200
+    box = PdfReader(BytesIO(response.data)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (792, 612)  # US Letter
+    app.config["LMS_PAPER_SIZE"] = "a4"
+    a4 = PdfReader(BytesIO(client_for(app, people["ada"]).get(path).data)).pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (842, 595)
 
 
 def xss_payloads(limit=40):

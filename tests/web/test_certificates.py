@@ -289,6 +289,19 @@ def test_the_pdf_holds_the_name_code_dates_and_verification_address(client, issu
     assert f"http://localhost/verify/{issued['code']}" in text
 
 
+def test_the_pdf_is_on_us_letter_or_on_a4_when_the_program_asks(app, client, issued):
+    sign_in(client, issued["user_id"])
+
+    def size():
+        pdf = client.get(f"/certificates/{issued['code']}.pdf").data
+        box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+        return round(float(box.width)), round(float(box.height))
+
+    assert size() == (792, 612)  # 11 x 8.5 inches, landscape
+    app.config["LMS_PAPER_SIZE"] = "a4"
+    assert size() == (842, 595)  # 297 x 210 mm
+
+
 def test_the_verification_address_uses_lms_base_url_when_set(app, client, issued):
     app.config["LMS_BASE_URL"] = "https://training.example.org"
     sign_in(client, issued["user_id"])

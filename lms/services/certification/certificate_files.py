@@ -11,6 +11,7 @@ from ...extensions import db
 from ...models import Certificate
 from .. import outbox, program_day
 from ..credentials import addresses, issuing
+from ..settings import app_config
 from . import certification
 from .certificate_pdf import CertificateSheet, certificate_pdf
 
@@ -48,8 +49,9 @@ def stamp(certificate, today=None):
     return "", ""
 
 
-def certificate_sheet(certificate, site_name, verify_url, today=None):
-    """What the certificate's PDF prints (holder and course loaded from `certificate`)."""
+def certificate_sheet(certificate, site_name, verify_url, today=None, paper=None):
+    """What the certificate's PDF prints (holder and course loaded from `certificate`), on
+    `paper` ("letter" or "a4"; the app's LMS_PAPER_SIZE when not given)."""
     printed_stamp, stamp_note = stamp(certificate, today)
     return CertificateSheet(
         site_name=site_name,
@@ -63,6 +65,7 @@ def certificate_sheet(certificate, site_name, verify_url, today=None):
         verify_url=verify_url,
         stamp=printed_stamp,
         stamp_note=stamp_note,
+        paper=paper or app_config()["LMS_PAPER_SIZE"],
     )
 
 

@@ -1,7 +1,7 @@
-"""A certificate as a printable PDF: A4 landscape, real text in bundled Unicode fonts, shaped
-and ordered by HarfBuzz (so a name in any major script prints, right-to-left ones too, and the
-page can be searched and read aloud), a QR code that opens the certificate's verification page,
-and a stamp across a revoked or expired certificate.
+"""A certificate as a printable PDF: landscape, on US Letter or A4 (LMS_PAPER_SIZE), real text in
+bundled Unicode fonts, shaped and ordered by HarfBuzz (so a name in any major script prints,
+right-to-left ones too, and the page can be searched and read aloud), a QR code that opens the
+certificate's verification page, and a stamp across a revoked or expired certificate.
 
 fpdf2, qrcode and the fonts are loaded by the first PDF made, not when the app starts: most
 workers never make one."""
@@ -13,8 +13,13 @@ from dataclasses import asdict, dataclass, replace
 
 from . import certificate_fonts
 
-PAGE_W, PAGE_H = 297, 210  # A4 landscape, mm
+# The paper a certificate is printed on, landscape (LMS_PAPER_SIZE): fpdf's format names. Every
+# position below is measured from the page's own edges (pdf.w, pdf.h), so both fit.
+PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
+DEFAULT_PAPER = "letter"  # US programs print on US Letter
+MARGIN = 30  # from the page's edge to the facts and the QR code, mm
 TEXT_W = 225  # the width centred lines may take
+QR_SIZE = 38
 TOP, TOP_SPACE, GAPS = 22, 110, 25  # where the top half starts, its room, its total spacing
 INK = (29, 35, 48)
 MUTED = (77, 85, 102)
@@ -38,19 +43,30 @@ class CertificateSheet:
     verify_url: str
     stamp: str = ""  # "Revoked" or "Expired", printed across the page; empty while valid
     stamp_note: str = ""  # a line under the stamp, e.g. "on December 3, 2026"
+    paper: str = DEFAULT_PAPER  # a key of PAPER_SIZES
+
+
+def new_page(paper, lettering):
+    """A landscape FPDF page of this paper (a key of PAPER_SIZES), the lettering's fonts loaded."""
+    from fpdf import FPDF  # here, not at the top: see the module's docstring
+
+    pdf = FPDF(orientation="landscape", unit="mm", format=PAPER_SIZES[paper])
+    certificate_fonts.load_faces(pdf, lettering)
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    return pdf
 
 
 def certificate_pdf(sheet):
     """The certificate as PDF bytes."""
-    from fpdf import FPDF  # here, not at the top: see the module's docstring
-
-    texts = {field: value for field, value in asdict(sheet).items() if isinstance(value, str)}
+    texts = {
+        field: value
+        for field, value in asdict(sheet).items()
+        if isinstance(value, str) and field != "paper"
+    }
     lettering = certificate_fonts.letter(texts)
     sheet = replace(sheet, **lettering.texts)
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    certificate_fonts.load_faces(pdf, lettering)
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(0, 0, 0)
+    pdf = new_page(sheet.paper, lettering)
     pdf.set_title(f"{sheet.title}: {sheet.holder}" + (f" ({sheet.stamp})" if sheet.stamp else ""))
     pdf.set_author(sheet.site_name)
     pdf.set_subject(f"Certificate {sheet.code}")
@@ -66,14 +82,23 @@ def certificate_pdf(sheet):
     y = _top_half(pdf, sheet, spacing, draw=True)
 
     top = min(max(140, y + 8), 148)
-    _facts(pdf, 30, top + 4, [("Issued on", sheet.issued_on), ("Expires on", sheet.expires_on)])
-    _facts(pdf, 105, top + 4, [("Certificate code", sheet.code)], width=120)
-    _label(pdf, 105, top + 23, "Check this certificate at", width=120)
-    pdf.set_xy(105, top + 29)
-    _set_font(pdf, sheet.verify_url, "", 10)
+    _facts(pdf, MARGIN, top + 4, [("Issued on", sheet.issued_on), ("Expires on", sheet.expires_on)])
+    # The code and the address take what is left between the dates and the QR code (131 mm on
+    # A4, 113 on Letter): the address as large as fits on one line, down to 8 points, and wrapped
+    # only when it is longer still.
+    qr_x = pdf.w - MARGIN - QR_SIZE
+    column = MARGIN + 62
+    width = qr_x - 6 - column
+    _facts(pdf, column, top + 4, [("Certificate code", sheet.code)], width=width)
+    _label(pdf, column, top + 23, "Check this certificate at", width=width)
+    pdf.set_xy(column, top + 29)
+    for size in (10, 9, 8):
+        _set_font(pdf, sheet.verify_url, "", size)
+        if pdf.get_string_width(sheet.verify_url) <= width - 2:  # a cell's own padding
+            break
     pdf.set_text_color(*ACCENT)
-    pdf.multi_cell(120, 5, sheet.verify_url, align="L", link=sheet.verify_url, wrapmode="CHAR")
-    qr_code(pdf, sheet.verify_url, x=PAGE_W - 30 - 38, y=top, size=38)
+    pdf.multi_cell(width, 5, sheet.verify_url, align="L", link=sheet.verify_url, wrapmode="CHAR")
+    qr_code(pdf, sheet.verify_url, x=qr_x, y=top, size=QR_SIZE)
     if sheet.stamp:
         _stamp(pdf, sheet.stamp, sheet.stamp_note)
     return bytes(pdf.output())
@@ -99,7 +124,7 @@ def _top_half(pdf, sheet, spacing, draw):
     if draw:
         pdf.set_draw_color(*GOLD)
         pdf.set_line_width(0.4)
-        pdf.line(PAGE_W / 2 - 80, y + 2, PAGE_W / 2 + 80, y + 2)
+        pdf.line(pdf.w / 2 - 80, y + 2, pdf.w / 2 + 80, y + 2)
     y = line(y, 6, "for completing the course", Fit(12), colour=MUTED)
     course = f"{sheet.course_title}, version {sheet.course_version}"
     return line(y, 2, course, Fit(15, wrap_below=12, floor=9))
@@ -108,12 +133,12 @@ def _top_half(pdf, sheet, spacing, draw):
 def _frame(pdf):
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(1.6)
-    pdf.rect(10, 10, PAGE_W - 20, PAGE_H - 20)
+    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
     pdf.set_draw_color(*GOLD)
     pdf.set_line_width(0.35)
-    pdf.rect(14, 14, PAGE_W - 28, PAGE_H - 28)
+    pdf.rect(14, 14, pdf.w - 28, pdf.h - 28)
     pdf.set_fill_color(*GOLD)
-    for x, y in ((14, 14), (PAGE_W - 14, 14), (14, PAGE_H - 14), (PAGE_W - 14, PAGE_H - 14)):
+    for x, y in ((14, 14), (pdf.w - 14, 14), (14, pdf.h - 14), (pdf.w - 14, pdf.h - 14)):
         _diamond(pdf, x, y, 2.2)
 
 
@@ -124,7 +149,7 @@ def _diamond(pdf, x, y, r):
 def _ornament(pdf, y):
     pdf.set_draw_color(*GOLD)
     pdf.set_line_width(0.35)
-    middle = PAGE_W / 2
+    middle = pdf.w / 2
     pdf.line(middle - 30, y, middle - 4, y)
     pdf.line(middle + 4, y, middle + 30, y)
     pdf.set_fill_color(*GOLD)
@@ -154,7 +179,7 @@ def _centred(pdf, y, text, fit, bold=False, colour=INK, draw=True):
     if not draw:
         return y + len(lines) * size * 0.42
     pdf.set_text_color(*colour)
-    pdf.set_xy((PAGE_W - TEXT_W) / 2, y)
+    pdf.set_xy((pdf.w - TEXT_W) / 2, y)
     pdf.multi_cell(TEXT_W, size * 0.42, text, align="C")
     return pdf.get_y()
 
@@ -195,8 +220,8 @@ def qr_code(pdf, url, x, y, size):
 def _stamp(pdf, word, note):
     """`word` in large letters across the page, in red, and `note` under it: a revoked or expired
     certificate must not pass for a valid one when printed."""
-    angle = math.degrees(math.atan2(PAGE_H - 60, PAGE_W - 60))
-    middle_x, middle_y = PAGE_W / 2, PAGE_H / 2
+    angle = math.degrees(math.atan2(pdf.h - 60, pdf.w - 60))
+    middle_x, middle_y = pdf.w / 2, pdf.h / 2
     with (
         pdf.local_context(fill_opacity=0.6),
         pdf.rotation(angle, x=middle_x, y=middle_y),

@@ -121,5 +121,6 @@ def ce_certificate(entry_id):
         completed_on=long_date(entry.completed_on),
         objectives=earned.objectives,
         site_name=current_app.config["LMS_SITE_NAME"],
+        paper=current_app.config["LMS_PAPER_SIZE"],
     )
     return pdf_attachment(ce_certificate_pdf(sheet), f"ce-certificate-{entry.id}.pdf")
