@@ -33,6 +33,11 @@ ATTACHMENTS = certificate_files.email_attachments  # what an email bringing a ce
 # Emails queued without a body, written as they are sent, by purpose (services.outbox.deliver).
 WRITERS = {password_reset.PURPOSE: password_reset.reset_email}
 EMAILS_PER_TASK = 50  # emails queued together are sent by tasks of this many (workers share them)
+# issue_due_certificates cut short (a dropped database connection, a deadlock) is run again: it
+# is idempotent, looking only at trainees who still hold no certificate, so what the first run
+# issued is not issued twice. Five more tries, a minute apart.
+ISSUE_RETRIES = 5
+ISSUE_RETRY_DELAY = 60  # seconds
 logger = logging.getLogger(__name__)
 
 
@@ -114,7 +119,9 @@ class Jobs:
 
         # After a sync changed courses: certificates that became due without the trainees
         # doing anything (services/certification/certification.py).
-        @huey.task(name="issue_due_certificates")
+        @huey.task(
+            name="issue_due_certificates", retries=ISSUE_RETRIES, retry_delay=ISSUE_RETRY_DELAY
+        )
         def issue_due_certificates(course_slugs):
             for slug in course_slugs:
                 with app.app_context():

@@ -6,7 +6,8 @@ import shutil
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from lms.extensions import db
 from lms.jobs import jobs_of
@@ -235,11 +236,7 @@ def test_a_sync_that_completes_a_trainees_requirements_issues_their_certificate(
     shutil.copytree(courses_dir / "sample-course", courses_dir / "second-course")
     sync_courses(courses_dir)  # a course added: it has no trainees, so nothing to look at
     assert run_jobs(app) == 0
-    folder = courses_dir / "sample-course"
-    (folder / "02-listening.md").unlink()
-    first_file = folder / "01-first-steps.md"  # it linked to the module now gone
-    text = first_file.read_text(encoding="utf-8")
-    first_file.write_text(text.replace("[Listening](02-listening.md#open-questions)", "Listening"))
+    _retire_the_second_module(courses_dir)
 
     report = sync_courses(courses_dir)
 
@@ -253,6 +250,56 @@ def test_a_sync_that_completes_a_trainees_requirements_issues_their_certificate(
     sync_courses(courses_dir)  # nothing changed: nothing to look at again
     assert run_jobs(app) == 0
     assert certification.issue_due_certificates(course.slug) == []  # and once issued, never twice
+
+
+def _retire_the_second_module(courses_dir):
+    """Remove the sample course's second module from disk (and the first's link to it)."""
+    folder = courses_dir / "sample-course"
+    (folder / "02-listening.md").unlink()
+    first_file = folder / "01-first-steps.md"
+    text = first_file.read_text(encoding="utf-8")
+    first_file.write_text(text.replace("[Listening](02-listening.md#open-questions)", "Listening"))
+
+
+def test_a_recheck_cut_short_is_tried_again_and_issues_the_rest(app, course, courses_dir):
+    """The worker's recheck after a sync loses its database connection after issuing Ada's
+    certificate, before Bo's: the task is tried again a minute later and issues Bo's, and Ada's
+    is not issued twice."""
+    ada, bo = make_user(), make_user("Bo", "bo@example.org")
+    first, _ = modules_of(course)
+    pass_modules(ada, [first])
+    pass_modules(bo, [first])
+    db.session.commit()
+    _retire_the_second_module(courses_dir)
+    sync_courses(courses_dir)
+    inserts = []
+
+    def connection_lost_at_the_second_certificate(connection, cursor, statement, *_):
+        if statement.lstrip().upper().startswith("INSERT INTO CERTIFICATE "):
+            inserts.append(statement)
+            if len(inserts) == 2:
+                lost = ConnectionError("server closed the connection unexpectedly")
+                raise OperationalError(statement, None, lost)
+
+    event.listen(db.engine, "before_cursor_execute", connection_lost_at_the_second_certificate)
+    try:
+        assert run_jobs(app) == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", connection_lost_at_the_second_certificate)
+    db.session.expire_all()
+    assert [c.user_id for c in db.session.scalars(select(Certificate))] == [ada.id]
+    queue = jobs_of(app)
+    assert queue.huey.scheduled_count() == 1  # the retry, due a minute later
+    [retry] = queue.huey.scheduled()
+    assert retry.args == (["sample-course"],)
+
+    assert queue.run_scheduled(datetime(2100, 1, 1)) == 1
+
+    db.session.expire_all()
+    holders = db.session.scalars(select(Certificate.user_id).order_by(Certificate.user_id))
+    assert list(holders) == [ada.id, bo.id]
+    assert sorted(e.subject_id for e in audit_events("certificate.issued")) == [ada.id, bo.id]
+    assert queue.huey.scheduled_count() == 0 and run_jobs(app) == 0
 
 
 def test_a_course_without_current_modules_or_retired_is_not_due(course):
