@@ -20,7 +20,7 @@ from lms.services.people import supervision
 from tests.statements import recorded_statements
 
 from ..conftest import run_jobs
-from ..records import person
+from ..records import person, publish
 from ..renewalkit import at, ce, course_with_rule, holder
 from .test_certificate_concurrency import _run_together
 from .test_outbox import smtp  # noqa: F401  (a real SMTP server started here)
@@ -136,21 +136,83 @@ def test_an_expiry_notice_in_grace_says_until_when_and_what_is_missing(app_ctx, 
     assert "You can still renew it until April 15, 2027: you need 16 more CE hours" in notice.body
 
 
-def test_old_lapses_renewed_revoked_and_no_rule_certificates_get_nothing(
-    app_ctx, courses_dir, clock
-):
+def test_old_lapses_and_revoked_certificates_get_nothing(app_ctx, courses_dir, clock):
     course = course_with_rule(courses_dir)
     _, certificate = holder(clock, course)
     run_on(clock, EXPIRES + timedelta(days=31))  # lapsed before reminders existed: left alone
     course.renewal = {}
     db.session.commit()
-    run_on(clock, EXPIRES - timedelta(days=30))
+    run_on(clock, EXPIRES + timedelta(days=31))  # nor without a rule
     course.renewal = {"ce_hours": 20}
     certificate.revoked_at = clock.now()
     db.session.commit()
     run_on(clock, EXPIRES - timedelta(days=30))
 
     assert keys() == [] and emails() == []
+
+
+def test_without_a_renewal_rule_the_holder_is_told_ahead_that_it_will_expire(
+    app_ctx, courses_dir, clock
+):
+    course = publish(courses_dir)  # the sample course: no renewal rule
+    assert not course.renewal
+    user, certificate = holder(clock, course)
+
+    days_run = (91, 90, 90, 60, 31, 30, 7, 1)  # 90 twice: the same day again
+    runs = [run_on(clock, EXPIRES - timedelta(days=days)) for days in days_run]
+
+    assert [run.reminders for run in runs] == [0, 1, 0, 0, 0, 1, 0, 0]
+    assert keys() == [f"renewal:{certificate.id}:30", f"renewal:{certificate.id}:90"]
+    first, second = emails()
+    assert (first.subject, first.purpose, first.user_id) == (
+        "Your certificate expires in 90 days", "expiry-reminder", user.id,
+    )  # fmt: skip
+    assert second.subject == "Your certificate expires in 30 days"
+    assert "expires on January 15, 2027, 30 days from today" in second.body
+    assert "This certificate cannot be renewed: from that day it will show as expired." in (
+        second.body
+    )
+    assert "meet the course's requirements again: talk to your program staff" in second.body
+    # Nothing it offers does not exist: no renewal to make, no CE to log.
+    for promise in ("renew it", "Renew", "continuing education", "CE "):
+        assert promise not in second.body
+
+    run = run_on(clock, EXPIRES)
+    assert (run.reminders, run.expiry_notices) == (0, 1)
+    assert run_on(clock, EXPIRES + timedelta(days=1)).expiry_notices == 0  # once
+    notice = emails()[-1]
+    assert (notice.subject, notice.purpose) == ("Your certificate has expired", "expiry-notice")
+    assert "expired on January 15, 2027" in notice.body
+    assert "This certificate cannot be renewed. To be certified again" in notice.body
+    assert "renew it" not in notice.body
+
+
+def test_without_a_renewal_rule_a_quiet_holder_gets_only_the_expiry_notice(
+    app_ctx, courses_dir, clock
+):
+    user, certificate = holder(clock, publish(courses_dir))
+    user.quiet_emails = True
+    db.session.commit()
+
+    for days in (90, 30, 7):
+        run_on(clock, EXPIRES - timedelta(days=days))
+    assert emails() == []
+    assert run_on(clock, EXPIRES).expiry_notices == 1
+    assert keys() == [f"renewal:{certificate.id}:expired"]
+
+
+def test_a_no_rule_notice_once_sent_is_not_sent_again_when_a_rule_is_added(
+    app_ctx, courses_dir, clock
+):
+    course = publish(courses_dir)
+    _, certificate = holder(clock, course)
+    assert run_on(clock, EXPIRES - timedelta(days=30)).reminders == 1
+    course.renewal = {"ce_hours": 20}
+    db.session.commit()
+
+    assert run_on(clock, EXPIRES - timedelta(days=29)).reminders == 0  # its 30 days: sent
+    assert run_on(clock, EXPIRES - timedelta(days=7)).reminders == 1  # then the rule's 7 days
+    assert keys() == [f"renewal:{certificate.id}:30", f"renewal:{certificate.id}:7"]
 
 
 def test_without_email_set_up_the_notice_is_recorded_and_no_email_queued(

@@ -1,5 +1,11 @@
 """Renewal reminders, expiry notices and the supervisors' weekly digest, each sent exactly once.
 
+A certificate of a course with a renewal rule gets reminders at 90, 60, 30 and 7 days saying what
+CE is still missing (none once the rule is met). One of a course without a rule cannot be
+renewed, but its holder is still told ahead of time, at 90 and 30 days, that it will expire and
+what they can do (meet the requirements again, with their program), without a word of renewal.
+Either gets a notice when it has expired.
+
 Exactly once: every notice has a key (f"renewal:{certificate id}:{threshold}",
 f"renewal:{certificate id}:expired", f"digest:{supervisor id}:{ISO year-week}") inserted into
 sent_notice (unique) in the same transaction as the email it queues, with "on conflict do
@@ -24,9 +30,10 @@ from ...extensions import db
 from ...models import Certificate, Course, SentNotice, SupervisorAssignment, User
 from .. import outbox, program_day
 from ..mail import mail_configured
-from .renewal import standings_for
+from .renewal import LAPSED_ADVICE, standings_for
 
 THRESHOLDS = (90, 60, 30, 7)  # days before expiry, most distant first
+NO_RULE_THRESHOLDS = (90, 30)  # the same, for a certificate that cannot be renewed
 # An expiry notice goes out for certificates that expired at most this long ago, so that the
 # first run after an upgrade does not write to everyone whose certificate lapsed years ago.
 EXPIRY_NOTICE_WITHIN = timedelta(days=30)
@@ -45,10 +52,10 @@ class ReminderRun:
     batches: int = 0
 
 
-def threshold_due(days_left):
+def threshold_due(days_left, thresholds=THRESHOLDS):
     """The most urgent reminder threshold reached with `days_left` days to go, or None (more
     than 90 days left, or expired). If the task did not run for days, only this one is sent."""
-    reached = [days for days in THRESHOLDS if days_left <= days]
+    reached = [days for days in thresholds if days_left <= days]
     return min(reached) if reached and days_left > 0 else None
 
 
@@ -70,14 +77,13 @@ def _courses_with_a_rule():
     return [course_id for course_id, rule in rows if rule]
 
 
-def _current_certificates(course_ids, first_day, last_day, after_id, limit):
-    """A batch of current certificates (not superseded, not revoked) of these courses expiring
-    between the two days, with their holders, in id order after `after_id`."""
+def _current_certificates(first_day, last_day, after_id, limit):
+    """A batch of current certificates (not superseded, not revoked) expiring between the two
+    days, with their holders, in id order after `after_id`."""
     query = (
         select(Certificate, User)
         .join(User, User.id == Certificate.user_id)
         .where(
-            Certificate.course_id.in_(course_ids),
             Certificate.superseded_at.is_(None),
             Certificate.revoked_at.is_(None),
             Certificate.expires_on >= first_day,
@@ -124,15 +130,12 @@ def send_due_reminders(today=None, settings=None, batch_size=BATCH_SIZE):
     settings = settings or {}
     base = settings.get("LMS_BASE_URL", "")
     run = ReminderRun()
-    course_ids = _courses_with_a_rule()
-    if not course_ids:
-        return run
     first_day = today - EXPIRY_NOTICE_WITHIN
     last_day = today + timedelta(days=max(THRESHOLDS))
     after_id = 0
     while True:
         _one_writer_at_a_time()
-        batch = _current_certificates(course_ids, first_day, last_day, after_id, batch_size)
+        batch = _current_certificates(first_day, last_day, after_id, batch_size)
         if not batch:
             db.session.commit()
             break
@@ -143,15 +146,23 @@ def send_due_reminders(today=None, settings=None, batch_size=BATCH_SIZE):
         for certificate, holder in batch:
             standing = standings[certificate.id]
             days_left = (certificate.expires_on - today).days
+            no_rule = standing.state == "no-rule"
             if days_left <= 0:
                 key = f"renewal:{certificate.id}:expired"
                 subject, body = _expiry_notice(certificate, holder, standing, today, base)
             else:
-                threshold = threshold_due(days_left)
-                if threshold is None or standing.met or holder.quiet_emails:
+                # The keys are the same with a rule or without, so that a rule added or dropped
+                # between two runs never sends a threshold's notice twice.
+                threshold = threshold_due(days_left, NO_RULE_THRESHOLDS if no_rule else THRESHOLDS)
+                if threshold is None or holder.quiet_emails or (standing.met and not no_rule):
                     continue
                 key = f"renewal:{certificate.id}:{threshold}"
-                subject, body = _reminder(certificate, holder, standing, days_left, base)
+                write = _expiry_warning if no_rule else _reminder
+                subject, body = write(certificate, holder, standing, days_left, base)
+            if days_left <= 0:
+                purpose = "expiry-notice"
+            else:
+                purpose = "expiry-reminder" if no_rule else "renewal-reminder"
             notices.append((key, holder.id))
             emails.append(
                 {
@@ -159,7 +170,7 @@ def send_due_reminders(today=None, settings=None, batch_size=BATCH_SIZE):
                     "to_address": holder.email,
                     "subject": subject,
                     "body": body,
-                    "purpose": "expiry-notice" if key.endswith(":expired") else "renewal-reminder",
+                    "purpose": purpose,
                     "user_id": holder.id,
                 }
             )
@@ -192,6 +203,23 @@ def _reminder(certificate, holder, standing, days_left, base):
     return subject, body
 
 
+def _expiry_warning(certificate, holder, standing, days_left, base):
+    """Ahead of the expiry of a certificate its course gives no way to renew."""
+    subject = f"Your certificate expires in {_days(days_left)}"
+    body = (
+        f"Hello {holder.name},\n\n"
+        f"Your certificate “{certificate.title}” expires on {long_date(certificate.expires_on)}, "
+        f"{_days(days_left)} from today. This certificate cannot be renewed: from that day it "
+        "will show as expired.\n\n"
+        "To stay certified after that, you will need to meet the course's requirements again: "
+        "talk to your program staff about retaking them.\n\n"
+        f"Your certificates are on your dashboard:\n{base}{DASHBOARD_PATH}\n\n"
+        "You can switch off reminders like this one in your email settings:\n"
+        f"{base}{SETTINGS_PATH}\n"
+    )
+    return subject, body
+
+
 def _expiry_notice(certificate, holder, standing, today, base):
     subject = "Your certificate has expired"
     lines = [
@@ -204,6 +232,8 @@ def _expiry_notice(certificate, holder, standing, today, base):
             + ("." if standing.met else f": you need {standing.missing_text()} first.")
             + "\n"
         )
+    elif standing.state == "no-rule":
+        lines.append(f"This certificate cannot be renewed. {LAPSED_ADVICE}\n")
     else:
         lines.append("Your dashboard says what you can do to be certified again.\n")
     lines.append(f"{base}{DASHBOARD_PATH}\n")

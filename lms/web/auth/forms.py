@@ -55,8 +55,9 @@ class EmailSettingsForm(Form):
     emails = RadioField(
         "Which emails do you want from us?",
         choices=[
-            SelectChoice("all", "All emails, including reminders to renew a certificate and, "
-                         "for supervisors, a weekly digest of the people due to renew"),
+            SelectChoice("all", "All emails, including reminders before a certificate "
+                         "expires and, for supervisors, a weekly digest of the people due to "
+                         "renew"),
             SelectChoice("essential", "Only essential emails: password resets, and a notice "
                          "when a certificate has expired"),
         ],
