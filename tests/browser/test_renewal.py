@@ -15,6 +15,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.models import Certificate, Course, User
+from lms.services import program_day
 from lms.services.certification.certification import add_months, new_code
 from lms.services.logbook import ce
 from lms.services.people.accounts import ensure_user
@@ -62,7 +63,7 @@ def set_up(app, viewport):
         if existing is not None:
             return existing.code
         course = db.session.scalar(select(Course).where(Course.slug == COURSE_SLUG))
-        today = clock.today()
+        today = program_day.today()  # the day certificates are judged by, not the UTC day
         first = _certify(person, course, today + timedelta(days=58))
         _approved_ce(person, staff, 14, "elective", today - timedelta(days=30))
         _approved_ce(person, staff, 2, "ethics", today - timedelta(days=20))
