@@ -100,7 +100,7 @@ def renew(code):
         form.form_errors.append(str(error))
         return _page(certificate_lookup.certificate_by_code(certificate.code), form, 409)
     flash(
-        f"Your certificate is renewed. Its new code is {renewed.code}, valid until "
+        f"Your certificate is renewed. Its new code is {renewed.code}; it expires on "
         f"{long_date(renewed.expires_on)}."
     )
     return redirect(url_for(".certificate", code=renewed.code))

@@ -408,14 +408,14 @@ def test_the_dashboard_never_calls_a_revoked_or_expired_certificate_valid(app, c
     revoked = page(client.get("/dashboard"))
 
     assert issued["code"] in revoked
-    assert "valid until" not in revoked
+    assert "expires on" not in revoked
     assert "<strong>revoked</strong> on December 3, 2026, no longer valid" in revoked
     assert "Private note" not in revoked
 
     change(app, issued["code"], revoked_at=None, expires_on=date(2026, 1, 9))
     expired = page(client.get("/dashboard"))
 
-    assert "valid until" not in expired
+    assert "expires on" not in expired
     assert "<strong>expired</strong> on January 9, 2026" in expired
 
 

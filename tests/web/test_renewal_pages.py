@@ -40,7 +40,7 @@ def test_the_dashboard_shows_the_standing_and_the_holder_renews(app, client, cou
         new_code, expires_on = new.code, new.expires_on
     assert expires_on == date(2028, 1, 15)
     page = client.get(f"/certificates/{new_code}").get_data(as_text=True)
-    assert f"Its new code is {new_code}, valid until January 15, 2028." in page
+    assert f"Its new code is {new_code}; it expires on January 15, 2028." in page
 
     old = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "this certificate was renewed on November 18, 2026; the current certificate is" in old

@@ -69,13 +69,13 @@ def _email(certificate, holder, renewed, settings):
         subject = f"Your certificate is renewed: {certificate.title}"
         news = (
             f"Your certificate “{certificate.title}” is renewed. Its new code is "
-            f"{certificate.code}, and it is valid until {long_date(certificate.expires_on)}."
+            f"{certificate.code}, and it expires on {long_date(certificate.expires_on)}."
         )
     else:
         subject = f"Your certificate: {certificate.title}"
         news = (
             f"Congratulations: you have earned your certificate “{certificate.title}”. It was "
-            f"issued on {long_date(certificate.issued_on)} and is valid until "
+            f"issued on {long_date(certificate.issued_on)} and expires on "
             f"{long_date(certificate.expires_on)}."
         )
     body = (
