@@ -42,5 +42,6 @@ def pdf_download(user_id):
         code=row.code,
         verify_url=external_url("verify.certificate", code=row.code),
         issued_on=long_date(data.issued_on),
+        paper=current_app.config["LMS_PAPER_SIZE"],
     )
     return pdf_attachment(transcript_pdf(data, sheet, long_date), f"transcript-{row.code}.pdf")

@@ -194,6 +194,29 @@ def test_an_empty_transcript_prints_with_none_yet_under_each_heading(world):
         assert expected in text, expected
 
 
+@pytest.mark.parametrize(
+    ("paper", "size"), [("letter", (612, 792)), ("a4", (595.28, 841.89)), (None, (612, 792))]
+)
+def test_the_transcript_prints_on_the_programs_paper_with_even_margins(world, paper, size):
+    data = transcript.transcript_for(world["ada"].id, now=kit.NOW)
+    values = ["Peer Support Training", "TR-AAAA-BBBB-CCCC", "http://x/verify/TR", "November 21"]
+    sheet = TranscriptSheet(*values, **({"paper": paper} if paper else {}))
+
+    page = PdfReader(io.BytesIO(transcript_pdf(data, sheet, str))).pages[0]
+
+    width, height = size
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+        size, abs=0.01
+    )
+    starts = []
+    page.extract_text(visitor_text=lambda text, cm, tm, *_: text.strip() and starts.append(
+        cm[0] * tm[4] + cm[2] * tm[5] + cm[4]))  # fmt: skip
+    left = min(starts)
+    margin = (width - 180 * 72 / 25.4) / 2  # the text's 180 mm centred on the page
+    assert 0 <= left - margin <= 72 / 25.4 * 1.5  # (a cell's own padding inside it)
+    assert "Training transcript" in page.extract_text() and "Page 1 of 1" in page.extract_text()
+
+
 def test_minutes_attended_at_live_sessions_count_in_the_domain_totals(world):
     ada, sam, course = world["ada"], world["sam"], world["course"]
     first, _ = kit.module_ids(course.id)

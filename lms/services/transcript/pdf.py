@@ -1,4 +1,5 @@
-"""A training transcript as a PDF a coordinator can attach to a board application: A4 portrait,
+"""A training transcript as a PDF a coordinator can attach to a board application: portrait, on
+US Letter or A4 (LMS_PAPER_SIZE, as certificates),
 the trainee's name, the issue date and the page number ("Page 2 of 5") on every page, tables
 whose long titles wrap, the code and the address that verifies it, with a QR code.
 
@@ -11,13 +12,14 @@ from dataclasses import dataclass
 
 from ..certification import certificate_fonts
 from ..certification.certificate_fonts import set_font as _font
-from ..certification.certificate_pdf import ACCENT, INK, MUTED, qr_code
+from ..certification.certificate_pdf import ACCENT, DEFAULT_PAPER, INK, MUTED, PAPER_SIZES, qr_code
 from ..learning.training import domain_label
 from ..logbook.practice import KIND_NAMES
 from .record import hours_text
 
-MARGIN = 15
-WIDTH = 210 - 2 * MARGIN
+# The text's width fits the narrower paper (A4, 210 mm) with 15 mm margins; on US Letter
+# (215.9 mm) the margins grow to keep it centred.
+WIDTH = 180
 STATUS = {"valid": "Valid", "expired": "Expired", "superseded": "Renewed", "revoked": "Revoked"}
 ATTENDANCE = {"present": "Present", "partial": "Part of it"}
 
@@ -30,6 +32,7 @@ class TranscriptSheet:
     code: str
     verify_url: str
     issued_on: str  # already worded: "November 21, 2026"
+    paper: str = DEFAULT_PAPER  # a key of certificate_pdf.PAPER_SIZES
 
 
 def _counted(number, noun):
@@ -134,9 +137,10 @@ def transcript_pdf(data, sheet, date_text):
             self.cell(WIDTH / 2, 5, f"{name} · issued {sheet.issued_on} · {sheet.code}")
             self.cell(WIDTH / 2, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
-    pdf = Pages(orientation="portrait", unit="mm", format="A4")
+    pdf = Pages(orientation="portrait", unit="mm", format=PAPER_SIZES[sheet.paper])
     certificate_fonts.load_faces(pdf, lettering)
-    pdf.set_margins(MARGIN, 18, MARGIN)
+    side = (pdf.w - WIDTH) / 2
+    pdf.set_margins(side, 18, side)
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_title(f"Training transcript: {name}")
     pdf.set_author(sheet.site_name)
@@ -176,8 +180,8 @@ def _first_page_top(pdf, data, sheet, name):
     pdf.multi_cell(WIDTH - 75, 6, sheet.verify_url, link=sheet.verify_url, wrapmode="CHAR",
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     bottom = pdf.get_y()
-    qr_code(pdf, sheet.verify_url, x=MARGIN + WIDTH - 32, y=15, size=32)
-    pdf.set_xy(MARGIN, max(bottom, 15 + 32 + 8) + 2)
+    qr_code(pdf, sheet.verify_url, x=pdf.l_margin + WIDTH - 32, y=15, size=32)
+    pdf.set_xy(pdf.l_margin, max(bottom, 15 + 32 + 8) + 2)
     _font(pdf, "", "", 10)
     pdf.set_text_color(*INK)
     training = data.module_minutes + data.session_minutes
