@@ -290,7 +290,7 @@ def test_the_weekly_digest_once_a_week_per_supervisor(app_ctx, courses_dir, cloc
     assert "Cy Elsewhere" not in first.body
 
 
-def test_the_digest_says_today_for_a_certificate_expiring_today_not_in_0_days(
+def test_the_digest_says_expired_today_for_a_certificate_ending_today_not_in_0_days(
     app_ctx, courses_dir, clock
 ):
     course = course_with_rule(courses_dir)
@@ -302,7 +302,8 @@ def test_the_digest_says_today_for_a_certificate_expiring_today_not_in_0_days(
 
     assert send_supervisor_digests(settings=MAIL).digests == 1
     [digest] = emails()
-    assert "expires January 15, 2027 (today);" in digest.body and "(in 0 days)" not in digest.body
+    assert "expired January 15, 2027 (today);" in digest.body and "(in 0 days)" not in digest.body
+    assert "expires January 15" not in digest.body  # it stopped being valid as the day began
 
 
 def test_a_quiet_supervisor_gets_no_digest(app_ctx, courses_dir, clock):

@@ -320,12 +320,12 @@ def _digest(supervisor, rows, standings, today, base):
     for certificate, trainee in rows:
         standing = standings[certificate.id]
         days_left = (certificate.expires_on - today).days
-        when = f"in {_days(days_left)}" if days_left else "today"
+        # A certificate stops being valid as its expiry day begins: on that day it has expired.
+        ends = f"expires {long_date(certificate.expires_on)} (in {_days(days_left)})"
+        if not days_left:
+            ends = f"expired {long_date(certificate.expires_on)} (today)"
         state = "ready to renew" if standing.met else standing.progress_text()
-        lines.append(
-            f"- {trainee.name}: “{certificate.title}”, expires {long_date(certificate.expires_on)}"
-            f" ({when}); {state}"
-        )
+        lines.append(f"- {trainee.name}: “{certificate.title}”, {ends}; {state}")
     lines.append(f"\nYour trainees' records: {base}/supervise/\n")
     lines.append(f"You can switch off this digest in your email settings: {base}{SETTINGS_PATH}")
     return "\n".join(lines) + "\n"
