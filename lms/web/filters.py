@@ -1,6 +1,8 @@
 """Jinja filters shared by every page."""
 
+import re
 from datetime import datetime
+from urllib.parse import urljoin
 
 from ..dates import long_date
 from ..services import program_day
@@ -9,6 +11,10 @@ from ..services.learning.training import domain_label
 from ..services.logbook.practice import KIND_NAMES
 from ..services.transcript import hours_text
 
+# A link or image address in published HTML (nh3 writes every attribute in double quotes), and
+# one that is already whole: a scheme ("https:", "mailto:") or a path from the site's root.
+_LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+_WHOLE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/)")
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -47,6 +53,24 @@ def counted(number, singular, plural=None):
     return f"{shown} {singular if shown == '1' else plural or singular + 's'}"
 
 
+def seen_from(html, page_url):
+    """Published course HTML shown on another page than the one its links were made for: each
+    relative link and image is made whole from `page_url`, the page it was made relative to (a
+    module page). A quiz question's links are relative to its module's page, which is where
+    they lead from the quiz and from an attempt's review too. Markup without links is returned
+    as it is."""
+    if not page_url or ('href="' not in html and 'src="' not in html):
+        return html
+
+    def whole(match):
+        target = match.group(2)
+        if _WHOLE.match(target):
+            return match.group()
+        return f'{match.group(1)}{urljoin(page_url, target)}"'
+
+    return _LINK_ATTRIBUTE.sub(whole, html)
+
+
 def module_state(status):
     """A learning.ModuleStatus in words: "Quiz passed (85%)", "Reading", "Not started". A filter,
     not a macro: the course page says it for every module, and a macro call costs ten times more."""
@@ -59,6 +83,7 @@ def module_state(status):
 
 def init_app(app):
     app.add_template_filter(module_state)
+    app.add_template_filter(seen_from)
     # A moment's day is its day in the program's zone wherever a page shows one (a signature, a
     # review, a revocation), as for the times beside it; a date (a certificate's expiry) as is.
     # The audit log, which states that it is in UTC, uses utc_date.
