@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from lms.extensions import db
 from lms.services.authoring.publishing import sync_courses
-from lms.services.people import accounts
+from lms.services.people import accounts, supervision
 from tests.conftest import csrf_token, sign_in_as
 
 MODULE = "/courses/sample-course/first-steps"
@@ -77,3 +78,24 @@ def test_and_from_an_attempts_review(reader):
     found = addresses(review)
     assert "/courses/sample-course/listening" in found
     assert_each_leads_somewhere(reader, found)
+
+
+def test_and_from_the_supervisors_record_of_the_trainee(app, reader):
+    quiz = reader.get(f"{MODULE}/quiz").get_data(as_text=True)
+    answers = dict(re.findall(r'name="(attempt_id|shown)" value="([^"]*)"', quiz))
+    for name, value in re.findall(r'name="(q\d+)" value="(\d+)"', quiz):
+        answers.setdefault(name, value)
+    reader.post(f"{MODULE}/quiz", data={"csrf_token": csrf_token(quiz), **answers})
+    with app.app_context():
+        trainee = accounts.user_by_email("r@example.org").id
+        sue = accounts.ensure_user("sue@example.org", "Sue", ["supervisor"], "a-long-passphrase")
+        supervision.assign_supervisor(trainee, sue.id)
+        db.session.commit()
+    supervisor = sign_in_as(app.test_client(), sue.id)
+
+    record = supervisor.get(f"/supervise/trainees/{trainee}").get_data(as_text=True)
+
+    stems = " ".join(re.findall(r'<div class="review-stem">.*?</div>', record, re.S))
+    found = re.findall(r'\shref="([^"]*)"', stems)
+    assert "/courses/sample-course/listening" in found
+    assert_each_leads_somewhere(supervisor, found)

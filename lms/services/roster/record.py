@@ -64,6 +64,8 @@ class ModuleRecord:
     state: str  # "passed", "in_progress" or "not_started"
     best_score: int | None
     attempts: list  # [AttemptRecord], oldest first
+    course_slug: str = ""  # with `slug`, the module page its questions' links are relative to
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,16 @@ def _courses(trainee_id, rows):
     """Each course's modules with the trainee's state and every submitted attempt."""
     course_ids = [row.course_id for row in rows if row.course_id is not None]
     modules = db.session.execute(
-        select(Module.course_id, Module.id, Module.position, Module.retired_at, ModuleVersion.title)
+        select(
+            Module.course_id,
+            Module.id,
+            Module.position,
+            Module.retired_at,
+            ModuleVersion.title,
+            Module.slug,
+            Course.slug,
+        )
+        .join(Course, Course.id == Module.course_id)
         .join(
             ModuleVersion,
             and_(
@@ -219,7 +230,7 @@ def _courses(trainee_id, rows):
     for attempt, record in _attempts(trainee_id):
         attempts.setdefault(attempt.module_id, []).append(record)
     by_course = {course_id: [] for course_id in course_ids}
-    for course_id, module_id, position, retired_at, title in modules:
+    for course_id, module_id, position, retired_at, title, slug, course_slug in modules:
         row = progress.get(module_id)
         if retired_at is not None and row is None and module_id not in attempts:
             continue  # a retired module the trainee never opened is no part of their story
@@ -232,6 +243,8 @@ def _courses(trainee_id, rows):
                 state,
                 row.best_score if row else None,
                 attempts.get(module_id, []),
+                course_slug,
+                slug,
             )  # fmt: skip
         )
     courses = db.session.scalars(select(Course).where(Course.id.in_(course_ids))).all()
