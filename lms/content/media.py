@@ -22,8 +22,10 @@ EXTENSIONS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "webp":
 _SUGGESTED = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 # What runs in an SVG opened on its own: a script element, an event handler, a javascript: URL,
 # or another document pulled in (foreignObject carries HTML).
+# An event handler counts only inside a tag: "Step one = two" in a <text> is words.
 _SVG_SCRIPT = re.compile(
-    rb"<\s*(?:[a-z0-9]+:)?(?:script|foreignobject|iframe|embed|object)\b|\son[a-z]+\s*=|javascript:",
+    rb"<\s*(?:[a-z0-9]+:)?(?:script|foreignobject|iframe|embed|object)\b"
+    rb"|<[^<>]*\son[a-z]+\s*=|javascript:",
     re.IGNORECASE,
 )
 

@@ -77,9 +77,10 @@ class Estimate:
         """The warning for a module claiming more minutes than its text supports, or None."""
         if claimed <= self.allowed:
             return None
+        count = len(self.activities)
         activities = (
-            f"its activities state {self.activity_minutes} ({len(self.activities)} headings with "
-            f"a time)"
+            f"its activities state {self.activity_minutes} ({count} "
+            f"{'heading' if count == 1 else 'headings'} with a time)"
             if self.activities
             else "no heading states an activity's time"
         )

@@ -76,7 +76,9 @@ def test_a_bad_media_file_that_nothing_links_is_reported_at_the_file(course):
 
 
 def test_good_pictures_and_a_plain_svg_pass(course):
-    course.write("media/chairs.svg", SVG)
+    # Words in a text element that read like an attribute are words, not an event handler.
+    words = b'<text x="1" y="9">Step one = listen; session = 2</text></svg>'
+    course.write("media/chairs.svg", SVG.replace(b"</svg>", words))
     course.write("media/chairs.jpg", b"\xff\xd8\xff\xe0 a jpeg")
     course.write("media/handout.pdf", b"%PDF-1.7")
     course.lesson("![A](media/chairs.svg) ![B](media/chairs.jpg) [C](media/handout.pdf)")

@@ -29,7 +29,7 @@ def test_a_module_claiming_more_is_warned_at_its_minutes_line_with_the_figures(c
     course.replace("01-first-steps.md", "minutes: 15", "minutes: 18")
     assert minutes_warnings(course) == [
         f"{FIRST}:3: warning: minutes: 18 is more than this module's text supports: reading 0 "
-        "minutes (16 words at 200 a minute), its activities state 13 (1 headings with a time), "
+        "minutes (16 words at 200 a minute), its activities state 13 (1 heading with a time), "
         "the quiz 2 (a minute a question shown): 15 in all, 17 at most with a tenth's leeway. "
         "Lower 'minutes', or state each activity's time at the end of its heading, e.g. "
         "'## Practice (15 minutes)'"
