@@ -167,7 +167,8 @@ def create_account(email, name, roles, password=None, granted_by=None):
 
 def register(email, name, password):
     """Sign-up: a trainee account with the password they chose. Commits."""
-    return _new_account(email, name, ["trainee"], password, None)
+    user, _ = create_account(email, name, ["trainee"], password)
+    return user
 
 
 def add_accounts_without_password(people, roles, granted_by=None):
@@ -187,13 +188,6 @@ def add_accounts_without_password(people, roles, granted_by=None):
     db.session.add_all(users)
     _save(commit=False)
     return users
-
-
-def _new_account(email, name, roles, password, granted_by):
-    user = _account(email, name, roles, password, granted_by)
-    db.session.add(user)
-    _save(commit=True)
-    return user
 
 
 def password_method():
