@@ -19,7 +19,7 @@ import lms.models  # noqa: F401  (the tables _empty_tables expects)
 from lms import create_app
 from lms.extensions import db
 from lms.jobs import jobs_of
-from lms.models import audit, standing
+from lms.models import audit, stamps, standing
 from lms.services.credentials import keyring
 from lms.services.people import sessions
 from lms.web.auth.signed_in import SESSION_TOKEN
@@ -240,17 +240,26 @@ def _empty_tables(url):
         engine.dispose()
 
 
-# The PostgreSQL triggers create_all makes: the audit log's two (lms/models/audit.py) and the
-# roster standing's seven (lms/models/standing.py). Fewer means a test took some off.
+# The PostgreSQL triggers create_all makes: the audit log's two (lms/models/audit.py), the roster
+# standing's seven (lms/models/standing.py) and the trainee stamp's 21 (lms/models/stamps.py).
+# Fewer means a test took some off.
 EXPECTED_TRIGGERS = sum(
     statement.startswith("CREATE TRIGGER")
-    for statement in (*audit.POSTGRESQL_TRIGGERS, *standing.POSTGRESQL_TRIGGERS)
+    for statement in (
+        *audit.POSTGRESQL_TRIGGERS,
+        *standing.POSTGRESQL_TRIGGERS,
+        *stamps.POSTGRESQL_TRIGGERS,
+    )
 )
 # ... and the bodies of their functions: a database left by a run before a function changed is
 # built again rather than kept.
 EXPECTED_FUNCTIONS = {
     statement.split("$$")[1]
-    for statement in (*audit.POSTGRESQL_TRIGGERS, *standing.POSTGRESQL_TRIGGERS)
+    for statement in (
+        *audit.POSTGRESQL_TRIGGERS,
+        *standing.POSTGRESQL_TRIGGERS,
+        *stamps.POSTGRESQL_TRIGGERS,
+    )
     if statement.startswith("CREATE OR REPLACE FUNCTION")
 }
 

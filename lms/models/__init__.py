@@ -33,6 +33,7 @@ from .renewal import (
     SentNotice,
 )
 from .requirements import PRACTICE_KINDS, PRACTICE_STATUSES, EthicsSignature, PracticeSession
+from .stamps import TraineeStamp
 from .standing import RosterStanding
 from .workspace import (
     PUBLISH_REQUEST_STATUSES,
@@ -87,6 +88,7 @@ __all__ = [
     "Question",
     "QuizAttempt",
     "RosterStanding",
+    "TraineeStamp",
     "User",
     "UserRole",
     "UserSession",

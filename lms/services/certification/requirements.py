@@ -252,11 +252,12 @@ def checklists(
     }
 
 
-def checklist(user_id, course, passed=None):
+def checklist(user_id, course, passed=None, now=None):
     """What the course's certificate needs, and what is still missing, for this trainee.
-    `passed`: (quizzes passed, current modules), when the caller already has them."""
+    `passed`: (quizzes passed, current modules), when the caller already has them. The course
+    page keeps what this made (kept_checklists.py)."""
     counts = None if passed is None else {course.id: passed}
-    return checklists(user_id, [course], passed=counts)[course.id]
+    return checklists(user_id, [course], now=now, passed=counts)[course.id]
 
 
 def _checklist(course, counts, signatures, totals, trained):

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ...extensions import db
 from ...models import CatalogVersion
 from ...models.types import utcnow
+from .. import read_once
 
 ROW_ID = 1  # the one row (migration 0012k makes it; db.create_all does not)
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -26,22 +27,13 @@ def as_of_now():
 def noted(version):
     """Remember the version a query of this transaction read with as_of_now(), so that current()
     answers without reading it again."""
-    session = db.session()
-    session.info[_SEEN] = (session.get_transaction(), version or 0)
+    read_once.note(_SEEN, version or 0)
 
 
 def current():
     """The catalog version as this transaction sees it: read once per transaction (a request
     usually has one or two), 0 while the row is missing."""
-    session = db.session()  # the request's own session, behind the scoped proxy
-    transaction = session.get_transaction()
-    seen = session.info.get(_SEEN)
-    if seen is not None and transaction is not None and seen[0] is transaction:
-        return seen[1]
-    version = session.scalar(_VERSION) or 0
-    # With no transaction open, the read began one: that is the one the version belongs to.
-    session.info[_SEEN] = (transaction or session.get_transaction(), version)
-    return version
+    return read_once.value(_SEEN, lambda: db.session.scalar(_VERSION) or 0)
 
 
 def bump():
@@ -63,4 +55,4 @@ def bump():
         .values(version=CatalogVersion.version + 1, changed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session().info.pop(_SEEN, None)  # this transaction must read the new number back
+    read_once.forget(_SEEN)  # this transaction must read the new number back

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, delete, or_, select, update
 from ...extensions import db
 from ...models import User, UserRole, UserSession
 from ...models.types import utcnow
-from ..learning import catalog_version
+from ..learning import catalog_version, trainee_stamp
 from ..plain_rows import plain_rows
 
 # last_seen_at is written at most this often: a write on every page view would cost a commit per
@@ -40,10 +40,12 @@ class SignedInAccount(UserMixin):
         return f"<SignedInAccount {self.id}>"
 
 
-# The account a live session names, one row per role (none: one row with no role), and the
-# catalog version, which every page reads next (services/learning/catalog.py): one round trip to the
-# database. Plain columns on the session's connection, built once: this runs on every request,
-# and building the statement, or the ORM's handling of a result, cost more than running it.
+# The account a live session names, one row per role (none: one row with no role), the catalog
+# version, which every page reads next (services/learning/catalog.py), and the account's trainee
+# stamp, by which the course page's checklist is kept (certification/kept_checklists.py): one
+# round trip to the database. Plain columns on the session's connection, built once: this runs
+# on every request, and building the statement, or the ORM's handling of a result, cost more
+# than running it.
 _SIGNED_IN = (
     select(
         User.id,
@@ -52,6 +54,7 @@ _SIGNED_IN = (
         User.quiet_emails,
         UserSession.last_seen_at,
         catalog_version.as_of_now(),
+        trainee_stamp.as_of_now(),
         UserRole.role,
     )
     .join(UserSession, UserSession.user_id == User.id)
@@ -115,10 +118,11 @@ def signed_in_user(user_id, token, idle, lifetime, now=None):
     rows = plain_rows(_SIGNED_IN, values).all()
     if not rows:
         return None
-    user_id, name, email, quiet_emails, last_seen_at, version, _ = rows[0]
+    user_id, name, email, quiet_emails, last_seen_at, version, stamp, _ = rows[0]
     roles = frozenset(row.role for row in rows if row.role is not None)
     user = SignedInAccount(user_id, name, email, quiet_emails, roles)
     catalog_version.noted(version)
+    trainee_stamp.noted(user_id, stamp)
     if now - last_seen_at >= min(TOUCH_EVERY, idle / 4):
         db.session.execute(
             update(UserSession).where(UserSession.id == digest).values(last_seen_at=now)

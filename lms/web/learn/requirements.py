@@ -5,7 +5,7 @@ the dashboard."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...services.certification import requirements
+from ...services.certification import kept_checklists, requirements
 from ...services.learning import catalog
 from ...services.logbook import practice
 from ..access import signed_in
@@ -34,7 +34,7 @@ def _course_checklist(course, progress=None):
     if not current_user.is_authenticated or not requirements.has_requirements(course):
         return None
     passed = None if progress is None else (progress.passed, len(progress.modules))
-    return requirements.checklist(current_user.id, course, passed)
+    return kept_checklists.checklist(current_user.id, course, passed)
 
 
 def _dashboard_checklists(progress, trained=None, attended=None, next_meetings=None):

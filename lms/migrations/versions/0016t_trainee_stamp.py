@@ -1,0 +1,186 @@
+"""trainee_stamp: a number per trainee that triggers move whenever something the trainee's
+certificate checklist is read from changes, so that workers may keep checklists
+
+Revision ID: 0016t
+Revises: 0015s
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0016t'
+down_revision = '0015s'
+branch_labels = None
+depends_on = None
+
+# The same statements as lms/models/stamps.py makes with create_all; copied, not imported, so
+# that this revision does the same thing whatever later versions of the models say.
+# The tables whose rows belong to one trainee (their user_id), with the condition under which a
+# row counts (None: always) and the columns that matter when it changes (None: any column).
+# A progress row counts once passed (opening a module or reading it moves nothing); an attempt
+# once it passed (the first that did dates the version whose minutes count). A condition is one
+# column, or one column and what follows it: the triggers put NEW. or OLD. before it.
+OWN_ROWS = {
+    "ethics_signature": (None, None),
+    "practice_session": (None, None),
+    "module_progress": ("passed_at IS NOT NULL", ("user_id", "module_id", "passed_at")),
+    "quiz_attempt": ("passed", ("user_id", "module_id", "module_version_id", "passed")),
+    "attendance": (None, None),
+    "enrolment": (None, None),
+}
+# A meeting's columns that a checklist reads (the next meeting, the minutes attended).
+MEETING_COLUMNS = ("live_session_id", "version_id", "cohort_id", "starts_at", "minutes",
+                   "cancelled_at")  # fmt: skip
+
+
+def _people_of_meeting(row):
+    """Everyone a meeting's change concerns (NEW or OLD): its cohort, and those recorded at it."""
+    return (
+        f"SELECT user_id FROM enrolment WHERE cohort_id = {row}.cohort_id "
+        f"UNION SELECT user_id FROM attendance WHERE meeting_id = {row}.id"
+    )
+
+
+# SQLite: triggers for each row. An upsert in a trigger keeps its own conflict clause whatever
+# the statement that fired it says (INSERT OR REPLACE, OR IGNORE, ...); "WHERE true" tells the
+# parser that ON CONFLICT begins the upsert, not a join.
+def _sqlite_bump(people):
+    return (
+        f"INSERT INTO trainee_stamp (user_id, version) SELECT user_id, 1 FROM ({people}) "
+        "WHERE true ON CONFLICT (user_id) DO UPDATE SET version = version + 1;"
+    )
+
+
+def _sqlite_own_triggers(table, counts, columns):
+    new, old = (f" WHEN NEW.{counts}", f" WHEN OLD.{counts}") if counts else ("", "")
+    of = f" OF {', '.join(columns)}" if columns else ""
+    when = ""
+    if columns:
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+        when = f" WHEN ({changed})" + (f" AND (OLD.{counts} OR NEW.{counts})" if counts else "")
+    name = f"trainee_stamp_{table}"
+    both = "SELECT OLD.user_id AS user_id UNION SELECT NEW.user_id"
+    return [
+        f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} FOR EACH ROW{new} "
+        f"BEGIN {_sqlite_bump('SELECT NEW.user_id AS user_id')} END",
+        f"CREATE TRIGGER {name}_update AFTER UPDATE{of} ON {table} FOR EACH ROW{when} "
+        f"BEGIN {_sqlite_bump(both)} END",
+        f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} FOR EACH ROW{old} "
+        f"BEGIN {_sqlite_bump('SELECT OLD.user_id AS user_id')} END",
+    ]
+
+
+_MEETING_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in MEETING_COLUMNS)
+SQLITE_TRIGGERS = [
+    *(s for table, how in OWN_ROWS.items() for s in _sqlite_own_triggers(table, *how)),
+    "CREATE TRIGGER trainee_stamp_meeting_insert AFTER INSERT ON meeting FOR EACH ROW "
+    f"BEGIN {_sqlite_bump(_people_of_meeting('NEW'))} END",
+    f"CREATE TRIGGER trainee_stamp_meeting_update AFTER UPDATE OF {', '.join(MEETING_COLUMNS)} "
+    f"ON meeting FOR EACH ROW WHEN {_MEETING_CHANGED} "
+    f"BEGIN {_sqlite_bump(_people_of_meeting('OLD') + ' UNION ' + _people_of_meeting('NEW'))} "
+    "END",
+    "CREATE TRIGGER trainee_stamp_meeting_delete AFTER DELETE ON meeting FOR EACH ROW "
+    f"BEGIN {_sqlite_bump(_people_of_meeting('OLD'))} END",
+]
+
+# PostgreSQL: triggers for each row too, calling one function that moves the stamps of a set of
+# trainees in the order of their ids (two transactions moving the same stamps take their locks
+# in the same order). A stamp's row lock is held until the change commits, so a worker that
+# reads the new number also sees the change.
+_PG_BUMP = (
+    "CREATE OR REPLACE FUNCTION trainee_stamp_bump(people integer[]) RETURNS void "
+    "LANGUAGE sql AS $$ INSERT INTO trainee_stamp (user_id, version) "
+    "SELECT DISTINCT person, 1 FROM unnest(people) AS person WHERE person IS NOT NULL "
+    "ORDER BY person ON CONFLICT (user_id) DO UPDATE SET version = trainee_stamp.version + 1 $$"
+)
+_PG_OF_OWN_ROW = (
+    "CREATE OR REPLACE FUNCTION trainee_stamp_of_own_row() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN IF TG_OP = 'INSERT' THEN PERFORM trainee_stamp_bump(ARRAY[NEW.user_id]); "
+    "ELSIF TG_OP = 'DELETE' THEN PERFORM trainee_stamp_bump(ARRAY[OLD.user_id]); "
+    "ELSE PERFORM trainee_stamp_bump(ARRAY[OLD.user_id, NEW.user_id]); END IF; "
+    "RETURN NULL; END $$"
+)
+_PG_OF_MEETING = (
+    "CREATE OR REPLACE FUNCTION trainee_stamp_of_meeting() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN IF TG_OP = 'INSERT' THEN PERFORM trainee_stamp_bump(ARRAY("
+    f"{_people_of_meeting('NEW')})); "
+    "ELSIF TG_OP = 'DELETE' THEN PERFORM trainee_stamp_bump(ARRAY("
+    f"{_people_of_meeting('OLD')})); "
+    "ELSE PERFORM trainee_stamp_bump(ARRAY("
+    f"{_people_of_meeting('OLD')} UNION {_people_of_meeting('NEW')})); END IF; "
+    "RETURN NULL; END $$"
+)
+
+
+def _pg_own_triggers(table, counts, columns):
+    new, old = (f" WHEN (NEW.{counts})", f" WHEN (OLD.{counts})") if counts else ("", "")
+    of = f" OF {', '.join(columns)}" if columns else ""
+    when = ""
+    if columns:
+        old_values = ", ".join(f"OLD.{c}" for c in columns)
+        new_values = ", ".join(f"NEW.{c}" for c in columns)
+        when = f"({old_values}) IS DISTINCT FROM ({new_values})"
+    if counts:
+        when = f"{when} AND (OLD.{counts} OR NEW.{counts})" if when else ""
+    name = f"trainee_stamp_{table}"
+    run = "FOR EACH ROW{} EXECUTE FUNCTION trainee_stamp_of_own_row()"
+    return [
+        f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} {run.format(new)}",
+        f"CREATE TRIGGER {name}_update AFTER UPDATE{of} ON {table} "
+        + run.format(f" WHEN ({when})" if when else ""),
+        f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} {run.format(old)}",
+    ]
+
+
+_PG_MEETING_CHANGED = (
+    f"({', '.join(f'OLD.{c}' for c in MEETING_COLUMNS)}) "
+    f"IS DISTINCT FROM ({', '.join(f'NEW.{c}' for c in MEETING_COLUMNS)})"
+)
+POSTGRESQL_TRIGGERS = [
+    _PG_BUMP,
+    _PG_OF_OWN_ROW,
+    _PG_OF_MEETING,
+    *(s for table, how in OWN_ROWS.items() for s in _pg_own_triggers(table, *how)),
+    "CREATE TRIGGER trainee_stamp_meeting_insert AFTER INSERT ON meeting FOR EACH ROW "
+    "EXECUTE FUNCTION trainee_stamp_of_meeting()",
+    f"CREATE TRIGGER trainee_stamp_meeting_update AFTER UPDATE OF {', '.join(MEETING_COLUMNS)} "
+    f"ON meeting FOR EACH ROW WHEN ({_PG_MEETING_CHANGED}) "
+    "EXECUTE FUNCTION trainee_stamp_of_meeting()",
+    "CREATE TRIGGER trainee_stamp_meeting_delete AFTER DELETE ON meeting FOR EACH ROW "
+    "EXECUTE FUNCTION trainee_stamp_of_meeting()",
+]
+POSTGRESQL_FUNCTIONS = (
+    "trainee_stamp_bump(integer[])",
+    "trainee_stamp_of_own_row()",
+    "trainee_stamp_of_meeting()",
+)
+
+
+def upgrade():
+    # No rows to fill: a trainee with no row reads as 0, and what a worker keeps is made after
+    # this revision, by code that reads the stamp.
+    op.create_table('trainee_stamp',
+    sa.Column('user_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('version', sa.BigInteger(), server_default='1', nullable=False),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_trainee_stamp'))
+    )
+    dialect = op.get_bind().dialect.name
+    for statement in {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}.get(dialect, []):
+        op.execute(statement)
+
+
+def downgrade():
+    dialect = op.get_bind().dialect.name
+    tables = [*OWN_ROWS, "meeting"]
+    for table in tables:
+        for verb in ("insert", "update", "delete"):
+            op.execute(
+                f"DROP TRIGGER IF EXISTS trainee_stamp_{table}_{verb}"
+                + (f" ON {table}" if dialect == "postgresql" else "")
+            )
+    if dialect == "postgresql":
+        for function in POSTGRESQL_FUNCTIONS:
+            op.execute(f"DROP FUNCTION IF EXISTS {function}")
+    op.drop_table('trainee_stamp')
