@@ -2,6 +2,7 @@
 
 from . import (
     access,
+    addresses,
     auth,
     autocommit,
     certificates,
@@ -38,6 +39,7 @@ def init_app(app):
     forms.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
+    addresses.init_app(app)
 
     @app.context_processor
     def site_settings():
