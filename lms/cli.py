@@ -290,7 +290,7 @@ def verify_credential_command(file):
     not a credential."""
     data = file.read(verifying.MAX_BYTES + 1)
     config = current_app.config
-    result = verifying.verify_file(data, config, clock.today())
+    result = verifying.verify_file(data, config, clock.now())
     if result.verdict == verifying.UNREADABLE:
         click.echo(f"Error: {result.problem}", err=True)
         raise SystemExit(2)

@@ -5,7 +5,7 @@ site's key, revocation bit in our status list 1) and other issuers' (did:key, di
 
 import json
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -18,6 +18,7 @@ from tests.unit.vckit import open_badge
 
 BASE_URL = "https://training.example.org"
 TODAY = date(2026, 12, 1)
+NOW = datetime.combine(TODAY, time(12), tzinfo=UTC)  # the moment the checks are made at
 INDEX = 94567
 SIGNED_AT = "2026-11-21T09:30:00Z"
 
@@ -51,10 +52,10 @@ def bit_of(document):
     return status_list.is_set(encoded, int(entry["statusListIndex"]))
 
 
-def check(document, config, today=None):
+def check(document, config, now=None):
     """lms.vc.checking's report on `document`, with the keyring's keys and our status lists."""
     return checking.check_credential(
-        document, keyring.public_key_for(config), bit_of_entry, today or clock.today()
+        document, keyring.public_key_for(config), bit_of_entry, now or clock.now()
     )
 
 

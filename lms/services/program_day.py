@@ -5,6 +5,7 @@ certified that day, and a certificate stays valid until its expiry day begins th
 
 The clock (lms.clock) knows only UTC moments; the zone is configuration, read here."""
 
+from datetime import UTC, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -30,3 +31,10 @@ def day_of(moment):
 def today():
     """Today's date in the program's time zone (lms.clock's now, so tests can move it)."""
     return day_of(clock.now())
+
+
+def day_begins(day):
+    """The moment `day` begins in the program's time zone, as a datetime in that zone: the first
+    moment whose day_of is `day` (where a clock change skips midnight, the moment it skips from)."""
+    start = datetime.combine(day, time(), tzinfo=zone())
+    return start.astimezone(UTC).astimezone(zone())  # a skipped midnight as the hour it became

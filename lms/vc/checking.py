@@ -4,7 +4,7 @@ its shape, its signature, its dates and its revocation status.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, datetime
 
 from lms.dates import long_date  # the app's US dates ("November 21, 2028"); lms.dates has no Flask
 from lms.vc.loader import VC_CONTEXT
@@ -39,12 +39,16 @@ class CredentialReport:
 
 
 def _parse_time(value) -> datetime | None:
+    """An RFC 3339 / XML Schema date-time (Z or an offset), as an aware datetime that keeps the
+    offset it was written with (its date is then the date the issuer wrote). One written with no
+    offset, which VC 2.0 does not allow but older credentials may carry, is read as UTC."""
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _structure(document) -> list[str]:
@@ -92,18 +96,19 @@ def _proof_words(document: dict, result: ProofCheck) -> str:
     return result.reason[:1].upper() + result.reason[1:]
 
 
-def _date_check(document: dict, today: date) -> Check:
+def _date_check(document: dict, now: datetime) -> Check:
     valid_from = _parse_time(document.get("validFrom"))
     valid_until = _parse_time(document.get("validUntil"))
     if "validFrom" in document and valid_from is None:
         return Check("dates", False, "its validFrom is not a date and time")
     if "validUntil" in document and valid_until is None:
         return Check("dates", False, "its validUntil is not a date and time")
-    if valid_from is not None and valid_from.date() > today:
+    # Moments are compared, not days: ours end when the certificate's expiry day begins in the
+    # issuer's time zone (written with its offset), the moment its own page first says expired.
+    # The dates shown are the ones written, in the offset they were written with.
+    if valid_from is not None and now < valid_from:
         return Check("dates", False, f"not valid until {long_date(valid_from.date())}")
-    # A day is checked whole: a credential whose validUntil falls on `today` has ended by some
-    # hour of it (ours end at its midnight, the certificate's expiry date), so it is expired.
-    if valid_until is not None and valid_until.date() <= today:
+    if valid_until is not None and now >= valid_until:
         return Check("dates", False, f"expired on {long_date(valid_until.date())}")
     if valid_until is not None:
         return Check("dates", True, f"valid until {long_date(valid_until.date())}")
@@ -141,8 +146,9 @@ def check_credential(
     document,
     public_key_for: Callable[[str], bytes | None],
     status_bit_for: Callable[[dict], bool | None],
-    today: date,
+    now: datetime,
 ) -> CredentialReport:
+    """The checks of `document` at the moment `now` (timezone-aware)."""
     problems = _structure(document)
     if problems:
         return CredentialReport([Check("structure", False, "; ".join(problems))])
@@ -150,6 +156,6 @@ def check_credential(
     result = verify_proof(document, public_key_for)
     unchecked = result.problem in ("unknown-key", "context")
     checks.append(Check("proof", result.ok, _proof_words(document, result), unchecked))
-    checks.append(_date_check(document, today))
+    checks.append(_date_check(document, now))
     checks.append(_status_check(document, status_bit_for))
     return CredentialReport(checks)

@@ -103,6 +103,16 @@ def xsd_datetime(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def xsd_datetime_with_offset(moment: datetime) -> str:
+    """A moment as written where its own zone's offset matters to a reader (a credential's
+    validUntil, the start of a day in the issuer's zone): 2027-11-21T00:00:00-05:00, Z when the
+    offset is zero. The same instant as xsd_datetime's form, with the local date and time kept."""
+    if moment.tzinfo is None:
+        raise ProofError("A credential's times must carry a time zone (UTC).")
+    written = moment.replace(microsecond=0).isoformat()
+    return written.removesuffix("+00:00") + "Z" if written.endswith("+00:00") else written
+
+
 def _timestamp(created: datetime | str) -> str:
     return created if isinstance(created, str) else xsd_datetime(created)
 

@@ -116,7 +116,7 @@ def credential():
         else:
             data = (form.pasted.data or "").strip().encode()
         if data:
-            result = verifying.verify_file(data, current_app.config, clock.today())
+            result = verifying.verify_file(data, current_app.config, clock.now())
         else:
             form.file.errors.append(NOTHING_SENT)
     status = 422 if form.errors else 200

@@ -4,6 +4,7 @@ keys (and after a rotation), and made when first needed, not with its certificat
 
 import hashlib
 import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,6 +15,7 @@ from lms.extensions import db
 from lms.jobs import jobs_of
 from lms.models import Certificate, Credential
 from lms.models.types import utcnow
+from lms.services import program_day
 from lms.services.credentials import issuing, keyring
 from lms.vc.loader import OB_CONTEXT, VC_CONTEXT
 from tests.credentialkit import BASE_URL, check, issuer  # noqa: F401  (issuer: a fixture)
@@ -49,7 +51,8 @@ def test_the_credential_has_the_fields_open_badges_3_requires(course, issuer):  
         "url": BASE_URL,
     }
     assert document["validFrom"] == certificate.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert document["validUntil"] == f"{certificate.expires_on.isoformat()}T00:00:00Z"
+    # The moment its expiry day begins in the program's time zone (New York), not UTC midnight
+    assert document["validUntil"] == f"{certificate.expires_on.isoformat()}T00:00:00-05:00"
     subject = document["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]
     achievement = subject["achievement"]
@@ -241,3 +244,25 @@ def test_the_periodic_signing_takes_a_bounded_batch_a_run(course):
     assert stored_credentials() == 2
     assert issuing.sign_pending(limit=2) == 1
     assert stored_credentials() == 3
+
+
+@pytest.mark.parametrize(
+    ("zone", "expires_on", "written"),
+    [
+        ("America/New_York", date(2027, 11, 21), "2027-11-21T00:00:00-05:00"),
+        ("America/New_York", date(2027, 7, 4), "2027-07-04T00:00:00-04:00"),  # daylight time
+        ("America/Los_Angeles", date(2027, 11, 21), "2027-11-21T00:00:00-08:00"),
+        ("Asia/Tokyo", date(2027, 11, 21), "2027-11-21T00:00:00+09:00"),
+        ("UTC", date(2027, 11, 21), "2027-11-21T00:00:00Z"),
+        # Santiago's clocks skip from midnight to 1 AM: the day begins at 1 AM
+        ("America/Santiago", date(2024, 9, 8), "2024-09-08T01:00:00-03:00"),
+    ],
+)
+def test_valid_until_is_when_the_expiry_day_begins_in_the_programs_time_zone(
+    app_ctx, zone, expires_on, written
+):
+    app_ctx.config["LMS_TIMEZONE"] = zone
+    assert issuing.valid_until(expires_on) == written
+    begins = datetime.fromisoformat(written.replace("Z", "+00:00"))
+    assert program_day.day_of(begins) == expires_on
+    assert program_day.day_of(begins - timedelta(seconds=1)) == expires_on - timedelta(days=1)

@@ -120,8 +120,9 @@ def test_a_renewal_leaves_the_old_credential_valid_until_its_own_end(
     old_doc, new_doc = credential_document(old), credential_document(new)
     assert not bit_of(old_doc)
     assert check(old_doc, issuer).ok and check(new_doc, issuer).ok
-    assert new_doc["validUntil"] == "2028-01-15T00:00:00Z"
-    assert old_doc["validUntil"] == "2027-01-15T00:00:00Z"
+    # Each ends when its own expiry day begins in New York
+    assert new_doc["validUntil"] == "2028-01-15T00:00:00-05:00"
+    assert old_doc["validUntil"] == "2027-01-15T00:00:00-05:00"
     assert old_doc["id"] != new_doc["id"]
 
 

@@ -3,7 +3,7 @@ person reads, for our credentials (key ring, status lists in the database) and o
 
 import copy
 import json
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from lms.models import CredentialStatusList
 from lms.services.credentials import verifying
 from lms.services.credentials.verifying import verify_file
 from tests.credentialkit import (
-    TODAY,
+    NOW,
     as_bytes,
     configure,
     did_key_credential,
@@ -37,7 +37,7 @@ def words(result):
 
 
 def test_our_credential_is_valid_and_says_who_signed_it(config):
-    result = verify_file(as_bytes(ours(config)), config, TODAY)
+    result = verify_file(as_bytes(ours(config)), config, NOW)
     assert result.verdict == verifying.VALID
     assert result.ours
     assert result.issuer_name == "Peer Support Academy"
@@ -59,7 +59,7 @@ def test_a_credential_signed_by_a_retired_key_still_verifies(config, tmp_path):
 
     signed = ours(config)
     keyring.add_key(config["LMS_ISSUER_KEYS"])
-    assert verify_file(as_bytes(signed), config, TODAY).verdict == verifying.VALID
+    assert verify_file(as_bytes(signed), config, NOW).verdict == verifying.VALID
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_a_credential_signed_by_a_retired_key_still_verifies(config, tmp_path):
 def test_every_tampered_field_breaks_the_signature(config, change):
     document = copy.deepcopy(ours(config))
     change(document)
-    result = verify_file(as_bytes(document), config, TODAY)
+    result = verify_file(as_bytes(document), config, NOW)
     assert result.verdict == verifying.NOT_VALID
     assert words(result)["proof"] == (
         "The signature does not match: the credential was altered after signing"
@@ -88,7 +88,7 @@ def test_every_tampered_field_breaks_the_signature(config, change):
 
 def test_a_revoked_credential(config):
     store_status_list(config, revoked=[94567])
-    result = verify_file(as_bytes(ours(config)), config, TODAY)
+    result = verify_file(as_bytes(ours(config)), config, NOW)
     assert result.verdict == verifying.NOT_VALID
     assert words(result)["status"] == "revoked"
     assert result.summary == "This credential is not valid: revoked."
@@ -96,23 +96,23 @@ def test_a_revoked_credential(config):
 
 def test_expired_and_not_yet_valid(config):
     signed = as_bytes(ours(config))
-    result = verify_file(signed, config, date(2028, 11, 22))
+    result = verify_file(signed, config, datetime(2028, 11, 22, tzinfo=UTC))
     assert result.verdict == verifying.NOT_VALID
     assert words(result)["dates"] == "expired on November 21, 2028"
-    result = verify_file(signed, config, date(2026, 11, 20))
+    result = verify_file(signed, config, datetime(2026, 11, 20, tzinfo=UTC))
     assert result.verdict == verifying.NOT_VALID
     assert words(result)["dates"] == "not valid until November 21, 2026"
 
 
 def test_our_status_list_missing_is_not_checked_here(config):
-    result = verify_file(as_bytes(ours(config, number=7)), config, TODAY)
+    result = verify_file(as_bytes(ours(config, number=7)), config, NOW)
     assert result.verdict == verifying.NOT_CHECKED
     assert words(result)["status"].startswith("could not check revocation here")
 
 
 def test_a_list_of_ours_never_served_is_read_as_it_would_be_served(app_ctx, tmp_path):
     config = configure(app_ctx, tmp_path)  # list 1 exists for the site but has no row yet
-    result = verify_file(as_bytes(ours(config)), config, TODAY)
+    result = verify_file(as_bytes(ours(config)), config, NOW)
     assert result.verdict == verifying.VALID
     assert words(result)["status"] == "not revoked"
     assert db.session.get(CredentialStatusList, 1).document  # signed and kept, as when served
@@ -122,7 +122,7 @@ def test_a_list_never_served_without_our_key_ring_is_not_checked_here(app_ctx, t
     config = configure(app_ctx, tmp_path)
     signed = as_bytes(ours(config))
     app_ctx.config["LMS_ISSUER_KEYS"] = ""  # the key ring is gone: the list cannot be signed
-    result = verify_file(signed, config, TODAY)
+    result = verify_file(signed, config, NOW)
     assert words(result)["status"].startswith("could not check revocation here")
     row = db.session.get(CredentialStatusList, 1, populate_existing=True)
     assert row is None or row.document is None  # no list was stored unsigned
@@ -138,14 +138,14 @@ def test_without_a_base_url_the_lists_under_the_development_address_are_ours(app
     signed_now = as_bytes(ours(config))
 
     assert b"http://127.0.0.1:5000/credentials/status/1" in signed_now
-    assert words(verify_file(signed_now, config, TODAY))["status"] == "revoked"
-    assert words(verify_file(signed_before, config, TODAY))["status"].startswith(
+    assert words(verify_file(signed_now, config, NOW))["status"] == "revoked"
+    assert words(verify_file(signed_before, config, NOW))["status"].startswith(
         "could not check revocation here"
     )
 
 
 def test_another_issuers_did_key_credential_verifies_offline(config):
-    result = verify_file(as_bytes(did_key_credential()), config, TODAY)
+    result = verify_file(as_bytes(did_key_credential()), config, NOW)
     assert result.verdict == verifying.VALID
     assert not result.ours
     assert result.issuer_name == "Elsewhere Recovery Network"
@@ -154,7 +154,7 @@ def test_another_issuers_did_key_credential_verifies_offline(config):
 
 
 def test_another_issuers_did_web_credential_cannot_be_checked_here(config):
-    result = verify_file(as_bytes(did_web_credential()), config, TODAY)
+    result = verify_file(as_bytes(did_web_credential()), config, NOW)
     assert result.verdict == verifying.NOT_CHECKED
     assert words(result)["proof"] == (
         "cannot check the signature here: the issuer's key did:web:badges.elsewhere.example#key-1 "
@@ -169,7 +169,7 @@ def test_another_issuers_did_web_credential_cannot_be_checked_here(config):
 def test_a_context_this_server_does_not_hold(config):
     document = did_key_credential()
     document["@context"].append("https://elsewhere.example/context.json")
-    result = verify_file(as_bytes(document), config, TODAY)
+    result = verify_file(as_bytes(document), config, NOW)
     assert result.verdict == verifying.NOT_CHECKED
     assert words(result)["proof"] == (
         "cannot check the signature here: the credential uses a JSON-LD context this server "
@@ -212,24 +212,24 @@ def test_a_context_this_server_does_not_hold(config):
     ],
 )
 def test_files_that_are_not_credentials(config, data, message):
-    result = verify_file(data, config, TODAY)
+    result = verify_file(data, config, NOW)
     assert result.verdict == verifying.UNREADABLE
     assert result.problem == message
     assert result.summary == message
 
 
 def test_a_too_large_file(config):
-    result = verify_file(b" " * (verifying.MAX_BYTES + 1), config, TODAY)
+    result = verify_file(b" " * (verifying.MAX_BYTES + 1), config, NOW)
     assert result.verdict == verifying.UNREADABLE
     assert result.problem == (
         "The file is larger than 1 MB, so it is not a credential: a credential file is a few "
         "kilobytes. Choose the credential's .json file."
     )
-    assert verify_file(b" " * verifying.MAX_BYTES, config, TODAY).problem != result.problem
+    assert verify_file(b" " * verifying.MAX_BYTES, config, NOW).problem != result.problem
 
 
 def test_a_byte_order_mark_is_accepted(config):
-    result = verify_file(b"\xef\xbb\xbf" + as_bytes(ours(config)), config, TODAY)
+    result = verify_file(b"\xef\xbb\xbf" + as_bytes(ours(config)), config, NOW)
     assert result.verdict == verifying.VALID
 
 
@@ -254,7 +254,7 @@ def test_a_byte_order_mark_is_accepted(config):
 def test_wrong_types_are_named(config, change, check, expected):
     document = copy.deepcopy(ours(config))
     change(document)
-    result = verify_file(as_bytes(document), config, TODAY)
+    result = verify_file(as_bytes(document), config, NOW)
     assert result.verdict in (verifying.NOT_VALID, verifying.NOT_CHECKED)
     assert expected in words(result)[check]
 
@@ -262,7 +262,7 @@ def test_wrong_types_are_named(config, change, check, expected):
 def test_names_from_the_credential_are_shortened_and_wrong_types_ignored(config):
     document = did_key_credential(name="x" * 500)
     document["issuer"]["name"] = ["not", "a", "name"]
-    result = verify_file(as_bytes(document), config, TODAY)
+    result = verify_file(as_bytes(document), config, NOW)
     assert result.issuer_name is None
     assert len(result.credential_name) == verifying.MAX_SHOWN
     assert result.credential_name.endswith("…")
@@ -274,6 +274,6 @@ def test_the_holders_email_is_never_shown(config):
     document["credentialSubject"]["identifier"] = [
         {"type": "IdentityObject", "identityHash": "ada@example.org", "hashed": False}
     ]
-    result = verify_file(as_bytes(document), config, TODAY)
+    result = verify_file(as_bytes(document), config, NOW)
     assert result.holder_name is None
     assert "ada@example.org" not in json.dumps(result.__dict__, default=str)

@@ -1,7 +1,7 @@
 """check_credential: the ordered checks and the words a person reads on the verify page."""
 
 import copy
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("no_network")
 
 KEY = keys.generate()
 SIGNED = proof.sign(open_badge(keys.did_key(KEY)), KEY, KEY.id, "2026-11-21T09:30:00Z")
-TODAY = date(2026, 12, 1)
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
 
 def no_keys(method):
@@ -24,8 +24,8 @@ def not_revoked(entry):
     return False
 
 
-def report_of(document, status=not_revoked, today=TODAY, public_key_for=no_keys):
-    report = check_credential(document, public_key_for, status, today)
+def report_of(document, status=not_revoked, now=NOW, public_key_for=no_keys):
+    report = check_credential(document, public_key_for, status, now)
     return report, {check.name: check for check in report.checks}
 
 
@@ -70,10 +70,10 @@ def test_an_altered_credential():
 
 
 def test_expired_and_not_yet_valid():
-    _, checks = report_of(SIGNED, today=date(2028, 11, 22))
+    _, checks = report_of(SIGNED, now=datetime(2028, 11, 22, tzinfo=UTC))
     assert not checks["dates"].ok
     assert checks["dates"].words == "expired on November 21, 2028"
-    _, checks = report_of(SIGNED, today=date(2026, 11, 20))
+    _, checks = report_of(SIGNED, now=datetime(2026, 11, 20, tzinfo=UTC))
     assert checks["dates"].words == "not valid until November 21, 2026"
 
 
@@ -117,3 +117,36 @@ def test_json_that_is_not_an_object(not_an_object):
     report, checks = report_of(not_an_object)
     assert not report.ok
     assert checks["structure"].words == "this is not a credential: it must be one JSON object"
+
+
+@pytest.mark.parametrize(
+    ("valid_until", "last_valid", "first_expired"),
+    [
+        # Written with the issuer's offset (midnight in New York, as lms now signs it) or in Z
+        # (midnight UTC, as lms signed it before): each ends at the instant it names.
+        ("2028-11-21T00:00:00-05:00", "2028-11-21T04:59:59Z", "2028-11-21T05:00:00Z"),
+        ("2028-11-21T00:00:00Z", "2028-11-20T23:59:59Z", "2028-11-21T00:00:00Z"),
+        ("2028-11-21T00:00:00+09:00", "2028-11-20T14:59:59Z", "2028-11-20T15:00:00Z"),
+        # No offset, which VC 2.0 does not allow: read as UTC rather than refused
+        ("2028-11-21T00:00:00", "2028-11-20T23:59:59Z", "2028-11-21T00:00:00Z"),
+    ],
+)
+def test_a_credential_ends_at_the_moment_its_valid_until_names(
+    valid_until, last_valid, first_expired
+):
+    signed = proof.sign(
+        open_badge(keys.did_key(KEY), valid_until=valid_until), KEY, KEY.id, "2026-11-21T09:30:00Z"
+    )
+    _, checks = report_of(signed, now=datetime.fromisoformat(last_valid))
+    assert checks["dates"].ok
+    assert checks["dates"].words == "valid until November 21, 2028"
+    _, checks = report_of(signed, now=datetime.fromisoformat(first_expired))
+    assert not checks["dates"].ok
+    assert checks["dates"].words == "expired on November 21, 2028"
+
+
+def test_a_credential_is_valid_from_the_moment_its_valid_from_names():
+    _, checks = report_of(SIGNED, now=datetime(2026, 11, 21, 9, 29, 59, tzinfo=UTC))
+    assert checks["dates"].words == "not valid until November 21, 2026"
+    _, checks = report_of(SIGNED, now=datetime(2026, 11, 21, 9, 30, tzinfo=UTC))
+    assert checks["dates"].ok

@@ -8,6 +8,7 @@ import html as entities
 import io
 import re
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +20,7 @@ from tests.records import certify, person, publish
 from tests.renewalkit import at, ce, course_with_rule, holder
 from tests.web.test_staff_certificates import revoke_form
 
+NEW_YORK = ZoneInfo("America/New_York")  # the program's time zone in the tests
 ISSUED = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)  # the sample course is valid 12 months
 VALID = (
     "This credential is valid: Signed by Peer Support Academy, not altered, "
@@ -54,7 +56,7 @@ def checked(app, runner, data):
     """The summary from verify_file, the page and the command, which must be the same; returns
     (summary, the page's words, the command's exit code)."""
     with app.app_context():
-        result = verifying.verify_file(data, app.config, the_clock.today())
+        result = verifying.verify_file(data, app.config, the_clock.now())
     assert result.ours
 
     visitor = app.test_client()  # a verifier with no account
@@ -116,17 +118,32 @@ def test_after_a_key_rotation_the_old_credential_still_verifies(app, client, run
     assert checked(app, runner, data)[0] == VALID
 
 
-def test_past_its_valid_until_the_credential_is_expired(app, client, runner, earned, clock):
+@pytest.mark.parametrize(
+    ("moment", "summary", "page_status"),
+    [
+        (datetime(2027, 11, 19, 12, 0, tzinfo=NEW_YORK), VALID, "valid"),  # the day before
+        # Already November 21 in UTC (the old credentials' midnight), still the 20th in New York
+        (datetime(2027, 11, 20, 19, 30, tzinfo=NEW_YORK), VALID, "valid"),
+        (datetime(2027, 11, 20, 23, 0, tzinfo=NEW_YORK), VALID, "valid"),  # its last day, 11 PM
+        (datetime(2027, 11, 20, 23, 59, 59, tzinfo=NEW_YORK), VALID, "valid"),
+        (datetime(2027, 11, 21, 0, 0, tzinfo=NEW_YORK), EXPIRED, "expired"),  # midnight there
+        (datetime(2027, 11, 21, 0, 0, 1, tzinfo=NEW_YORK), EXPIRED, "expired"),
+    ],
+)
+def test_the_credential_and_the_certificates_page_end_at_the_same_moment(
+    app, client, runner, earned, clock, moment, summary, page_status
+):
+    """The certificate expires November 21, 2027 in the program's time zone (New York): its
+    credential is valid until that day begins there, when /verify/<code> first says expired."""
     data = download(client, earned["code"])
 
-    clock.freeze(datetime(2027, 11, 21, 0, 0, 1, tzinfo=UTC))
-    summary, text, exit_code = checked(app, runner, data)
+    clock.freeze(moment)
+    checked_summary, text, exit_code = checked(app, runner, data)
 
-    assert summary == EXPIRED and exit_code == 1
-    assert "Failed: Dates: expired on November 21, 2027" in text
-
-    clock.freeze(datetime(2027, 11, 20, 23, 59, tzinfo=UTC))  # its last day
-    assert checked(app, runner, data)[0] == VALID
+    assert checked_summary == summary and (exit_code == 0) == (summary == VALID)
+    if summary == EXPIRED:
+        assert "Failed: Dates: expired on November 21, 2027" in text
+    assert client.get(f"/verify/{earned['code']}.json").get_json()["status"] == page_status
 
 
 def test_a_renewal_leaves_the_old_credential_valid_until_its_own_end(

@@ -27,6 +27,7 @@ from ...models import Certificate, Credential, LiveSession, LiveSessionVersion, 
 from ...vc import proof
 from ...vc.loader import OB_CONTEXT, VC_CONTEXT
 from ...vc.status_list import LIST_SIZE
+from .. import program_day
 from ..logbook.hours import HOURS_REQUIREMENTS
 from ..settings import app_config
 from . import addresses, keyring, status
@@ -165,6 +166,13 @@ def status_entry(config, number, index):
     }
 
 
+def valid_until(expires_on):
+    """A credential's validUntil: the moment its certificate's expiry day begins in the program's
+    time zone (2027-11-21T00:00:00-05:00), when the certificate's own page first says expired.
+    Credentials signed before this wrote midnight UTC (2027-11-21T00:00:00Z) and keep it."""
+    return proof.xsd_datetime_with_offset(program_day.day_begins(expires_on))
+
+
 def credential_for(certificate, config, number, index, salt=None, session_titles=None, now=None):
     """The signed OpenBadgeCredential of `certificate` (holder and course loaded), at place
     `index` of status list `number`."""
@@ -180,9 +188,10 @@ def credential_for(certificate, config, number, index, salt=None, session_titles
         "name": certificate.title,
         "issuer": issuer_profile(config),
         "validFrom": proof.xsd_datetime(certificate.issued_at),
-        # The certificate counts as expired from its expiry date on (certification.
-        # certificate_status), so the credential is valid until that day begins.
-        "validUntil": f"{certificate.expires_on.isoformat()}T00:00:00Z",
+        # The certificate counts as expired from its expiry date on in the program's time zone
+        # (certification.certificate_status), so the credential is valid until that day begins
+        # there, written with that zone's offset so that its date reads as the expiry date.
+        "validUntil": valid_until(certificate.expires_on),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [

@@ -10,7 +10,7 @@ achievement, the holder's name if it carries one); no account is ever looked up 
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -177,12 +177,12 @@ def _public_keys(config):
         return lambda method: None
 
 
-def verify_file(data: bytes, config, today: date) -> Verification:
-    """Check one credential file."""
+def verify_file(data: bytes, config, now: datetime) -> Verification:
+    """Check one credential file at the moment `now` (lms.clock's now)."""
     document, problem = _read(data)
     if problem:
         return Verification(problem=problem)
-    report = check_credential(document, _public_keys(config), _status_reader(config), today)
+    report = check_credential(document, _public_keys(config), _status_reader(config), now)
     issuer = document.get("issuer")
     subject = document.get("credentialSubject")
     subject = subject if isinstance(subject, dict) else {}
