@@ -9,6 +9,8 @@ Flask app is made once per consumer process and each task runs in its own app co
 from __future__ import annotations
 
 import logging
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -41,6 +43,19 @@ ISSUE_RETRY_DELAY = 60  # seconds
 logger = logging.getLogger(__name__)
 
 
+def in_program_time(schedule, zone):
+    """A periodic task's validator that reads Huey's clock in the program's time zone: `schedule`
+    (a huey.crontab) is asked about the local time in `zone`, so that crontab(hour="6") runs at
+    6 AM there, daylight saving or not, once each local day. Huey hands periodic validators the
+    current minute as a naive UTC datetime (the queue runs with utc=True, make_huey)."""
+
+    def validate(timestamp):
+        moment = timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=UTC)
+        return schedule(moment.astimezone(zone).replace(tzinfo=None))
+
+    return validate
+
+
 def make_huey(settings):
     """The Huey instance the settings describe (nothing is connected or created until used)."""
     # Here, not at the top: Huey brings Redis's client and psycopg with it, a fifth of a web
@@ -49,8 +64,8 @@ def make_huey(settings):
 
     name = settings["LMS_QUEUE_NAME"]
     if settings.get("LMS_REDIS_URL"):
-        return RedisHuey(name, url=settings["LMS_REDIS_URL"], results=False)
-    return SqliteHuey(name, filename=settings["LMS_QUEUE_FILE"], results=False)
+        return RedisHuey(name, url=settings["LMS_REDIS_URL"], results=False, utc=True)
+    return SqliteHuey(name, filename=settings["LMS_QUEUE_FILE"], results=False, utc=True)
 
 
 class Jobs:
@@ -105,14 +120,21 @@ class Jobs:
             with app.app_context():
                 return issuing.sign_pending(app.config)
 
-        @huey.periodic_task(crontab(hour="6", minute="0"), name="send_renewal_reminders")
+        # Reminders and digests count days on the program's calendar (LMS_TIMEZONE), so they
+        # run early in its morning, not at a UTC hour that is the evening before in the west.
+        zone = ZoneInfo(app.config["LMS_TIMEZONE"])
+        daily = in_program_time(crontab(hour="6", minute="0"), zone)
+
+        @huey.periodic_task(daily, name="send_renewal_reminders")
         def send_renewal_reminders():
             with app.app_context():
                 reminders.send_due_reminders(settings=app.config)
 
         # Mondays (crontab counts Sunday as 0); the digest's key is the ISO week, so a late or
         # repeated run still sends each supervisor one digest a week.
-        @huey.periodic_task(crontab(day_of_week="1", hour="6", minute="15"), name="send_digests")
+        weekly = in_program_time(crontab(day_of_week="1", hour="6", minute="15"), zone)
+
+        @huey.periodic_task(weekly, name="send_digests")
         def send_digests():
             with app.app_context():
                 reminders.send_supervisor_digests(settings=app.config)
