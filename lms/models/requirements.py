@@ -20,7 +20,15 @@ class EthicsSignature(db.Model):
     """A trainee's signature of one course's code of ethics, tied to the exact text they signed."""
 
     __tablename__ = "ethics_signature"
-    __table_args__ = (Index("ix_ethics_signature_user_course", "user_id", "course_id"),)
+    __table_args__ = (
+        # One signature per trainee and text: a double click or a second tab cannot store two,
+        # even on SQLite, where the signing service's row lock does nothing. A changed code
+        # (another text_hash) is signed anew.
+        Index(
+            "ix_ethics_signature_user_course_text", "user_id", "course_id", "text_hash",
+            unique=True,
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))

@@ -5,10 +5,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.models import PracticeSession, User
+from lms.models import EthicsSignature, PracticeSession, User
 from lms.models.types import utcnow
 from lms.services.authoring.publishing import sync_courses
 from lms.services.certification import requirements
@@ -19,6 +19,7 @@ from tests.requirementkit import (
     publish_course_with_requirements,
     published_course,
 )
+from tests.unit.test_ethics_signed_once import signed_elsewhere_before_the_write
 
 ETHICS = "/courses/sample-course/ethics"
 COURSE = "/courses/sample-course/"
@@ -118,6 +119,22 @@ def test_the_code_of_ethics_is_signed_by_typing_the_full_name(app, people):
     assert re.search(r"You signed this code of ethics on [A-Z][a-z]+ \d{1,2}, \d{4},", html)
     assert "as “ada trainee”" in html
     assert 'name="full_name"' not in html  # nothing more to sign
+
+
+def test_a_signing_that_lands_after_another_tabs_reads_as_signed(app, people):
+    ada = client_for(app, people["ada"])
+    token = csrf_token(page(ada, ETHICS))
+    with app.app_context():
+        signed_elsewhere_before_the_write(people["ada"], published_course(), utcnow())
+
+    signed = ada.post(ETHICS, data={"csrf_token": token, "full_name": "Ada Trainee", "agree": "y"})
+
+    assert signed.status_code == 303 and signed.headers["Location"].endswith(ETHICS)
+    html = page(ada, ETHICS)
+    assert "Thank you. You signed the code of ethics on" in html
+    assert 'name="full_name"' not in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count(EthicsSignature.id))) == 1
 
 
 def test_signing_needs_the_csrf_token(app, people):

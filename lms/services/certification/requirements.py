@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from ...content.model import Course as CourseContent
 from ...extensions import db
@@ -163,7 +164,17 @@ def sign_ethics(user_id, course_id, typed_name, now=None, agreed=True):
         course=course.slug,
         text_hash=course.ethics_hash,
     )
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Signed by another request between the check above and this write (SQLite, where the
+        # lock does nothing): the unique index kept one, and this one is that one, signed.
+        db.session.rollback()
+        existing = current_signature(user_id, course)
+        if existing is None:
+            raise
+        db.session.commit()
+        return existing, None
     certificate = certification.issue_if_due(user_id, course.id, now=now, actor_id=user_id)
     db.session.commit()
     return signature, certification.newly_issued(certificate, now)
