@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lms.services import program_day
+from lms.services import program_day, transcript
 from lms.services.certification import certificate_lookup, certification, renewal_report
 from lms.services.certification.certificate_files import stamp
 from lms.services.certification.reminders import send_due_reminders, send_supervisor_digests
@@ -74,6 +74,20 @@ def test_a_certificate_is_valid_until_its_expiry_day_begins_in_new_york(course, 
     due = [row.code for row in renewal_report.renewals_page("due").rows]
     expired = [row.code for row in renewal_report.renewals_page("expired").rows]
     assert (due, expired) == ([certificate.code], [])
+
+
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [(EVENING_IN_NEW_YORK, "valid"), (EARLY_MORNING_UTC, "valid"),
+     (AFTER_MIDNIGHT_IN_NEW_YORK, "expired")],
+)  # fmt: skip
+def test_the_transcript_judges_a_certificate_on_the_programs_day(course, clock, moment, status):
+    user, certificate = holder(clock, course, when=ISSUED_A_YEAR_BEFORE)
+
+    data = transcript.transcript_for(user.id, program_day.zone(), now=moment)
+
+    assert [held.status for held in data.certificates] == [status]
+    assert certificate_lookup.verify(certificate.code, program_day.day_of(moment)).status == status
 
 
 def test_from_midnight_in_new_york_on_its_expiry_day_it_is_expired(course, clock):

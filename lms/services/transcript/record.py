@@ -247,7 +247,7 @@ def transcript_for(user_id, zone=None, now=None):
                 c.code,
                 c.issued_on,
                 c.expires_on,
-                certification.certificate_status(c, now.astimezone(UTC).date()),
+                certification.certificate_status(c, today),  # the day the transcript is of
             )  # fmt: skip
             for c in held
         ),
