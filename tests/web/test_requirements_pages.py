@@ -376,6 +376,20 @@ def test_the_checklist_dates_a_signature_in_the_programs_time_zone(app, people):
     assert "Signed November 21, 2026" in record and "November 22" not in record
 
 
+def test_the_thank_you_after_signing_gives_the_programs_day(app, people, clock):
+    """Signed on the page at 9:30 PM in New York, already November 22 in UTC: the message after
+    signing gives the day the page itself then shows, November 21."""
+    clock.freeze(datetime(2026, 11, 22, 2, 30, tzinfo=UTC))  # November 21, 9:30 PM EST
+    ada = client_for(app, people["ada"])
+    token = csrf_token(page(ada, ETHICS))
+
+    ada.post(ETHICS, data={"csrf_token": token, "full_name": "Ada Trainee", "agree": "y"})
+
+    html = page(ada, ETHICS)
+    assert "Thank you. You signed the code of ethics on November 21, 2026." in html
+    assert "You signed this code of ethics on November 21, 2026," in html
+
+
 def test_the_dashboard_shows_the_short_checklist_and_hours_to_review(app, people):
     ada, sam = client_for(app, people["ada"]), client_for(app, people["sam"])
     log_session(ada)

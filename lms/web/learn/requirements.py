@@ -9,7 +9,7 @@ from ...services.certification import kept_checklists, requirements
 from ...services.learning import catalog
 from ...services.logbook import practice
 from ..access import signed_in
-from ..filters import long_date
+from ..filters import local_date, long_date
 from ..forms import show_problems
 from .blueprint import bp
 from .requirement_forms import PRIVACY_REMINDER, EthicsForm, PracticeForm
@@ -90,7 +90,9 @@ def ethics(course_slug):
         except requirements.RequirementError as error:
             show_problems(form, error)
         else:
-            flash(f"Thank you. You signed the code of ethics on {long_date(signature.signed_at)}.")
+            # The day in the program's zone, as the page after the redirect gives it.
+            signed_on = local_date(signature.signed_at)
+            flash(f"Thank you. You signed the code of ethics on {signed_on}.")
             if certificate is not None:
                 flash(
                     f"Every requirement is met: your certificate “{certificate.title}” is ready "
