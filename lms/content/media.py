@@ -1,9 +1,9 @@
 """The files in a course's media/ folder: is each what its name says, and small enough to serve.
 
 Read by the course checker from the bytes it already hashes, so this costs no more reading: the
-first bytes say what a picture is (never its name), and an SVG is searched for script. The
-course workspace (services/workspace/images.py) uses the same signatures and size limit, and
-decodes each picture in full when it is uploaded.
+first bytes say what a picture is (never its name), and an SVG must hold an <svg> element and no
+script. The course workspace (services/workspace/images.py) applies these same rules to an upload
+or a zip, and also decodes each PNG, JPEG, WebP or GIF in full.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ _SIGNATURES = (
     (b"GIF89a", "GIF"),
 )
 EXTENSIONS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
-_SUGGESTED = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
+SVG_EXTENSION = "svg"
+_SUGGESTED = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp", "SVG": "svg"}
+_SVG_ELEMENT = re.compile(rb"<(?:[a-z0-9]+:)?svg[\s/>]", re.IGNORECASE)
 # What runs in an SVG opened on its own: a script element, an event handler, a javascript: URL,
 # or another document pulled in (foreignObject carries HTML).
 # An event handler counts only inside a tag: "Step one = two" in a <text> is words.
@@ -49,6 +51,19 @@ def looks_like_svg(data):
             head = head[len(bom) :].replace(b"\x00", b"")
             break
     return head.lstrip().startswith(b"<") or b"<svg" in head.lower()
+
+
+def is_svg(data):
+    """Whether `data` is SVG markup: it holds an <svg> element."""
+    return _SVG_ELEMENT.search(_markup(data)) is not None
+
+
+def _markup(data):
+    """Markup's bytes as one byte a character: an XML file may be UTF-16 (with its byte-order
+    mark), which a browser reads as well as UTF-8, and a search for '<script' must see it too."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace").encode("utf-8")
+    return data
 
 
 def label(kind):
@@ -93,13 +108,39 @@ def problems(name, data):
                     f"it '{stem.rsplit('/', 1)[-1]}.{_SUGGESTED[kind]}' (and the links to it)",
                 )
             )
-    elif extension == "svg" and _SVG_SCRIPT.search(data):
-        found.append(
+    elif extension == SVG_EXTENSION:
+        found += svg_problems(name, data)
+    return found
+
+
+def svg_problems(name, data):
+    """What is wrong with `data` as an SVG picture, as problems() gives it. An SVG is served as
+    one (image/svg+xml), so anything else named .svg shows broken."""
+    kind = kind_of(data)
+    if kind is not None:
+        stem = name.rsplit(".", 1)[0].rsplit("/", 1)[-1]
+        return [
+            (
+                False,
+                f"'{name}' is a {label(kind)} image but its name ends in .svg, so it would show "
+                f"as a broken picture: rename it '{stem}.{_SUGGESTED[kind]}' (and the links to it)",
+            )
+        ]
+    if not is_svg(data):
+        return [
+            (
+                False,
+                f"'{name}' is not an SVG image, whatever its name says (it holds no <svg> "
+                "element), so it would show as a broken picture: save the picture again as an SVG",
+            )
+        ]
+    if _SVG_SCRIPT.search(_markup(data)):
+        return [
             (
                 False,
                 f"'{name}' is an SVG that holds script (a <script>, an on... event attribute, a "
                 "javascript: link or embedded HTML), which a picture never needs: remove it, or "
                 "save the picture as a PNG",
             )
-        )
-    return found
+        ]
+    return []

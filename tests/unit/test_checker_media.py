@@ -44,8 +44,35 @@ def course(tmp_path):
             "'media/chairs.gif' is 2.0 MB; the limit is 2 MB: save a smaller copy (fewer pixels, "
             "or JPEG or WebP for a photo)",
         ),
+        (
+            "media/chairs.svg",
+            b"<html><body>a page</body></html>",
+            "'media/chairs.svg' is not an SVG image, whatever its name says (it holds no <svg> "
+            "element), so it would show as a broken picture: save the picture again as an SVG",
+        ),
+        (
+            "media/chairs.svg",
+            PNG,
+            "'media/chairs.svg' is a PNG image but its name ends in .svg, so it would show as a "
+            "broken picture: rename it 'chairs.png' (and the links to it)",
+        ),
+        (
+            "media/chairs.svg",
+            "<svg><script>alert(1)</script></svg>".encode("utf-16"),
+            "'media/chairs.svg' is an SVG that holds script (a <script>, an on... event "
+            "attribute, a javascript: link or embedded HTML), which a picture never needs: remove "
+            "it, or save the picture as a PNG",
+        ),
     ],
-    ids=["not-a-picture", "svg-named-jpg", "svg-with-script", "too-big"],
+    ids=[
+        "not-a-picture",
+        "svg-named-jpg",
+        "svg-with-script",
+        "too-big",
+        "svg-not-svg",
+        "png-named-svg",
+        "utf-16-svg-with-script",
+    ],  # fmt: skip
 )
 def test_a_media_file_that_would_not_show_or_runs_script_is_refused_where_it_is_linked(
     course, name, data, expected

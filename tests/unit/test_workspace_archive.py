@@ -14,13 +14,14 @@ import zlib
 import pytest
 from sqlalchemy import func, select
 
+from lms.content.loader import load_courses
 from lms.extensions import db
 from lms.models import DraftCourse, DraftFile, DraftRevision
 from lms.services.authoring.publishing import sync_courses
 from lms.services.workspace import archive, store
 from lms.services.workspace.archive import ArchiveRefused
 from tests.conftest import BUNDLED_COURSES, FIXTURES
-from tests.unit.test_workspace_images import SVG, picture
+from tests.unit.test_workspace_images import PLAIN_SVG, SVG, picture
 
 SAMPLE = FIXTURES / "courses" / "sample-course"
 
@@ -275,12 +276,35 @@ def test_markdown_that_is_not_utf8_is_refused(app_ctx):
     ]
 
 
-def test_an_svg_renamed_png_is_refused(app_ctx):
-    problems = refused(sample_zip({"media/circle.png": SVG}))
+def test_an_svg_with_script_is_refused_whatever_its_name(app_ctx):
+    problems = refused(sample_zip({"media/circle.png": SVG, "media/chart.svg": SVG}))
     assert problems == [
-        "sample-course/media/circle.png: 'circle.png': SVG images can carry scripts, so they are "
-        "not accepted: save it as PNG"
+        f"sample-course/media/{name}: 'media/{name}' is an SVG that holds script (a <script>, an "
+        "on... event attribute, a javascript: link or embedded HTML), which a picture never "
+        "needs: remove it, or save the picture as a PNG"
+        for name in ("circle.png", "chart.svg")
     ]
+
+
+def test_a_course_folder_with_a_plain_svg_diagram_imports(app_ctx, tmp_path):
+    # It checks clean on disk, so it can be carried into the workspace and out again.
+    folder = tmp_path / "sample-course"
+    for path, content in folder_files(SAMPLE).items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(content)
+    (folder / "media" / "chart.svg").write_bytes(PLAIN_SVG)
+    lesson = folder / "02-listening.md"
+    text = lesson.read_text().replace(
+        "## Quiz", "![A circle of chairs](media/chart.svg)\n\n## Quiz"
+    )
+    lesson.write_text(text)
+    assert load_courses(folder).problems == []
+    course = archive.import_zip(zip_of(folder_files(folder), "sample-course/"), None)
+    assert store.live_files(course)["media/chart.svg"] == PLAIN_SVG
+    assert (
+        zipfile.ZipFile(io.BytesIO(archive.export(course))).read("sample-course/media/chart.svg")
+        == PLAIN_SVG
+    )
 
 
 def test_a_png_named_jpg_is_refused(app_ctx):
@@ -300,7 +324,7 @@ def test_a_png_named_jpg_is_refused(app_ctx):
         ("sessions/notes.md", "is not where a course keeps a file"),
         ("media/deep/a.png", "is not where a course keeps a file"),
         ("media/Circle.png", "the image name 'Circle.png' cannot be used"),
-        ("media/diagram.svg", "'diagram.svg': SVG images can carry scripts"),
+        ("media/diagram.svg", "'media/diagram.svg' is not an SVG image"),
         ("0" * 196 + "-x.md", "the path is 201 characters long; the limit is 200: shorten"),
     ],
 )

@@ -5,6 +5,7 @@ import io
 import pytest
 from PIL import Image
 
+from lms.content import media
 from lms.services.workspace import images
 from lms.services.workspace.images import ImageRefused
 
@@ -33,33 +34,90 @@ def test_each_accepted_kind_is_known_by_its_bytes(name, kind, content_type):
     assert (checked.width, checked.height) == (8, 6)
 
 
-def test_an_svg_renamed_png_is_refused_as_svg():
+PLAIN_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><circle r="4"/></svg>'
+SCRIPT_MESSAGE = (
+    "'media/{name}' is an SVG that holds script (a <script>, an on... event attribute, a "
+    "javascript: link or embedded HTML), which a picture never needs: remove it, or save the "
+    "picture as a PNG"
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        PLAIN_SVG,
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
+        b'<text x="1" y="9">Step one = listen</text></svg>',
+        "<svg><desc>Chairs in a circle</desc></svg>".encode("utf-16"),
+    ],
+    ids=["plain", "words-like-an-attribute", "utf-16"],
+)
+def test_an_svg_the_checker_passes_is_accepted(data):
+    # The course checker passes it too: a course folder with this diagram checks clean.
+    assert media.problems("media/chairs.svg", data) == []
+    checked = images.check("chairs.svg", data)
+    assert (checked.kind, checked.content_type) == ("SVG", "image/svg+xml")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("chart.svg", SVG),
+        ("chart.svg", b"<svg onload='alert(1)'/>"),
+        ("chart.svg", b'<svg><a href="javascript:alert(1)"><text>x</text></a></svg>'),
+        ("chart.svg", b"<svg><foreignObject><p>hi</p></foreignObject></svg>"),
+        ("chart.svg", "<svg><script>alert(1)</script></svg>".encode("utf-16")),
+        ("chart.png", SVG),  # script is refused whatever the file is named
+        ("chart.png", b"GIF8 but then <svg onload=alert(1)>"),  # not a GIF signature
+    ],
+)
+def test_an_svg_with_script_is_refused_with_the_checkers_message(name, data):
+    expected = SCRIPT_MESSAGE.format(name=name)
+    if name.endswith(".svg"):
+        assert media.problems(f"media/{name}", data) == [(False, expected)]
     with pytest.raises(ImageRefused) as refused:
-        images.check("chart.png", SVG)
+        images.check(name, data)
+    assert str(refused.value) == expected
+
+
+def test_an_svg_named_png_is_refused_with_the_name_to_use():
+    with pytest.raises(ImageRefused) as refused:
+        images.check("chart.png", b"<svg></svg>")
+    assert (
+        str(refused.value)
+        == "'chart.png' is an SVG image but its name ends in .png: rename it 'chart.svg'"
+    )
+
+
+def test_what_is_not_an_svg_named_svg_is_refused_as_the_checker_refuses_it():
+    with pytest.raises(ImageRefused) as refused:
+        images.check("chart.svg", b"<html><body>hi</body></html>")
     assert str(refused.value) == (
-        "'chart.png': SVG images can carry scripts, so they are not accepted: save it as PNG"
+        "'media/chart.svg' is not an SVG image, whatever its name says (it holds no <svg> "
+        "element), so it would show as a broken picture: save the picture again as an SVG"
+    )
+    with pytest.raises(ImageRefused) as refused:
+        images.check("chart.svg", picture("PNG"))
+    assert str(refused.value) == (
+        "'chart.svg' is a PNG image but its name ends in .svg: rename it 'chart.png'"
     )
 
 
 @pytest.mark.parametrize(
     "data",
     [
-        b"<svg onload='alert(1)'/>",
-        b"\xef\xbb\xbf  <svg/>",
+        b"\xef\xbb\xbf  <html/>",
         b"<html><body>hi</body></html>",
-        b"   \n<!DOCTYPE svg><svg/>",
-        "<svg/>".encode("utf-16"),
-        b"GIF8 but then <svg onload=alert(1)>",  # not a GIF signature, holds <svg
+        b"   \n<!DOCTYPE html><p>hi</p>",
     ],
 )
-def test_markup_of_any_kind_is_refused_with_the_svg_message(data):
-    with pytest.raises(ImageRefused, match="SVG images can carry scripts"):
+def test_other_markup_is_refused_as_not_a_picture(data):
+    with pytest.raises(ImageRefused) as refused:
         images.check("chart.png", data)
-
-
-def test_a_name_ending_svg_is_refused_whatever_it_holds():
-    with pytest.raises(ImageRefused, match="SVG images can carry scripts"):
-        images.check("chart.svg", picture("PNG"))
+    assert str(refused.value) == (
+        "'chart.png' is not a PNG, JPEG, WebP, GIF or SVG image (whatever its name says, it is "
+        "markup, not a picture): save it in one of those formats"
+    )
 
 
 def test_a_png_named_jpg_is_refused_with_the_name_to_use():
@@ -78,10 +136,10 @@ def test_a_webp_named_png_is_refused():
 def test_other_bytes_are_refused():
     with pytest.raises(ImageRefused) as refused:
         images.check("notes.png", b"%PDF-1.7 a document")
-    assert "is not a PNG, JPEG, WebP or GIF image" in str(refused.value)
+    assert "is not a PNG, JPEG, WebP, GIF or SVG image" in str(refused.value)
     bmp = io.BytesIO()
     Image.new("RGB", (4, 4)).save(bmp, format="BMP")
-    with pytest.raises(ImageRefused, match="is not a PNG, JPEG, WebP or GIF image"):
+    with pytest.raises(ImageRefused, match="is not a PNG, JPEG, WebP, GIF or SVG image"):
         images.check("notes.png", bmp.getvalue())
 
 
@@ -139,7 +197,7 @@ def test_a_name_outside_the_rule_is_refused(name):
         images.check(name, picture("PNG"))
     assert str(refused.value) == (
         f"the image name '{name}' cannot be used: use lowercase letters, digits and hyphens, "
-        "then one extension (.png, .jpg, .webp or .gif), for example 'circle-of-chairs.png'"
+        "then one extension (.png, .jpg, .webp, .gif or .svg), for example 'circle-of-chairs.png'"
     )
 
 
@@ -147,8 +205,8 @@ def test_an_extension_that_is_no_accepted_image_is_refused():
     with pytest.raises(ImageRefused) as refused:
         images.check("chairs.bmp", picture("BMP"))
     assert str(refused.value) == (
-        "'chairs.bmp': .bmp files are not accepted; an image is a PNG, JPEG, WebP or GIF "
-        "(.png, .jpg, .webp or .gif)"
+        "'chairs.bmp': .bmp files are not accepted; an image is a PNG, JPEG, WebP, GIF or SVG "
+        "(.png, .jpg, .webp, .gif or .svg)"
     )
 
 

@@ -24,11 +24,16 @@ def test_an_image_is_checked_then_kept_with_a_revision(app_ctx):
     files.add_image(course, "chairs.png", png())  # the same name again: its next revision
     assert store.live_files(course)["media/chairs.png"] == png()
     assert [r.note for r in history.history(course, "media/chairs.png")] == ["image uploaded"] * 2
-    with pytest.raises(ImageRefused, match="SVG"):
-        files.add_image(course, "chart.svg", b"<svg/>")
+    files.add_image(course, "chart.svg", b"<svg/>")
+    with pytest.raises(ImageRefused, match="is an SVG that holds script"):
+        files.add_image(course, "chart.svg", b"<svg><script>alert(1)</script></svg>")
     with pytest.raises(ImageRefused, match="is a PNG image but its name ends in .jpg"):
         files.add_image(course, "chairs.jpg", png())
-    assert [p for p in store.live_files(course) if p.startswith("media/")] == ["media/chairs.png"]
+    assert [p for p in store.live_files(course) if p.startswith("media/")] == [
+        "media/chairs.png",
+        "media/chart.svg",
+    ]
+    assert store.live_files(course)["media/chart.svg"] == b"<svg/>"
 
 
 def test_the_list_names_who_changed_each_course_last(app_ctx):

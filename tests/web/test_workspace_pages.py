@@ -217,13 +217,32 @@ def test_upload_an_image_and_serve_it(app, staff, course):
     assert staff.get(f"{COURSE}media/none.png").status_code == 404
 
 
-def test_an_svg_is_refused_with_the_images_message(app, staff, course):
+def test_an_svg_is_uploaded_and_served_as_published_media_are(app, staff, course):
+    page = text(staff.get(COURSE))
+    assert "PNG, JPEG, WebP, GIF or SVG (with no script in it), at most 2 MB." in page
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" style="color:red"><circle r="4"/></svg>'
     response = post(
-        staff, f"{COURSE}media", {"image": (io.BytesIO(b"<svg></svg>"), "chart.png")},
+        staff, f"{COURSE}media", {"image": (io.BytesIO(svg), "chart.svg")},
+        COURSE, content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 302
+    served = staff.get(f"{COURSE}media/chart.svg")
+    assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+    assert served.data == svg
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert served.headers["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'"
+    )
+
+
+def test_an_svg_with_script_is_refused_with_the_checkers_message(app, staff, course):
+    response = post(
+        staff, f"{COURSE}media",
+        {"image": (io.BytesIO(b"<svg onload='alert(1)'></svg>"), "chart.svg")},
         COURSE, content_type="multipart/form-data",
     )  # fmt: skip
     assert response.status_code == 422
-    assert "SVG images can carry scripts" in text(response)
+    assert "'media/chart.svg' is an SVG that holds script" in text(response)
     assert not [p for p in live_paths(app) if p.startswith("media/")]
 
 

@@ -1,8 +1,9 @@
 """The checks an image for a course's media/ folder passes before the workspace keeps it: what it
 is by its bytes (never by its name), a name that matches, a size and a pixel limit.
 
-PNG, JPEG, WebP and GIF are accepted, and only when Pillow reads the whole picture. SVG is
-refused: it is XML that can carry script, which runs when the image is opened on its own.
+PNG, JPEG, WebP and GIF are accepted only when Pillow reads the whole picture. An SVG is accepted
+under the course checker's rules (content/media.py): it holds an <svg> element and no script, so
+that a course folder that checks clean can be carried into the workspace and back.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ...content import media
-from ...content.media import kind_of, looks_like_svg
+from ...content.media import looks_like_svg
 
 # The course checker's limit (content/media.py), so a course that checks uploads as a zip.
 MAX_BYTES = media.MAX_BYTES
@@ -27,13 +28,13 @@ KINDS = {
     "JPEG": ("image/jpeg", ("jpg", "jpeg"), "jpg"),
     "WEBP": ("image/webp", ("webp",), "webp"),
     "GIF": ("image/gif", ("gif",), "gif"),
+    "SVG": ("image/svg+xml", (media.SVG_EXTENSION,), media.SVG_EXTENSION),
 }
 EXTENSIONS = {ext: kind for kind, (_, exts, _) in KINDS.items() for ext in exts}
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.([a-z0-9]+)$")
-SVG_REFUSED = "SVG images can carry scripts, so they are not accepted: save it as PNG"
 _NAME_RULE = (
-    "use lowercase letters, digits and hyphens, then one extension (.png, .jpg, .webp or .gif), "
-    "for example 'circle-of-chairs.png'"
+    "use lowercase letters, digits and hyphens, then one extension (.png, .jpg, .webp, .gif or "
+    ".svg), for example 'circle-of-chairs.png'"
 )
 
 
@@ -44,10 +45,10 @@ class ImageRefused(ValueError):
 @dataclass(frozen=True)
 class CheckedImage:
     name: str
-    kind: str  # "PNG", "JPEG", "WEBP" or "GIF"
+    kind: str  # "PNG", "JPEG", "WEBP", "GIF" or "SVG"
     content_type: str
-    width: int
-    height: int
+    width: int | None  # None for an SVG, which has no pixels of its own
+    height: int | None
 
 
 def check(name, data):
@@ -63,29 +64,36 @@ def check(name, data):
             "for a photo)"
         )
     kind = kind_of(data)
+    if kind is None and name.endswith(f".{media.SVG_EXTENSION}"):
+        raise ImageRefused(media.svg_problems(f"media/{name}", data)[0][1])
     if kind is None:
-        if looks_like_svg(data):
-            raise ImageRefused(f"'{name}': {SVG_REFUSED}")
+        what = "markup, not a picture" if looks_like_svg(data) else "not a picture"
         raise ImageRefused(
-            f"'{name}' is not a PNG, JPEG, WebP or GIF image (whatever its name says): save it "
-            "in one of those formats"
+            f"'{name}' is not a PNG, JPEG, WebP, GIF or SVG image (whatever its name says, it is "
+            f"{what}): save it in one of those formats"
         )
+    if kind == "SVG":
+        # The checker's rules and messages, before the name: script is refused however the file
+        # is named.
+        for is_warning, message in media.svg_problems(f"media/{name}", data):
+            if not is_warning:
+                raise ImageRefused(message)
     content_type, extensions, suggested = KINDS[kind]
     extension = name.rsplit(".", 1)[1]
     if extension not in extensions:
         stem = name.rsplit(".", 1)[0]
         raise ImageRefused(
-            f"'{name}' is a {_label(kind)} image but its name ends in .{extension}: "
+            f"'{name}' is {_a(kind)} image but its name ends in .{extension}: "
             f"rename it '{stem}.{suggested}'"
         )
+    if kind == "SVG":
+        return CheckedImage(name, kind, content_type, None, None)
     width, height = _decoded_size(name, data, kind)
     return CheckedImage(name, kind, content_type, width, height)
 
 
 def check_name(name):
     """A media file name: lowercase letters, digits and hyphens, one dot, an image extension."""
-    if name.lower().endswith((".svg", ".svgz")):
-        raise ImageRefused(f"'{name}': {SVG_REFUSED}")
     if len(name) > MAX_NAME:
         raise ImageRefused(
             f"the image name '{name[:40]}...' is {len(name)} characters long; the limit is "
@@ -96,8 +104,8 @@ def check_name(name):
         raise ImageRefused(f"the image name '{name}' cannot be used: {_NAME_RULE}")
     if match.group(1) not in EXTENSIONS:
         raise ImageRefused(
-            f"'{name}': .{match.group(1)} files are not accepted; an image is a PNG, JPEG, WebP "
-            "or GIF (.png, .jpg, .webp or .gif)"
+            f"'{name}': .{match.group(1)} files are not accepted; an image is a PNG, JPEG, WebP, "
+            "GIF or SVG (.png, .jpg, .webp, .gif or .svg)"
         )
 
 
@@ -108,6 +116,14 @@ def name_is_usable(name):
     except ImageRefused:
         return False
     return True
+
+
+def kind_of(data):
+    """ "PNG", "JPEG", "WEBP" or "GIF" from the first bytes, "SVG" for SVG markup, or None."""
+    kind = media.kind_of(data)
+    if kind is None and media.is_svg(data):
+        return "SVG"
+    return kind
 
 
 def _decoded_size(name, data, kind):
@@ -137,3 +153,8 @@ def _decoded_size(name, data, kind):
 
 def _label(kind):
     return "WebP" if kind == "WEBP" else kind
+
+
+def _a(kind):
+    """ "a PNG", "an SVG" (said ess-vee-gee)."""
+    return f"{'an' if kind == 'SVG' else 'a'} {_label(kind)}"

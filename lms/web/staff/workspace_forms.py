@@ -69,8 +69,8 @@ class ReorderForm(Form):
 class ImageForm(Form):
     image = FileField(
         "Image file",
-        description="PNG, JPEG, WebP or GIF, at most 2 MB (SVG is not accepted).",
-        render_kw={"accept": "image/png,image/jpeg,image/webp,image/gif"},
+        description="PNG, JPEG, WebP, GIF or SVG (with no script in it), at most 2 MB.",
+        render_kw={"accept": "image/png,image/jpeg,image/webp,image/gif,image/svg+xml"},
     )
     name = StringField(
         "Name in media/ (optional)",
