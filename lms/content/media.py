@@ -32,6 +32,26 @@ _SVG_SCRIPT = re.compile(
 )
 
 
+def not_media_problem(name):
+    """The error for the media file `name` ("media/notes.txt") when its extension is not a
+    picture's, else None. Only pictures are checked by their bytes; anything else in media/
+    (a page, a script, a text) would be published unchecked, on the site's own address."""
+    extension = extension_of(name)
+    if extension in EXTENSIONS or extension == SVG_EXTENSION:
+        return None
+    what = f"a .{extension} file" if extension else "a file with no extension"
+    return (
+        f"'{name}' is {what}, and media/ holds only pictures: PNG, JPEG, GIF, WebP or SVG (.png, "
+        ".jpg or .jpeg, .gif, .webp, .svg). Save it as one of those, or move it out of media/"
+    )
+
+
+def extension_of(name):
+    """'png' for "media/Chairs.PNG", '' for a name with no dot."""
+    base = name.rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[-1].lower() if "." in base else ""
+
+
 def kind_of(data):
     """ "PNG", "JPEG", "WEBP" or "GIF" from the first bytes, or None."""
     for signature, kind in _SIGNATURES:
@@ -72,9 +92,10 @@ def label(kind):
 
 def problems(name, data):
     """What is wrong with the media file `name` ("media/circle.png") holding `data` (bytes), as
-    [(is a warning, message)], each message naming the file. Errors: too big, not the picture
-    its name says (it would show broken), an SVG with script. A warning: a picture named as
-    another kind, which browsers show all the same but the course workspace refuses."""
+    [(is a warning, message)], each message naming the file. Errors: too big, not a picture's
+    extension, not the picture its name says (it would show broken), an SVG with script. A
+    warning: a picture named as another kind, which browsers show all the same but the course
+    workspace refuses."""
     found = []
     if len(data) > MAX_BYTES:
         found.append(
@@ -85,8 +106,11 @@ def problems(name, data):
                 "WebP for a photo)",
             )
         )
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
-    if extension in EXTENSIONS:
+    extension = extension_of(name)
+    not_media = not_media_problem(name)
+    if not_media:
+        found.append((False, not_media))
+    elif extension in EXTENSIONS:
         kind = kind_of(data)
         wanted = EXTENSIONS[extension]
         if kind is None:

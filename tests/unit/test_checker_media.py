@@ -107,6 +107,31 @@ def test_good_pictures_and_a_plain_svg_pass(course):
     words = b'<text x="1" y="9">Step one = listen; session = 2</text></svg>'
     course.write("media/chairs.svg", SVG.replace(b"</svg>", words))
     course.write("media/chairs.jpg", b"\xff\xd8\xff\xe0 a jpeg")
-    course.write("media/handout.pdf", b"%PDF-1.7")
-    course.lesson("![A](media/chairs.svg) ![B](media/chairs.jpg) [C](media/handout.pdf)")
+    course.write("media/chairs.gif", b"GIF89a a gif")
+    course.write("media/.DS_Store", b"what a file manager leaves")  # hidden: not published
+    course.lesson("![A](media/chairs.svg) ![B](media/chairs.jpg) ![C](media/chairs.gif)")
     assert course.problems() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("media/page.html", "a .html file"),
+        ("media/app.js", "a .js file"),
+        ("media/notes.txt", "a .txt file"),
+        ("media/handout.pdf", "a .pdf file"),
+        ("media/README", "a file with no extension"),
+        ("media/old/page.HTM", "a .htm file"),
+    ],
+)
+def test_a_file_in_media_that_is_no_picture_is_an_error(course, name, what):
+    # Every file in media/ is published, on the site's own address: only pictures are checked.
+    course.write(name, b"<script>alert(1)</script>")
+    expected = (
+        f"'{name}' is {what}, and media/ holds only pictures: PNG, JPEG, GIF, WebP or SVG (.png, "
+        ".jpg or .jpeg, .gif, .webp, .svg). Save it as one of those, or move it out of media/"
+    )
+    assert course.problems() == [f"{COURSE}/{name}: {expected}"]
+    assert course.load().courses == []
+    course.lesson(f"The [handout]({name}).")
+    assert course.problems() == [f"{FIRST}:{LESSON_LINE}: {expected}"]

@@ -325,6 +325,9 @@ def test_a_png_named_jpg_is_refused(app_ctx):
         ("media/deep/a.png", "is not where a course keeps a file"),
         ("media/Circle.png", "the image name 'Circle.png' cannot be used"),
         ("media/diagram.svg", "'media/diagram.svg' is not an SVG image"),
+        ("media/page.html", "'media/page.html' is a .html file, and media/ holds only pictures"),
+        ("media/app.js", "'media/app.js' is a .js file, and media/ holds only pictures"),
+        ("media/notes", "'media/notes' is a file with no extension, and media/ holds only"),
         ("0" * 196 + "-x.md", "the path is 201 characters long; the limit is 200: shorten"),
     ],
 )

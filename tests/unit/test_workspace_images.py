@@ -185,7 +185,6 @@ def test_a_small_file_with_too_many_pixels_is_refused():
         "chairs.backup.png",
         "-chairs.png",
         "chairs-.png",
-        "chairs",
         ".png",
         "chairs.PNG",
         "stühle.png",
@@ -201,13 +200,27 @@ def test_a_name_outside_the_rule_is_refused(name):
     )
 
 
-def test_an_extension_that_is_no_accepted_image_is_refused():
-    with pytest.raises(ImageRefused) as refused:
-        images.check("chairs.bmp", picture("BMP"))
-    assert str(refused.value) == (
-        "'chairs.bmp': .bmp files are not accepted; an image is a PNG, JPEG, WebP, GIF or SVG "
-        "(.png, .jpg, .webp, .gif or .svg)"
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("chairs.bmp", "a .bmp file"),
+        ("notes.txt", "a .txt file"),
+        ("page.html", "a .html file"),
+        ("app.js", "a .js file"),
+        ("handout.pdf", "a .pdf file"),
+        ("chairs", "a file with no extension"),
+    ],
+)
+def test_a_file_that_is_no_picture_is_refused_with_the_checkers_message(name, what):
+    expected = (
+        f"'media/{name}' is {what}, and media/ holds only pictures: PNG, JPEG, GIF, WebP or SVG "
+        "(.png, .jpg or .jpeg, .gif, .webp, .svg). Save it as one of those, or move it out of "
+        "media/"
     )
+    assert media.problems(f"media/{name}", picture("PNG")) == [(False, expected)]
+    with pytest.raises(ImageRefused) as refused:
+        images.check(name, picture("PNG"))
+    assert str(refused.value) == expected
 
 
 def test_a_long_name_is_refused():

@@ -235,6 +235,20 @@ def test_an_svg_is_uploaded_and_served_as_published_media_are(app, staff, course
     )
 
 
+def test_a_file_that_is_no_picture_is_refused_with_the_checkers_message(app, staff, course):
+    response = post(
+        staff, f"{COURSE}media", {"image": (io.BytesIO(b"<p>Handout</p>"), "Handout.html")},
+        COURSE, content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert (
+        "'media/handout.html' is a .html file, and media/ holds only pictures: PNG, JPEG, GIF, "
+        "WebP or SVG (.png, .jpg or .jpeg, .gif, .webp, .svg). Save it as one of those, or move "
+        "it out of media/"
+    ) in text(response)
+    assert not [p for p in live_paths(app) if p.startswith("media/")]
+
+
 def test_an_svg_with_script_is_refused_with_the_checkers_message(app, staff, course):
     response = post(
         staff, f"{COURSE}media",
