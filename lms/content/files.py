@@ -118,6 +118,9 @@ class CourseFileReader:
             if kind == "html":
                 for message in links.html_warnings(payload):
                     self.warn(shown, line, message)
+                fragment = links.html_fragment(payload)
+                if fragment:
+                    self._link_to_own_anchor(shown, line, fragment)
                 continue
             target = payload
             if not links.url_allowed(target):
@@ -125,8 +128,7 @@ class CourseFileReader:
                 continue
             if target.startswith("#"):
                 if kind == "link" and len(target) > 1:
-                    own = shown.removeprefix(f"{self.shown}/")
-                    self.anchor_links.append((shown, line, target, own, target[1:]))
+                    self._link_to_own_anchor(shown, line, target)
                 continue
             if links.is_external(target):
                 if target.startswith("/") and links.local_path(target)[0].endswith(".md"):
@@ -161,6 +163,11 @@ class CourseFileReader:
             else:
                 self.error(shown, line, f"{kind} '{target}' points to a file that is not there")
         return used
+
+    def _link_to_own_anchor(self, shown, line, target):
+        """A '#anchor' link to a heading of the file itself, checked once every file is read."""
+        own = shown.removeprefix(f"{self.shown}/")
+        self.anchor_links.append((shown, line, target, own, target[1:]))
 
     def _check_anchors(self):
         """Warn of each '#anchor' link that names no heading of the file it points at. A file is

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from urllib.parse import unquote
@@ -128,6 +129,19 @@ def html_warnings(match):
                 f"link course files in Markdown, {markdown}"
             )
     return messages
+
+
+def html_fragment(match):
+    """The '#anchor' that a raw HTML <a> tag (a match from scan) links to, or None: the
+    renderer points it at that heading as it does a Markdown [text](#anchor)."""
+    closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
+    if closing or tag != "a":
+        return None
+    for attribute in _ATTRIBUTE.finditer(attributes or ""):
+        if attribute.group(1).lower() == "href":  # the first href is the one a browser keeps
+            value = html.unescape((attribute.group(2) or "").strip("\"'"))
+            return value if value.startswith("#") and len(value) > 1 else None
+    return None
 
 
 def url_allowed(url):

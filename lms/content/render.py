@@ -12,12 +12,13 @@ import threading
 
 # Bump when a change here should give every module a new version on the next sync (files.digest
 # hashes it into every course, module and session, so the next sync republishes them all).
-RENDER_VERSION = 5
+RENDER_VERSION = 6
 # 2: URLs with a space or control character in the scheme are dropped
 # 3: tables sit in a labelled scroll region that the keyboard can reach
 # 4: a table's region is named by its whole header row, and no two in a text share a name;
 #    a '#' heading is published as a level-2 heading instead of bare text
 # 5: headings have ids ('section-' and the heading's anchor), which '#anchor' links point at
+# 6: a raw HTML <a href="#anchor"> points at the heading's id too, as a Markdown link does
 
 ALLOWED_TAGS = frozenset(
     {
@@ -51,6 +52,9 @@ _NOT_IN_ANCHOR = re.compile(r"[^\w\- ]")
 # own template uses ('main', 'quiz-heading'); a link's '#anchor' is rewritten to match.
 ANCHOR_PREFIX = "section-"
 _HEADING_ID = re.compile(rf'<h[2-6] id="{ANCHOR_PREFIX}([^"]*)"')
+# An <a> of sanitised HTML whose href is '#' and an anchor: nh3 writes every attribute as
+# name="value" with '"' escaped, so a quoted value is skipped whole, whatever it holds.
+_FRAGMENT_HREF = re.compile(r'(<a\b(?:[^">]|"[^"]*")*?\shref=")#([^"]+")')
 TABLE_REGION = '<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
 
 # Building a Markdown parser costs more than most renders, so each thread keeps one and resets
@@ -109,19 +113,19 @@ def render_block(text, resolve=None, anchors=True):
     md = _parser()
     md.reset()
 
-    def resolve_with_anchors(target):
-        if target.startswith("#") and len(target) > 1:
-            return anchor_href(target[1:])  # a heading of this text, by the id heading_ids gives
+    def resolve_outside(target):
+        if target.startswith("#"):
+            return None  # a heading of this text: fragment_links, after the sanitiser
         return resolve(target) if resolve is not None else None
 
-    md.lms_links.resolve = resolve_with_anchors
+    md.lms_links.resolve = resolve_outside
     try:
         html = md.convert(text)
     finally:
         md.lms_links.resolve = None
     # The page's title is its one <h1>, which the sanitiser does not allow in a text: an author's
     # '# Heading' becomes a section heading, instead of words run in among the paragraphs.
-    html = wrap_tables(sanitise(_LEVEL_ONE.sub(r"<\1h2", html)))
+    html = fragment_links(wrap_tables(sanitise(_LEVEL_ONE.sub(r"<\1h2", html))))
     return heading_ids(html) if anchors else html
 
 
@@ -157,6 +161,14 @@ def heading_ids(html):
         return f'<h{level} id="{ANCHOR_PREFIX}{anchor}"{attributes}>{content}</h{level}>'
 
     return _HEADING.sub(replace, html)
+
+
+def fragment_links(html):
+    """Point each link of sanitised HTML to '#anchor' at the id heading_ids gives that heading
+    ('#section-anchor'). Markdown's [text](#anchor) and an author's raw <a href="#anchor"> alike:
+    both reach here as the sanitiser wrote them, so one rule serves both. A link to another
+    page's heading ('04-x.md#anchor') is made by the link resolver instead."""
+    return _FRAGMENT_HREF.sub(rf"\1#{ANCHOR_PREFIX}\2", html)
 
 
 def anchors(text):
