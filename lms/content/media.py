@@ -27,9 +27,13 @@ _SVG_ELEMENT = re.compile(rb"<(?:[a-z0-9]+:)?svg[\s/>]", re.IGNORECASE)
 # An event handler counts only inside a tag: "Step one = two" in a <text> is words.
 _SVG_SCRIPT = re.compile(
     rb"<\s*(?:[a-z0-9]+:)?(?:script|foreignobject|iframe|embed|object)\b"
-    rb"|<[^<>]*\son[a-z]+\s*=|javascript:",
+    rb"|<[^<>]*\son[a-z]+\s*=|" + rb"[\t\n\r]*".join(bytes([c]) for c in b"javascript:"),
     re.IGNORECASE,
 )
+# An XML parser reads '&#58;' or '&#x3A;' as ':' and a URL parser drops tabs and line breaks,
+# so 'java&#9;script&#58;' is a javascript: link: references are read before the search, and
+# tabs and line breaks inside the word skipped (not spaces: 'Java script: a language' is words).
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?")
 
 
 def not_media_problem(name):
@@ -79,11 +83,19 @@ def is_svg(data):
 
 
 def _markup(data):
-    """Markup's bytes as one byte a character: an XML file may be UTF-16 (with its byte-order
-    mark), which a browser reads as well as UTF-8, and a search for '<script' must see it too."""
+    """Markup's bytes as a browser reads them, for the searches: an XML file may be UTF-16 (with
+    its byte-order mark), which a browser reads as well as UTF-8, and character references
+    ('&#58;') are read as their characters."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace").encode("utf-8")
-    return data
+        data = data.decode("utf-16", "replace").encode("utf-8")
+    return _CHARACTER_REFERENCE.sub(_character, data)
+
+
+def _character(match):
+    """The ASCII character a reference stands for (what script is written in), else as is; '<',
+    '>' and '&' stay references, as they are words in a text, never markup."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return bytes([code]) if code < 128 and code not in b"<>&" else match.group()
 
 
 def label(kind):

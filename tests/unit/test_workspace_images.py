@@ -49,8 +49,10 @@ SCRIPT_MESSAGE = (
         b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
         b'<text x="1" y="9">Step one = listen</text></svg>',
         "<svg><desc>Chairs in a circle</desc></svg>".encode("utf-16"),
+        # a script written as words, and words about a language, are words
+        b"<svg><text>&#60;script&#62; is a tag; Java script: a language; caf&#233;</text></svg>",
     ],
-    ids=["plain", "words-like-an-attribute", "utf-16"],
+    ids=["plain", "words-like-an-attribute", "utf-16", "references-and-words"],
 )
 def test_an_svg_the_checker_passes_is_accepted(data):
     # The course checker passes it too: a course folder with this diagram checks clean.
@@ -66,6 +68,13 @@ def test_an_svg_the_checker_passes_is_accepted(data):
         ("chart.svg", b"<svg onload='alert(1)'/>"),
         ("chart.svg", b'<svg><a href="javascript:alert(1)"><text>x</text></a></svg>'),
         ("chart.svg", b"<svg><foreignObject><p>hi</p></foreignObject></svg>"),
+        # what an XML parser and a URL parser make of these is a javascript: link
+        ("chart.svg", b'<svg><a href="javascript&#58;alert(1)"><text>x</text></a></svg>'),
+        (
+            "chart.svg",
+            b'<svg><a href="&#x6A;ava&#x09;script&#x3A;alert(1)"><text>x</text></a></svg>',
+        ),
+        ("chart.svg", b'<svg><a href="java\nscript:alert(1)"><text>x</text></a></svg>'),
         ("chart.svg", "<svg><script>alert(1)</script></svg>".encode("utf-16")),
         ("chart.png", SVG),  # script is refused whatever the file is named
         ("chart.png", b"GIF8 but then <svg onload=alert(1)>"),  # not a GIF signature
