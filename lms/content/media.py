@@ -20,6 +20,14 @@ _SIGNATURES = (
 )
 EXTENSIONS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
 SVG_EXTENSION = "svg"
+# The names the course workspace keeps a picture under (services/workspace/images.py): directly
+# in media/, lowercase letters, digits and hyphens, one dot and the extension.
+NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.([a-z0-9]+)$")
+MAX_NAME = 100
+NAME_RULE = (
+    "use lowercase letters, digits and hyphens, then one extension (.png, .jpg, .webp, .gif or "
+    ".svg), for example 'circle-of-chairs.png'"
+)
 _SUGGESTED = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp", "SVG": "svg"}
 _SVG_ELEMENT = re.compile(rb"<(?:[a-z0-9]+:)?svg[\s/>]", re.IGNORECASE)
 # What runs in an SVG opened on its own: a script element, an event handler, a javascript: URL,
@@ -146,7 +154,35 @@ def problems(name, data):
             )
     elif extension == SVG_EXTENSION:
         found += svg_problems(name, data)
+    if not not_media:
+        found += workspace_name_problems(name)
     return found
+
+
+def workspace_name_problems(name):
+    """A warning when the course workspace would refuse the media file's name ("media/Chairs.PNG",
+    "media/photos/chairs.png"): the course publishes and shows as it is, but cannot be carried
+    into the workspace as a zip until it is renamed."""
+    base = name.removeprefix("media/")
+    if NAME.match(base) and len(base) <= MAX_NAME:
+        return []
+    stem, _, extension = base.rpartition(".")
+    extension = extension.lower()
+    words = "-".join(re.findall(r"[a-z0-9]+", stem.rsplit("/", 1)[-1].lower())) or "picture"
+    suggested = f"media/{words[: MAX_NAME - len(extension) - 1].strip('-')}.{extension}"
+    what = (
+        "is in a folder inside media/, which the course workspace does not accept"
+        if "/" in base
+        else "has a name the course workspace does not accept"
+    )
+    return [
+        (
+            True,
+            f"'{name}' {what}, so the course could not be carried into the workspace as a zip: "
+            f"rename it '{suggested}' (and the links to it). Names {NAME_RULE}, directly in "
+            "media/",
+        )
+    ]
 
 
 def svg_problems(name, data):

@@ -135,3 +135,33 @@ def test_a_file_in_media_that_is_no_picture_is_an_error(course, name, what):
     assert course.load().courses == []
     course.lesson(f"The [handout]({name}).")
     assert course.problems() == [f"{FIRST}:{LESSON_LINE}: {expected}"]
+
+
+@pytest.mark.parametrize(
+    ("name", "what", "suggested"),
+    [
+        ("media/Chairs.PNG", "has a name the course workspace does not accept", "chairs.png"),
+        (
+            "media/photos/chairs.png",
+            "is in a folder inside media/, which the course workspace does not accept",
+            "chairs.png",
+        ),
+        (
+            "media/My Photo (1).png",
+            "has a name the course workspace does not accept",
+            "my-photo-1.png",
+        ),
+    ],
+)
+def test_a_picture_the_workspace_could_not_take_is_a_warning(course, name, what, suggested):
+    # It publishes and shows as it is; a zip of the folder would be refused by the workspace's
+    # import (tests/unit/test_workspace_archive.py) until it is renamed as the warning says.
+    course.write(name, PNG)
+    course.lesson(f"Look: ![Chairs]({name.replace(' ', '%20')})")
+    assert course.problems() == [
+        f"{FIRST}:{LESSON_LINE}: warning: '{name}' {what}, so the course could not be carried "
+        f"into the workspace as a zip: rename it 'media/{suggested}' (and the links to it). "
+        "Names use lowercase letters, digits and hyphens, then one extension (.png, .jpg, .webp, "
+        ".gif or .svg), for example 'circle-of-chairs.png', directly in media/"
+    ]
+    assert course.load().courses != []  # a warning: it publishes

@@ -9,7 +9,6 @@ that a course folder that checks clean can be carried into the workspace and bac
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 
 from ...content import media
@@ -20,7 +19,7 @@ MAX_BYTES = media.MAX_BYTES
 # Pillow warns at 89 million pixels and refuses at twice that; a picture on a page needs a
 # fraction of this, and a small file that decodes to a huge picture is a memory bomb.
 MAX_PIXELS = 25_000_000
-MAX_NAME = 100
+MAX_NAME = media.MAX_NAME  # the course checker's rule on names, so a course that checks imports
 
 # kind -> (content type, the extensions its name may have, the one to suggest)
 KINDS = {
@@ -30,11 +29,8 @@ KINDS = {
     "GIF": ("image/gif", ("gif",), "gif"),
     "SVG": ("image/svg+xml", (media.SVG_EXTENSION,), media.SVG_EXTENSION),
 }
-NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.([a-z0-9]+)$")
-_NAME_RULE = (
-    "use lowercase letters, digits and hyphens, then one extension (.png, .jpg, .webp, .gif or "
-    ".svg), for example 'circle-of-chairs.png'"
-)
+NAME = media.NAME
+_NAME_RULE = media.NAME_RULE
 
 
 class ImageRefused(ValueError):
