@@ -1,19 +1,23 @@
 """Shared fixtures: an app on a real database (SQLite by default, PostgreSQL when
 LMS_TEST_DATABASE_URL names one), its test client with CSRF left on, and the CLI runner."""
 
+import hashlib
 import os
 import re
 import shutil
 from contextlib import nullcontext
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 import pytest
 from flask import has_app_context
 from sqlalchemy import create_engine, inspect
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import NullPool
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 import lms.models  # noqa: F401  (the tables _empty_tables expects)
 from lms import create_app
@@ -223,6 +227,12 @@ def _empty_tables(url):
             )
             if (tables, triggers, functions) != (expected, EXPECTED_TRIGGERS, EXPECTED_FUNCTIONS):
                 return False
+            # Columns and indexes too: a model's new index leaves the tables' names as they were.
+            described = connection.exec_driver_sql(
+                "SELECT obj_description('public'::regnamespace, 'pg_namespace')"
+            ).scalar()
+            if described != _schema_digest():
+                return False
             try:
                 connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
             except ProgrammingError:  # not a superuser
@@ -238,6 +248,28 @@ def _empty_tables(url):
         return True
     finally:
         engine.dispose()
+
+
+@cache
+def _schema_digest():
+    """A digest of the PostgreSQL schema create_all makes from the models (every table's columns
+    and constraints, every index), noted on the schema once it is made: a database whose note
+    differs was made from other models and is built again."""
+    dialect = postgresql.dialect()
+    parts = []
+    for table in db.metadata.sorted_tables:
+        parts.append(str(CreateTable(table).compile(dialect=dialect)))
+        indexes = sorted(table.indexes, key=lambda index: str(index.name))
+        parts += [str(CreateIndex(index).compile(dialect=dialect)) for index in indexes]
+    return "lms tests " + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _describe_schema():
+    """Note _schema_digest() on the schema create_all has just made (PostgreSQL)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(f"COMMENT ON SCHEMA public IS '{_schema_digest()}'")
 
 
 # The PostgreSQL triggers create_all makes: the audit log's two (lms/models/audit.py), the roster
@@ -279,6 +311,7 @@ def app(request, tmp_path, courses_dir, issuer_keys):
     if rebuild:
         with app.app_context():
             db.create_all()
+            _describe_schema()
     yield app
     with app.app_context():
         db.session.remove()
