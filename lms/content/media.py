@@ -20,6 +20,17 @@ _SIGNATURES = (
 )
 EXTENSIONS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
 SVG_EXTENSION = "svg"
+# What each picture is served as. Not the system's type table (mimetypes): a host without one
+# (a slim container has no /etc/mime.types) knows no .webp, and a picture served as
+# application/octet-stream with nosniff shows broken.
+CONTENT_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "svg": "image/svg+xml",
+}
 # The names the course workspace keeps a picture under (services/workspace/images.py): directly
 # in media/, lowercase letters, digits and hyphens, one dot and the extension.
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.([a-z0-9]+)$")
@@ -56,6 +67,12 @@ def not_media_problem(name):
         f"'{name}' is {what}, and media/ holds only pictures: PNG, JPEG, GIF, WebP or SVG (.png, "
         ".jpg or .jpeg, .gif, .webp, .svg). Save it as one of those, or move it out of media/"
     )
+
+
+def content_type(name):
+    """The type a media file is served as, by its extension ("media/Chairs.PNG": image/png);
+    application/octet-stream for anything else (which the checker refuses)."""
+    return CONTENT_TYPES.get(extension_of(name), "application/octet-stream")
 
 
 def extension_of(name):

@@ -7,13 +7,13 @@ with the same renderer and link rules as publishing, so what an author sees is w
 
 from __future__ import annotations
 
-import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy import func, select
 
+from ...content import media as media_files
 from ...content.files import MODULE_FILE, SLUG
 from ...content.loader import load_courses
 from ...content.model import SortsProblems
@@ -327,7 +327,7 @@ def media_file(folder, course_slug, name):
     target = (media / name).resolve()
     if not target.is_relative_to(media) or not target.is_file():
         raise NotFound(name)
-    return target, mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    return target, media_files.content_type(target.name)
 
 
 def _course_folder(root, course_slug):

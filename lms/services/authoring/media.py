@@ -1,11 +1,11 @@
 """Published images: stored, found and linked to by the hash of their bytes."""
 
 import io
-import mimetypes
 import posixpath
 
 from sqlalchemy import select
 
+from ...content import media as media_files
 from ...extensions import db
 from ...models import MediaFile
 
@@ -38,12 +38,11 @@ def store_media(media):
     stored = set(db.session.scalars(select(MediaFile.sha256).where(MediaFile.sha256.in_(wanted))))
     for sha256, item in wanted.items():
         if sha256 not in stored:
-            content_type = mimetypes.guess_type(item.name)[0] or "application/octet-stream"
             db.session.add(
                 MediaFile(
                     sha256=sha256,
                     file_name=posixpath.basename(item.name),
-                    content_type=content_type,
+                    content_type=media_files.content_type(item.name),
                     data=item.path.read_bytes(),
                 )  # fmt: skip
             )
