@@ -7,12 +7,15 @@ the module page's time, for eleven links.
 What is kept is keyed by everything the address depends on: the endpoint and its values, the
 request's script root (a prefix a proxy may pass), and, for an endpoint named relative to the
 current blueprint (".x"), that blueprint. An external address, one with an anchor, a method
-or a scheme, one asked outside a request, or one with a value that cannot be a key (a list)
-is built as before, each time."""
+or a scheme, one asked outside a request, or one with a value other than a string, a whole
+number, True/False or None is built as before, each time: values that Python holds equal may be
+written differently (1, True and 1.0; one moment in two time zones), so each value is keyed with
+its type, and only types whose equal values are written alike are kept."""
 
 from flask import has_request_context, request
 
 KEPT = 4096  # addresses a worker keeps; all are forgotten when it is full (a few hundred kB)
+_KEYABLE = frozenset((str, int, bool, type(None)))  # exactly these types, not their subclasses
 
 
 def init_app(app):
@@ -30,12 +33,16 @@ def init_app(app):
                 _external=_external,
                 **values,
             )
-        relative_to = request.blueprint if endpoint[:1] == "." else None
-        key = (request.script_root, relative_to, endpoint, *sorted(values.items()))
-        try:
-            found = kept.get(key)
-        except TypeError:  # a value that cannot be a key
+        if not all(type(value) in _KEYABLE for value in values.values()):
             return build(endpoint, **values)
+        relative_to = request.blueprint if endpoint[:1] == "." else None
+        key = (
+            request.script_root,
+            relative_to,
+            endpoint,
+            *sorted((name, type(value), value) for name, value in values.items()),
+        )
+        found = kept.get(key)
         if found is None:
             found = build(endpoint, **values)
             if len(kept) >= KEPT:

@@ -1,6 +1,8 @@
 """Addresses kept by each worker (lms/web/addresses.py) are the ones Flask builds, whatever the
 request's prefix, blueprint or values; those it cannot key are built each time."""
 
+from datetime import UTC, datetime, timedelta, timezone
+
 from flask import Flask, render_template_string, request, url_for
 
 from lms.web import addresses
@@ -66,3 +68,28 @@ def test_an_address_is_built_once_per_worker():
     assert client.get("/module/one").get_data(as_text=True) == "/module/one /module/other"
     assert client.get("/module/other").get_data(as_text=True) == "/module/other /module/other"
     assert built == ["module", "module"]
+
+
+def test_values_that_compare_equal_but_read_differently_are_not_one_address():
+    """1, True and 1.0 are equal (and hash alike) in Python, as are one moment in two time zones,
+    but Flask writes each differently: each gets its own address, never the one kept first."""
+    app = Flask("tiny")
+    addresses.init_app(app)
+
+    @app.get("/list")
+    def listing():
+        return ""
+
+    noon = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    in_paris = noon.astimezone(timezone(timedelta(hours=2)))
+    assert noon == in_paris
+    cases = [1, True, 1.0, noon, in_paris, "1"]
+    plain = Flask("plain")
+    plain.url_map = app.url_map
+    for _ in range(2):  # built, then kept
+        with app.test_request_context("/"):
+            kept = [url_for("listing", page=value) for value in cases]
+        with plain.test_request_context("/"):
+            built = [plain.url_for("listing", page=value) for value in cases]
+        assert kept == built
+    assert len(set(kept)) == 5  # "1" and 1 are written alike
