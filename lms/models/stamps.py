@@ -114,13 +114,26 @@ _PG_OF_OWN_ROW = (
     "ELSE PERFORM trainee_stamp_bump(ARRAY[OLD.user_id, NEW.user_id]); END IF; "
     "RETURN NULL; END $$"
 )
+# A meeting's trigger reads who is enrolled in its cohort and who is recorded at it, and cannot
+# see an enrolment or attendance another transaction has written but not yet committed: were
+# that one to commit first, a page read between the two commits would keep a checklist without
+# the meeting's change under the trainee's new stamp, and the meeting's commit would not move it.
+# So the trigger first locks the cohort's row (and, for a change, the meeting's) FOR UPDATE,
+# which waits for every transaction that has enrolled someone in the cohort (recorded someone at
+# the meeting): their foreign keys hold a KEY SHARE lock on that row until they commit. Once it
+# has the lock its next statement sees them, and those that come later wait for the meeting.
 _PG_OF_MEETING = (
     "CREATE OR REPLACE FUNCTION trainee_stamp_of_meeting() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN IF TG_OP = 'INSERT' THEN PERFORM trainee_stamp_bump(ARRAY("
-    f"{_people_of_meeting('NEW')})); "
-    "ELSIF TG_OP = 'DELETE' THEN PERFORM trainee_stamp_bump(ARRAY("
-    f"{_people_of_meeting('OLD')})); "
-    "ELSE PERFORM trainee_stamp_bump(ARRAY("
+    "BEGIN IF TG_OP = 'INSERT' THEN "
+    "PERFORM 1 FROM cohort WHERE id = NEW.cohort_id FOR UPDATE; "
+    f"PERFORM trainee_stamp_bump(ARRAY({_people_of_meeting('NEW')})); "
+    "ELSIF TG_OP = 'DELETE' THEN "
+    "PERFORM 1 FROM cohort WHERE id = OLD.cohort_id FOR UPDATE; "
+    f"PERFORM trainee_stamp_bump(ARRAY({_people_of_meeting('OLD')})); "
+    "ELSE PERFORM 1 FROM cohort WHERE id IN (OLD.cohort_id, NEW.cohort_id) ORDER BY id "
+    "FOR UPDATE; "
+    "PERFORM 1 FROM meeting WHERE id = NEW.id FOR UPDATE; "
+    "PERFORM trainee_stamp_bump(ARRAY("
     f"{_people_of_meeting('OLD')} UNION {_people_of_meeting('NEW')})); END IF; "
     "RETURN NULL; END $$"
 )

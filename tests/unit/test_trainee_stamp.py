@@ -2,15 +2,19 @@
 certificate checklist is read from, whatever writes it, and with nothing else: on tables made by
 create_all and by the migrations alike."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import delete, select, text, update
+from sqlalchemy.orm import Session
 
 from lms.extensions import db
 from lms.models import (
     Attendance,
     Course,
+    Enrolment,
     EthicsSignature,
     LiveSession,
     LiveSessionVersion,
@@ -160,3 +164,122 @@ def test_the_stamp_is_read_once_a_transaction(app_ctx):
     assert statements == []
     db.session.commit()  # a new transaction reads it again
     assert trainee_stamp.current(ada) == 0
+
+
+def _race(first, second, seen):
+    """`first` writes in a transaction left open; `second`, in another, writes and commits (or
+    waits for `first`, a second at most here); a course page then reads with seen(connection):
+    (the trainee's stamp, saw second's change, saw first's change); `first` commits. Returns
+    what the page saw and the stamp once both are in."""
+    engine = db.engine
+    writer = Session(engine)
+    first(writer)
+    writer.flush()  # its triggers have run
+    done = threading.Event()
+
+    def write_second():
+        with Session(engine) as other:
+            second(other)
+            other.commit()
+        done.set()
+
+    thread = threading.Thread(target=write_second)
+    thread.start()
+    done.wait(1)
+    with engine.connect() as page:
+        read = seen(page)
+    writer.commit()
+    writer.close()
+    thread.join(20)
+    assert done.is_set()
+    with engine.connect() as page:
+        return read, seen(page)[0]
+
+
+@pytest.fixture
+def foundations_meeting(app_ctx):
+    """(course id, session version, cohort id, staff id): Foundations, a cohort, no meetings."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no two writes interleave")
+    sync_courses(BUNDLED_COURSES / "peer-support-foundations")
+    course = db.session.scalar(select(Course).where(Course.slug == "peer-support-foundations"))
+    staff = rd.person("Sam Staff", roles=("staff", "supervisor"))
+    spring = rd.cohort("Spring", course.id)
+    version = first_session_version(course.id)
+    db.session.commit()
+    return version, spring, staff
+
+
+def _stamp_of(connection, user_id):
+    return (
+        connection.scalar(select(TraineeStamp.version).where(TraineeStamp.user_id == user_id)) or 0
+    )
+
+
+def test_a_meeting_scheduled_while_a_trainee_joins_its_cohort_moves_their_stamp(
+    foundations_meeting,
+):
+    """PostgreSQL, READ COMMITTED: the meeting's trigger cannot see an enrolment not yet
+    committed. Were the enrolment to commit first, a course page read between the two commits
+    would keep a checklist with no next meeting under the stamp the enrolment left, and the
+    meeting's commit would not move it: the page would say "no session is scheduled" until the
+    trainee's record changed again."""
+    version, spring, staff = foundations_meeting
+    ada = rd.person("Ada Trainee")
+    db.session.commit()
+
+    def schedule(writer):
+        writer.add(
+            Meeting(
+                live_session_id=version.live_session_id,
+                version_id=version.id,
+                cohort_id=spring,
+                starts_at=NOW + timedelta(days=3),
+                minutes=version.minutes,
+                place="Room 4",
+                facilitator_id=staff,
+            )  # fmt: skip
+        )
+
+    def join(other):
+        other.add(Enrolment(cohort_id=spring, user_id=ada))
+
+    def seen(page):
+        enrolled = page.scalar(
+            select(Enrolment.id).where(Enrolment.user_id == ada, Enrolment.cohort_id == spring)
+        )
+        scheduled = page.scalar(select(Meeting.id).where(Meeting.cohort_id == spring))
+        return _stamp_of(page, ada), enrolled is not None, scheduled is not None
+
+    (stamp, enrolled, scheduled), after = _race(schedule, join, seen)
+    if enrolled and not scheduled:
+        assert after != stamp, "a checklist kept without the meeting would be used again"
+
+
+def test_a_meeting_changed_while_a_trainee_is_recorded_at_it_moves_their_stamp(
+    foundations_meeting,
+):
+    """The same with attendance recorded (not through the attendance page, which locks the
+    meeting) while the meeting's length changes: the minutes attended must not stay old."""
+    version, spring, staff = foundations_meeting
+    bob = rd.person("Bob Trainee")
+    meeting = livekit.held_meeting(version, spring, staff, NOW - timedelta(days=1), minutes=60)
+    meeting_id = meeting.id
+    db.session.commit()
+
+    def shorten(writer):
+        writer.execute(update(Meeting).where(Meeting.id == meeting_id).values(minutes=30))
+
+    def record(other):
+        other.add(
+            Attendance(meeting_id=meeting_id, user_id=bob, status="present", minutes=0, skills=[])
+        )
+
+    def seen(page):
+        recorded = page.scalar(select(Attendance.id).where(Attendance.user_id == bob))
+        minutes = page.scalar(select(Meeting.minutes).where(Meeting.id == meeting_id))
+        return _stamp_of(page, bob), recorded is not None, minutes == 30
+
+    (stamp, recorded, shortened), after = _race(shorten, record, seen)
+    if recorded and not shortened:
+        assert after != stamp, "a checklist kept with the old length would be used again"
