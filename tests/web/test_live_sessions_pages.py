@@ -149,6 +149,38 @@ def test_staff_change_and_cancel_a_meeting_after_confirming(app, world):
         assert len(audit_events("meeting.cancelled")) == 1
 
 
+def edit_data(app, world, **changes):
+    """The change form as it comes filled in for the started meeting, with `changes`."""
+    with app.app_context():
+        meeting = db.session.get(Meeting, world["meeting"])
+        local = meeting.starts_at.astimezone(livekit.ZONE)
+        data = {"on": local.date().isoformat(), "at": local.strftime("%H:%M"),
+                "minutes": str(meeting.minutes), "place": meeting.place,
+                "facilitator_id": str(meeting.facilitator_id)}  # fmt: skip
+    return {**data, **changes}
+
+
+def test_a_meeting_with_attendance_cannot_be_moved_to_a_time_still_to_come(app, world):
+    sam, stella = client_for(app, world["sam"]), client_for(app, world["stella"])
+    take(world, sam, {"ada": ("present", "", [], ""), "bo": ("absent", "", [], "")})
+    path = f"/staff/live-sessions/{world['meeting']}/edit"
+    next_week = (datetime.now(livekit.ZONE) + timedelta(days=7)).date().isoformat()
+
+    response = post(stella, path, edit_data(app, world, on=next_week))
+
+    html = assert_error_page(response, {"on": "Attendance is already recorded"})
+    assert "has not started yet" in field_error(html, "on")
+    with app.app_context():
+        meeting = db.session.get(Meeting, world["meeting"])
+        assert meeting.starts_at < datetime.now(UTC)
+        assert audit_events("meeting.changed") == []
+    # A past start may still be corrected, and the length and place changed.
+    yesterday = (datetime.now(livekit.ZONE) - timedelta(days=1)).date().isoformat()
+    response = post(stella, path, edit_data(app, world, on=yesterday, minutes="60"))
+    assert response.status_code == 303
+    assert "1 (present)" in page(client_for(app, world["ada"]), "/transcript")
+
+
 def test_an_http_link_is_refused_and_a_room_is_not_a_link(app, world):
     stella = client_for(app, world["stella"])
     response = post(stella, NEW, schedule_data(world, place="http://meet.example.org/x"))

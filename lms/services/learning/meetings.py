@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from ...extensions import db
-from ...models import STAFF_ROLES, Cohort, Course, Enrolment, User, UserRole
+from ...models import STAFF_ROLES, Attendance, Cohort, Course, Enrolment, User, UserRole
 from ...models.live import LiveSession, LiveSessionVersion, Meeting
 from ...models.types import utcnow
 from .. import audit
@@ -254,6 +254,14 @@ def change(meeting_id, plan, zone, by_id, now=None):
     problems = {}
     planned = meeting.version.minutes
     starts_at, minutes, place, facilitator = _check_plan(plan, zone, now, problems, planned)
+    if starts_at is not None and starts_at > now and has_attendance(meeting.id):
+        # Attendance is taken only once a meeting has started; moved ahead, the record would say
+        # the trainees attended a session that has not happened (on their transcripts too).
+        problems["on"] = (
+            "Attendance is already recorded for this session, so it cannot be moved to a time "
+            "that has not started yet. Correct the date and time to when it took place, or "
+            "schedule a new session."
+        )
     if problems:
         raise MeetingError(problems)
     before = _facts(meeting)
@@ -271,6 +279,11 @@ def change(meeting_id, plan, zone, by_id, now=None):
         )
     db.session.commit()
     return meeting
+
+
+def has_attendance(meeting_id):
+    """Whether anyone's attendance is recorded at the meeting (absent included)."""
+    return db.session.scalar(select(exists().where(Attendance.meeting_id == meeting_id)))
 
 
 def _facts(meeting):
