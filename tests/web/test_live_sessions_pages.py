@@ -181,6 +181,25 @@ def test_a_meeting_with_attendance_cannot_be_moved_to_a_time_still_to_come(app, 
     assert "1 (present)" in page(client_for(app, world["ada"]), "/transcript")
 
 
+def test_a_meeting_with_attendance_cannot_be_cancelled_and_its_hours_stay(app, world):
+    sam, stella = client_for(app, world["sam"]), client_for(app, world["stella"])
+    take(world, sam, {"ada": ("present", "", [], ""), "bo": ("absent", "", [], "")})
+    path = f"/staff/live-sessions/{world['meeting']}/cancel"
+
+    html = page(stella, path)
+    assert "Attendance is recorded for this session" in html
+    assert "Cancel this session</button>" not in html
+    assert meeting_path(world) in html  # where to correct the attendance instead
+    response = stella.post(path, data={"csrf_token": csrf_token(page(stella, LIST))})
+
+    assert response.status_code == 409
+    assert "Attendance is recorded for this session" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Meeting, world["meeting"]).cancelled_at is None
+        assert audit_events("meeting.cancelled") == []
+    assert "1.5 (present)" in page(client_for(app, world["ada"]), "/transcript")
+
+
 def test_an_http_link_is_refused_and_a_room_is_not_a_link(app, world):
     stella = client_for(app, world["stella"])
     response = post(stella, NEW, schedule_data(world, place="http://meet.example.org/x"))

@@ -295,11 +295,22 @@ def _facts(meeting):
     }
 
 
+CANCEL_AFTER_ATTENDANCE = (
+    "Attendance is recorded for this session, so it took place and cannot be cancelled: "
+    "cancelling it would take its hours from the trainees who attended. To correct who was "
+    "there, change the attendance."
+)
+
+
 def cancel(meeting_id, by_id, now=None):
     """Mark the meeting cancelled ("meeting.cancelled"); it stays on the list, marked. Cancelling
-    one already cancelled changes nothing. Commits."""
+    one already cancelled changes nothing. A meeting with attendance recorded is refused
+    (MeetingError): a cancelled meeting's attendance no longer counts. Commits."""
     now = now or utcnow()
     meeting = _meeting_or_not_found(meeting_id, lock=True)
+    if meeting.cancelled_at is None and has_attendance(meeting.id):
+        db.session.rollback()
+        raise MeetingError(CANCEL_AFTER_ATTENDANCE)
     if meeting.cancelled_at is None:
         meeting.cancelled_at = now
         audit.record(

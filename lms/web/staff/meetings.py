@@ -125,10 +125,19 @@ def meeting_cancel(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        meetings.cancel(meeting.id, current_user.id)
+        try:
+            meetings.cancel(meeting.id, current_user.id)
+        except meetings.MeetingError:
+            page = render_template(
+                "staff/meeting_cancel.html", form=form, meeting=meeting, attendance_recorded=True
+            )
+            return page, 409
         flash(
             f"“{meeting.version.title}” for {meeting.cohort.name} on "
             f"{local_datetime(meeting.starts_at)} is cancelled. It stays on the list, marked."
         )
         return redirect(url_for(".meetings_page"), code=303)
-    return render_template("staff/meeting_cancel.html", form=form, meeting=meeting)
+    return render_template(
+        "staff/meeting_cancel.html", form=form, meeting=meeting,
+        attendance_recorded=meetings.has_attendance(meeting.id),
+    )  # fmt: skip
