@@ -104,11 +104,34 @@ def test_reassigning_a_supervisor_keeps_the_history_on_the_page(client, world):
 
     assert response.status_code == 302
     shown = page(client.get(path))
-    assert "Tia Trainee has a new supervisor. The previous one is kept in the history." in shown
+    assert (
+        "Tia Trainee is now supervised by Lee Supervisor. Sam Supervisor, their supervisor until "
+        "now, is kept in the history." in shown
+    )
     assert "Lee Supervisor (lee@example.org)</p>" in shown
     history = re.search(r"<h3>History</h3>(.*?)</ol>", shown, re.S).group(1)
     assert re.search(r"Lee Supervisor: from \w+ \d+, \d{4} \(current\)", history)
     assert re.search(r"Sam Supervisor: from \w+ \d+, \d{4} to \w+ \d+, \d{4}", history)
+
+
+def test_a_first_supervisor_and_the_same_one_again_are_told_as_what_happened(app, client, world):
+    with app.app_context():
+        una = person("una@example.org", "Una Trainee", ["trainee"]).id
+    sign_in_as(client, world["staff"])
+    path = f"/staff/people/{una}"
+
+    first = post(client, path, {"change": "supervisor", "supervisor_id": str(world["lee"])})
+    shown = page(client.get(path))
+    again = post(client, path, {"change": "supervisor", "supervisor_id": str(world["lee"])})
+    shown_again = page(client.get(path))
+
+    assert first.status_code == again.status_code == 302
+    assert "Una Trainee is now supervised by Lee Supervisor." in shown
+    assert "previous one" not in shown
+    assert "Lee Supervisor already supervises Una Trainee: nothing changed." in shown_again
+    assert "new supervisor" not in shown_again
+    with app.app_context():
+        assert len(people.person(una).history) == 1
 
 
 def test_reassigning_to_someone_who_is_not_a_supervisor_is_refused(client, world):

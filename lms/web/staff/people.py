@@ -73,14 +73,24 @@ def person_page(user_id):
         reassign_form = ReassignForm()
         if not reassign_form.validate_on_submit():
             abort(400)
+        before, name = person.supervisor, person.user.name
         try:
-            people.reassign(person.user.id, reassign_form.supervisor_id.data, current_user.id)
+            assignment = people.reassign(
+                person.user.id, reassign_form.supervisor_id.data, current_user.id
+            )
         except people.PeopleError as error:
             show_problems(reassign_form, error)
         else:
-            flash(
-                f"{person.user.name} has a new supervisor. The previous one is kept in the history."
-            )
+            chosen = assignment.supervisor.name
+            if before is None:
+                flash(f"{name} is now supervised by {chosen}.")
+            elif before.id == assignment.supervisor_id:
+                flash(f"{chosen} already supervises {name}: nothing changed.")
+            else:
+                flash(
+                    f"{name} is now supervised by {chosen}. {before.name}, their supervisor "
+                    "until now, is kept in the history."
+                )
             return redirect(url_for(".person_page", user_id=person.user.id))
     elif request.method == "POST":
         abort(400)
