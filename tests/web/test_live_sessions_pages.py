@@ -168,7 +168,7 @@ def test_a_meeting_with_attendance_cannot_be_moved_to_a_time_still_to_come(app, 
 
     response = post(stella, path, edit_data(app, world, on=next_week))
 
-    html = assert_error_page(response, {"on": "Attendance is already recorded"})
+    html = assert_error_page(response, {"on": "Trainees are recorded as having attended"})
     assert "has not started yet" in field_error(html, "on")
     with app.app_context():
         meeting = db.session.get(Meeting, world["meeting"])
@@ -187,17 +187,32 @@ def test_a_meeting_with_attendance_cannot_be_cancelled_and_its_hours_stay(app, w
     path = f"/staff/live-sessions/{world['meeting']}/cancel"
 
     html = page(stella, path)
-    assert "Attendance is recorded for this session" in html
+    assert "Trainees are recorded as having attended this session" in html
     assert "Cancel this session</button>" not in html
     assert meeting_path(world) in html  # where to correct the attendance instead
     response = stella.post(path, data={"csrf_token": csrf_token(page(stella, LIST))})
 
     assert response.status_code == 409
-    assert "Attendance is recorded for this session" in response.get_data(as_text=True)
+    assert "recorded as having attended this session" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Meeting, world["meeting"]).cancelled_at is None
         assert audit_events("meeting.cancelled") == []
     assert "1.5 (present)" in page(client_for(app, world["ada"]), "/transcript")
+
+
+def test_a_meeting_where_everyone_was_marked_absent_may_still_be_moved_or_cancelled(app, world):
+    # Perhaps it never took place: marked absent, nobody loses hours by a move or a cancel.
+    sam, stella = client_for(app, world["sam"]), client_for(app, world["stella"])
+    take(world, sam, {"ada": ("absent", "", [], ""), "bo": ("absent", "", [], "")})
+    next_week = (datetime.now(livekit.ZONE) + timedelta(days=7)).date().isoformat()
+    edit = f"/staff/live-sessions/{world['meeting']}/edit"
+    assert post(stella, edit, edit_data(app, world, on=next_week)).status_code == 303
+    cancel = f"/staff/live-sessions/{world['meeting']}/cancel"
+    assert "Cancel this session</button>" in page(stella, cancel)
+    response = stella.post(cancel, data={"csrf_token": csrf_token(page(stella, LIST))})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Meeting, world["meeting"]).cancelled_at is not None
 
 
 def test_an_http_link_is_refused_and_a_room_is_not_a_link(app, world):

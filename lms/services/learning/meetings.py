@@ -22,6 +22,7 @@ from ...models.live import LiveSession, LiveSessionVersion, Meeting
 from ...models.types import utcnow
 from .. import audit
 from ..errors import FieldErrors
+from .training import ATTENDED
 
 FACILITATOR_ROLES = ("staff", "admin", "supervisor")
 MIN_MINUTES, MAX_MINUTES = 15, 600
@@ -258,8 +259,8 @@ def change(meeting_id, plan, zone, by_id, now=None):
         # Attendance is taken only once a meeting has started; moved ahead, the record would say
         # the trainees attended a session that has not happened (on their transcripts too).
         problems["on"] = (
-            "Attendance is already recorded for this session, so it cannot be moved to a time "
-            "that has not started yet. Correct the date and time to when it took place, or "
+            "Trainees are recorded as having attended this session, so it cannot be moved to a "
+            "time that has not started yet. Correct the date and time to when it took place, or "
             "schedule a new session."
         )
     if problems:
@@ -282,8 +283,11 @@ def change(meeting_id, plan, zone, by_id, now=None):
 
 
 def has_attendance(meeting_id):
-    """Whether anyone's attendance is recorded at the meeting (absent included)."""
-    return db.session.scalar(select(exists().where(Attendance.meeting_id == meeting_id)))
+    """Whether someone is recorded as having attended the meeting (present, or for part of it):
+    attendance that counts toward hours and requirements. A meeting where everyone is marked
+    absent may not have taken place at all, and may still be moved or cancelled."""
+    attended = and_(Attendance.meeting_id == meeting_id, Attendance.status.in_(ATTENDED))
+    return db.session.scalar(select(exists().where(attended)))
 
 
 def _facts(meeting):
@@ -296,16 +300,16 @@ def _facts(meeting):
 
 
 CANCEL_AFTER_ATTENDANCE = (
-    "Attendance is recorded for this session, so it took place and cannot be cancelled: "
-    "cancelling it would take its hours from the trainees who attended. To correct who was "
-    "there, change the attendance."
+    "Trainees are recorded as having attended this session, so it took place and cannot be "
+    "cancelled: cancelling it would take its hours from the trainees who attended. To correct "
+    "who was there, change the attendance."
 )
 
 
 def cancel(meeting_id, by_id, now=None):
     """Mark the meeting cancelled ("meeting.cancelled"); it stays on the list, marked. Cancelling
-    one already cancelled changes nothing. A meeting with attendance recorded is refused
-    (MeetingError): a cancelled meeting's attendance no longer counts. Commits."""
+    one already cancelled changes nothing. A meeting someone attended is refused (MeetingError):
+    a cancelled meeting's attendance no longer counts. Commits."""
     now = now or utcnow()
     meeting = _meeting_or_not_found(meeting_id, lock=True)
     if meeting.cancelled_at is None and has_attendance(meeting.id):
