@@ -131,3 +131,16 @@ def hours_ago(hours, now=None):
 
 def plan(on, at, minutes=90, place="Room 4", facilitator=None):
     return meetings.Plan(on, at, minutes, place, facilitator.id if facilitator else None)
+
+
+def current_versions(course_id=None):
+    """The current versions of the published sessions (of one course), in the course's order."""
+    query = (
+        select(LiveSessionVersion)
+        .join(LiveSession)
+        .where(LiveSessionVersion.number == LiveSession.current_version_number)
+        .order_by(LiveSession.position)
+    )
+    if course_id is not None:
+        query = query.where(LiveSession.course_id == course_id)
+    return db.session.scalars(query).all()

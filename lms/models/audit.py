@@ -7,11 +7,12 @@ history either. The triggers are made with the table (create_all) and by migrati
 
 from datetime import datetime
 
-from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .accounts import User
+from .triggers import made_with
 from .types import UTCDateTime, utcnow
 
 ACTIONS = (
@@ -97,15 +98,9 @@ POSTGRESQL_TRIGGERS = [
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
 ]
 
-for _statement in SQLITE_TRIGGERS:
-    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRESQL_TRIGGERS:
-    event.listen(
-        AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
-    )
-# Dropping the table drops its triggers; the function outlives it unless dropped too.
-event.listen(
+made_with(
     AuditEvent.__table__,
-    "after_drop",
-    DDL("DROP FUNCTION IF EXISTS audit_event_append_only()").execute_if(dialect="postgresql"),
+    SQLITE_TRIGGERS,
+    POSTGRESQL_TRIGGERS,
+    postgresql_functions=["audit_event_append_only()"],
 )

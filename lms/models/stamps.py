@@ -14,10 +14,11 @@ worker kept for one account can never come back for another. That is also why it
 foreign key. A trainee with no row yet reads as 0, and the first change makes the row at 1.
 """
 
-from sqlalchemy import DDL, BigInteger, event
+from sqlalchemy import BigInteger
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .triggers import made_with
 
 
 class TraineeStamp(db.Model):
@@ -186,13 +187,4 @@ POSTGRESQL_FUNCTIONS = (
 
 # Made once every table is (the triggers sit on seven other tables), by create_all as by the
 # migration that adds the table (0016t).
-for _statement in SQLITE_TRIGGERS:
-    event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRESQL_TRIGGERS:
-    event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-for _function in POSTGRESQL_FUNCTIONS:
-    event.listen(
-        db.metadata,
-        "after_drop",
-        DDL(f"DROP FUNCTION IF EXISTS {_function}").execute_if(dialect="postgresql"),
-    )
+made_with(db.metadata, SQLITE_TRIGGERS, POSTGRESQL_TRIGGERS, POSTGRESQL_FUNCTIONS)

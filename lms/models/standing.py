@@ -17,10 +17,11 @@ a pair with no progress on a current module and no submitted attempt has no row.
 
 from datetime import datetime
 
-from sqlalchemy import DDL, ForeignKey, event
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .triggers import made_with
 from .types import UTCDateTime
 
 
@@ -222,13 +223,4 @@ POSTGRESQL_FUNCTIONS = (
 
 # Made once every table is (the triggers sit on three other tables), by create_all as by the
 # migration that adds the table (0014r).
-for _statement in SQLITE_TRIGGERS:
-    event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRESQL_TRIGGERS:
-    event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-for _function in POSTGRESQL_FUNCTIONS:
-    event.listen(
-        db.metadata,
-        "after_drop",
-        DDL(f"DROP FUNCTION IF EXISTS {_function}").execute_if(dialect="postgresql"),
-    )
+made_with(db.metadata, SQLITE_TRIGGERS, POSTGRESQL_TRIGGERS, POSTGRESQL_FUNCTIONS)
