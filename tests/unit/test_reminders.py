@@ -2,6 +2,7 @@
 digest: each exactly once, run twice or by two workers at once; not while the rule is met; quiet
 holders get no reminder but still the expiry notice."""
 
+import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -19,9 +20,10 @@ from lms.services.certification.reminders import (
 from lms.services.people import supervision
 from tests.statements import recorded_statements
 
+from ..cekit import RULE, give_renewal_rule
 from ..conftest import run_jobs
-from ..records import person, publish
-from ..renewalkit import at, ce, course_with_rule, holder
+from ..records import certify, person, publish
+from ..renewalkit import at, ce, course_by_slug, course_with_rule, holder
 from .test_certificate_concurrency import _run_together
 from .test_outbox import smtp  # noqa: F401  (a real SMTP server started here)
 
@@ -288,6 +290,27 @@ def test_the_weekly_digest_once_a_week_per_supervisor(app_ctx, courses_dir, cloc
     )
     assert "- Bo Holder: “" in first.body and "ready to renew" in first.body
     assert "Cy Elsewhere" not in first.body
+
+
+def test_the_digest_subject_counts_trainees_not_their_certificates(app_ctx, courses_dir, clock):
+    """One trainee with two certificates due is one trainee in the subject, and two lines."""
+    second = courses_dir / "second-course"
+    shutil.copytree(courses_dir / "sample-course", second)
+    course_md = second / "course.md"
+    course_md.write_text(course_md.read_text().replace("Sample Course", "Second Course"))
+    course = course_with_rule(courses_dir)
+    other = give_renewal_rule(course_by_slug("second-course"), RULE)
+    sam = person("sam@example.org", "Sam Supervisor", "supervisor")
+    ada, _ = holder(clock, course)
+    certify(ada, other)
+    supervision.assign_supervisor(ada.id, sam.id)
+    db.session.commit()
+    clock.freeze(at(date(2026, 11, 2), hour=6))
+
+    assert send_supervisor_digests(settings=MAIL).digests == 1
+    [digest] = emails()
+    assert digest.body.count("- Ada Holder: “") == 2
+    assert digest.subject == "Certificates due for renewal: 1 of your trainees"
 
 
 def test_the_digest_says_expired_today_for_a_certificate_ending_today_not_in_0_days(

@@ -294,12 +294,14 @@ def send_supervisor_digests(today=None, settings=None):
         if supervisor is None or supervisor.quiet_emails:
             continue
         key = f"digest:{supervisor_id}:{week}"
+        # A trainee with two certificates due is one trainee (and two lines in the body).
+        trainees = len({trainee.id for _, trainee in rows})
         notices.append((key, supervisor_id))
         emails.append(
             {
                 "key": key,
                 "to_address": supervisor.email,
-                "subject": f"Certificates due for renewal: {len(rows)} of your trainees",
+                "subject": f"Certificates due for renewal: {trainees} of your trainees",
                 "body": _digest(supervisor, rows, standings, today, base),
                 "purpose": "supervisor-digest",
                 "user_id": supervisor_id,
