@@ -156,6 +156,27 @@ def test_going_back_from_the_question_keeps_the_reason_typed_and_changes_nothing
         assert certificate(code).revoked_at is None
 
 
+def test_staff_are_told_who_can_read_the_reason_before_they_write_it(app, client, people):
+    """The reason is never public, but not for staff alone: the holder's supervisors see a
+    reason for revoking on their record of the holder, and the holder sees both reasons in the
+    download of their own data. Staff are told so before they write it."""
+    code = people["code"]
+    sign_in_as(client, people["staff"])
+    revoking = "the holder’s supervisors and the holder (in the download of their own data)"
+    reinstating = "staff and the holder (in the download of their own data) can read it"
+    confirm_reinstating = "and so can the holder (in the download of their own data)."
+
+    page = unescape(html(client.get(f"/staff/certificates/{code}")))
+    assert revoking in page and "Staff see it; the public never does." not in page
+    question = unescape(html(ask_to_change(client, code)))
+    assert revoking in question and "The reason stays private" not in question
+    revoke_form(client, code)
+    page = unescape(html(client.get(f"/staff/certificates/{code}")))
+    assert reinstating in page and "supervisors" not in page
+    question = unescape(html(ask_to_change(client, code, "Checked again.", "reinstate")))
+    assert confirm_reinstating in question and "supervisors" not in question
+
+
 def test_reinstating_also_asks_first(app, client, people):
     code = people["code"]
     sign_in_as(client, people["staff"])

@@ -22,14 +22,15 @@ class CertificateSearchForm(Form):
 
 
 class ReasonForm(Form):
-    """The reason for revoking or reinstating: kept in the audit log, never shown publicly.
+    """The reason for revoking or reinstating: kept in the audit log, never shown publicly (who
+    does read it is said beside the form).
     Sent first from the certificate's page, then again (hidden, with `confirmed`) from the page
     that shows what will change."""
 
     reason = TextAreaField(
         "Reason",
         [DataRequired(REASON_MISSING), Length(max=MAX_REASON_LENGTH, message=REASON_TOO_LONG)],
-        description=f"Up to {MAX_REASON_LENGTH} characters. Staff see it; the public never does.",
+        description=f"Up to {MAX_REASON_LENGTH} characters. The public never sees it.",
         filters=[lambda value: value.strip() if value else value],
         render_kw={"rows": 4, "maxlength": MAX_REASON_LENGTH},
     )
