@@ -158,10 +158,29 @@ def test_the_csv_download_is_exactly_the_table_shown(client, people):
         if line[4]:  # the page writes dates out in words, the CSV as ISO dates
             line[4] = long_date(date.fromisoformat(line[4]))
         line[6] = re.sub(
-            r"\(expires (\S+)\)", lambda m: f"(expires {long_date(date.fromisoformat(m[1]))})",
+            r"\((expires|expired) (\S+)\)",
+            lambda m: f"({m[1]} {long_date(date.fromisoformat(m[2]))})",
             line[6],
         )  # fmt: skip
     assert [[cell for cell in line] for line in lines] == shown
+
+
+def test_the_certificate_column_says_revoked_or_expired_not_expires(app, client, people):
+    ended = date.today() - timedelta(days=3)
+    with app.app_context():
+        course_id = db.session.scalar(select(Course.id).where(Course.slug == "sample-course"))
+        rd.certificate(people["Dee Other"], course_id, ended)
+        db.session.commit()
+    staff = as_(client, people, "staff")
+    cells = {row[0]: row[6] for row in table_rows(staff.get("/supervise/").get_data(as_text=True))}
+    assert cells["Cat Certified"] == f"T-{people['Cat Certified']:04d}-{course_id:04d} (revoked)"
+    assert cells["Dee Other"] == (
+        f"T-{people['Dee Other']:04d}-{course_id:04d} (expired {long_date(ended)})"
+    )
+    text = staff.get("/supervise/roster.csv").get_data(as_text=True).removeprefix("\ufeff")
+    exported = {line[0]: line[6] for line in csv.reader(io.StringIO(text))}
+    assert exported["Cat Certified"].endswith(" (revoked)")
+    assert exported["Dee Other"].endswith(f" (expired {ended.isoformat()})")
 
 
 def test_the_csv_has_the_roster_columns_and_never_hands_a_spreadsheet_a_formula(

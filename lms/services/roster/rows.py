@@ -108,11 +108,22 @@ class RosterRow:
         attempts = "attempt" if self.quiz_attempts == 1 else "attempts"
         return f"{self.quiz_average}% average, {self.quiz_attempts} {attempts}"
 
+    @property
+    def certificate_state(self):
+        """How the certificate column words the current certificate's end: "revoked", "expired"
+        (its expiry date has come) or "expires"; None with no certificate."""
+        if not self.certificate_code:
+            return None
+        return self.status if self.status in ("revoked", "expired") else "expires"
+
     def cells(self):
         """The row as the CSV writes it, one text per column of COLUMNS."""
         certificate = ""
-        if self.certificate_code:
-            certificate = f"{self.certificate_code} (expires {self.certificate_expires_on})"
+        if self.certificate_state == "revoked":
+            certificate = f"{self.certificate_code} (revoked)"
+        elif self.certificate_state:
+            when = self.certificate_expires_on
+            certificate = f"{self.certificate_code} ({self.certificate_state} {when})"
         return (
             self.name,
             self.course or "",
