@@ -21,13 +21,18 @@ MAX_BYTES = media.MAX_BYTES
 MAX_PIXELS = 25_000_000
 MAX_NAME = media.MAX_NAME  # the course checker's rule on names, so a course that checks imports
 
-# kind -> (content type, the extensions its name may have, the one to suggest)
+# kind -> (content type, the extensions its name may have, the one to suggest); each kind is
+# served as published media of its extension are (content/media.py's CONTENT_TYPES).
+_NAMED = {
+    "PNG": (("png",), "png"),
+    "JPEG": (("jpg", "jpeg"), "jpg"),
+    "WEBP": (("webp",), "webp"),
+    "GIF": (("gif",), "gif"),
+    "SVG": ((media.SVG_EXTENSION,), media.SVG_EXTENSION),
+}
 KINDS = {
-    "PNG": ("image/png", ("png",), "png"),
-    "JPEG": ("image/jpeg", ("jpg", "jpeg"), "jpg"),
-    "WEBP": ("image/webp", ("webp",), "webp"),
-    "GIF": ("image/gif", ("gif",), "gif"),
-    "SVG": ("image/svg+xml", (media.SVG_EXTENSION,), media.SVG_EXTENSION),
+    kind: (media.CONTENT_TYPES[suggested], extensions, suggested)
+    for kind, (extensions, suggested) in _NAMED.items()
 }
 NAME = media.NAME
 _NAME_RULE = media.NAME_RULE
@@ -137,16 +142,12 @@ def _decoded_size(name, data, kind):
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ImageRefused(
-            f"'{name}' cannot be opened as a {_label(kind)} image: it may be damaged or cut "
+            f"'{name}' cannot be opened as a {media.label(kind)} image: it may be damaged or cut "
             "short. Save it again and choose the new copy"
         ) from None
     return width, height
 
 
-def _label(kind):
-    return "WebP" if kind == "WEBP" else kind
-
-
 def _a(kind):
     """ "a PNG", "an SVG" (said ess-vee-gee)."""
-    return f"{'an' if kind == 'SVG' else 'a'} {_label(kind)}"
+    return f"{'an' if kind == 'SVG' else 'a'} {media.label(kind)}"
