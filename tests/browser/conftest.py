@@ -115,6 +115,7 @@ PAGE_TYPES = (
     "staff-schedule-errors",
     "staff-live-scheduled",
     "staff-meeting-cancel",
+    "staff-meeting-cancel-refused",
     "facilitator-sessions",
     "attendance",
     "attendance-errors",

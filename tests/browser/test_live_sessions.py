@@ -155,6 +155,21 @@ def facilitator_takes_attendance(page, check, world, wide, viewport):
     check(page, "attendance-saved")
 
 
+def staff_cannot_cancel_it(page, check, world, wide):
+    """Once someone attended, the cancel page says why it cannot be, and where to correct."""
+    sign_in(page, world["emails"]["staff"])
+    page.goto("/staff/")
+    follow(page, page.get_by_role("link", name=re.compile(r"^Live sessions:")))
+    group = page.get_by_role("region", name=world["cohort"])
+    item = group.locator(".live-item").filter(has_text=TITLE)
+    follow(page, item.get_by_role("link", name=re.compile(r"^Cancel")))
+    expect(page.locator(".notice-error")).to_contain_text("recorded as having attended")
+    expect(page.get_by_role("button", name="Cancel this session")).to_have_count(0)
+    expect(page.get_by_role("link", name="change the attendance")).to_be_visible()
+    fits(page, wide, "cancel refused")
+    check(page, "staff-meeting-cancel-refused")
+
+
 def trainee_sees_it(page, check, world, wide, viewport):
     sign_in(page, world["emails"]["trainee"])
     page.goto("/dashboard")
@@ -226,6 +241,7 @@ def test_staff_schedule_the_facilitator_takes_attendance_the_trainee_sees_it(
 
     staff_schedule(new_context(viewport).new_page(), check, world, wide, viewport)
     facilitator_takes_attendance(new_context(viewport).new_page(), check, world, wide, viewport)
+    staff_cannot_cancel_it(new_context(viewport).new_page(), check, world, wide)
     trainee_sees_it(new_context(viewport).new_page(), check, world, wide, viewport)
     trainee_reads_hours_and_transcript(new_context(viewport).new_page(), check, world, wide,
                                        tmp_path)  # fmt: skip
