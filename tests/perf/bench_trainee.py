@@ -11,14 +11,18 @@ it at the end; the database the URL names is only connected to, never changed. W
 temporary SQLite file is used. Either way the schema comes from the migrations, the bundled
 courses are synced and --users trainee accounts are made.
 
-Both apps are served the same way (gunicorn, --workers sync workers, 127.0.0.1, a free port, the
-interpreter settings of deploy/lms-app@.service: python -OO, without docstrings) and
+All three apps are served the same way (gunicorn, --workers sync workers, 127.0.0.1, a free
+port, the interpreter settings of deploy/lms-app@.service: python -OO, without docstrings) and
 driven by --users threads, one per simulated person with its own connection and cookies (sync
-workers close the connection after each answer, so every request opens a new one, for both
-apps alike). Each trainee signs in through the real form first. Three phases, each ending after
+workers close the connection after each answer, so every request opens a new one, for every
+app alike). Each trainee signs in through the real form first. Five phases, each ending after
 --seconds or --max-requests requests, whichever comes first; nobody pauses between requests:
 
     hello    GET / of tests/perf/hello_app.py, the yardstick
+    stack    GET / of tests/perf/stack_app.py: the fixed core stack (Flask, Flask-Login,
+             Flask-SQLAlchemy, Flask-WTF, Huey, the driver) with nothing of lms, one page that
+             loads the signed-in person and renders a template with a CSRF token: the floor
+             under every lms figure, on this machine and this stack
     module   trainees reading module pages one after another: its rate against hello's is the
              throughput ratio (in the journey the module page is only a quarter of the traffic)
     course   trainees reading course pages (the module list with their progress)
@@ -44,8 +48,9 @@ preloading the app, divided among those that share them), the time from starting
 its first answer (the bytecode compiled beforehand at that optimisation level, as the deploy
 steps write it), and, at the end, the time from killing every worker to the first answer of
 those the master forks in their place: a cold worker with the app already made, as after a
-crash. The aim on cold start holds the first of the two. The exit status is 1 when an aim is
-missed.
+crash. The aim on cold start holds the first of the two. The stack app's figures stand beside
+lms's, with no aim of their own: how far lms is from what its stack alone costs. The exit status
+is 1 when an aim is missed.
 """
 
 from __future__ import annotations
@@ -115,6 +120,10 @@ UNEXPECTED_PAGES = ROOT / "test-artifacts" / "bench-trainee"
 
 def hello_step(browser, record, context):
     record.fetch("hello", browser, "GET", "/")
+
+
+def stack_step(browser, record, context):
+    record.fetch("stack page", browser, "GET", "/")
 
 
 def module_step(browser, record, context):
@@ -279,8 +288,13 @@ def compare(usage, servers, database):
         # the issue measured the module page only; the course page is held to the same aim
         rows.append((f"{phase} page CPU ratio to hello", f"{old_ratio:.3f}", f"{ratio:.3f}",
                      f">= {aim:.3f}", ratio >= aim))  # fmt: skip
+    # the stack app's page: the most any lms page could reach on this stack (see stack_app.py)
+    rows.append(("stack page CPU ratio to hello", "-",
+                 f"{hello_ms / usage['stack']['server_cpu_ms']:.3f}", "", True))  # fmt: skip
     rows.append((f"{'hello CPU ms a request':<40}", f"{before['hello']:.2f}", f"{hello_ms:.2f}",
                  "", True))  # fmt: skip
+    rows.append(("stack page CPU ms a request", "-",
+                 f"{usage['stack']['server_cpu_ms']:.2f}", "", True))  # fmt: skip
     for phase in ("module", "course"):
         rows.append((f"{phase} page CPU ms a request",
                      f"{before['module']:.2f}" if phase == "module" else "-",
@@ -292,16 +306,18 @@ def compare(usage, servers, database):
                  bool(sizes) and max(sizes) < AIM_RSS_MB))  # fmt: skip
     shares = "/".join(f"{size:.0f}" for size in servers["lms"]["pss_mb"])
     rows.append(("lms worker PSS MB (each)", "-", shares, "", True))
-    hello_sizes = servers["hello"]["rss_mb"]
-    rows.append(("hello worker RSS MB (each)", "29",
-                 "/".join(f"{size:.0f}" for size in hello_sizes), "", True))  # fmt: skip
+    for name, old in (("stack", "-"), ("hello", "29")):
+        rows.append((f"{name} worker RSS MB (each)", old,
+                     "/".join(f"{size:.0f}" for size in servers[name]["rss_mb"]), "",
+                     True))  # fmt: skip
     low, high = PREVIOUS["first_answer_s"]
     first = servers["lms"]["first_answer_s"]
     rows.append(("lms start to first answer s", f"{low}-{high}", f"{first:.2f}",
                  f"< {AIM_FIRST_ANSWER_S}", first < AIM_FIRST_ANSWER_S))  # fmt: skip
-    rows.append(("hello start to first answer s", "-",
-                 f"{servers['hello']['first_answer_s']:.2f}", "", True))  # fmt: skip
-    for name in ("lms", "hello"):
+    for name in ("stack", "hello"):
+        rows.append((f"{name} start to first answer s", "-",
+                     f"{servers[name]['first_answer_s']:.2f}", "", True))  # fmt: skip
+    for name in ("lms", "stack", "hello"):
         rows.append((f"{name} new worker to first answer s", "-",
                      f"{servers[name]['worker_answer_s']:.3f}", "", True))  # fmt: skip
     for label, old, now, aim, ok in rows:
@@ -361,7 +377,8 @@ def bench(args, workdir, database_url):
     # it); this checkout is an editable install, and where PYTHONDONTWRITEBYTECODE is set every
     # cold worker would compile lms from source first.
     env = {**unit_environment(), **os.environ, "LMS_ENV": "development"}  # the shell's win
-    compile_bytecode(env, ROOT / "lms", ROOT / "tests" / "perf" / "hello_app.py")
+    perf = ROOT / "tests" / "perf"
+    compile_bytecode(env, ROOT / "lms", perf / "hello_app.py", perf / "stack_app.py")
     env["LMS_SECRET_KEY"] = secret_key
     env.update(LMS_DATABASE_URL=database_url, LMS_COURSES_DIR=str(BUNDLED), LMS_SMTP_HOST="")
     rows, failures, outcomes, usage = [], Counter(), Counter(), {}
@@ -392,6 +409,14 @@ def bench(args, workdir, database_url):
         browsers = [Browser(server.port) for _ in range(args.users)]
         collect("hello", run_phase(browsers, hello_step, {}, *run, server), [("hello", "hello")])
         note("hello", server, "/")
+    stack_env = {**env, "BENCH_STACK_DATABASE_URL": database_url}
+    stack_env["BENCH_STACK_QUEUE_FILE"] = str(workdir / "stack-queue.db")
+    with serving("stack", "stack_app:app", stack_env, args.workers, workdir, "/") as server:
+        print(f"stack: {args.users} users for {args.seconds:g} s...", flush=True)
+        browsers = [Browser(server.port) for _ in range(args.users)]
+        result = run_phase(browsers, stack_step, {}, *run, server)
+        collect("stack", result, [("stack page", "stack page")])
+        note("stack", server, "/")
     with serving("lms", "lms:create_app()", env, args.workers, workdir, "/healthz") as server:
         browsers = [Browser(server.port) for _ in range(args.users)]
         for number, browser in enumerate(browsers):
