@@ -12,6 +12,7 @@ import pytest
 from lms import clock
 from lms.extensions import db
 from lms.models import CredentialStatusList
+from lms.services import program_day
 from lms.services.credentials import keyring, status
 from lms.vc import checking, keys, proof, status_list
 from tests.unit.vckit import open_badge
@@ -55,7 +56,11 @@ def bit_of(document):
 def check(document, config, now=None):
     """lms.vc.checking's report on `document`, with the keyring's keys and our status lists."""
     return checking.check_credential(
-        document, keyring.public_key_for(config), bit_of_entry, now or clock.now()
+        document,
+        keyring.public_key_for(config),
+        bit_of_entry,
+        now or clock.now(),
+        zone=program_day.zone(),
     )
 
 

@@ -4,9 +4,10 @@ its shape, its signature, its dates and its revocation status.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 
-from lms.dates import long_date  # the app's US dates ("November 21, 2028"); lms.dates has no Flask
+# The app's US dates and clock times ("November 21, 2028", "9:30 PM EST"); lms.dates has no Flask.
+from lms.dates import clock_time, long_date
 from lms.vc.loader import VC_CONTEXT
 from lms.vc.proof import ProofCheck, issuer_id, verify_proof
 
@@ -96,7 +97,19 @@ def _proof_words(document: dict, result: ProofCheck) -> str:
     return result.reason[:1].upper() + result.reason[1:]
 
 
-def _date_check(document: dict, now: datetime) -> Check:
+def _when(moment: datetime, zone: tzinfo) -> str:
+    """A credential's date-time as the reader's program reads it, in `zone`: the day alone when
+    the moment is when that day begins there (our validUntil, the start of the certificate's
+    expiry day: "November 21, 2028"), else the time on that day ("7:00 PM EST on November 20,
+    2028"), so that neither a day nor the hour in it is misread."""
+    local = moment.astimezone(zone)
+    day_before = (moment - timedelta(microseconds=1)).astimezone(zone).date()
+    if day_before < local.date():
+        return long_date(local)
+    return f"{clock_time(local)} on {long_date(local)}"
+
+
+def _date_check(document: dict, now: datetime, zone: tzinfo) -> Check:
     valid_from = _parse_time(document.get("validFrom"))
     valid_until = _parse_time(document.get("validUntil"))
     if "validFrom" in document and valid_from is None:
@@ -105,13 +118,14 @@ def _date_check(document: dict, now: datetime) -> Check:
         return Check("dates", False, "its validUntil is not a date and time")
     # Moments are compared, not days: ours end when the certificate's expiry day begins in the
     # issuer's time zone (written with its offset), the moment its own page first says expired.
-    # The dates shown are the ones written, in the offset they were written with.
+    # They are shown in the reader's program's zone, as every date the app shows, whatever
+    # offset they were written with: a validFrom of 02:00 UTC is the evening before in New York.
     if valid_from is not None and now < valid_from:
-        return Check("dates", False, f"not valid until {long_date(valid_from.date())}")
+        return Check("dates", False, f"not valid until {_when(valid_from, zone)}")
     if valid_until is not None and now >= valid_until:
-        return Check("dates", False, f"expired on {long_date(valid_until.date())}")
+        return Check("dates", False, f"expired on {_when(valid_until, zone)}")
     if valid_until is not None:
-        return Check("dates", True, f"valid until {long_date(valid_until.date())}")
+        return Check("dates", True, f"valid until {_when(valid_until, zone)}")
     return Check("dates", True, "valid, with no end date")
 
 
@@ -147,8 +161,11 @@ def check_credential(
     public_key_for: Callable[[str], bytes | None],
     status_bit_for: Callable[[dict], bool | None],
     now: datetime,
+    *,
+    zone: tzinfo,
 ) -> CredentialReport:
-    """The checks of `document` at the moment `now` (timezone-aware)."""
+    """The checks of `document` at the moment `now` (timezone-aware), its dates told in `zone`
+    (the program's time zone, LMS_TIMEZONE)."""
     problems = _structure(document)
     if problems:
         return CredentialReport([Check("structure", False, "; ".join(problems))])
@@ -156,6 +173,6 @@ def check_credential(
     result = verify_proof(document, public_key_for)
     unchecked = result.problem in ("unknown-key", "context")
     checks.append(Check("proof", result.ok, _proof_words(document, result), unchecked))
-    checks.append(_date_check(document, now))
+    checks.append(_date_check(document, now, zone))
     checks.append(_status_check(document, status_bit_for))
     return CredentialReport(checks)

@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from urllib.parse import urljoin
 
-from ..dates import long_date
+from ..dates import clock_time, long_date
 from ..services import program_day
 from ..services.learning.meetings import is_place_link
 from ..services.learning.training import domain_label
@@ -32,9 +32,7 @@ def local_date(value):
 
 def local_time(value):
     """A UTC timestamp's time in the program's zone, with the zone: "6:30 PM EST"."""
-    local = value.astimezone(program_zone())
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'} {local.strftime('%Z')}"
+    return clock_time(value.astimezone(program_zone()))
 
 
 def local_datetime(value):

@@ -101,7 +101,28 @@ def test_expired_and_not_yet_valid(config):
     assert words(result)["dates"] == "expired on November 21, 2028"
     result = verify_file(signed, config, datetime(2026, 11, 20, tzinfo=UTC))
     assert result.verdict == verifying.NOT_VALID
-    assert words(result)["dates"] == "not valid until November 21, 2026"
+    assert words(result)["dates"] == "not valid until 4:30 AM EST on November 21, 2026"
+
+
+def test_not_yet_valid_is_told_on_the_programs_day_not_the_utc_date(config):
+    """validFrom 02:00 UTC on November 21 is 9 PM on November 20 in New York (LMS_TIMEZONE):
+    checked at 8:30 PM there, the credential is not valid until 9 PM that same evening."""
+    config["LMS_TIMEZONE"] = "America/New_York"
+    signed = as_bytes(ours(config, validFrom="2026-11-21T02:00:00Z"))
+    evening = datetime(2026, 11, 21, 1, 30, tzinfo=UTC)
+    result = verify_file(signed, config, evening)
+    assert result.verdict == verifying.NOT_VALID
+    assert words(result)["dates"] == "not valid until 9:00 PM EST on November 20, 2026"
+    assert result.summary == (
+        "This credential is not valid: not valid until 9:00 PM EST on November 20, 2026."
+    )
+    config["LMS_TIMEZONE"] = "Asia/Tokyo"
+    result = verify_file(signed, config, evening)
+    assert words(result)["dates"] == "not valid until 11:00 AM JST on November 21, 2026"
+    config["LMS_TIMEZONE"] = "America/New_York"
+    assert verify_file(signed, config, datetime(2026, 11, 21, 2, tzinfo=UTC)).verdict == (
+        verifying.VALID
+    )
 
 
 def test_our_status_list_missing_is_not_checked_here(config):

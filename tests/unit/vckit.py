@@ -30,8 +30,9 @@ def vector_loader():
     )
 
 
-def open_badge(issuer_id: str, valid_until: str | None = "2028-11-21T00:00:00Z") -> dict:
-    """A credential shaped like the ones lms issues for a certificate."""
+def open_badge(issuer_id: str, valid_until: str | None = "2028-11-21T00:00:00-05:00") -> dict:
+    """A credential shaped like the ones lms issues for a certificate (its validUntil the start
+    of the expiry day in New York, the tests' program zone)."""
     document = {
         "@context": [loader.VC_CONTEXT, loader.OB_CONTEXT],
         "id": "urn:uuid:0b8f1c9e-3d1a-4a57-9a4c-5b1f0e2d7c11",

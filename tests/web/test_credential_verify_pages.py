@@ -87,6 +87,21 @@ def test_the_form_is_public_not_cached_and_not_indexed(client, config):
     assert "js/credential-drop.js" in html and " defer>" in html
 
 
+def test_a_credential_not_valid_yet_says_when_on_the_programs_day(app, client, config, clock):
+    """Its validFrom is 02:00 UTC on November 21: 9 PM on November 20 in New York, the program's
+    zone, where it is 8:30 PM when it is checked. The page says that evening, not the UTC date."""
+    from datetime import UTC, datetime
+
+    app.config["LMS_TIMEZONE"] = "America/New_York"
+    clock.freeze(datetime(2026, 11, 21, 1, 30, tzinfo=UTC))
+    with app.app_context():
+        data = as_bytes(ours(config, validFrom="2026-11-21T02:00:00Z"))
+    text = page_text(upload(client, data))
+    assert "Result: Not valid" in text
+    assert "Failed: Dates: not valid until 9:00 PM EST on November 20, 2026" in text
+    assert "November 21" not in text
+
+
 def test_the_code_page_points_to_the_credential_check(client, config):
     assert 'href="/verify/credential"' in client.get("/verify").get_data(as_text=True)
 

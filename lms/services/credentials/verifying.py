@@ -18,6 +18,7 @@ from ...extensions import db
 from ...vc import status_list
 from ...vc.checking import Check, CredentialReport, check_credential
 from ...vc.proof import issuer_id
+from .. import program_day
 from . import addresses, keyring, status
 
 MAX_BYTES = 1024 * 1024  # a credential is a few kilobytes; a megabyte is far beyond any real one
@@ -178,11 +179,14 @@ def _public_keys(config):
 
 
 def verify_file(data: bytes, config, now: datetime) -> Verification:
-    """Check one credential file at the moment `now` (lms.clock's now)."""
+    """Check one credential file at the moment `now` (lms.clock's now); the dates it shows are
+    the program's (LMS_TIMEZONE), as on every page."""
     document, problem = _read(data)
     if problem:
         return Verification(problem=problem)
-    report = check_credential(document, _public_keys(config), _status_reader(config), now)
+    report = check_credential(
+        document, _public_keys(config), _status_reader(config), now, zone=program_day.zone()
+    )
     issuer = document.get("issuer")
     subject = document.get("credentialSubject")
     subject = subject if isinstance(subject, dict) else {}
