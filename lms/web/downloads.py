@@ -1,4 +1,5 @@
-"""Files the site sends as downloads: a CSV export, a PDF or a zip. Routes behind sign-in get
+"""Files the site sends as downloads: a CSV export, a PDF or a zip, and the dated names of those
+named for the day they were made. Routes behind sign-in get
 "Cache-Control: private, no-store" from headers.keep_private_pages_out_of_shared_caches."""
 
 import csv
@@ -7,7 +8,15 @@ from io import BytesIO
 
 from flask import Response, send_file, stream_with_context
 
+from ..services import program_day
 from ..services.spreadsheet import spreadsheet_safe
+
+
+def dated_name(stem, extension, day=None):
+    """A download's file name with the day it was made on, the program's day (LMS_TIMEZONE) as
+    every date a person reads: "roster-2026-11-20.csv" at 9 PM in New York, not the UTC day
+    after. `day` defaults to today; the one place a download's name takes a date."""
+    return f"{stem}-{(day or program_day.today()).isoformat()}.{extension}"
 
 
 def csv_attachment(text, file_name):

@@ -4,11 +4,10 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import redirect, render_template, request, url_for
 
-from ... import clock
 from ...services import audit
 from .. import paging
 from ..access import role
-from ..downloads import csv_stream
+from ..downloads import csv_stream, dated_name
 from .audit_forms import AuditFilterForm
 from .blueprint import bp
 
@@ -60,6 +59,5 @@ def audit_csv():
     _, wanted, _ = _filters()
     if wanted is None:  # the page says what to correct; the file would have nothing to say it
         return redirect(url_for(".audit_log", **request.args.to_dict()), code=303)
-    return csv_stream(
-        audit.CSV_HEADER, audit.event_csv_rows(**wanted), f"audit-{clock.today().isoformat()}.csv"
-    )
+    # Named for the program's day, as every file name; its times are UTC, as its header says.
+    return csv_stream(audit.CSV_HEADER, audit.event_csv_rows(**wanted), dated_name("audit", "csv"))

@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...services import audit, program_day
+from ...services import audit
 from ...services.certification import (
     certificate_list,
     certificate_lookup,
@@ -12,7 +12,7 @@ from ...services.certification import (
 )
 from .. import paging
 from ..access import role
-from ..downloads import csv_stream
+from ..downloads import csv_stream, dated_name
 from ..links import redirect_to_printed_code
 from .blueprint import bp
 from .certificate_forms import CertificateSearchForm, ReasonForm
@@ -59,7 +59,7 @@ def certificates_csv():
     return csv_stream(
         certificate_list.CSV_HEADER,
         certificate_list.certificate_csv_rows(text),
-        f"certificates-{program_day.today().isoformat()}.csv",
+        dated_name("certificates", "csv"),
     )
 
 

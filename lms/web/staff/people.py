@@ -4,12 +4,11 @@ supervisor with the history of reassignments, and its cohorts."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ... import clock
 from ...services.people import people
 from .. import paging
 from ..access import role
 from ..auth.staff import ROLE_LABELS
-from ..downloads import csv_stream
+from ..downloads import csv_stream, dated_name
 from ..forms import show_problems
 from .blueprint import bp
 from .forms import PeopleSearchForm, ReassignForm, RolesForm
@@ -43,7 +42,7 @@ def people_list():
 def people_csv():
     _, search, _ = _search()
     return csv_stream(
-        people.CSV_HEADER, people.people_csv_rows(search), f"people-{clock.today().isoformat()}.csv"
+        people.CSV_HEADER, people.people_csv_rows(search), dated_name("people", "csv")
     )
 
 

@@ -8,7 +8,7 @@ from ...services import program_day, roster
 from ...services.certification import renewal_report
 from .. import paging
 from ..access import role
-from ..downloads import csv_stream
+from ..downloads import csv_stream, dated_name
 from .blueprint import bp
 from .renewal_forms import RenewalsFilterForm
 
@@ -50,5 +50,5 @@ def renewals_csv():
     return csv_stream(
         renewal_report.CSV_HEADER,
         renewal_report.csv_cells(renewal_report.renewal_rows(**filters)),
-        f"renewals-{filters['view']}-{program_day.today().isoformat()}.csv",
+        dated_name(f"renewals-{filters['view']}", "csv"),
     )

@@ -3,11 +3,10 @@
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
-from ...models.types import utcnow
 from ...services import roster, transcript
 from .. import paging, transcripts
 from ..access import role
-from ..downloads import csv_stream
+from ..downloads import csv_stream, dated_name
 from .blueprint import bp
 from .roster_forms import RosterFilterForm
 
@@ -56,7 +55,7 @@ def roster_csv():
     return csv_stream(
         roster.COLUMNS.values(),
         (row.cells() for row in rows),
-        f"roster-{utcnow().date().isoformat()}.csv",
+        dated_name("roster", "csv"),
     )
 
 
