@@ -1,14 +1,17 @@
 """The files in a course's media/ folder: is each what its name says, and small enough to serve.
 
 Read by the course checker from the bytes it already hashes, so this costs no more reading: the
-first bytes say what a picture is (never its name), and an SVG must hold an <svg> element and no
-script. The course workspace (services/workspace/images.py) applies these same rules to an upload
-or a zip, and also decodes each PNG, JPEG, WebP or GIF in full.
+first bytes say what a picture is (never its name), and an SVG must hold an <svg> element, no
+script, and (svg.py) no DOCTYPE declaring entities and nothing loaded from outside the file. The
+course workspace (services/workspace/images.py) applies these same rules to an upload or a zip,
+and also decodes each PNG, JPEG, WebP or GIF in full.
 """
 
 from __future__ import annotations
 
 import re
+
+from . import svg
 
 MAX_BYTES = 2 * 1024 * 1024  # a 1600-pixel-wide photo is about 300 kB as JPEG
 # The first bytes of each picture kind, and the extensions its name may have.
@@ -130,7 +133,8 @@ def label(kind):
 def problems(name, data):
     """What is wrong with the media file `name` ("media/circle.png") holding `data` (bytes), as
     [(is a warning, message)], each message naming the file. Errors: too big, not a picture's
-    extension, not the picture its name says (it would show broken), an SVG with script. A
+    extension, not the picture its name says (it would show broken), an SVG with script, or
+    whose markup is broken, declares entities or refers outside the file (svg.py). A
     warning: a picture named as another kind, which browsers show all the same but the course
     workspace refuses."""
     found = []
@@ -204,7 +208,9 @@ def workspace_name_problems(name):
 
 def svg_problems(name, data):
     """What is wrong with `data` as an SVG picture, as problems() gives it. An SVG is served as
-    one (image/svg+xml), so anything else named .svg shows broken."""
+    one (image/svg+xml), so anything else named .svg shows broken. Script is looked for first,
+    in the markup as it is; then svg.problems reads it as XML: a DOCTYPE declaring entities, a
+    file that is not well-formed, references outside the file."""
     kind = kind_of(data)
     if kind is not None:
         stem = name.rsplit(".", 1)[0].rsplit("/", 1)[-1]
@@ -232,4 +238,4 @@ def svg_problems(name, data):
                 "save the picture as a PNG",
             )
         ]
-    return []
+    return [(False, message) for message in svg.problems(name, data)]

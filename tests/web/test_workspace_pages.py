@@ -219,7 +219,10 @@ def test_upload_an_image_and_serve_it(app, staff, course):
 
 def test_an_svg_is_uploaded_and_served_as_published_media_are(app, staff, course):
     page = text(staff.get(COURSE))
-    assert "PNG, JPEG, WebP, GIF or SVG (with no script in it), at most 2 MB." in page
+    assert (
+        "PNG, JPEG, WebP, GIF or SVG (with no script, and nothing from outside the file), at most "
+        "2 MB."
+    ) in page
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" style="color:red"><circle r="4"/></svg>'
     response = post(
         staff, f"{COURSE}media", {"image": (io.BytesIO(svg), "chart.svg")},
@@ -257,6 +260,28 @@ def test_an_svg_with_script_is_refused_with_the_checkers_message(app, staff, cou
     )  # fmt: skip
     assert response.status_code == 422
     assert "'media/chart.svg' is an SVG that holds script" in text(response)
+    assert not [p for p in live_paths(app) if p.startswith("media/")]
+
+
+def test_an_svg_that_loads_a_file_from_elsewhere_is_refused_with_the_checkers_message(
+    app, staff, course
+):
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg">\n<circle id="dot" r="4"/>\n'
+        b'<image href="https://tracker.example/pixel.png"/>\n</svg>'
+    )
+    response = post(
+        staff, f"{COURSE}media", {"image": (io.BytesIO(svg), "chart.svg")},
+        COURSE, content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert (
+        "'media/chart.svg' is an SVG that refers to something outside the file (line 3: <image "
+        'href="https://tracker.example/pixel.png">): on a page the picture never loads it, and '
+        "opened on its own it would fetch it from wherever it points. Remove it, or draw what it "
+        'shows in the SVG itself (references within the file, such as href="#shape" or '
+        "url(#gradient), are fine)"
+    ) in text(response)
     assert not [p for p in live_paths(app) if p.startswith("media/")]
 
 

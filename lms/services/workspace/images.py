@@ -2,8 +2,9 @@
 is by its bytes (never by its name), a name that matches, a size and a pixel limit.
 
 PNG, JPEG, WebP and GIF are accepted only when Pillow reads the whole picture. An SVG is accepted
-under the course checker's rules (content/media.py): it holds an <svg> element and no script, so
-that a course folder that checks clean can be carried into the workspace and back.
+under the course checker's rules (content/media.py and content/svg.py): it holds an <svg> element,
+no script, no DOCTYPE declaring entities and nothing from outside the file, so that a course
+folder that checks clean can be carried into the workspace and back.
 """
 
 from __future__ import annotations

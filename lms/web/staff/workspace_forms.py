@@ -69,7 +69,10 @@ class ReorderForm(Form):
 class ImageForm(Form):
     image = FileField(
         "Image file",
-        description="PNG, JPEG, WebP, GIF or SVG (with no script in it), at most 2 MB.",
+        description=(
+            "PNG, JPEG, WebP, GIF or SVG (with no script, and nothing from outside the file), at "
+            "most 2 MB."
+        ),
         render_kw={"accept": "image/png,image/jpeg,image/webp,image/gif,image/svg+xml"},
     )
     name = StringField(
