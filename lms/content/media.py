@@ -230,12 +230,5 @@ def svg_problems(name, data):
             )
         ]
     if _SVG_SCRIPT.search(_markup(data)):
-        return [
-            (
-                False,
-                f"'{name}' is an SVG that holds script (a <script>, an on... event attribute, a "
-                "javascript: link or embedded HTML), which a picture never needs: remove it, or "
-                "save the picture as a PNG",
-            )
-        ]
+        return [(False, svg.script_message(name))]
     return [(False, message) for message in svg.problems(name, data)]

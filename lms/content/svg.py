@@ -1,6 +1,6 @@
-"""What an SVG picture in media/ may not hold besides script (media.py looks for that): a DOCTYPE
-that declares entities, a style sheet instruction, and anything it would load from outside the
-file.
+"""What an SVG picture in media/ may not hold: script (media.py searches the markup for it first;
+this reading finds what a search misses), a DOCTYPE that declares entities, a style sheet
+instruction, and anything it would load from outside the file.
 
 A picture is read as an XML parser reads it (expat, from the standard library), so that what is
 checked is what a browser reads: attribute values with their references decoded, CDATA in a
@@ -21,6 +21,11 @@ from functools import lru_cache
 from xml.parsers import expat
 
 SHOWN = 60  # characters of a reference quoted in a message
+# What runs script in an SVG opened on its own: these elements (foreignObject carries HTML), an
+# event handler attribute (on..., with no prefix: a prefixed one is in another namespace), and a
+# javascript: or vbscript: address.
+SCRIPT_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "embed", "object"})
+SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 # Attributes whose value is an address a browser loads or goes to. SVG's own is href (xlink:href
 # before SVG 2); the rest are HTML's, for an XHTML element put inside the SVG (an <img src>
 # loads even where it is not drawn), and XML Events' handler.
@@ -74,6 +79,15 @@ def problems(name, data):
     return list(kept)
 
 
+def script_message(name):
+    """The one message for an SVG that holds script, found by media.py's search or by the parse."""
+    return (
+        f"'{name}' is an SVG that holds script (a <script>, an on... event attribute, a "
+        "javascript: link or embedded HTML), which a picture never needs: remove it, or save the "
+        "picture as a PNG"
+    )
+
+
 def _problems(name, data):
     reader = _Reader()
     try:
@@ -92,6 +106,8 @@ def _problems(name, data):
             f"{error.offset + 1}: {expat.ErrorString(error.code)}), so a browser shows it as a "
             "broken picture: save it again from the drawing program, or save it as a PNG"
         ]
+    if reader.script:
+        return [script_message(name)]
     found = []
     if reader.style_sheet:
         line, shown = reader.style_sheet
@@ -161,6 +177,7 @@ class _Reader:
 
     def __init__(self):
         self.references = []
+        self.script = False
         self.style_sheet = None  # (line, as written) of the first <?xml-stylesheet ...?>
         self.doctype_line = None
         self.open_elements = []  # local names, innermost last
@@ -206,6 +223,8 @@ class _Reader:
         element = _local(name)
         self.open_elements.append(element)
         line = self._line()
+        if element in SCRIPT_ELEMENTS or any(a.lower().startswith("on") for a in attributes):
+            self.script = True
         if element == "style":
             self.style = ([], line)
         animated = _local(attributes.get("attributeName", "")) if element in _ANIMATIONS else ""
@@ -221,6 +240,7 @@ class _Reader:
                 urls = ()
             for url in urls:
                 if url := _outside(url):
+                    self.script = self.script or url.lower().startswith(SCRIPT_SCHEMES)
                     self._refers(line, f'<{name} {attribute}="{_short(value)}">', url)
                     break
             if _CSS_LOADS.search(value):

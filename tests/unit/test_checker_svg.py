@@ -208,6 +208,34 @@ GOOD = {
 }
 
 
+HIDDEN_SCRIPT = {
+    # A '>' inside a quoted value ends no tag, for a browser: what follows is still attributes.
+    "after-a-quoted-greater-than": svg('<rect aria-label="a>b" onclick="alert(1)"/>'),
+    "in-a-later-attribute": svg("<desc>1 > 0</desc>", "<g class='x>y' onmouseover='alert(1)'/>"),
+    "after-a-title": svg('<a href="#a" data-note="->" onfocusin="alert(1)"><text>x</text></a>'),
+}
+
+
+@pytest.mark.parametrize("data", HIDDEN_SCRIPT.values(), ids=HIDDEN_SCRIPT.keys())
+def test_an_event_handler_after_a_greater_than_sign_in_a_value_is_script(course, data):
+    message = (
+        f"'{NAME}' is an SVG that holds script (a <script>, an on... event attribute, a "
+        "javascript: link or embedded HTML), which a picture never needs: remove it, or save the "
+        "picture as a PNG"
+    )
+    course.write(NAME, data)
+    course.lesson(f"Look: ![Chart]({NAME})")
+    assert course.problems() == [f"{FIRST}:{LESSON_LINE}: {message}"]
+    with pytest.raises(ImageRefused, match="is an SVG that holds script"):
+        images.check("chart.svg", data)
+
+
+def test_a_prefixed_attribute_starting_with_on_is_no_event_handler(course):
+    # An attribute in another namespace (a drawing program's own) never runs.
+    data = svg('<rect xmlns:ink="urn:x-ink" ink:onlayer="top" width="8" height="8"/>')
+    assert media.problems(NAME, data) == []
+
+
 @pytest.mark.parametrize("data", GOOD.values(), ids=GOOD.keys())
 def test_references_within_the_file_and_a_public_doctype_are_fine(course, data):
     course.write(NAME, data)
@@ -243,6 +271,9 @@ class _OutsideFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
+        if tag.rpartition(":")[2] in ("script", "foreignobject", "iframe", "embed", "object"):
+            self.found.append(f"<{tag}>")
+        self.found += [f"<{tag} {name}=...>" for name, _ in attrs if name.startswith("on")]
         animated = ""
         for name, value in attrs:
             if name.rpartition(":")[2] == "attributename":
@@ -323,6 +354,6 @@ def test_no_payload_the_checker_accepts_refers_outside_the_file(payload_set):
                 continue
             assert problems == [], (payload, where)  # one rule: the workspace agrees
             found = outside_references(data)
-            assert found == [], f"accepted with a reference outside the file: {found} ({where})"
+            assert found == [], f"accepted with script or a reference outside: {found} ({where})"
             accepted += 1
     assert refused > 0
