@@ -41,6 +41,7 @@ ACTIONS = (
     "meeting.cancelled",
     "attendance.recorded",
     "attendance.corrected",
+    "attendance.removed",
     "ce.approved",
     "ce.rejected",
     "email.failed",

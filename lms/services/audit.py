@@ -82,6 +82,7 @@ ACTION_LABELS = {
     "meeting.cancelled": "Live session cancelled",
     "attendance.recorded": "Attendance recorded",
     "attendance.corrected": "Attendance corrected",
+    "attendance.removed": "Attendance removed",
     "ce.approved": "Continuing education approved",
     "ce.rejected": "Continuing education not approved",
     "email.failed": "Email not sent",

@@ -120,6 +120,7 @@ PAGE_TYPES = (
     "attendance",
     "attendance-errors",
     "attendance-saved",
+    "attendance-removed",
     "dashboard-live-sessions",
     "dashboard-renewal",
     "ce-ledger-errors",

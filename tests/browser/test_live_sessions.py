@@ -1,6 +1,7 @@
 """Live sessions in real Chromium, at 390 px and on a desktop: staff schedule the bundled course's
 published listening role-play for a cohort (after a form with mistakes), the facilitator opens it
-from "Sessions I facilitate" and takes attendance (a partial without minutes first), and the
+from "Sessions I facilitate" and takes attendance (a partial without minutes first, and a
+third trainee marked present by mistake, then not recorded, which removes her row), and the
 trainee sees it on the dashboard with its calendar file, sees the attended minutes in the training
 hours by domain, and follows the dashboard to the transcript, whose PDF is downloaded, read and
 rendered to a picture beside the page screenshots. Every page is photographed, checked by
@@ -44,6 +45,7 @@ def set_up(app, viewport):
                             "supervisor"),
             "trainee": (f"Aiyana Trainee {viewport}", f"aiyana.{viewport}@example.org", "trainee"),
             "other": (f"Lars Trainee {viewport}", f"lars.{viewport}@example.org", "trainee"),
+            "mistaken": (f"Noor Trainee {viewport}", f"noor.{viewport}@example.org", "trainee"),
         }  # fmt: skip
         people = {
             key: ensure_user(email, name, [role], PASSWORD)
@@ -57,7 +59,7 @@ def set_up(app, viewport):
         )
         cohort = cohorts.create_cohort(f"Evening group {viewport}", date(2026, 9, 1), None,
                                        [course.id])  # fmt: skip
-        for key in ("trainee", "other"):
+        for key in ("trainee", "other", "mistaken"):
             cohorts.enrol(cohort.id, people[key].email)
         return {
             "names": {key: value[0] for key, value in names.items()},
@@ -139,6 +141,8 @@ def facilitator_takes_attendance(page, check, world, wide, viewport):
     for skill in SKILLS:
         trainee.get_by_label(skill).check()
     other.get_by_text("Partial", exact=True).click()  # and no minutes: a mistake
+    mistaken = page.locator("fieldset.live-row").filter(has_text=world["names"]["mistaken"])
+    mistaken.get_by_text("Present", exact=True).click()  # she was not there: a mistake too
     follow(page, page.get_by_role("button", name="Save attendance"))
     expect(page.locator(".error-summary")).to_contain_text(
         f"Enter the minutes {world['names']['other']} attended"
@@ -150,9 +154,21 @@ def facilitator_takes_attendance(page, check, world, wide, viewport):
 
     other.get_by_label(re.compile(r"^Minutes attended")).fill("60")
     follow(page, page.get_by_role("button", name="Save attendance"))
-    expect(page.locator(".notice").first).to_have_text("Attendance saved for 2 of 2 trainees.")
+    expect(page.locator(".notice").first).to_have_text("Attendance saved for 3 of 3 trainees.")
     fits(page, wide, "attendance saved")
     check(page, "attendance-saved")
+
+    mistaken = page.locator("fieldset.live-row").filter(has_text=world["names"]["mistaken"])
+    mistaken.get_by_text("Not recorded", exact=True).click()
+    follow(page, page.get_by_role("button", name="Save attendance"))
+    expect(page.locator(".notice").first).to_contain_text(
+        f"Attendance removed for {world['names']['mistaken']}: this session no longer counts"
+    )
+    mistaken = page.locator("fieldset.live-row").filter(has_text=world["names"]["mistaken"])
+    expect(mistaken.get_by_label("Not recorded", exact=True)).to_be_checked()
+    expect(mistaken).not_to_contain_text("Recorded:")
+    fits(page, wide, "attendance removed")
+    check(page, "attendance-removed")
 
 
 def staff_cannot_cancel_it(page, check, world, wide):
@@ -251,6 +267,7 @@ def test_staff_schedule_the_facilitator_takes_attendance_the_trainee_sees_it(
             select(Attendance).join(Attendance.user).where(
                 Attendance.user.has(email=world["emails"]["trainee"])
                 | Attendance.user.has(email=world["emails"]["other"])
+                | Attendance.user.has(email=world["emails"]["mistaken"])
             )))  # fmt: skip
     assert recorded == [("partial", 60, []), ("present", 90, [1, 3])]
     assert not wide, f"pages wider than the {viewport} window (by CSS pixels): {wide}"

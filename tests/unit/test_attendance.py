@@ -2,15 +2,15 @@
 first save and each later correction in the audit log; and live sessions a certificate requires,
 with the certificate issued exactly once when attendance is the last requirement met."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.models import Attendance, Certificate
+from lms.models import Attendance, Certificate, TraineeStamp
 from lms.services.certification import certification, requirements
-from lms.services.learning import attendance, live_requirements
+from lms.services.learning import attendance, live_requirements, meetings, training
 from lms.services.people import erasure, privacy
 from lms.services.roster.rows import roster_rows
 from tests import livekit
@@ -298,3 +298,93 @@ def test_the_roster_says_which_required_session_or_skills_are_missing(world):
     assert "live session role-play-listening not attended" in rows["Ada Trainee"].missing
     assert "skills of role-play-listening: 1 of 3" in rows["Ada Trainee"].missing
     assert not any("role-play" in text for text in rows["Bo Trainee"].missing)
+
+
+# --- not recorded: removing a row taken by mistake -------------------------------------------
+
+
+def stamp(user):
+    return db.session.scalar(select(TraineeStamp.version).where(TraineeStamp.user_id == user.id))
+
+
+def test_not_recorded_removes_the_row_audited_and_its_hours_and_requirements_go(world):
+    course, ada, bo = world["course"], world["ada"], world["bo"]
+    require_sessions(course, checklists=("role-play-listening",))
+    take(world, mark(ada, "present", skills=["0"], note="Kind."), mark(bo, "partial", "45"))
+    assert training.minutes_by_domain(ada.id, [course.id])[course.id]
+    stamp_before = stamp(ada)
+
+    saved = take(world, mark(ada, attendance.NOT_RECORDED, skills=["0"], note="Kind."),
+                 mark(bo, "partial", "45"))  # fmt: skip
+
+    assert [t.id for t in saved.removed] == [ada.id] and saved.changed == []
+    assert rows() == {bo.id: ("partial", 45, [])}
+    [event] = audit_events("attendance.removed")
+    assert (event.subject_id, event.actor_id) == (ada.id, world["sam"].id)
+    assert event.summary == (
+        "Attendance at “Role-play: listening” for Ada Trainee removed (was present)"
+    )
+    assert event.details["before"] == {"status": "present", "minutes": 90, "skills": [0]}
+    assert event.details["note_removed"] is True
+    assert audit_events("attendance.corrected") == []
+    assert stamp(ada) > stamp_before  # the trigger fires on DELETE: kept checklists are stale
+    assert not training.minutes_by_domain(ada.id, [course.id]).get(course.id)
+    assert not live_requirements.required_sessions_attended(ada.id, course.id)
+    found = requirements.checklist(ada.id, course)
+    assert [(i.kind, i.met) for i in found if i.kind in ("session", "skills")] == [
+        ("session", False),
+        ("skills", False),
+    ]
+    missing = {row.name: row.missing for row in roster_rows([ada.id, bo.id])}["Ada Trainee"]
+    assert "live session role-play-listening not attended" in missing
+
+
+def test_not_recorded_for_someone_without_a_row_changes_nothing(world):
+    ada, bo = world["ada"], world["bo"]
+    saved = take(world, mark(ada, attendance.NOT_RECORDED), mark(bo, "present"))
+    assert saved.recorded and [t.id for t in saved.changed] == [bo.id] and saved.removed == []
+    assert rows() == {bo.id: ("present", 90, [])}
+    [event] = audit_events("attendance.recorded")
+    assert (event.details["present"], event.details["absent"]) == (1, 0)
+
+    saved = take(world, mark(ada, attendance.NOT_RECORDED), mark(bo, "present"))
+    assert (saved.recorded, saved.changed, saved.removed) == (False, [], [])
+    assert audit_events("attendance.removed") == [] and audit_events("attendance.corrected") == []
+
+
+def test_only_not_recorded_at_a_first_save_records_nothing(world):
+    saved = take(world, mark(world["ada"], attendance.NOT_RECORDED))
+    assert (saved.recorded, saved.changed, saved.removed) == (False, [], [])
+    assert rows() == {} and audit_events("attendance.recorded") == []
+
+
+def test_once_the_attendance_that_counts_is_removed_the_meeting_may_be_moved_or_cancelled(world):
+    ada, bo, meeting = world["ada"], world["bo"], world["meeting"]
+    take(world, mark(ada, "present"), mark(bo, "partial", "30"))
+    with pytest.raises(meetings.MeetingError):
+        meetings.cancel(meeting.id, world["sam"].id, now=NOW)
+    take(world, mark(ada, attendance.NOT_RECORDED), mark(bo, "absent"))
+    assert not meetings.has_attendance(meeting.id)
+
+    ahead = meetings.Plan((NOW + timedelta(days=7)).date(), time(18, 30), 90, "Room 4",
+                          world["sam"].id)  # fmt: skip
+    meetings.change(meeting.id, ahead, livekit.ZONE, world["sam"].id, now=NOW)
+    meetings.cancel(meeting.id, world["sam"].id, now=NOW)
+    assert meeting.cancelled_at == NOW
+
+
+def test_a_certificate_already_issued_is_not_taken_back_by_removing_attendance(world):
+    course, ada, sam = world["course"], world["ada"], world["sam"]
+    require_sessions(course)
+    pass_quizzes(ada, course)
+    requirements.sign_ethics(ada.id, course.id, ada.name, NOW)
+    approve(sam, log(ada, "2"))
+    approve(sam, log(ada, "1"))
+    [(_, certificate)] = take(world, mark(ada, "present")).issued
+
+    take(world, mark(ada, attendance.NOT_RECORDED))
+
+    assert not live_requirements.required_sessions_attended(ada.id, course.id)
+    assert certification.certificate_status(certificate, NOW.date()) == "valid"
+    assert certificate.revoked_at is None
+    assert len(audit_events("certificate.issued")) == 1

@@ -317,6 +317,96 @@ def test_a_correction_is_audited_per_changed_trainee(app, world):
         assert len(audit_events("attendance.recorded")) == 1
 
 
+def require_the_session(app, world):
+    with app.app_context():
+        course = db.session.get(Course, world["course"])
+        course.required_sessions = ["role-play-listening"]
+        db.session.commit()
+
+
+def radio(html, world, name, value):
+    """The status radio of `name`'s row with that value, as rendered."""
+    user = world[name]
+    found = re.search(rf'<input[^>]*name="t{user}-status"[^>]*value="{value}"[^>]*>', html)
+    return found.group(0) if found else None
+
+
+def test_not_recorded_removes_attendance_taken_by_mistake_and_it_counts_no_more(app, world):
+    require_the_session(app, world)
+    sam, ada = client_for(app, world["sam"]), client_for(app, world["ada"])
+    take(world, sam, {"ada": ("present", "", [0], "Warm."), "bo": ("present", "", [], "")})
+    assert "1.5 (present)" in page(ada, "/transcript")
+    assert re.search(r"Attended on \w+ \d{1,2}, 20\d\d", page(ada, "/courses/sample-course/"))
+    html = page(sam, meeting_path(world))
+    assert "Choose “Not recorded” for someone who was marked by mistake" in html
+    assert "checked" not in radio(html, world, "ada", "none")
+
+    response = take(world, sam, {"ada": ("none", "", [0], "Warm."), "bo": ("present", "", [], "")})
+
+    assert response.status_code == 303
+    html = page(sam, meeting_path(world))
+    assert (
+        "Attendance removed for Ada Trainee: this session no longer counts toward their hours or "
+        "requirements. A certificate already issued stays as it is."
+    ) in html
+    assert "Attendance corrected" not in html and "Nothing changed." not in html
+    assert "checked" in radio(html, world, "ada", "none")  # shown as it is now: not recorded
+    assert saved(app) == {world["bo"]: ("present", 90, [], "")}
+    with app.app_context():
+        [event] = audit_events("attendance.removed")
+        assert (event.subject_id, event.actor_id) == (world["ada"], world["sam"])
+        assert event.details["before"] == {"status": "present", "minutes": 90, "skills": [0]}
+    # At the next view: no hours from it, the required session to attend again (the course
+    # page's kept checklist is made again), and the roster says what is missing.
+    assert "Role-play: listening" not in page(ada, "/transcript")
+    course_page = page(ada, "/courses/sample-course/")
+    assert "Attended on" not in course_page and "Not yet" in course_page
+    record = page(sam, f"/supervise/trainees/{world['ada']}")
+    assert "live session role-play-listening not attended" in record
+
+    # Saving the form again as it comes leaves Ada not recorded: nobody is asked to mark her.
+    response = take(world, sam, {"ada": ("none", "", [], ""), "bo": ("partial", "60", [], "")})
+    assert response.status_code == 303
+    assert "Attendance corrected for Bo Trainee." in page(sam, meeting_path(world))
+    assert saved(app) == {world["bo"]: ("partial", 60, [], "")}
+
+
+def test_once_nobody_is_recorded_as_attending_the_meeting_may_be_cancelled(app, world):
+    sam, stella = client_for(app, world["sam"]), client_for(app, world["stella"])
+    take(world, sam, {"ada": ("present", "", [], ""), "bo": ("partial", "30", [], "")})
+    cancel = f"/staff/live-sessions/{world['meeting']}/cancel"
+    assert "Cancel this session</button>" not in page(stella, cancel)
+
+    take(world, sam, {"ada": ("none", "", [], ""), "bo": ("none", "30", [], "")})
+
+    assert saved(app) == {}
+    html = page(stella, cancel)
+    assert "recorded as having attended" not in html and "Cancel this session</button>" in html
+    response = stella.post(cancel, data={"csrf_token": csrf_token(html)})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Meeting, world["meeting"]).cancelled_at is not None
+        assert len(audit_events("attendance.removed")) == 2
+
+
+def test_someone_marked_at_another_cohorts_session_leaves_its_roster_when_removed(app, world):
+    with app.app_context():
+        db.session.add(Attendance(meeting_id=world["meeting"], user_id=world["outsider"],
+                                  status="present", minutes=90, skills=[]))  # fmt: skip
+        db.session.commit()
+    sam = client_for(app, world["sam"])
+    assert "Olly Outsider" in page(sam, meeting_path(world))
+
+    rows = {"ada": ("present", "", [], ""), "bo": ("absent", "", [], ""),
+            "outsider": ("none", "", [], "")}  # fmt: skip
+    assert take(world, sam, rows).status_code == 303
+
+    html = page(sam, meeting_path(world))
+    assert "Attendance removed for Olly Outsider" in html
+    assert '<legend class="live-name">Olly Outsider</legend>' not in html
+    assert world["outsider"] not in saved(app)
+
+
 def test_a_meeting_not_started_yet_says_when_attendance_opens(app, world):
     later_id = upcoming(app, world)
     sam = client_for(app, world["sam"])

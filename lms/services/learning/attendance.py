@@ -4,8 +4,10 @@ attended, the skills of the checklist each demonstrated, and a note.
 The facilitator saves the whole meeting at once, in one transaction: a problem in one trainee's
 row saves nothing. The first save is "attendance.recorded" (one event, with the counts); any later
 change to a trainee's row is a correction, "attendance.corrected" for that trainee, with what it
-was and what it became. Saving may complete a certificate (attended minutes count as training
-hours; a course may require the session): certification.issue_if_due decides.
+was and what it became. "Not recorded" removes a trainee's row (someone marked by mistake, at a
+session that was not theirs), "attendance.removed" with what it was. Saving may complete a
+certificate (attended minutes count as training hours; a course may require the session):
+certification.issue_if_due decides. Removing a row never takes back a certificate already issued.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from ..errors import FieldErrors
 
 MAX_NOTE = 1000
 STATUS_WORDS = {"present": "present", "partial": "there for part of it", "absent": "absent"}
+# The choice that leaves a trainee without a row at the meeting (removing the one they had).
+NOT_RECORDED = "none"
 
 
 class AttendanceError(FieldErrors):
@@ -55,6 +59,7 @@ class RosterRow:
 class Saved:
     recorded: bool  # the first save for this meeting
     changed: list = field(default_factory=list)  # [User] whose rows changed
+    removed: list = field(default_factory=list)  # [User] whose rows were removed
     issued: list = field(default_factory=list)  # [(User, Certificate)]
 
 
@@ -88,10 +93,13 @@ def _skill_positions(values, checklist_length):
 
 
 def _check_mark(mark, trainee, meeting):
-    """(status, minutes, skills, note) for the row, or {field: message}."""
+    """(status, minutes, skills, note) for the row, or {field: message}. Not recorded is
+    (NOT_RECORDED, 0, [], ""): the row goes, with whatever the form still showed in it."""
     problems = {}
     name = trainee.name
     status = (mark.status or "").strip()
+    if status == NOT_RECORDED:
+        return status, 0, [], ""
     minutes = 0
     if status not in ATTENDANCE_STATUSES:
         problems["status"] = f"Choose present, partial or absent for {name}."
@@ -131,8 +139,8 @@ def _facts(row):
 
 def record(meeting_id, marks, by_id, now=None):
     """Save the attendance of the whole meeting from `marks` ([Mark], one per roster trainee; a
-    trainee left out keeps what they had). Commits; returns Saved. On AttendanceError nothing
-    is saved."""
+    trainee left out keeps what they had; one marked NOT_RECORDED loses the row they had).
+    Commits; returns Saved. On AttendanceError nothing is saved."""
     now = now or utcnow()
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).with_for_update())
     if meeting is None:
@@ -158,8 +166,12 @@ def record(meeting_id, marks, by_id, now=None):
         db.session.rollback()
         raise AttendanceError(rows=problems)
     first = not any(row.attendance is not None for row in rows.values())
-    saved = Saved(recorded=first)
-    for user_id, (status, minutes, skills, note) in checked.items():
+    written = {user_id: facts for user_id, facts in checked.items() if facts[0] != NOT_RECORDED}
+    saved = Saved(recorded=first and bool(written))
+    for user_id in checked:
+        if user_id not in written:
+            _remove(rows[user_id], meeting, by_id, saved)
+    for user_id, (status, minutes, skills, note) in written.items():
         row = rows[user_id]
         current = row.attendance
         before = _facts(current)
@@ -190,9 +202,9 @@ def record(meeting_id, marks, by_id, now=None):
                 after=_facts(current),
                 note_changed=note_changed,
             )
-    if first and checked:
+    if saved.recorded:
         counts = {status: 0 for status in ATTENDANCE_STATUSES}
-        for status, *_ in checked.values():
+        for status, *_ in written.values():
             counts[status] += 1
         audit.record(
             "attendance.recorded",
@@ -210,3 +222,25 @@ def record(meeting_id, marks, by_id, now=None):
             saved.issued.append((trainee, certificate))
     db.session.commit()
     return saved
+
+
+def _remove(row, meeting, by_id, saved):
+    """Delete the trainee's row at the meeting, if they have one, with its audit event. The
+    database's triggers move their stamp, so their checklist is made again at the next view;
+    hours and the roster read the attendance itself."""
+    current = row.attendance
+    if current is None:
+        return
+    before = _facts(current)
+    db.session.delete(current)
+    saved.removed.append(row.trainee)
+    audit.record(
+        "attendance.removed",
+        f"Attendance at “{meeting.version.title}” for {row.trainee.name} removed "
+        f"(was {STATUS_WORDS[before['status']]})",
+        actor_id=by_id,
+        subject_id=row.trainee.id,
+        meeting=meeting.id,
+        before=before,
+        note_removed=bool(current.note),
+    )

@@ -4,13 +4,14 @@ one CSRF token. They only parse: the rules live in services.learning.attendance.
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...services.learning.attendance import MAX_NOTE
+from ...services.learning.attendance import MAX_NOTE, NOT_RECORDED
 from ..forms import Form
 
 STATUS_CHOICES = [
     SelectChoice("present", "Present"),
     SelectChoice("partial", "Partial"),
     SelectChoice("absent", "Absent"),
+    SelectChoice(NOT_RECORDED, "Not recorded"),
 ]
 
 

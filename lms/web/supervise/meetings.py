@@ -23,10 +23,14 @@ def _meeting_or_404(meeting_id):
 
 
 def _row_forms(meeting, roster, posted):
-    """{trainee id: TraineeRowForm}: as posted, or filled from the attendance on record."""
+    """{trainee id: TraineeRowForm}: as posted, or filled from the attendance on record. Once
+    the meeting's attendance has been saved, a trainee without a row shows as not recorded
+    (removed, or on the roster since), so that saving again leaves them so; before, nobody's
+    choice is made for the facilitator."""
     choices = [
         SelectChoice(str(position), skill) for position, skill in enumerate(meeting.version.skills)
     ]
+    taken = any(row.attendance is not None for row in roster)
     forms = {}
     for row in roster:
         prefix = row_prefix(row.trainee.id)
@@ -34,7 +38,7 @@ def _row_forms(meeting, roster, posted):
             form = TraineeRowForm(prefix=prefix)
         else:
             record = row.attendance
-            data = {}
+            data = {"status": attendance.NOT_RECORDED} if taken else {}
             if record is not None:
                 data = {
                     "status": record.status,
@@ -116,8 +120,14 @@ def meeting_attendance(meeting_id):
     elif saved.changed:
         names = ", ".join(trainee.name for trainee in saved.changed)
         flash(f"Attendance corrected for {names}.")
-    else:
+    elif not saved.removed:
         flash("Nothing changed.")
+    if saved.removed:
+        names = ", ".join(trainee.name for trainee in saved.removed)
+        flash(
+            f"Attendance removed for {names}: this session no longer counts toward their hours "
+            "or requirements. A certificate already issued stays as it is."
+        )
     for trainee, certificate in saved.issued:
         flash(
             f"{trainee.name} has met every requirement: certificate “{certificate.title}” issued."
