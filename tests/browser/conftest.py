@@ -113,6 +113,7 @@ PAGE_TYPES = (
     "verify-transcript",
     "staff-live-sessions",
     "staff-schedule-errors",
+    "staff-schedule-outside-dates",
     "staff-live-scheduled",
     "staff-meeting-cancel",
     "staff-meeting-cancel-refused",

@@ -1,5 +1,6 @@
 """Live sessions in real Chromium, at 390 px and on a desktop: staff schedule the bundled course's
-published listening role-play for a cohort (after a form with mistakes), the facilitator opens it
+published listening role-play for a cohort (after a form with mistakes, then a date before the
+cohort starts, which asks to confirm and is corrected instead), the facilitator opens it
 from "Sessions I facilitate" and takes attendance (a partial without minutes first, and a
 third trainee marked present by mistake, then not recorded, which removes her row), and the
 trainee sees it on the dashboard with its calendar file, sees the attended minutes in the training
@@ -9,12 +10,13 @@ axe-core and must not scroll sideways on the phone; the trainee's pages never sh
 facilitator guide."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pypdfium2
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from lms.dates import long_date
 from lms.extensions import db
 from lms.models import Attendance, Course, LiveSession
 from lms.services.people import cohorts
@@ -57,7 +59,9 @@ def set_up(app, viewport):
                 LiveSession.course_id == course.id, LiveSession.slug == SESSION_SLUG
             )
         )
-        cohort = cohorts.create_cohort(f"Evening group {viewport}", date(2026, 9, 1), None,
+        # Started two weeks ago: a date a month back is before it, and still schedulable.
+        starts_on = datetime.now(livekit.ZONE).date() - timedelta(days=14)
+        cohort = cohorts.create_cohort(f"Evening group {viewport}", starts_on, None,
                                        [course.id])  # fmt: skip
         for key in ("trainee", "other", "mistaken"):
             cohorts.enrol(cohort.id, people[key].email)
@@ -66,6 +70,7 @@ def set_up(app, viewport):
             "emails": {key: value[1] for key, value in names.items()},
             "session": session.id,
             "cohort": cohort.name,
+            "starts_on": starts_on,
         }
 
 
@@ -99,12 +104,25 @@ def staff_schedule(page, check, world, wide, viewport):
     start = (datetime.now(UTC) - timedelta(hours=1)).astimezone(livekit.ZONE)
     page.get_by_label("Live session").select_option(str(world["session"]))
     page.get_by_label("Cohort").select_option(label=world["cohort"])
-    page.get_by_label("Date").fill(start.date().isoformat())
+    # A month early (the wrong month typed): before the cohort starts, so it asks first.
+    early = start.date() - timedelta(days=30)
+    page.get_by_label("Date").fill(early.isoformat())
     page.get_by_label("Start time").fill(start.strftime("%H:%M"))
     page.get_by_label("Place").fill("https://meet.example.org/evening-group")
     page.get_by_label("Facilitator").select_option(
         label=f"{world['names']['facilitator']} ({world['emails']['facilitator']})"
     )
+    follow(page, page.get_by_role("button", name="Schedule"))
+    expect(page.locator(".error-summary")).to_contain_text(
+        f"{long_date(early)} is before {world['cohort']} starts, on "
+        f"{long_date(world['starts_on'])}."
+    )
+    box = page.get_by_label("Yes, schedule it before the cohort starts")
+    expect(box).not_to_be_checked()
+    expect(page.get_by_label("Place")).to_have_value("https://meet.example.org/evening-group")
+    fits(page, wide, "schedule outside dates")
+    check(page, "staff-schedule-outside-dates")
+    page.get_by_label("Date").fill(start.date().isoformat())  # corrected, not confirmed
     follow(page, page.get_by_role("button", name="Schedule"))
     expect(page.locator(".notice").first).to_contain_text(f"is scheduled for {world['cohort']}")
     group = page.get_by_role("region", name=world["cohort"])

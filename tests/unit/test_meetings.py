@@ -1,11 +1,14 @@
 """Scheduling live sessions: the rules and their messages, the program's time zone, changes and
 cancellations in the audit log, and who sees which meeting."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from lms.extensions import db
+from lms.models import Meeting
 from lms.services.learning import live_requirements, meetings
 from tests import livekit
 from tests.requirementkit import NOW, audit_events, person, published_course
@@ -33,9 +36,10 @@ def world(app_ctx, courses_dir):
 
 
 def plan(world, on=date(2026, 12, 1), at=time(18, 30), minutes=90, place="Room 4",
-         facilitator="sam"):  # fmt: skip
+         facilitator="sam", outside_confirmed=None):  # fmt: skip
     chosen = world[facilitator] if facilitator else None
-    return meetings.Plan(on, at, minutes, place, chosen.id if chosen else None)
+    confirmed = {"outside_confirmed": outside_confirmed} if outside_confirmed else {}
+    return meetings.Plan(on, at, minutes, place, chosen.id if chosen else None, **confirmed)
 
 
 def schedule(world, **changes):
@@ -171,6 +175,96 @@ def test_a_change_is_audited_with_what_changed_and_a_cancellation_keeps_the_meet
     assert meetings.meeting(meeting.id).cancelled_at is not None
     with pytest.raises(meetings.MeetingError, match="cancelled"):
         meetings.change(meeting.id, plan(world), ZONE, world["stella"].id, now=NOW)
+
+
+# --- a day outside the cohort's dates --------------------------------------------------------
+
+
+def set_dates(world, starts_on, ends_on=None):
+    world["cohort"].starts_on, world["cohort"].ends_on = starts_on, ends_on
+    db.session.commit()
+
+
+BEFORE = (
+    "December 1, 2026 is before Spring starts, on January 4, 2027. Check the date and its year; "
+    "or, if the session is meant to come first (an orientation, say), tick “Yes, schedule it "
+    "before the cohort starts”."
+)
+
+
+def test_a_day_before_the_cohort_starts_is_saved_only_once_confirmed(world):
+    set_dates(world, date(2027, 1, 4))
+    with pytest.raises(meetings.MeetingError) as error:
+        schedule(world)
+    assert error.value.problems == {"outside_dates": BEFORE}
+    assert error.value.outside == meetings.BEFORE_START
+    # A tick for the other side does not confirm this one.
+    with pytest.raises(meetings.MeetingError) as error:
+        schedule(world, outside_confirmed=meetings.AFTER_END)
+    assert error.value.problems == {"outside_dates": BEFORE}
+    assert db.session.scalar(select(func.count(Meeting.id))) == 0
+    assert audit_events("meeting.scheduled") == []
+
+    meeting = schedule(world, outside_confirmed=meetings.BEFORE_START)
+
+    assert meeting.starts_at.astimezone(ZONE).date() == date(2026, 12, 1)
+    [event] = audit_events("meeting.scheduled")
+    assert event.details["outside_cohort_dates"] == "before"
+
+
+def test_a_day_after_the_cohort_ends_is_saved_only_once_confirmed(world):
+    set_dates(world, date(2026, 9, 1), date(2026, 11, 30))
+    with pytest.raises(meetings.MeetingError) as error:
+        schedule(world)
+    assert error.value.problems == {
+        "outside_dates": "December 1, 2026 is after Spring ends, on November 30, 2026. Check the "
+        "date and its year; or, if the session is meant to come after, tick “Yes, schedule it "
+        "after the cohort ends”."
+    }
+    assert error.value.outside == meetings.AFTER_END
+    assert schedule(world, outside_confirmed=meetings.AFTER_END)
+
+
+def test_the_cohorts_first_and_last_days_need_no_confirmation(world):
+    set_dates(world, date(2026, 12, 1), date(2026, 12, 1))
+    assert schedule(world)
+
+
+def test_the_warning_comes_with_the_other_problems_and_keeps_its_box_once_ticked(world):
+    set_dates(world, date(2027, 1, 4))
+    assert problems(world, place="") == {
+        "outside_dates": BEFORE,
+        "place": "Enter the room, or the https:// link of the video call.",
+    }
+    with pytest.raises(meetings.MeetingError) as error:
+        schedule(world, place="", outside_confirmed=meetings.BEFORE_START)
+    assert list(error.value.problems) == ["place"]
+    assert error.value.outside == meetings.BEFORE_START  # the form keeps the ticked box
+
+
+def test_a_meeting_moved_to_a_day_before_the_cohort_starts_asks_too(world):
+    meeting = schedule(world)  # December 1, 2026; the cohort started in January 2026
+    set_dates(world, date(2026, 12, 5))  # now the meeting is before the start
+    # The day kept (confirmed when it was chosen): changing the time or place asks nothing.
+    kept = plan(world, at=time(19, 0), place="Room 5")
+    meetings.change(meeting.id, kept, ZONE, world["stella"].id, now=NOW)
+
+    earlier = plan(world, on=date(2026, 11, 24), at=time(19, 0), place="Room 5")
+    with pytest.raises(meetings.MeetingError) as error:
+        meetings.change(meeting.id, earlier, ZONE, world["stella"].id, now=NOW)
+    assert error.value.problems == {
+        "outside_dates": "November 24, 2026 is before Spring starts, on December 5, 2026. Check "
+        "the date and its year; or, if the session is meant to come first (an orientation, say), "
+        "tick “Yes, schedule it before the cohort starts”."
+    }
+    db.session.expire_all()
+    assert meetings.meeting(meeting.id).starts_at.astimezone(ZONE).date() == date(2026, 12, 1)
+
+    confirmed = replace(earlier, outside_confirmed=meetings.BEFORE_START)
+    meetings.change(meeting.id, confirmed, ZONE, world["stella"].id, now=NOW)
+    assert meetings.meeting(meeting.id).starts_at.astimezone(ZONE).date() == date(2026, 11, 24)
+    event = audit_events("meeting.changed")[-1]
+    assert event.details["outside_cohort_dates"] == "before"
 
 
 def test_a_supervisor_sees_only_the_meetings_they_facilitate(world):

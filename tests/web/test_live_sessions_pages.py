@@ -3,12 +3,13 @@ on a phone-sized form; trainees see upcoming sessions and download an .ics file.
 sees only their own meetings; a trainee never sees a facilitator guide."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from lms.dates import long_date
 from lms.extensions import db
 from lms.models import Attendance, Cohort, Course, LiveSession, Meeting, User
 from lms.services.authoring.publishing import sync_courses
@@ -213,6 +214,77 @@ def test_a_meeting_where_everyone_was_marked_absent_may_still_be_moved_or_cancel
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Meeting, world["meeting"]).cancelled_at is not None
+
+
+def set_cohort_dates(app, world, starts_on, ends_on=None):
+    with app.app_context():
+        cohort = db.session.get(Cohort, world["cohort"])
+        cohort.starts_on, cohort.ends_on = starts_on, ends_on
+        db.session.commit()
+
+
+def test_a_day_before_the_cohort_starts_is_scheduled_only_once_staff_confirm_it(app, world):
+    today = datetime.now(livekit.ZONE).date()
+    starts_on = today + timedelta(days=10)
+    set_cohort_dates(app, world, starts_on)
+    stella = client_for(app, world["stella"])
+    data = schedule_data(world, place="Room 9, Orientation")
+    on = date.fromisoformat(data["on"])
+
+    response = post(stella, NEW, data)
+
+    expected = (
+        f"{long_date(on)} is before Spring starts, on {long_date(starts_on)}. Check the date and "
+        "its year; or, if the session is meant to come first (an orientation, say), tick “Yes, "
+        "schedule it before the cohort starts”."
+    )
+    html = assert_error_page(response, {"outside_dates": expected})
+    assert field_error(html, "outside_dates") == f"Error: {expected}"
+    assert re.search(r'<input aria-describedby="outside_dates-error" aria-invalid="true" '
+                     r'id="outside_dates" name="outside_dates" type="checkbox" value="before">',
+                     html)  # fmt: skip
+    assert '<label for="outside_dates">Yes, schedule it before the cohort starts</label>' in html
+    # What was typed is kept, and nothing was saved.
+    assert f'value="{data["on"]}"' in html and 'value="Room 9, Orientation"' in html
+    assert re.search(rf'<option selected value="{world["session"]}">', html)
+    with app.app_context():
+        assert audit_events("meeting.scheduled") == []
+
+    confirmed = post(stella, NEW, {**data, "outside_dates": "before"})
+
+    assert confirmed.status_code == 303
+    assert "is scheduled for Spring on" in page(stella, LIST)
+    with app.app_context():
+        [event] = audit_events("meeting.scheduled")
+        assert event.details["outside_cohort_dates"] == "before"
+
+
+def test_a_meeting_moved_past_the_cohorts_end_is_changed_only_once_confirmed(app, world):
+    today = datetime.now(livekit.ZONE).date()
+    set_cohort_dates(app, world, date(2026, 1, 1), today)
+    stella = client_for(app, world["stella"])
+    path = f"/staff/live-sessions/{world['meeting']}/edit"
+    later = today + timedelta(days=3)
+    data = edit_data(app, world, on=later.isoformat(), place="Room 7")
+
+    response = post(stella, path, data)
+
+    html = assert_error_page(response, {
+        "outside_dates": f"{long_date(later)} is after Spring ends, on {long_date(today)}."
+    })  # fmt: skip
+    assert '<label for="outside_dates">Yes, schedule it after the cohort ends</label>' in html
+    assert 'value="Room 7"' in html
+    # The box ticked for the other side (a page kept from an earlier warning) confirms nothing.
+    response = post(stella, path, {**data, "outside_dates": "before"})
+    assert_error_page(response, {"outside_dates": "is after Spring ends"})
+    with app.app_context():
+        assert audit_events("meeting.changed") == []
+
+    assert post(stella, path, {**data, "outside_dates": "after"}).status_code == 303
+    with app.app_context():
+        meeting = db.session.get(Meeting, world["meeting"])
+        assert meeting.starts_at.astimezone(livekit.ZONE).date() == later
+        assert meeting.place == "Room 7"
 
 
 def test_an_http_link_is_refused_and_a_room_is_not_a_link(app, world):

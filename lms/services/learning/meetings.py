@@ -4,7 +4,9 @@ the meetings that concern them.
 
 Staff type a date and a time in the program's time zone (config LMS_TIMEZONE, passed in as a
 ZoneInfo); the database keeps UTC. A cancelled meeting stays, marked, so that the record of what
-was planned is kept; attendance is never taken at one.
+was planned is kept; attendance is never taken at one. A day before the cohort starts (or after
+it ends) is saved only once staff confirm it: a mistyped year looks just like an orientation
+held before the start.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 
+from ...dates import long_date
 from ...extensions import db
 from ...models import STAFF_ROLES, Attendance, Cohort, Course, Enrolment, User, UserRole
 from ...models.live import LiveSession, LiveSessionVersion, Meeting
@@ -33,8 +36,23 @@ MAX_PLACE = 500
 MOST_DAYS_BEFORE, MOST_DAYS_AHEAD = 366, 2 * 366
 
 
+# The form field that confirms a day outside the cohort's dates, and what it confirms.
+OUTSIDE_DATES = "outside_dates"
+BEFORE_START, AFTER_END = "before", "after"
+CONFIRM_LABELS = {
+    BEFORE_START: "Yes, schedule it before the cohort starts",
+    AFTER_END: "Yes, schedule it after the cohort ends",
+}
+
+
 class MeetingError(FieldErrors):
-    """A meeting that cannot be scheduled or changed as asked; problems by form field."""
+    """A meeting that cannot be scheduled or changed as asked; problems by form field.
+    `outside`: BEFORE_START or AFTER_END when the day typed is outside the cohort's dates
+    (confirmed or not), so that the form can keep showing the box that confirms it."""
+
+    def __init__(self, problems, outside=None):
+        super().__init__(problems)
+        self.outside = outside
 
 
 class NotFound(LookupError):
@@ -50,6 +68,8 @@ class Plan:
     minutes: str | int | None
     place: str
     facilitator_id: int | None
+    # What staff ticked to confirm a day outside the cohort's dates: BEFORE_START or AFTER_END.
+    outside_confirmed: str | None = None
 
 
 # --- time ----------------------------------------------------------------------------------------
@@ -179,10 +199,37 @@ def _check_plan(plan, zone, now, problems, planned_minutes=None):
     return starts_at, minutes, place, facilitator
 
 
+def _outside_cohort(plan, cohort, problems):
+    """BEFORE_START or AFTER_END when the day typed (a program day) is outside the cohort's
+    dates, else None; unless staff confirmed that side, a problem saying so, with both dates."""
+    if plan.on is None or "on" in problems or cohort is None:
+        return None
+    if plan.on < cohort.starts_on:
+        side = BEFORE_START
+        message = (
+            f"{long_date(plan.on)} is before {cohort.name} starts, on "
+            f"{long_date(cohort.starts_on)}. Check the date and its year; or, if the session is "
+            f"meant to come first (an orientation, say), tick “{CONFIRM_LABELS[side]}”."
+        )
+    elif cohort.ends_on is not None and plan.on > cohort.ends_on:
+        side = AFTER_END
+        message = (
+            f"{long_date(plan.on)} is after {cohort.name} ends, on "
+            f"{long_date(cohort.ends_on)}. Check the date and its year; or, if the session is "
+            f"meant to come after, tick “{CONFIRM_LABELS[side]}”."
+        )
+    else:
+        return None
+    if plan.outside_confirmed != side:
+        problems[OUTSIDE_DATES] = message
+    return side
+
+
 def schedule(live_session_id, cohort_id, plan, zone, by_id, now=None):
     """A new meeting of the live session for the cohort, pinned to the session's current
     version, with its "meeting.scheduled" audit event; its length is the session's planned
-    minutes when left empty. Commits. MeetingError says what to fix."""
+    minutes when left empty. A day outside the cohort's dates needs plan.outside_confirmed.
+    Commits. MeetingError says what to fix."""
     now = now or utcnow()
     problems = {}
     session = db.session.get(LiveSession, live_session_id) if live_session_id else None
@@ -210,8 +257,9 @@ def schedule(live_session_id, cohort_id, plan, zone, by_id, now=None):
         )
     planned = version.minutes if version is not None else None
     starts_at, minutes, place, facilitator = _check_plan(plan, zone, now, problems, planned)
+    outside = _outside_cohort(plan, cohort if "cohort_id" not in problems else None, problems)
     if problems:
-        raise MeetingError(problems)
+        raise MeetingError(problems, outside)
     meeting = Meeting(
         live_session_id=session.id, version_id=version.id, cohort_id=cohort.id,
         starts_at=starts_at, minutes=minutes, place=place, facilitator_id=facilitator.id,
@@ -230,6 +278,7 @@ def schedule(live_session_id, cohort_id, plan, zone, by_id, now=None):
         minutes=minutes,
         place=place,
         facilitator=facilitator.id,
+        **({"outside_cohort_dates": outside} if outside else {}),
     )
     db.session.commit()
     return meeting
@@ -247,7 +296,8 @@ def _meeting_or_not_found(meeting_id, lock=False):
 
 def change(meeting_id, plan, zone, by_id, now=None):
     """Move the meeting, change its length, place or facilitator ("meeting.changed", with what
-    changed). The session and cohort stay: schedule another meeting for those. Commits."""
+    changed). The session and cohort stay: schedule another meeting for those. Moved to another
+    day outside the cohort's dates, it needs plan.outside_confirmed. Commits."""
     now = now or utcnow()
     meeting = _meeting_or_not_found(meeting_id, lock=True)
     if meeting.cancelled_at is not None:
@@ -263,8 +313,11 @@ def change(meeting_id, plan, zone, by_id, now=None):
             "time that has not started yet. Correct the date and time to when it took place, or "
             "schedule a new session."
         )
+    outside = None
+    if plan.on != meeting.starts_at.astimezone(zone).date():  # a day kept was confirmed before
+        outside = _outside_cohort(plan, meeting.cohort, problems)
     if problems:
-        raise MeetingError(problems)
+        raise MeetingError(problems, outside)
     before = _facts(meeting)
     meeting.starts_at, meeting.minutes, meeting.place = starts_at, minutes, place
     meeting.facilitator_id = facilitator.id
@@ -277,6 +330,7 @@ def change(meeting_id, plan, zone, by_id, now=None):
             actor_id=by_id,
             meeting=meeting.id,
             changed=changed,
+            **({"outside_cohort_dates": outside} if outside else {}),
         )
     db.session.commit()
     return meeting

@@ -2,6 +2,7 @@
 their messages live in services.learning.meetings."""
 
 from wtforms import SelectField, StringField, TimeField
+from wtforms.widgets import CheckboxInput
 
 from ...services.learning.meetings import MAX_MINUTES, MAX_PLACE, MIN_MINUTES
 from ..forms import Form
@@ -26,6 +27,13 @@ class ClockField(TimeField):
             raise ValueError("Enter a time such as 18:30 (the 24-hour clock).") from None
 
 
+class ConfirmBox(StringField):
+    """A checkbox whose value names what it confirms (meetings.BEFORE_START or AFTER_END), so
+    that a tick given for one warning does not pass for another; the template sets the value."""
+
+    widget = CheckboxInput()
+
+
 # Made before MeetingForm's fields, so that the schedule form shows them first (WTForms orders
 # fields by when they were made).
 _SESSION = SelectField("Live session", coerce=optional_id, validate_choice=False)
@@ -41,6 +49,8 @@ class MeetingForm(Form):
 
     on = DayField("Date")
     at = ClockField("Start time")
+    # Shown only when the day is outside the cohort's dates; the label says which side.
+    outside_dates = ConfirmBox("Confirm the date")
     minutes = StringField(
         "Length in minutes",
         description=LENGTH_HINT,

@@ -1,5 +1,6 @@
 """Staff pages for live sessions: every meeting by cohort, scheduling one, changing it, and
-cancelling it (after a confirmation). Times are typed and shown in the program's time zone."""
+cancelling it (after a confirmation). Times are typed and shown in the program's time zone. A day
+outside the cohort's dates comes back with a box to tick that confirms it."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -32,8 +33,19 @@ def _facilitator_choices():
 def _plan(form):
     return meetings.Plan(
         form.on.data, form.at.data, form.minutes.data, form.place.data or "",
-        form.facilitator_id.data,
+        form.facilitator_id.data, form.outside_dates.data or None,
     )  # fmt: skip
+
+
+def _form_page(form, meeting, has_sessions, outside=None):
+    """The schedule or change form; with `outside` (the side of the cohort's dates the day
+    typed is on), the box that confirms it."""
+    page = render_template(
+        "staff/meeting_form.html", form=form, meeting=meeting, has_sessions=has_sessions,
+        zone=program_zone(), outside=outside,
+        confirm_label=meetings.CONFIRM_LABELS.get(outside),
+    )  # fmt: skip
+    return page, 422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/live-sessions")
@@ -62,7 +74,7 @@ def meeting_new():
         SelectChoice(str(cohort.id), cohort.name) for cohort in cohorts.cohorts()
     ]
     form.facilitator_id.choices = _facilitator_choices()
-    status = 200
+    outside = None
     if form.validate_on_submit():
         try:
             meeting = meetings.schedule(
@@ -71,19 +83,14 @@ def meeting_new():
             )  # fmt: skip
         except meetings.MeetingError as error:
             show_problems(form, error)
+            outside = error.outside
         else:
             flash(
                 f"“{meeting.version.title}” is scheduled for {meeting.cohort.name} on "
                 f"{local_datetime(meeting.starts_at)}."
             )
             return redirect(url_for(".meetings_page"), code=303)
-    if form.errors or form.form_errors:
-        status = 422
-    page = render_template(
-        "staff/meeting_form.html", form=form, meeting=None, has_sessions=bool(sessions),
-        zone=program_zone(),
-    )  # fmt: skip
-    return page, status
+    return _form_page(form, None, bool(sessions), outside)
 
 
 @bp.route("/live-sessions/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -104,19 +111,17 @@ def meeting_edit(meeting_id):
         }  # fmt: skip
     )
     form.facilitator_id.choices = _facilitator_choices()
+    outside = None
     if form.validate_on_submit():
         try:
             meetings.change(meeting.id, _plan(form), program_zone(), current_user.id)
         except meetings.MeetingError as error:
             show_problems(form, error)
+            outside = error.outside
         else:
             flash(f"“{meeting.version.title}” for {meeting.cohort.name} is changed.")
             return redirect(url_for(".meetings_page"), code=303)
-    page = render_template(
-        "staff/meeting_form.html", form=form, meeting=meeting, has_sessions=True,
-        zone=program_zone(),
-    )  # fmt: skip
-    return page, 422 if form.errors or form.form_errors else 200
+    return _form_page(form, meeting, True, outside)
 
 
 @bp.route("/live-sessions/<int:meeting_id>/cancel", methods=["GET", "POST"])
