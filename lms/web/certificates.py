@@ -14,7 +14,7 @@ from flask_login import current_user
 from ..services import program_day
 from ..services.certification import certificate_lookup, certification, renewal
 from ..services.certification.certificate_files import certificate_sheet, file_name
-from ..services.certification.certificate_pdf import certificate_pdf
+from ..services.certification.certificate_pdf import PAPER_NAMES, certificate_pdf
 from ..services.certification.linkedin import add_to_profile_url
 from ..services.credentials import issuing
 from .access import signed_in
@@ -79,6 +79,7 @@ def _page(certificate, form, status_code=200):
         verify_url=verify_url,
         linkedin_url=linkedin_url,
         credential_available=certificate_lookup.credential_available(certificate),
+        paper=PAPER_NAMES[current_app.config["LMS_PAPER_SIZE"]],
     )
     return page, status_code
 

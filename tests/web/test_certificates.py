@@ -302,6 +302,18 @@ def test_the_pdf_is_on_us_letter_or_on_a4_when_the_program_asks(app, client, iss
     assert size() == (842, 595)  # 297 x 210 mm
 
 
+def test_the_certificate_page_names_the_paper_the_pdf_is_printed_on(app, client, issued):
+    sign_in(client, issued["user_id"])
+
+    def note():
+        html = page(client.get(f"/certificates/{issued['code']}"))
+        return re.search(r"Download PDF</a>\s*<span class=\"meta\">([^<]*)</span>", html).group(1)
+
+    assert note() == "US Letter, ready to print."  # the default paper, not "A4"
+    app.config["LMS_PAPER_SIZE"] = "a4"
+    assert note() == "A4, ready to print."
+
+
 def test_the_verification_address_uses_lms_base_url_when_set(app, client, issued):
     app.config["LMS_BASE_URL"] = "https://training.example.org"
     sign_in(client, issued["user_id"])

@@ -16,6 +16,7 @@ from . import certificate_fonts
 # The paper a certificate is printed on, landscape (LMS_PAPER_SIZE): fpdf's format names. Every
 # position below is measured from the page's own edges (pdf.w, pdf.h), so both fit.
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
+PAPER_NAMES = {"letter": "US Letter", "a4": "A4"}  # as the holder's certificate page names them
 DEFAULT_PAPER = "letter"  # US programs print on US Letter
 MARGIN = 30  # from the page's edge to the facts and the QR code, mm
 TEXT_W = 225  # the width centred lines may take
