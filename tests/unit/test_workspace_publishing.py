@@ -150,8 +150,8 @@ def test_publish_records_the_revisions_and_audits_the_change(app_ctx):
 
 
 def test_a_module_published_from_disk_shows_as_changed_without_a_diff(app_ctx, courses_dir):
+    course = ready_course("sample-course")  # before the sync: once published, a slug is taken
     sync_courses(courses_dir)
-    course = ready_course("sample-course")
     first_steps = (courses_dir / "sample-course" / "01-first-steps.md").read_text()
     write(course, "01-first-steps.md", first_steps)
     changes = publishing.preview(course)

@@ -113,6 +113,24 @@ def test_a_bad_slug_is_refused_beside_the_field(app, staff):
     assert "There is a problem" in text(response)
 
 
+def test_a_new_course_cannot_take_the_slug_of_a_published_one(app, staff, courses_dir):
+    """An empty draft under a published course's slug would, once published, retire every
+    module of that course: the slug is refused, saying how to bring the course here instead."""
+    with app.app_context():
+        sync_courses(courses_dir)
+
+    response = post(staff, "/staff/workspace/new", {"slug": "sample-course"})
+
+    assert response.status_code == 422 and "There is a problem" in text(response)
+    assert (
+        "a published course already has the slug 'sample-course': to change that course here, "
+        "upload a zip of its folder (Create a course from a zip); for a new course, choose "
+        "another slug"
+    ) in text(response)
+    with app.app_context():
+        assert store.course_by_slug("sample-course") is None
+
+
 def test_a_course_from_a_zip_and_a_broken_zip(app, staff, course):
     export = staff.get(f"{COURSE}export")
     assert export.status_code == 200 and export.mimetype == "application/zip"

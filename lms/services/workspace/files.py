@@ -15,7 +15,7 @@ from ...content.files import ETHICS_FILE
 from ...content.limits import MAX_FILE_BYTES
 from ...content.quiz import split_lesson
 from ...extensions import db
-from ...models import DraftCourse, DraftFile, User
+from ...models import Course, DraftCourse, DraftFile, User
 from . import checking, images, paths, store, templates
 from .errors import Conflict, Version, WorkspaceError
 
@@ -35,6 +35,13 @@ def create_course(slug, author_id=None, title=None):
     taken = f"the workspace already has a course '{slug}': choose another slug"
     if store.course_by_slug(slug) is not None:
         raise WorkspaceError(taken)
+    if db.session.scalar(select(Course.id).where(Course.slug == slug, Course.retired_at.is_(None))):
+        # An empty draft published under this slug would retire every module of that course.
+        raise WorkspaceError(
+            f"a published course already has the slug '{slug}': to change that course here, "
+            "upload a zip of its folder (Create a course from a zip); for a new course, choose "
+            "another slug"
+        )
     title = (title or "").strip() or slug.replace("-", " ").capitalize()
     try:
         with store.transaction():
