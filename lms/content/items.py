@@ -3,7 +3,7 @@ knowing the answer, or that are unclear.
 
 Each rule has a name; a question silences a rule with a stated reason, on a line of its own in the
 question's block: `<!-- allow longest-correct: both steps must be named, so it is longer -->`.
-courses/README.md ("Questions that test judgement") says why each rule exists.
+courses/README.md ("Questions that test judgment") says why each rule exists.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def _above(question, _lesson):
         found = _ABOVE.search(plain(choice.text))
         if found:
             return (
-                f"'{found.group(0)}' tests reading the choices, not judgement, and becomes "
+                f"'{found.group(0)}' tests reading the choices, not judgment, and becomes "
                 "wrong when choices are shuffled: write a real choice instead"
             )
     return None

@@ -1,7 +1,7 @@
 """Live session files (sessions/NN-slug.md): their front matter, and the facilitator guide split
 from its `## Skills checklist`, every problem located by line.
 
-A session has no quiz: it is practised in the room. Its skills checklist lists observable skills
+A session has no quiz: it is practiced in the room. Its skills checklist lists observable skills
 as unticked task items; the facilitator ticks them for each trainee when taking attendance.
 """
 
@@ -88,7 +88,7 @@ def split_guide(body, body_line):
         heading = None if in_fence else parse_heading(line)
         if heading is not None and QUIZ_HEADING.match(line):
             problems.append(
-                (number, "sessions have no quiz: a live session is practised in the room, so "
+                (number, "sessions have no quiz: a live session is practiced in the room, so "
                  "remove the '## Quiz' section (put questions for discussion under another "
                  "heading)", False)
             )  # fmt: skip

@@ -1,5 +1,5 @@
 """The bundled curriculum as a certification board's reviewer would read it: training hours by
-domain, the parts every module has, reading level, and quiz items that test judgement."""
+domain, the parts every module has, reading level, and quiz items that test judgment."""
 
 import re
 

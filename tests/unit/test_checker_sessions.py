@@ -137,7 +137,7 @@ def test_a_session_without_a_checklist_has_no_skills(course):
         (
             "## Plan",
             "## Quiz",
-            f"{SESSION}:10: sessions have no quiz: a live session is practised in the room, so "
+            f"{SESSION}:10: sessions have no quiz: a live session is practiced in the room, so "
             "remove the '## Quiz' section (put questions for discussion under another heading)",
         ),
     ],

@@ -54,6 +54,7 @@ def test_added_modules_sessions_and_ethics_are_numbered_named_and_check_clean(ap
     for part in ("minutes: 12", "domain: advocacy", "(10 minutes)", "## Quiz", "- [x]"):
         assert part in text
     assert checking.check_course(course).problems == []
+    assert "  - Write what trainees will practice in this session.\n" in session.content.decode()
     # the question skeleton, inserted into a quiz, checks clean too
     skeleton = files.question_skeleton(text)
     assert skeleton.startswith("### Write question 2 here: ")

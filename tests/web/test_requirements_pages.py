@@ -172,6 +172,17 @@ def test_the_practice_form_shows_the_privacy_reminder_above_the_notes(app, peopl
     assert "Your supervisor is <strong>Sam Supervisor</strong>." in html
 
 
+def test_the_practice_pages_say_toward_a_certificate_in_us_english(app, people):
+    ada = client_for(app, people["ada"])
+    log_session(ada)  # so that the supervisor's queue has a session to review
+    trainee = re.sub(r"\s+", " ", page(ada, "/practice"))
+    supervisor = re.sub(r"\s+", " ", page(client_for(app, people["sam"]), "/supervise/hours"))
+
+    assert "only approved hours count toward a certificate." in trainee
+    assert "Only approved hours count toward a certificate." in supervisor
+    assert "towards" not in trainee + supervisor
+
+
 def test_practice_form_errors_are_shown_next_to_their_fields(app, people):
     ada = client_for(app, people["ada"])
 

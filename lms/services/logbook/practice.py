@@ -1,6 +1,6 @@
 """Practice hours of two kinds, work (paid or volunteer peer-support work) and supervision (time
 spent in supervision): the trainee logs sessions, and their current supervisor approves or rejects
-each one, once, with a comment, or approves several at once. Only approved hours count towards a
+each one, once, with a comment, or approves several at once. Only approved hours count toward a
 certificate; whether one is due is decided by certification.certificate_due, asked after every
 approval.
 """

@@ -76,7 +76,7 @@ def session_file(title, domain):
         "minutes: 60\n"
         f"domain: {domain}\n"
         "objectives:\n"
-        "  - Write what trainees will practise in this session.\n"
+        "  - Write what trainees will practice in this session.\n"
         "---\n"
         "\n"
         "## Plan (60 minutes)\n"
