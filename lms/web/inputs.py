@@ -34,9 +34,10 @@ SMALLER_FILE = "choose a smaller file"
 # surrogates (UTF-16 halves, which cannot be encoded): nothing a person means to type.
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
+# The field comes back without the character (storable), so the message does not ask to find it.
 UNSTORABLE = (
-    "This contains an invisible control character (often picked up when copying from another "
-    "program) that cannot be saved. Delete it, or type the text again."
+    "This had an invisible control character (often picked up when copying from another "
+    "program), which cannot be saved. It has been taken out: check the text and send it again."
 )
 
 

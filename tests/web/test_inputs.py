@@ -105,6 +105,23 @@ def test_a_sign_up_name_that_cannot_be_stored_is_refused_beside_the_field(app, c
     assert re.search(r'id="name-error"><strong>Error:</strong> ' + re.escape(message), page)
 
 
+def test_a_control_character_is_taken_out_and_the_message_says_so(app, client):
+    """A vertical tab pasted from a word processor: the name comes back without it, so the
+    message cannot ask to find and delete it."""
+    data = {"name": "Dana\x0bTrainee", "email": "dana@example.org", "password": PASSWORD}
+
+    page = post_form(client, "/sign-up", data).get_data(as_text=True)
+
+    assert 'id="name" name="name" type="text" value="DanaTrainee"' in page
+    assert re.search(
+        r'id="name-error"><strong>Error:</strong> This had an invisible control character '
+        r"\(often picked up when copying from another program\), which cannot be saved\. It has "
+        r"been taken out: check the text and send it again\.",
+        page,
+    )
+    assert "Delete it" not in page
+
+
 def test_a_search_for_a_nul_says_what_to_fix(app, client):
     sign_in_as(client, make_user(app, roles=("staff",)))
 
