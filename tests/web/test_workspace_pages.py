@@ -113,6 +113,18 @@ def test_a_bad_slug_is_refused_beside_the_field(app, staff):
     assert "There is a problem" in text(response)
 
 
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_an_empty_slug_asks_for_one(app, staff, typed):
+    response = post(staff, "/staff/workspace/new", {"slug": typed})
+
+    assert response.status_code == 422
+    assert (
+        "enter a slug for the new course: lowercase letters, digits and hyphens, for example "
+        "'peer-support-foundations'"
+    ) in text(response)
+    assert "'' is not a slug" not in text(response)
+
+
 def test_a_new_course_cannot_take_the_slug_of_a_published_one(app, staff, courses_dir):
     """An empty draft under a published course's slug would, once published, retire every
     module of that course: the slug is refused, saying how to bring the course here instead."""

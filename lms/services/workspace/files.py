@@ -31,6 +31,11 @@ def course_named(slug):
 def create_course(slug, author_id=None, title=None):
     """A new draft course: course.md from the starter (its summary left for the author) and a
     first module. `title` defaults to the slug's words."""
+    if not slug:
+        raise WorkspaceError(
+            "enter a slug for the new course: lowercase letters, digits and hyphens, for example "
+            "'peer-support-foundations'"
+        )
     paths.check_course_slug(slug)
     taken = f"the workspace already has a course '{slug}': choose another slug"
     if store.course_by_slug(slug) is not None:
