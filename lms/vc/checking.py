@@ -97,16 +97,28 @@ def _proof_words(document: dict, result: ProofCheck) -> str:
     return result.reason[:1].upper() + result.reason[1:]
 
 
+def _begins_day(moment: datetime, zone: tzinfo) -> bool:
+    """Whether `moment` is when a day begins in `zone` (our validUntil, the start of the
+    certificate's expiry day there)."""
+    day_before = (moment - timedelta(microseconds=1)).astimezone(zone).date()
+    return day_before < moment.astimezone(zone).date()
+
+
 def _when(moment: datetime, zone: tzinfo) -> str:
     """A credential's date-time as the reader's program reads it, in `zone`: the day alone when
-    the moment is when that day begins there (our validUntil, the start of the certificate's
-    expiry day: "November 21, 2028"), else the time on that day ("7:00 PM EST on November 20,
-    2028"), so that neither a day nor the hour in it is misread."""
+    the moment is when that day begins there ("November 21, 2028"), else the time on that day
+    ("7:00 PM EST on November 20, 2028"), so that neither a day nor the hour in it is misread."""
     local = moment.astimezone(zone)
-    day_before = (moment - timedelta(microseconds=1)).astimezone(zone).date()
-    if day_before < local.date():
+    if _begins_day(moment, zone):
         return long_date(local)
     return f"{clock_time(local)} on {long_date(local)}"
+
+
+def _at(moment: datetime, zone: tzinfo) -> str:
+    """When a credential ends, as the certificate pages say it: "on November 21, 2028" (its
+    expiry day, the first day it is not valid), or "at 7:00 PM EST on November 20, 2028"."""
+    when = _when(moment, zone)
+    return f"on {when}" if _begins_day(moment, zone) else f"at {when}"
 
 
 def _date_check(document: dict, now: datetime, zone: tzinfo) -> Check:
@@ -123,9 +135,11 @@ def _date_check(document: dict, now: datetime, zone: tzinfo) -> Check:
     if valid_from is not None and now < valid_from:
         return Check("dates", False, f"not valid until {_when(valid_from, zone)}")
     if valid_until is not None and now >= valid_until:
-        return Check("dates", False, f"expired on {_when(valid_until, zone)}")
+        return Check("dates", False, f"expired {_at(valid_until, zone)}")
     if valid_until is not None:
-        return Check("dates", True, f"valid until {_when(valid_until, zone)}")
+        # "expires on <day>", as the certificate pages say: "valid until <day>" would promise
+        # that day too, the first one it is not valid.
+        return Check("dates", True, f"expires {_at(valid_until, zone)}")
     return Check("dates", True, "valid, with no end date")
 
 

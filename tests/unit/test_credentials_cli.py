@@ -38,12 +38,12 @@ def test_a_valid_credential_from_a_file(app, runner, config, tmp_path):
     assert result.output.splitlines() == [
         "Format: pass: an Open Badges 3.0 credential",
         "Signature: pass: Signed by Peer Support Academy, not altered",
-        "Dates: pass: valid until November 21, 2028",
+        "Dates: pass: expires on November 21, 2028",
         "Revocation: pass: not revoked",
         "Issuer: Peer Support Academy (did:web:training.example.org, this site)",
         "Achievement: Peer Support Foundations",
         "Awarded to: Ada O'Neill",
-        "This credential is valid: Signed by Peer Support Academy, not altered, valid until "
+        "This credential is valid: Signed by Peer Support Academy, not altered, expires on "
         "November 21, 2028, not revoked.",
     ]
 

@@ -50,7 +50,7 @@ def test_our_credential_is_valid_and_says_who_signed_it(config):
     ]  # fmt: skip
     assert result.summary == (
         "This credential is valid: Signed by Peer Support Academy, not altered, "
-        "valid until November 21, 2028, not revoked."
+        "expires on November 21, 2028, not revoked."
     )
 
 

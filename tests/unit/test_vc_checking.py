@@ -36,7 +36,7 @@ def test_a_good_credential_passes_every_check_in_order():
     assert report.ok
     assert [check.name for check in report.checks] == ["structure", "proof", "dates", "status"]
     assert checks["proof"].words == "Signed by Peer Support Academy, not altered"
-    assert checks["dates"].words == "valid until November 21, 2028"
+    assert checks["dates"].words == "expires on November 21, 2028"
     assert checks["status"].words == "not revoked"
 
 
@@ -129,20 +129,20 @@ def test_json_that_is_not_an_object(not_an_object):
         # told in the program's zone (New York): the day alone when that day begins there.
         (
             "2028-11-21T00:00:00-05:00", "2028-11-21T04:59:59Z", "2028-11-21T05:00:00Z",
-            "November 21, 2028",
+            "on November 21, 2028",
         ),
         (
             "2028-11-21T00:00:00Z", "2028-11-20T23:59:59Z", "2028-11-21T00:00:00Z",
-            "7:00 PM EST on November 20, 2028",
+            "at 7:00 PM EST on November 20, 2028",
         ),
         (
             "2028-11-21T00:00:00+09:00", "2028-11-20T14:59:59Z", "2028-11-20T15:00:00Z",
-            "10:00 AM EST on November 20, 2028",
+            "at 10:00 AM EST on November 20, 2028",
         ),
         # No offset, which VC 2.0 does not allow: read as UTC rather than refused
         (
             "2028-11-21T00:00:00", "2028-11-20T23:59:59Z", "2028-11-21T00:00:00Z",
-            "7:00 PM EST on November 20, 2028",
+            "at 7:00 PM EST on November 20, 2028",
         ),
     ],
 )  # fmt: skip
@@ -154,10 +154,10 @@ def test_a_credential_ends_at_the_moment_its_valid_until_names(
     )
     _, checks = report_of(signed, now=datetime.fromisoformat(last_valid))
     assert checks["dates"].ok
-    assert checks["dates"].words == f"valid until {shown}"
+    assert checks["dates"].words == f"expires {shown}"
     _, checks = report_of(signed, now=datetime.fromisoformat(first_expired))
     assert not checks["dates"].ok
-    assert checks["dates"].words == f"expired on {shown}"
+    assert checks["dates"].words == f"expired {shown}"
 
 
 def test_a_credential_is_valid_from_the_moment_its_valid_from_names():
@@ -190,4 +190,4 @@ def test_a_valid_until_where_a_clock_change_skips_midnight_reads_as_its_day():
     document["validFrom"] = "2026-01-05T09:30:00Z"
     signed = proof.sign(document, KEY, KEY.id, "2026-01-05T09:30:00Z")
     _, checks = report_of(signed, now=datetime(2026, 9, 1, tzinfo=UTC), zone=santiago)
-    assert checks["dates"].words == "valid until September 6, 2026"
+    assert checks["dates"].words == "expires on September 6, 2026"

@@ -115,7 +115,7 @@ def test_an_uploaded_credential_of_ours_is_valid(app, client, config):
     text = page_text(response)
     assert "Result: Valid" in text
     assert (
-        "This credential is valid: Signed by Peer Support Academy, not altered, valid until "
+        "This credential is valid: Signed by Peer Support Academy, not altered, expires on "
         "November 21, 2028, not revoked." in text
     )
     assert "Issuer Peer Support Academy (this site)" in text

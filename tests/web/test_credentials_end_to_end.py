@@ -24,7 +24,7 @@ NEW_YORK = ZoneInfo("America/New_York")  # the program's time zone in the tests
 ISSUED = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)  # the sample course is valid 12 months
 VALID = (
     "This credential is valid: Signed by Peer Support Academy, not altered, "
-    "valid until November 21, 2027, not revoked."
+    "expires on November 21, 2027, not revoked."
 )
 REVOKED = "This credential is not valid: revoked."
 EXPIRED = "This credential is not valid: expired on November 21, 2027."
@@ -171,7 +171,7 @@ def test_a_renewal_leaves_the_old_credential_valid_until_its_own_end(
 
     old_valid = (
         "This credential is valid: Signed by Peer Support Academy, not altered, "
-        "valid until January 15, 2027, not revoked."
+        "expires on January 15, 2027, not revoked."
     )
     assert checked(app, runner, old_data)[0] == old_valid
     assert checked(app, runner, download(client, new_code))[0] == old_valid.replace("2027", "2028")
