@@ -21,7 +21,7 @@ WAIT = "Too many tries. Wait 30 seconds, then try again."
 def lock(time):
     return (
         "Sign-in for this email is paused for 15 minutes after too many tries. "
-        f"Try again after {time} UTC, or reset your password."
+        f"Try again after {time}, or reset your password."
     )
 
 
@@ -63,9 +63,9 @@ def test_failures_slow_down_from_the_fifth_then_pause_at_the_tenth(dana, email):
         now += timedelta(seconds=30)
         assert refusal(email, "wrong guess", now) == WAIT
     now += timedelta(seconds=30)  # 13:52:34, so the pause ends at 14:07:34
-    assert refusal(email, "wrong guess", now) == lock("14:08")  # the 10th failure
+    assert refusal(email, "wrong guess", now) == lock("9:08 AM EST")  # the 10th failure
     assert throttle(email).locked_until == now + timedelta(minutes=15)
-    assert refusal(email, PASSWORD, now + timedelta(minutes=14)) == lock("14:08")
+    assert refusal(email, PASSWORD, now + timedelta(minutes=14)) == lock("9:08 AM EST")
     assert throttle(email).failures == 10
 
     after = now + timedelta(minutes=15)
@@ -81,7 +81,9 @@ def test_the_pause_message_names_the_minute_it_ends(app_ctx):
     db.session.add(SignInThrottle(email="x@example.org", failures=9, last_failure_at=T0))
     db.session.commit()
 
-    assert refusal("x@example.org", "wrong guess", T0 + timedelta(seconds=30)) == lock("14:06")
+    assert refusal("x@example.org", "wrong guess", T0 + timedelta(seconds=30)) == lock(
+        "9:06 AM EST"
+    )
 
 
 def test_success_clears_the_failure_count(dana):

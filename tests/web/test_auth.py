@@ -228,13 +228,14 @@ def test_the_fifth_failure_asks_to_wait_and_the_tenth_pauses(app, client, email)
     page = html(sign_in(client, email, "wrong guess"))
     assert re.search(
         r"Sign-in for this email is paused for 15 minutes after too many tries\. "
-        r"Try again after \d\d:\d\d UTC, or reset your password\.",
+        r"Try again after \d\d?:\d\d [AP]M E[SD]T, or reset your password\.",
         page,
     ), page
     with app.app_context():  # a pause ending at a known time shows that time
         db.session.get(SignInThrottle, email).locked_until = datetime(2999, 1, 1, 14, 5, tzinfo=UTC)
         db.session.commit()
-    assert "Try again after 14:05 UTC, or reset your password." in html(
+    # 14:05 UTC is 9:05 AM in New York (LMS_TIMEZONE), the time people read everywhere
+    assert "Try again after 9:05 AM EST, or reset your password." in html(
         sign_in(client, email, PASSWORD)
     )
     assert "Sign out" not in html(client.get("/"))

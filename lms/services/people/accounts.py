@@ -18,10 +18,11 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ...dates import clock_time
 from ...extensions import db
 from ...models import ROLES, SignInThrottle, User, UserRole
 from ...models.types import utcnow
-from .. import audit, settings
+from .. import audit, program_day, settings
 from ..errors import FieldErrors
 from . import sessions
 
@@ -52,7 +53,7 @@ MISMATCH = "That email and password do not match. Check them and try again."
 WAIT_MESSAGE = "Too many tries. Wait 30 seconds, then try again."
 LOCK_MESSAGE = (
     "Sign-in for this email is paused for 15 minutes after too many tries. "
-    "Try again after {time} UTC, or reset your password."
+    "Try again after {time}, or reset your password."
 )
 
 
@@ -291,7 +292,8 @@ def _lock_message(until):
     shown = until.replace(second=0, microsecond=0)
     if shown < until:
         shown += timedelta(minutes=1)
-    return LOCK_MESSAGE.format(time=shown.strftime("%H:%M"))
+    # The program's clock, as every time a page shows ("9:08 AM EST"), not UTC's.
+    return LOCK_MESSAGE.format(time=clock_time(shown.astimezone(program_day.zone())))
 
 
 def authenticate(email, password, now=None):
