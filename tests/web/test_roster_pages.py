@@ -4,7 +4,7 @@ trainee's page, and who may open them."""
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -181,6 +181,22 @@ def test_the_certificate_column_says_revoked_or_expired_not_expires(app, client,
     exported = {line[0]: line[6] for line in csv.reader(io.StringIO(text))}
     assert exported["Cat Certified"].endswith(" (revoked)")
     assert exported["Dee Other"].endswith(f" (expired {ended.isoformat()})")
+
+
+def test_last_activity_is_the_programs_day_on_the_page_and_in_the_csv(app, client, people):
+    """Active at 9 PM on November 20 in New York (02:00 UTC on the 21st): both say the 20th."""
+    app.config["LMS_TIMEZONE"] = "America/New_York"
+    with app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "sample-course"))
+        at = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
+        rd.progress(people["Dee Other"], course.modules[1].id, at=at)
+        db.session.commit()
+    staff = as_(client, people, "staff")
+    cells = {row[0]: row[4] for row in table_rows(staff.get("/supervise/").get_data(as_text=True))}
+    assert cells["Dee Other"] == "November 20, 2026"
+    text = staff.get("/supervise/roster.csv").get_data(as_text=True).removeprefix("\ufeff")
+    exported = {line[0]: line[4] for line in csv.reader(io.StringIO(text))}
+    assert exported["Dee Other"] == "2026-11-20"
 
 
 def test_the_csv_has_the_roster_columns_and_never_hands_a_spreadsheet_a_formula(

@@ -129,7 +129,8 @@ class RosterRow:
             self.course or "",
             self.status_text,
             f"{self.percent}%",
-            self.last_activity.date().isoformat() if self.last_activity else "",
+            # the program's day, as the page shows it (not the UTC date of the moment)
+            program_day.day_of(self.last_activity).isoformat() if self.last_activity else "",
             self.quiz_text,
             certificate,
             self.cohort_names,
