@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
+# Full links (signed credentials, their status list, certificate QR codes, reset links) name the
+# address served here, unless LMS_BASE_URL says otherwise: on another LMS_PORT they would
+# otherwise name the default http://127.0.0.1:5000.
+host="${LMS_HOST:-127.0.0.1}"
+[ "$host" = "0.0.0.0" ] && host=127.0.0.1
+export LMS_BASE_URL="${LMS_BASE_URL:-http://${host}:${LMS_PORT:-5000}}"
 .venv/bin/lms demo
 echo
 # The background worker (lms worker: queued emails, daily reminders), stopped with gunicorn.
