@@ -259,6 +259,30 @@ def test_a_day_before_the_cohort_starts_is_scheduled_only_once_staff_confirm_it(
         assert event.details["outside_cohort_dates"] == "before"
 
 
+@pytest.mark.parametrize(
+    "ticked", ["a\x00b", "x" * 100_000, "before\x00", "<script>alert(1)</script>", "BEFORE", ""]
+)
+def test_a_confirmation_box_sent_with_anything_but_its_side_confirms_nothing(app, world, ticked):
+    """The box is outside the hostile-input walk (it appears only after a warning): whatever a
+    client sends in it other than the side warned of saves nothing, answers the warning again,
+    and is never shown back (the box's value is the side, set by the page)."""
+    set_cohort_dates(app, world, datetime.now(livekit.ZONE).date() + timedelta(days=10))
+    stella = client_for(app, world["stella"])
+
+    response = post(stella, NEW, {**schedule_data(world), "outside_dates": ticked})
+
+    # The warning again; or, for what no form can hold (NUL, 100,000 characters), the input
+    # layer's own refusal, which says to send the form again.
+    refusal = "is before Spring starts" if ticked.isprintable() and len(ticked) < 1000 else "."
+    html = assert_error_page(response, {"outside_dates": refusal})
+    if refusal != ".":
+        assert 'name="outside_dates" type="checkbox" value="before">' in html
+    if ticked:
+        assert ticked not in html
+    with app.app_context():
+        assert audit_events("meeting.scheduled") == []
+
+
 def test_a_meeting_moved_past_the_cohorts_end_is_changed_only_once_confirmed(app, world):
     today = datetime.now(livekit.ZONE).date()
     set_cohort_dates(app, world, date(2026, 1, 1), today)
